@@ -1,0 +1,23 @@
+"""gunicorn settings: ``gunicorn wsgi:app`` picks this file up from the project folder."""
+
+import os
+
+bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 30
+graceful_timeout = 10
+accesslog = "-"
+
+
+def on_starting(server):
+    """Refuse to start a configuration that would lose sessions, before any worker forks."""
+    # Workers inherit this, so the app knows it runs under gunicorn and how many workers share it.
+    os.environ["WEBAPP_GUNICORN_WORKERS"] = str(server.cfg.workers)
+    from webapp.config import ConfigError, find_problems, settings_from_env
+
+    try:
+        problems = find_problems(settings_from_env())
+    except ConfigError as error:
+        problems = [str(error)]
+    if problems:
+        raise RuntimeError("Cannot start:\n- " + "\n- ".join(problems))

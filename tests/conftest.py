@@ -1,0 +1,184 @@
+"""Fixtures: real redis-server processes, apps on both backends, CSRF-aware clients."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from webapp import create_app
+
+# The machine's environment must not choose the backend for the tests.
+for _name in (
+    "REDIS_URL",
+    "KV_URL",
+    "KV_REST_API_URL",
+    "KV_REST_API_TOKEN",
+    "STORAGE_BACKEND",
+    "SECRET_KEY",
+    "APP_ENV",
+    "KEY_PREFIX",
+    "SESSION_TTL_SECONDS",
+    "MAX_CONTENT_LENGTH",
+    "ALLOW_PRIVATE_URLS",
+    "SLEEKCMS_API_BASE",
+    "WEBAPP_GUNICORN_WORKERS",
+    "WEB_CONCURRENCY",
+    "PORT",
+    "VERCEL",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "NETLIFY",
+    "K_SERVICE",
+):
+    os.environ.pop(_name, None)
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server process that a test may stop and start again."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", str(self.workdir),
+                "--logfile", str(self.workdir / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        try:
+            for _ in range(100):
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            pytest.fail(f"redis-server did not start on port {self.port}")
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, decode_responses=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One redis-server for the session; tests flush it before use."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server):
+    """A raw client on the test redis-server, flushed before the test."""
+    client = redis_server.client()
+    client.flushall()
+    yield client
+    client.close()
+
+
+def backend_config(backend: str, redis_server: RedisServer | None) -> dict:
+    """Return test_config for create_app on the given backend."""
+    config = {
+        "TESTING": True,
+        # Errors go through the app's handlers, as in production.
+        "PROPAGATE_EXCEPTIONS": False,
+        "SECRET_KEY": "test-secret",
+        "STORAGE_BACKEND": backend,
+    }
+    if backend == "redis":
+        config["REDIS_URL"] = redis_server.url
+        config["REDIS_URL_VAR"] = "REDIS_URL"
+    return config
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request):
+    """Run the test once on each storage backend."""
+    return request.param
+
+
+@pytest.fixture
+def app(backend, request):
+    """An app on the current backend (a flushed private redis-server for Redis)."""
+    server = None
+    if backend == "redis":
+        server = request.getfixturevalue("redis_server")
+        request.getfixturevalue("redis_client")  # flushes
+    application = create_app(backend_config(backend, server))
+    yield application
+    store = application.extensions["site_store"]
+    if backend == "redis":
+        store.client.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """Fetch a page and return the CSRF token of its first form."""
+    response = client.get(path)
+    match = CSRF_FIELD.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token field on {path} ({response.status_code})"
+    return match.group(1)
+
+
+def connect(client, **fields):
+    """Post the connect form with a valid CSRF token and return the response."""
+    data = {"csrf_token": csrf_token(client), **fields}
+    return client.post("/connect", data=data)
+
+
+def connect_demo(client, name: str = "restaurant"):
+    response = connect(client, source="demo", demo=name)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response

@@ -1,0 +1,557 @@
+"""Tests for the page generator: determinism, completeness, bounds and hostile content."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from webapp.content.generate import (
+    PAGE_SIZE,
+    AppLinks,
+    detail_page_id,
+    iter_items,
+    listing_page_id,
+    page_count,
+    render_detail_page,
+    render_intent_page,
+)
+
+SITE = {"title": "Demo Café", "subtitle": "Fresh every day", "image": ""}
+INTENT = {
+    "id": "browse-menu",
+    "title": "Browse the menu",
+    "description": "Everything we cook",
+    "icon": "🍕",
+    "dataPath": "menu",
+}
+THEME = {
+    "primary": "#c2410c",
+    "secondary": "#7c2d12",
+    "accent": "#facc15",
+    "background": "#fffbeb",
+    "text": "#1c1917",
+}
+URL_SAFE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+LISTING_MAX = 300_000
+DETAIL_MAX = 500_000
+
+XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+HOSTILE_ITEM = {
+    "id": "evil" + XSS,
+    "name": "Evil " + XSS,
+    "description": "<p onclick='x()'>Hi <a href='javascript:alert(3)'>click</a></p>" + XSS,
+    "price": "<b>9</b>",
+    "image": "javascript:alert(4)//x.png",
+    "photo": {"url": "javascript:alert(5)", "alt": XSS},
+    "website": "javascript:alert(6)",
+    "homepage": "JaVaScRiPt:alert(7)",
+    "data_url": "data:text/html;base64,PHNjcmlwdD4=",
+    "contact": {"email": "a@b.example", "link": " javascript:alert(8)"},
+    "style": "red;}</style><script>alert(9)</script>",
+    XSS: XSS,
+    "tags": [XSS, {"x": XSS}],
+}
+
+
+def listing(data, page=1, **overrides):
+    """Render a listing page with the default site, intent and theme."""
+    arguments = {"site": SITE, "intent": INTENT, "data": data, "theme": THEME, "page": page}
+    arguments.update(overrides)
+    return render_intent_page(**arguments)
+
+
+def detail(data, item_id, **overrides):
+    """Render a detail page with the default site, intent and theme."""
+    arguments = {"site": SITE, "intent": INTENT, "data": data, "item_id": item_id, "theme": THEME}
+    arguments.update(overrides)
+    return render_detail_page(**arguments)
+
+
+def products(count):
+    """Return ``count`` realistic product items."""
+    return [
+        {
+            "id": f"p{n}",
+            "name": f"Product {n}",
+            "description": f"A fine product number {n}. " * 3,
+            "price": n + 0.5,
+            "image": f"https://img.example.com/p/{n}.jpg",
+            "category": ["Tools", "Garden", "Kitchen"][n % 3],
+            "features": [f"feature {k}" for k in range(4)],
+        }
+        for n in range(count)
+    ]
+
+
+def assert_standalone(page: str) -> None:
+    """Check the invariants every generated page has."""
+    assert page.startswith("<!doctype html>")
+    assert '<meta charset="utf-8">' in page
+    assert 'name="viewport"' in page
+    assert "<title>" in page
+    assert "<style>" in page
+    assert "<script" not in page.lower()
+    assert "<link" not in page.lower()
+    assert "@import" not in page
+    assert "url(" not in page
+
+
+def assert_safe(page: str) -> None:
+    """Check that nothing executable or scheme-smuggling made it into the page."""
+    assert_standalone(page)
+    lowered = page.lower()
+    for attribute in re.findall(r'\s(?:href|src)\s*=\s*"([^"]*)"', page, re.I):
+        assert not attribute.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+    # No event handler attribute anywhere (text content is escaped, so "<" and
+    # quotes from content can never open a tag or an attribute).
+    for tag in re.findall(r"<[a-z][^>]*>", page, re.I):
+        assert not re.search(r"\son[a-z]+\s*=", tag, re.I), tag
+    assert "red;}</style>" not in lowered
+    assert "</style><script" not in lowered
+
+
+def external_urls(page: str) -> set[str]:
+    return set(re.findall(r"https?://[^\s\"'<>]+", page))
+
+
+# ---------------------------------------------------------------------------
+# Links and page ids
+
+
+def test_app_links_and_page_ids():
+    links = AppLinks()
+    assert links.home() == "/"
+    assert links.intent("menu") == "/pages/menu"
+    assert links.intent("menu", 1) == "/pages/menu"
+    assert links.intent("menu", 3) == "/pages/menu?page=3"
+    assert links.item("menu", "pizza-1") == "/pages/menu/items/pizza-1"
+    assert detail_page_id("menu", "pizza-1") == "menu-detail-pizza-1"
+    assert listing_page_id("menu", 1) == "menu"
+    assert listing_page_id("menu", 2) == "menu-page-2"
+
+
+def test_custom_links_are_used_everywhere():
+    class ExportLinks(AppLinks):
+        def home(self):
+            return "index.html"
+
+        def intent(self, intent_id, page=1):
+            return f"{intent_id}.html" if page == 1 else f"{intent_id}-page-{page}.html"
+
+        def item(self, intent_id, item_id):
+            return f"{intent_id}-detail-{item_id}.html"
+
+    data = products(PAGE_SIZE + 1)
+    page = listing(data, links=ExportLinks())
+    assert 'href="index.html"' in page
+    assert 'href="browse-menu-detail-p0.html"' in page
+    assert 'href="browse-menu-page-2.html"' in page
+    assert "/pages/" not in page
+    page = detail(data, "p48", links=ExportLinks())
+    assert 'href="browse-menu-page-2.html"' in page
+
+
+# ---------------------------------------------------------------------------
+# iter_items
+
+
+def test_iter_items_list_uses_id_then_slug_name_title_then_index():
+    data = [
+        {"id": "A1", "name": "x"},
+        {"slug": "the-slug", "name": "x"},
+        {"name": "Crème Brûlée"},
+        {"title": "Hello, World!"},
+        {"price": 3},
+        "Plain scalar",
+        42,
+        None,
+    ]
+    assert [item_id for item_id, _ in iter_items(data)] == [
+        "a1",
+        "the-slug",
+        "creme-brulee",
+        "hello-world",
+        "item-5",
+        "plain-scalar",
+        "42",
+        "item-8",
+    ]
+    assert [value for _, value in iter_items(data)] == data
+
+
+def test_iter_items_unique_url_safe_bounded():
+    long_a = "a" * 5_000
+    long_b = "a" * 4_999 + "b"
+    data = [
+        {"name": "Pizza"},
+        {"name": "pizza"},
+        {"name": "PIZZA!"},
+        {"name": "pizza-2"},
+        {"id": long_a},
+        {"id": long_a},
+        {"id": long_b},
+        {"name": "日本語"},
+        {"name": "<script>alert(1)</script>"},
+        {"name": "-" * 300},
+    ]
+    ids = [item_id for item_id, _ in iter_items(data)]
+    assert len(ids) == len(set(ids)) == len(data)
+    for item_id in ids:
+        assert URL_SAFE_ID.match(item_id), item_id
+        assert len(item_id) <= 64
+    assert ids[:4] == ["pizza", "pizza-2", "pizza-3", "pizza-2-2"]
+    assert ids[4] != ids[6]  # same 4,999-char prefix, still distinct
+    assert ids[8] == "script-alert-1-script"
+
+
+def test_iter_items_many_duplicates_is_fast_and_unique():
+    data = [{"name": "Same"} for _ in range(20_000)]
+    ids = [item_id for item_id, _ in iter_items(data)]
+    assert len(set(ids)) == 20_000
+    assert ids[:3] == ["same", "same-2", "same-3"]
+    assert ids[-1] == "same-20000"
+
+
+def test_iter_items_is_deterministic():
+    data = products(500) + [{"name": "Product 1"}] * 3
+    assert iter_items(data) == iter_items(json.loads(json.dumps(data)))
+
+
+def test_iter_items_dict_of_collections_prefixes_keys():
+    data = {
+        "title": "Our menu",
+        "pizzas": [{"name": "Margherita"}, {"name": "Diavola"}],
+        "drinks": [{"name": "Margherita"}, {"name": "Cola"}],
+    }
+    assert [item_id for item_id, _ in iter_items(data)] == [
+        "pizzas-margherita",
+        "pizzas-diavola",
+        "drinks-margherita",
+        "drinks-cola",
+    ]
+
+
+def test_iter_items_dict_of_objects_falls_back_to_keys():
+    data = {"alice": {"role": "Chef"}, "bob": {"name": "Bob B."}, "count": 2}
+    assert [item_id for item_id, _ in iter_items(data)] == ["alice", "bob-b"]
+
+
+def test_iter_items_single_collection_is_not_prefixed():
+    data = {"items": [{"name": "A"}, {"name": "B"}]}
+    assert [item_id for item_id, _ in iter_items(data)] == ["a", "b"]
+
+
+@pytest.mark.parametrize("data", [None, "text", 3, True, {}, [], {"email": "a@b.c", "phone": "1"}])
+def test_iter_items_without_collections(data):
+    expected = [] if not isinstance(data, list) else []
+    assert iter_items(data) == expected
+    assert page_count(data) == 1
+
+
+# ---------------------------------------------------------------------------
+# Listing pages
+
+
+def test_listing_is_deterministic():
+    data = products(120)
+    first = listing(data, page=2)
+    assert first == listing(json.loads(json.dumps(data)), page=2)
+    assert first.encode() == listing(data, page=2).encode()
+
+
+def test_listing_shows_every_item_name_with_links_and_cards():
+    data = products(30)
+    page = listing(data)
+    assert_standalone(page)
+    for item_id, item in iter_items(data):
+        assert item["name"] in page
+        assert f'href="/pages/browse-menu/items/{item_id}"' in page
+    assert 'src="https://img.example.com/p/3.jpg"' in page
+    assert 'loading="lazy"' in page
+    assert "3.50" in page  # price
+    assert "Category: Garden" in page  # a badge
+    assert "Browse the menu" in page and "Everything we cook" in page and "🍕" in page
+    assert "Demo Café" in page and 'href="/"' in page
+    assert "grid-template-columns:repeat(auto-fill,minmax(" in page
+    assert "--primary:#c2410c" in page
+
+
+def test_listing_groups_several_collections():
+    data = {"pizzas": [{"name": "Margherita"}], "drinks": [{"name": "Cola", "price": 2}]}
+    page = listing(data)
+    assert "<h2>Pizzas</h2>" in page and "<h2>Drinks</h2>" in page
+    assert "/pages/browse-menu/items/drinks-cola" in page
+
+
+def test_listing_object_sections_and_links():
+    data = {
+        "site.email": "hello@cafe.example",
+        "site.phone": "+1 (555) 010-2030",
+        "address": {"street": "1 Main St", "city": "Springfield"},
+        "hours": ["Mon-Fri 9-17", "Sat 10-14"],
+        "website": "https://cafe.example/",
+        "about": "We cook.\n\nEvery day. " + "Long text. " * 30,
+    }
+    page = listing(data)
+    assert_safe(page)
+    assert 'href="mailto:hello@cafe.example"' in page
+    assert 'href="tel:+15550102030"' in page
+    assert 'href="https://cafe.example/"' in page
+    assert "<h2>Address</h2>" in page and "Springfield" in page
+    assert "<li>Mon-Fri 9-17" in page
+    assert '<p class="para">' in page
+    assert ">Email<" in page  # the path "site.email" is labelled by its last step
+
+
+def test_html_content_is_sanitised_not_dropped():
+    data = {"body": "<h2>Title</h2><p>Some <strong>bold</strong> <a href='https://x.example'>x</a>"}
+    page = listing(data)
+    assert "<strong>bold</strong>" in page
+    assert 'href="https://x.example"' in page
+    data = {"body": "<p><a href='/relative'>rel</a><a href='ftp://x'>ftp</a></p>"}
+    page = listing(data)
+    assert "/relative" not in page and "ftp://" not in page
+    assert "rel</a>" in page
+
+
+@pytest.mark.parametrize("data", [None, [], {}, "", "   "])
+def test_empty_data_renders_nothing_here_yet(data):
+    page = listing(data)
+    assert_standalone(page)
+    assert "Nothing here yet" in page
+    assert listing(data, page=2) is None
+
+
+@pytest.mark.parametrize(("data", "shown"), [("hello@cafe.example", "hello@cafe.example"), (42, "42")])
+def test_scalar_data_renders_the_value(data, shown):
+    page = listing(data)
+    assert_standalone(page)
+    assert shown in page
+    assert listing(data, page=2) is None
+
+
+def test_pagination_50k_items():
+    data = products(50_000)
+    assert page_count(data) == -(-50_000 // PAGE_SIZE) == 1042
+    first = listing(data, page=1)
+    last = listing(data, page=1042)
+    assert first is not None and last is not None
+    assert "Page 1 of 1,042" in first or "page 1 of 1042" in first.lower()
+    assert 'href="/pages/browse-menu?page=2"' in first
+    assert 'href="/pages/browse-menu?page=1041"' in last
+    assert "Product 49999" in last and "Product 0<" not in last
+    assert first.count('class="card"') == PAGE_SIZE
+    assert last.count('class="card"') == 50_000 - PAGE_SIZE * 1041
+    for page in (first, last):
+        assert len(page.encode()) < LISTING_MAX
+    for out_of_range in (0, -1, 1043, 10**9):
+        assert listing(data, page=out_of_range) is None
+
+
+def test_page_two_links_back_to_page_one_without_query():
+    page = listing(products(PAGE_SIZE + 1), page=2)
+    assert 'href="/pages/browse-menu" rel="prev"' in page
+    assert "Product 48" in page
+
+
+# ---------------------------------------------------------------------------
+# Detail pages
+
+
+def test_detail_shows_every_scalar_field():
+    item = {
+        "id": "x1",
+        "name": "Deluxe",
+        "sku": "SKU-123",
+        "stock": 7,
+        "ratio": 0.25,
+        "available": True,
+        "discontinued": False,
+        "note": None,
+        "long": "word " * 3_000,
+        "nested": {"a": {"b": {"c": "deep value"}}},
+        "features": ["one", "two"],
+    }
+    data = [{"name": "Other"}, item]
+    page = detail(data, "x1")
+    assert_standalone(page)
+    for label, value in [
+        ("Sku", "SKU-123"),
+        ("Stock", "7"),
+        ("Ratio", "0.25"),
+        ("Available", "Yes"),
+        ("Discontinued", "No"),
+        ("Nested", "deep value"),
+        ("Features", "two"),
+    ]:
+        assert f">{label}<" in page
+        assert value in page
+    assert ("word " * 2_000).strip() in page  # long strings are shown in full up to 20,000
+    assert 'href="/pages/browse-menu"' in page and 'href="/"' in page
+
+
+def test_detail_links_back_to_the_listing_page_holding_the_item():
+    data = products(PAGE_SIZE * 2 + 5)
+    page = detail(data, f"p{PAGE_SIZE * 2 + 1}")
+    assert 'href="/pages/browse-menu?page=3"' in page
+
+
+def test_detail_unknown_item_is_none():
+    assert detail(products(3), "nope") is None
+    assert detail(None, "item-1") is None
+
+
+def test_detail_is_deterministic_and_scalar_items_work():
+    data = ["Just a string", 5]
+    assert detail(data, "just-a-string") == detail(data, "just-a-string")
+    assert "Just a string" in detail(data, "just-a-string")
+    assert ">5<" in detail(data, "5").replace("\n", "")
+
+
+# ---------------------------------------------------------------------------
+# Hostile content and bounds
+
+
+def test_hostile_content_is_neutralised():
+    data = [HOSTILE_ITEM, {"name": XSS, "url": "javascript:alert(1)"}]
+    hostile_site = {"title": XSS, "subtitle": "</title><script>x</script>", "image": XSS}
+    hostile_intent = {**INTENT, "title": XSS, "description": XSS, "icon": XSS}
+    hostile_theme = {
+        "primary": "red;}</style><script>alert(1)</script>",
+        "secondary": "#12345g",
+        "accent": "#abcdef; background:url(https://evil.example)",
+        "background": None,
+        "text": {"x": 1},
+    }
+    pages = [listing(data, site=hostile_site, intent=hostile_intent, theme=hostile_theme)]
+    for item_id, _ in iter_items(data):
+        pages.append(
+            detail(data, item_id, site=hostile_site, intent=hostile_intent, theme=hostile_theme)
+        )
+    for page in pages:
+        assert_safe(page)
+        assert "evil.example" not in page
+        assert "--primary:#2563eb" in page  # invalid colours fall back to defaults
+        # A javascript: URL may show as text, never as a link.
+        assert not re.search(r'(?:href|src)="\s*javascript', page, re.I)
+    # Hostile names are shown as text; the sanitised description keeps its words.
+    assert "Evil" in pages[0] and "Evil" in pages[1]
+    assert "click" in pages[1]
+
+
+def test_colour_values_are_validated():
+    page = listing([], theme={"primary": "#ABCDEF", "text": "#ffffff", "background": "#ffffff"})
+    assert "--primary:#abcdef" in page
+    # Unreadable text colour (white on white) is replaced by a readable one.
+    assert "--text:#ffffff" not in page
+    styles = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    for value in re.findall(r"--[a-z-]+:([^;}]*)", styles):
+        assert re.fullmatch(r"#[0-9a-f]{6}", value), value
+
+
+def test_deep_nesting_renders():
+    deep_dict: object = "bottom"
+    deep_list: object = "bottom"
+    for _ in range(300):
+        deep_dict = {"level": deep_dict}
+        deep_list = [deep_list]
+    for data in (deep_dict, deep_list, [{"name": "Deep", "tree": deep_dict}]):
+        page = listing(data)
+        assert_standalone(page)
+        for item_id, _ in iter_items(data):
+            assert_standalone(detail(data, item_id))
+    page = detail([{"name": "Deep", "tree": deep_dict}], "deep")
+    assert "nested deeper" in page
+
+
+def test_output_is_bounded_whatever_the_input():
+    big = "&<\"'" * 50_000
+    items = [
+        {
+            "id": f"i{n}",
+            "name": big,
+            "description": big,
+            "image": "https://img.example.com/" + "&" * 2_000 + ".png",
+            **{f"field{k}{big[:100]}": big for k in range(20)},
+            "list": [big] * 1_000,
+            "nested": [{"k": [big] * 100}] * 100,
+        }
+        for n in range(PAGE_SIZE)
+    ]
+    assert len(listing(items).encode()) < LISTING_MAX
+    assert len(detail(items, "i0").encode()) < DETAIL_MAX
+    huge_object = {f"key{n}": {"text": big[:5_000], "list": [big[:3_000]] * 50} for n in range(60)}
+    huge_object.update({f"s{n}": "x" for n in range(60)})  # mostly objects -> items
+    assert len(listing(huge_object).encode()) < LISTING_MAX
+    plain_object = {f"s{n}": big for n in range(2_000)}
+    assert len(listing(plain_object).encode()) < LISTING_MAX
+
+
+def test_only_content_urls_appear():
+    data = products(5) + [{"name": "Linked", "site": "https://shop.example/x"}]
+    page = listing(data)
+    allowed = {f"https://img.example.com/p/{n}.jpg" for n in range(5)}
+    assert external_urls(page) <= allowed
+    page = detail(data, "linked")
+    assert external_urls(page) == {"https://shop.example/x"}
+
+
+def test_detail_page_of_hostile_ids_is_reachable():
+    data = [{"id": "x" * 5_000, "name": "Long"}]
+    ((item_id, _),) = iter_items(data)
+    assert len(item_id) <= 64
+    assert "Long" in detail(data, item_id)
+
+
+# ---------------------------------------------------------------------------
+# Bundled demos
+
+
+DEMOS = sorted((Path(__file__).resolve().parents[1] / "webapp" / "demos").glob("*.json"))
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[path.stem for path in DEMOS])
+def test_every_demo_intent_renders_its_items(demo):
+    extract = pytest.importorskip("webapp.content.extract")
+    from webapp.content.paths import resolve
+
+    content = json.loads(demo.read_text(encoding="utf-8"))
+    intents = extract.extract_intents(content)
+    assert intents
+    for intent in intents:
+        data = resolve(content, intent["dataPath"])
+        for page_number in range(1, page_count(data) + 1):
+            page = render_intent_page(
+                site=SITE, intent=intent, data=data, theme=THEME, page=page_number
+            )
+            assert_safe(page)
+            assert len(page.encode()) < LISTING_MAX
+        items = iter_items(data)
+        first_page = render_intent_page(site=SITE, intent=intent, data=data, theme=THEME)
+        for item_id, item in items[:PAGE_SIZE]:
+            assert f"/items/{item_id}" in first_page
+            if isinstance(item, dict):
+                for key in ("name", "title"):
+                    if isinstance(item.get(key), str) and len(item[key]) < 100:
+                        assert escape_text(item[key].strip()) in first_page
+                        break
+        for item_id, _ in items:
+            page = render_detail_page(
+                site=SITE, intent=intent, data=data, item_id=item_id, theme=THEME
+            )
+            assert_safe(page)
+
+
+def test_demos_are_present():
+    if not DEMOS:
+        pytest.skip("no bundled demos yet")
+    assert all(path.stat().st_size > 0 for path in DEMOS)
+
+
+def escape_text(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(" ".join(text.split())))

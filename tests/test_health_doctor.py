@@ -1,0 +1,73 @@
+"""/healthz and `flask doctor`, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import connect_demo
+
+from webapp.cli import doctor, redact
+
+
+def test_healthz_reports_backend_and_sets_no_cookie(client, backend):
+    response = client.get("/healthz")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["backend"] == backend
+    assert body["reachable"] is True
+    assert body["latency_ms"] >= 0
+    assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_sets_no_cookie_for_a_connected_browser(client):
+    connect_demo(client)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
+def test_doctor_memory(runner):
+    result = runner.invoke(doctor, [], env={})
+    assert "Storage backend: memory" in result.output
+    assert "neither REDIS_URL nor KV_URL is set" in result.output
+    assert "Problems: none" in result.output
+    assert result.exit_code == 0
+
+
+def test_doctor_redis_reachable(runner, redis_server):
+    result = runner.invoke(doctor, [], env={"REDIS_URL": redis_server.url})
+    assert "Storage backend: redis (chosen because REDIS_URL is set)" in result.output
+    assert "Connection: ok" in result.output
+    assert result.exit_code == 0
+
+
+def test_doctor_redis_unreachable(runner):
+    from conftest import free_port
+
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    result = runner.invoke(doctor, [], env={"KV_URL": url})
+    assert "chosen because KV_URL is set" in result.output
+    assert "Connection: FAILED" in result.output
+    assert result.exit_code == 1
+
+
+def test_doctor_names_every_problem(runner):
+    env = {"KV_REST_API_URL": "https://kv", "APP_ENV": "production", "VERCEL": "1"}
+    result = runner.invoke(doctor, [], env=env)
+    assert "KV_URL" in result.output
+    assert "SECRET_KEY is not set" in result.output
+    assert result.exit_code == 1
+    result = runner.invoke(doctor, ["--workers", "4"], env={"SECRET_KEY": "s"})
+    assert "4 gunicorn workers" in result.output and "REDIS_URL" in result.output
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_redact_hides_password():
+    assert redact("rediss://default:s3cret@kv.example.com:6379") == (
+        "rediss://default:****@kv.example.com:6379"
+    )
+    assert redact("redis://localhost:6379/0") == "redis://localhost:6379/0"

@@ -1,0 +1,157 @@
+"""What the app leaves in Redis, how many round trips it costs, and Redis outages."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import RedisServer, backend_config, connect_demo, csrf_token
+
+from webapp import create_app
+
+pytestmark = pytest.mark.parametrize("backend", ["redis"])
+
+
+def site_sid(client):
+    with client.session_transaction() as browser:
+        return browser["site_sid"]
+
+
+def test_keys_in_redis_after_connect(client, redis_client):
+    connect_demo(client)
+    sid = site_sid(client)
+    tag = "{" + sid + "}"
+    keys = set(redis_client.keys("*"))
+    site_keys = {f"session:{tag}", f"intents:{tag}", f"theme:{tag}"}
+    assert site_keys <= keys
+    browser_keys = keys - site_keys
+    assert len(browser_keys) == 1
+    (browser_key,) = browser_keys
+    assert browser_key.startswith("browser:")
+    assert not browser_key.startswith("session:")
+    # Flask-Session's value is JSON too (not msgpack, not pickle).
+    assert json.loads(redis_client.get(browser_key))["site_sid"] == sid
+    meta = redis_client.hgetall(f"session:{tag}")
+    assert meta["source"] == "demo:restaurant"
+    assert json.loads(meta["content"])  # the content, as JSON
+    intents = json.loads(redis_client.get(f"intents:{tag}"))
+    assert {"id", "title", "description", "icon", "dataPath"} <= set(intents[0])
+    assert set(json.loads(redis_client.get(f"theme:{tag}"))) == {
+        "primary", "secondary", "accent", "background", "text",
+    }  # fmt: skip
+    for key in keys:
+        assert 86000 < redis_client.ttl(key) <= 86400 + 600
+
+
+def test_home_refreshes_ttl_of_all_keys(client, redis_client):
+    connect_demo(client)
+    sid = site_sid(client)
+    for key in redis_client.keys("*"):
+        redis_client.expire(key, 100)
+    assert client.get("/").status_code == 200
+    for key in redis_client.keys(f"*{{{sid}}}"):
+        assert redis_client.ttl(key) > 86000
+
+
+def test_disconnect_leaves_no_key_and_touches_other_sessions(app, redis_client):
+    alice, bob = app.test_client(), app.test_client()
+    connect_demo(alice, "restaurant")
+    connect_demo(bob, "portfolio")
+    alice_sid, bob_sid = site_sid(alice), site_sid(bob)
+    before = {k: redis_client.dump(k) for k in redis_client.keys(f"*{{{bob_sid}}}")}
+    assert alice.post("/disconnect", data={"csrf_token": csrf_token(alice)}).status_code == 303
+    assert redis_client.keys(f"*{alice_sid}*") == []
+    remaining = redis_client.keys("*")
+    # Bob's site keys plus one browser key each for Bob (Alice's was deleted).
+    assert {k: redis_client.dump(k) for k in redis_client.keys(f"*{{{bob_sid}}}")} == before
+    assert len([k for k in remaining if k.startswith("browser:")]) == 1
+    assert bob.get("/").status_code == 200
+
+
+def count_round_trips(app, monkeypatch):
+    """Count packets sent to Redis (one per command or per pipeline)."""
+    sent = []
+    connection_class = app.extensions["site_store"].client.connection_pool.connection_class
+    original = connection_class.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(connection_class, "send_packed_command", counting)
+    return sent
+
+
+def test_home_page_round_trips(app, client, monkeypatch):
+    connect_demo(client)
+    client.get("/")  # settles the CSRF token in the browser session
+    sent = count_round_trips(app, monkeypatch)
+    assert client.get("/").status_code == 200
+    # One GET for the browser session, one MULTI pipeline for the site session
+    # (reads and TTL refresh together); the browser session is not rewritten.
+    assert len(sent) == 2, sent
+
+
+def test_healthz_round_trips(app, client, monkeypatch):
+    connect_demo(client)
+    sent = count_round_trips(app, monkeypatch)
+    client.get("/healthz")
+    assert len(sent) == 1  # the PING itself; no browser-session read
+
+
+@pytest.fixture
+def outage_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_redis_outage_is_503_and_recovers(outage_server):
+    app = create_app(backend_config("redis", outage_server))
+    client = app.test_client()
+    connect_demo(client)
+    assert client.get("/").status_code == 200
+    outage_server.stop()
+    try:
+        for path in ["/", "/healthz", "/", "/"]:
+            started = time.monotonic()
+            response = client.get(path)
+            elapsed = time.monotonic() - started
+            assert response.status_code == 503, path
+            assert elapsed < 2.0
+            if path == "/":
+                assert "Storage unavailable" in response.get_data(as_text=True)
+                assert response.headers["Retry-After"] == "5"
+                assert "Traceback" not in response.get_data(as_text=True)
+        # Posting while down is also a clean 503, never a 500.
+        response = client.post("/disconnect", data={"csrf_token": "x"})
+        assert response.status_code == 503
+    finally:
+        outage_server.start()  # same port: the app must reconnect by itself
+    assert client.get("/healthz").status_code == 200
+    # Redis restarted empty (no persistence), so the site session is gone: 404, not 503.
+    home = client.get("/")
+    assert home.status_code in (200, 404)
+    connect_demo(client)
+    assert client.get("/").status_code == 200
+    app.extensions["site_store"].client.close()
+
+
+def test_flask_session_save_failure_is_503(outage_server, monkeypatch):
+    """An outage between reading and saving the browser session is still a 503."""
+    app = create_app(backend_config("redis", outage_server))
+    client = app.test_client()
+    csrf_token(client)
+    from webapp.browser_session import AppRedisSessionInterface
+    from webapp.storage.redis import RedisConnectionError
+
+    def failing(*args, **kwargs):
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(AppRedisSessionInterface, "_upsert_session", failing)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Storage unavailable" in response.get_data(as_text=True)
+    app.extensions["site_store"].client.close()

@@ -1,0 +1,214 @@
+"""Site-session storage, run on both backends (real redis-server and real SimpleCache)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from webapp.storage.base import SiteKeys, new_sid
+from webapp.storage.memory import MemorySiteStore, make_cache
+from webapp.storage.redis import RedisSiteStore, make_client
+
+META = {
+    "site_name": "Café <b>",
+    "hero_title": "Café",
+    "hero_subtitle": "Fresh",
+    "hero_image": "https://img.example.com/a.jpg",
+    "source": "demo:restaurant",
+    "created_at": "2026-11-25T00:00:00+00:00",
+}
+INTENTS = [{"id": "menu", "title": "Menu", "description": "d", "icon": "🍽️", "dataPath": "menu"}]
+THEME = {
+    "primary": "#112233",
+    "secondary": "#445566",
+    "accent": "#778899",
+    "background": "#ffffff",
+    "text": "#111111",
+}
+
+
+def make_store(backend, request, ttl=3600, prefix=""):
+    if backend == "redis":
+        server = request.getfixturevalue("redis_server")
+        request.getfixturevalue("redis_client")
+        client = make_client(server.url)
+        request.addfinalizer(client.close)
+        return RedisSiteStore(client, ttl_seconds=ttl, key_prefix=prefix)
+    return MemorySiteStore(make_cache(ttl), ttl_seconds=ttl, key_prefix=prefix)
+
+
+@pytest.fixture
+def store(backend, request):
+    return make_store(backend, request)
+
+
+def create(store, sid=None, content=None):
+    sid = sid or new_sid()
+    store.create(
+        sid,
+        content_json=json.dumps(content or {"menu": [{"name": "Soup"}]}),
+        meta=META,
+        intents=INTENTS,
+        theme=THEME,
+    )
+    return sid
+
+
+def test_sid_is_long_random_and_url_safe():
+    sids = {new_sid() for _ in range(1000)}
+    assert len(sids) == 1000
+    for sid in sids:
+        assert len(sid) >= 32  # 24 bytes = 192 bits, base64url
+        assert all(c.isalnum() or c in "-_" for c in sid)
+
+
+def test_keys_follow_the_contract():
+    keys = SiteKeys.for_sid("abc", "app1:")
+    assert keys.all == (
+        "app1:session:{abc}",
+        "app1:intents:{abc}",
+        "app1:theme:{abc}",
+        "app1:page:{abc}",
+    )
+
+
+def test_create_then_load_round_trips(store):
+    sid = create(store, content={"menu": [{"name": "Soup"}]})
+    site = store.load(sid)
+    assert site.meta == META
+    assert site.intents == INTENTS
+    assert site.theme == THEME
+    assert site.content_json is None  # not asked for: status views never read content
+    assert json.loads(store.load(sid, content=True).content_json) == {"menu": [{"name": "Soup"}]}
+
+
+def test_unknown_session_is_none(store):
+    assert store.load("nope") is None
+    assert store.save_pages("nope", {"menu": {"html": "x"}}) is False
+    assert store.load("nope") is None  # saving did not create it
+
+
+def test_pages_are_stored_indexed_and_replaced(store):
+    sid = create(store)
+    assert store.load(sid, page_index=True).page_ids == set()
+    assert store.save_pages(sid, {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}})
+    assert store.save_pages(sid, {"menu-detail-soup": {"html": "<p>d</p>", "generatedAt": "t"}})
+    site = store.load(sid, page_index=True, page_ids=["menu", "missing"])
+    assert site.page_ids == {"menu", "menu-detail-soup"}
+    assert site.pages == {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}}
+    store.save_pages(sid, {"menu": {"html": "<p>2</p>", "generatedAt": "t2"}})
+    assert store.load(sid, page_ids=["menu"]).pages["menu"]["html"] == "<p>2</p>"
+
+
+def test_delete_removes_only_that_session(store):
+    mine, other = create(store), create(store)
+    store.save_pages(mine, {"menu": {"html": "a", "generatedAt": "t"}})
+    store.save_pages(other, {"menu": {"html": "b", "generatedAt": "t"}})
+    store.delete(mine)
+    assert store.load(mine) is None
+    assert store.save_pages(mine, {"menu": {"html": "late", "generatedAt": "t"}}) is False
+    kept = store.load(other, page_ids=["menu"])
+    assert kept.pages["menu"]["html"] == "b"
+
+
+def test_recreating_a_sid_drops_old_pages(store):
+    sid = create(store)
+    store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
+    create(store, sid=sid)
+    assert store.load(sid, page_index=True).page_ids == set()
+
+
+def test_sliding_expiry_keeps_an_active_session(backend, request):
+    store = make_store(backend, request, ttl=2)
+    sid = create(store)
+    store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
+    for _ in range(3):  # 3.6 s in all: longer than the TTL, but each read slides it
+        time.sleep(1.2)
+        assert store.load(sid) is not None
+    time.sleep(2.5)  # idle longer than the TTL: everything expires together
+    assert store.load(sid, page_index=True) is None
+    assert store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}}) is False
+
+
+def test_concurrent_page_writes_are_all_kept(store):
+    sid = create(store)
+
+    def write(n):
+        store.save_pages(sid, {f"p{n}": {"html": str(n), "generatedAt": "t"}})
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.load(sid, page_index=True).page_ids == {f"p{n}" for n in range(20)}
+
+
+def test_unicode_and_large_values_survive(store):
+    content = {"items": [{"name": f"Crème brûlée {i} 🍮", "text": "x" * 1000} for i in range(2000)]}
+    sid = create(store, content=content)
+    assert json.loads(store.load(sid, content=True).content_json) == content
+
+
+# Redis specifics: what an operator sees with redis-cli.
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_redis_keys_ttls_and_json_values(store, redis_client):
+    sid = create(store)
+    store.save_pages(sid, {"menu": {"html": "<p>x</p>", "generatedAt": "t"}})
+    tag = "{" + sid + "}"
+    assert sorted(redis_client.keys("*")) == sorted(
+        [f"session:{tag}", f"intents:{tag}", f"theme:{tag}", f"page:{tag}"]
+    )
+    assert redis_client.type(f"session:{tag}") == "hash"
+    assert redis_client.type(f"page:{tag}") == "hash"
+    session_hash = redis_client.hgetall(f"session:{tag}")
+    assert json.loads(session_hash["content"]) == {"menu": [{"name": "Soup"}]}
+    assert session_hash["site_name"] == META["site_name"]
+    assert json.loads(redis_client.get(f"intents:{tag}")) == INTENTS
+    assert json.loads(redis_client.get(f"theme:{tag}")) == THEME
+    assert json.loads(redis_client.hget(f"page:{tag}", "menu"))["html"] == "<p>x</p>"
+    for key in redis_client.keys("*"):
+        assert 3590 <= redis_client.ttl(key) <= 3600
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_redis_read_refreshes_every_ttl(store, redis_client):
+    sid = create(store)
+    store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
+    for key in store.keys(sid).all:
+        redis_client.expire(key, 10)
+    store.load(sid)
+    assert all(ttl > 3500 for ttl in store.ttl_of(sid).values())
+    assert len(store.ttl_of(sid)) == 4
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_redis_key_prefix(backend, request, redis_client):
+    store = make_store(backend, request, prefix="app1:")
+    sid = create(store)
+    assert all(key.startswith("app1:") for key in redis_client.keys("*"))
+    assert store.load(sid) is not None
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_redis_load_is_one_round_trip(store, monkeypatch):
+    sid = create(store)
+    sent = []
+    connection_class = store.client.connection_pool.connection_class
+    original = connection_class.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(connection_class, "send_packed_command", counting)
+    store.load(sid, content=True, page_index=True, page_ids=["menu", "x"])
+    assert len(sent) == 1
+    sent.clear()
+    store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
+    assert len(sent) == 1

@@ -1,0 +1,48 @@
+"""Site pages: turn a website's structured content into focused, themed pages."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from . import browser_session, cli, errors, health, pages, sites, storage, templating
+from .config import settings_from_env
+from .extensions import browser_sessions, csrf
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: read the environment, choose storage, bind extensions.
+
+    ``test_config`` overrides settings read from the environment (tests use it
+    to point at their own redis-server). Misconfiguration raises ConfigError
+    with every problem and its fix.
+    """
+    app = Flask(__name__, template_folder=str(TEMPLATES))
+    app.config.from_mapping(settings_from_env())
+    if test_config:
+        app.config.update(test_config)
+    # Pasted JSON arrives as a form field: allow it up to the upload limit.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
+
+    # Validates the whole configuration first (a missing SECRET_KEY included).
+    store = storage.init_app(app)
+    if not app.config.get("SECRET_KEY"):
+        # Fine locally (refused under gunicorn and in production): browser
+        # sessions simply do not survive a restart of `flask run`.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    browser_session.configure(app, store)
+    browser_sessions.init_app(app)
+    csrf.init_app(app)
+
+    app.register_blueprint(sites.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,101 @@
+"""Flask-Session configured from the storage choice, with the app's own client.
+
+Flask-Session keeps the browser's session (which site session it is connected
+to, CSRF secret, flashed messages) server-side, in the same Redis or
+SimpleCache as the site sessions, under its own key prefix. Two small
+adjustments over the stock interfaces:
+
+* ``/healthz`` neither reads nor writes a browser session (it must set no
+  cookie, and a probe should not cost a Redis read);
+* the stored copy is refreshed at most every few minutes instead of on every
+  request, which saves a Redis write per request; its lifetime has that much
+  slack over the site session's TTL, so it never expires first.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, request
+from flask_session import Session
+from flask_session.cachelib import CacheLibSessionInterface
+from flask_session.redis import RedisSessionInterface
+
+from . import defaults
+from .storage import SiteStore
+
+NO_SESSION_PATHS = frozenset({"/healthz"})
+REFRESHED = "_refreshed"
+
+
+class _AppSessionMixin:
+    """Skip the probe path and throttle refresh writes (see module docstring)."""
+
+    refresh_seconds = defaults.BROWSER_SESSION_REFRESH_SECONDS
+
+    def open_session(self, app, request_):
+        if request_.path in NO_SESSION_PATHS:
+            return self.session_class(sid=self._generate_sid(self.sid_length), permanent=True)
+        return super().open_session(app, request_)
+
+    def save_session(self, app, session, response):
+        # session is None when opening it failed (storage down): nothing to save.
+        if session is None or request.path in NO_SESSION_PATHS:
+            return
+        super().save_session(app, session, response)
+
+    def should_set_storage(self, app, session) -> bool:
+        now = int(time.time())
+        if session.modified or now - int(session.get(REFRESHED, 0)) >= self.refresh_seconds:
+            session[REFRESHED] = now
+            return True
+        return False
+
+
+class AppRedisSessionInterface(_AppSessionMixin, RedisSessionInterface):
+    """Flask-Session on the app's Redis client."""
+
+
+class AppCacheLibSessionInterface(_AppSessionMixin, CacheLibSessionInterface):
+    """Flask-Session on the app's SimpleCache."""
+
+
+class BrowserSessions(Session):
+    """Flask-Session extension that uses the app's store instead of its own clients."""
+
+    def _get_interface(self, app: Flask):
+        config = app.config
+        options = dict(
+            key_prefix=config["SESSION_KEY_PREFIX"],
+            use_signer=False,
+            permanent=True,
+            sid_length=config["SESSION_ID_LENGTH"],
+            serialization_format=config["SESSION_SERIALIZATION_FORMAT"],
+        )
+        if config["SESSION_TYPE"] == "redis":
+            return AppRedisSessionInterface(app, client=config["SESSION_REDIS"], **options)
+        return AppCacheLibSessionInterface(app, client=config["SESSION_CACHELIB"], **options)
+
+
+def configure(app: Flask, store: SiteStore) -> None:
+    """Fill Flask-Session's settings from the storage choice."""
+    from datetime import timedelta
+
+    ttl = app.config["SESSION_TTL_SECONDS"]
+    redis_backed = store.backend_name == "redis"
+    app.config.update(
+        SESSION_TYPE="redis" if redis_backed else "cachelib",
+        SESSION_REDIS=getattr(store, "client", None),
+        SESSION_CACHELIB=getattr(store, "cache", None),
+        SESSION_KEY_PREFIX=app.config["KEY_PREFIX"] + defaults.BROWSER_SESSION_KEY_PREFIX,
+        SESSION_PERMANENT=True,
+        SESSION_ID_LENGTH=32,
+        # JSON, never pickle, in Redis (Flask-Session's default is msgpack).
+        SESSION_SERIALIZATION_FORMAT="json",
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=ttl + 2 * defaults.BROWSER_SESSION_REFRESH_SECONDS),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        SESSION_COOKIE_NAME="site_pages_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["APP_ENV"] == "production",
+    )

@@ -1,0 +1,1177 @@
+"""Generate standalone, themed HTML pages from an intent's JSON data.
+
+Pure functions, no Flask: JSON data in, HTML string out. The web layer stores
+the result under the page ids of the product contract (``intent_id`` for a
+listing, ``{intent_id}-detail-{item_id}`` for a detail page) and serves it.
+
+Everything read from content is untrusted: strings are escaped by Jinja's
+autoescape, HTML-looking strings go through nh3 with a short allow-list, URLs
+become links or images only for allowed schemes, theme colours are
+re-validated, and every walk over the data is bounded in depth, count and
+characters so that output size and time stay bounded whatever the input.
+Output is deterministic (no clocks, no randomness, no set ordering): the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import nh3
+from markupsafe import Markup, escape
+
+__all__ = [
+    "PAGE_SIZE",
+    "AppLinks",
+    "detail_page_id",
+    "iter_items",
+    "listing_page_id",
+    "page_count",
+    "render_detail_page",
+    "render_intent_page",
+]
+
+PAGE_SIZE = 48
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+# Item ids: at most 64 URL-safe characters. Bases are kept shorter so that a
+# "-2", "-3"... de-duplication suffix still fits.
+ITEM_ID_MAX = 64
+_BASE_MAX = 56
+_ID_KEYS = ("id", "slug", "name", "title")
+
+DEFAULT_THEME = {
+    "primary": "#2563eb",
+    "secondary": "#7c3aed",
+    "accent": "#f59e0b",
+    "background": "#ffffff",
+    "text": "#1f2937",
+}
+_HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+
+# Limits. Listing: 48 cards share a ~240 KB character budget; object views
+# and detail pages get their own budgets. Costs are counted on the escaped
+# text plus a per-node allowance for markup, so hostile strings full of "<"
+# or "&" (which grow when escaped) cannot blow the size bound.
+_NODE_OVERHEAD = 60
+_CARD_BUDGET = 4_800
+_TITLE_MAX = 160
+_CARD_DESC_MAX = 280
+_BADGE_MAX = 4
+_BADGE_TEXT_MAX = 40
+_URL_MAX = 2_048
+_FIELD_SCAN = 200  # fields of one item looked at when building a card
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """Bounds for rendering an arbitrary value as nested HTML."""
+
+    depth: int
+    string: int
+    list_items: int
+    fields: int
+    chars: int
+
+
+_LISTING_LIMITS = _Limits(depth=4, string=2_000, list_items=50, fields=100, chars=240_000)
+_DETAIL_LIMITS = _Limits(depth=4, string=20_000, list_items=200, fields=500, chars=440_000)
+
+
+# --------------------------------------------------------------------------
+# Routes
+
+
+class AppLinks:
+    """Build the app's stable URLs; pass another object to link elsewhere (e.g. an export)."""
+
+    def home(self) -> str:
+        """Return the URL of the connected site's home."""
+        return "/"
+
+    def intent(self, intent_id: str, page: int = 1) -> str:
+        """Return the URL of an intent's listing page (``?page=n`` past the first)."""
+        url = f"/pages/{quote(intent_id, safe='')}"
+        return url if page == 1 else f"{url}?page={int(page)}"
+
+    def item(self, intent_id: str, item_id: str) -> str:
+        """Return the URL of one item's detail page."""
+        return f"/pages/{quote(intent_id, safe='')}/items/{quote(item_id, safe='')}"
+
+
+def detail_page_id(intent_id: str, item_id: str) -> str:
+    """Return the stored page id of an item's detail page."""
+    return f"{intent_id}-detail-{item_id}"
+
+
+def listing_page_id(intent_id: str, page: int) -> str:
+    """Return the stored page id of an intent's listing page ``page``."""
+    return intent_id if page == 1 else f"{intent_id}-page-{page}"
+
+
+# --------------------------------------------------------------------------
+# Small text helpers
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{5,30}$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _slugify(text: str) -> str:
+    """Turn text into ``[a-z0-9-]`` (accents folded, other characters dashed)."""
+    # Only a prefix is slugified (long ids get a hash suffix anyway), which
+    # keeps this linear in the number of items rather than in their size.
+    text = text[:400]
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_SLUG.sub("-", text.lower()).strip("-")
+
+
+def _short_hash(text: str) -> str:
+    """Return 8 hex characters identifying ``text`` (stable across runs)."""
+    return hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+
+
+def _bounded(slug: str, raw: str, limit: int = _BASE_MAX) -> str:
+    """Bound a slug to ``limit`` chars, keeping long ones unique with a hash of ``raw``."""
+    if len(slug) <= limit and len(raw) <= 400:
+        return slug
+    digest = _short_hash(raw)
+    return f"{slug[: limit - len(digest) - 1].rstrip('-')}-{digest}".lstrip("-")
+
+
+def _words(key: str) -> list[str]:
+    """Split a key (camelCase, snake_case, kebab-case) into lower-case words."""
+    return [word.lower() for word in _WORDS.findall(key[:100])]
+
+
+def _humanise(key: str, limit: int = 80) -> str:
+    """Turn a JSON key into a label: ``unitPrice`` -> ``Unit price``."""
+    # Multi-path intents key their data by path ("site.email"): the last
+    # step is the meaningful part.
+    key = key.rsplit(".", 1)[-1] if "." in key else key
+    words = _words(key)
+    if not words:
+        text = key.strip()[:limit]
+        return text or "Value"
+    label = " ".join(words)
+    label = label[0].upper() + label[1:]
+    return _truncate(label, limit)
+
+
+def _truncate(text: str, limit: int) -> str:
+    """Cut text to ``limit`` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    # Prefer to cut at a word boundary when one is near the end.
+    space = cut.rfind(" ", max(0, limit - 40))
+    if space > 0:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _cost(text: str) -> int:
+    """Return how many output characters ``text`` takes once escaped."""
+    return len(escape(text))
+
+
+def _scalar_text(value: Any) -> str:
+    """Format a JSON scalar for display."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _plain(text: str) -> str:
+    """Strip HTML from text (for cards), keeping the words."""
+    if not _HTML_LIKE.search(text):
+        return text
+    return html.unescape(_TEXT_ONLY.clean(text))
+
+
+# --------------------------------------------------------------------------
+# URLs, links and images
+
+_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_IMAGE_EXTENSIONS = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".bmp",
+    ".ico",
+)
+_IMAGE_WORDS = frozenset(
+    {
+        "image",
+        "images",
+        "img",
+        "imgs",
+        "photo",
+        "photos",
+        "picture",
+        "pictures",
+        "pic",
+        "thumbnail",
+        "thumb",
+        "cover",
+        "avatar",
+        "logo",
+        "banner",
+        "poster",
+        "gallery",
+        "hero",
+    }
+)
+_IMAGE_URL_KEYS = ("url", "src", "href", "source")
+
+
+def _safe_url(value: Any, schemes: frozenset[str] = _LINK_SCHEMES) -> str | None:
+    """Return ``value`` if it is an absolute URL with an allowed scheme, else None."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or len(url) > _URL_MAX or _CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in schemes:
+        return None
+    if scheme in ("http", "https"):
+        if not parts.netloc or not url.lower().startswith(f"{scheme}://"):
+            return None
+    elif len(url) <= len(scheme) + 1:
+        return None
+    return url
+
+
+_HTTP = frozenset({"http", "https"})
+
+
+def _has_image_extension(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith(_IMAGE_EXTENSIONS)
+
+
+def _image_of(key: str, value: Any, depth: int = 0) -> tuple[str, str] | None:
+    """Return ``(src, alt)`` when a field holds an image, else None.
+
+    An image is an http(s) URL under an image-like key (``image``, ``photo``,
+    ``coverImage``...), any http(s) URL whose path ends in an image extension,
+    or an object such as ``{"url": ..., "alt": ...}`` holding one of those;
+    an image-like key holding a list uses its first element.
+    """
+    image_key = not _IMAGE_WORDS.isdisjoint(_words(key))
+    if isinstance(value, str):
+        url = _safe_url(value, _HTTP)
+        if url and (image_key or _has_image_extension(url)):
+            return url, ""
+        return None
+    if isinstance(value, dict):
+        for url_key in _IMAGE_URL_KEYS:
+            url = _safe_url(value.get(url_key), _HTTP)
+            if url is None:
+                continue
+            mime = value.get("mimeType") or value.get("mime") or value.get("type")
+            imagey = isinstance(mime, str) and mime.startswith("image/")
+            if image_key or imagey or _has_image_extension(url) or "alt" in value:
+                alt = ""
+                for alt_key in ("alt", "caption", "title", "name"):
+                    if isinstance(value.get(alt_key), str):
+                        alt = _truncate(value[alt_key], 200)
+                        break
+                return url, alt
+        return None
+    if isinstance(value, list) and value and image_key and depth == 0:
+        return _image_of(key, value[0], depth + 1)
+    return None
+
+
+def _link_of(key: str, text: str) -> str | None:
+    """Return a safe href for a string field, or None to show it as text."""
+    url = _safe_url(text)
+    if url:
+        return url
+    words = set(_words(key))
+    stripped = text.strip()
+    if words & {"email", "mail", "e"} and _EMAIL.match(stripped):
+        return "mailto:" + stripped
+    if words & {"phone", "tel", "telephone", "mobile", "fax"} and _PHONE.match(stripped):
+        digits = re.sub(r"[^\d+]", "", stripped)
+        if len(digits) >= 5:
+            return "tel:" + digits
+    return None
+
+
+# --------------------------------------------------------------------------
+# HTML sanitising
+
+_RICH_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+_RICH = nh3.Cleaner(
+    tags=_RICH_TAGS,
+    attributes={
+        "a": {"href", "title"},
+        "abbr": {"title"},
+        "img": {"src", "alt", "title", "width", "height"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan"},
+    },
+    url_schemes={"http", "https", "mailto", "tel"},
+    # Relative links would point into this app, not the content's site.
+    url_relative="deny",
+    link_rel="noopener noreferrer nofollow",
+    set_tag_attribute_values={"img": {"loading": "lazy"}},
+    strip_comments=True,
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set(), strip_comments=True)
+
+
+# --------------------------------------------------------------------------
+# Items
+
+
+@dataclass(slots=True)
+class _Record:
+    """One linkable item of an intent, with what the listing needs to show it."""
+
+    item_id: str
+    value: Any
+    group: str  # collection label when data holds several collections, else ""
+    fallback_title: str
+
+
+@dataclass
+class _Collection:
+    """An intent's data split into linkable items and everything else."""
+
+    records: list[_Record] = field(default_factory=list)
+    # Fields of a dict of collections that are not items (intro text, a
+    # title...); shown on page 1 above the cards.
+    extras: dict[str, Any] = field(default_factory=dict)
+    grouped: bool = False
+
+
+def _objectish(value: Any) -> bool:
+    """Tell whether a value is an object or a list made mostly of objects."""
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, list) and value:
+        # A prefix decides: deciding must not cost more than the items do.
+        sample = value[:20]
+        return sum(isinstance(element, dict) for element in sample) * 2 > len(sample)
+    return False
+
+
+def _raw_name(value: Any) -> str | None:
+    """Return the text an item's id is derived from (id, slug, name, title)."""
+    if isinstance(value, dict):
+        for key in _ID_KEYS:
+            candidate = value.get(key)
+            if isinstance(candidate, str) and candidate.strip():
+                return candidate
+            if isinstance(candidate, int | float) and not isinstance(candidate, bool):
+                return _scalar_text(candidate)
+        return None
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _scalar_text(value)
+    return None
+
+
+class _IdMaker:
+    """Make item ids unique within one intent, in linear time."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        # Where counting stopped for each base: a thousand items with the
+        # same name must not cost a million lookups.
+        self.next_suffix: dict[str, int] = {}
+
+    def make(self, raw: str | None, key: str | None, position: int, prefix: str) -> str:
+        """Return a new unique id from an item's name, else its key, else its position."""
+        base = source = ""
+        for candidate in (raw, key):
+            if candidate:
+                base = _slugify(candidate)
+                if base:
+                    source = candidate
+                    break
+        if not base:
+            base, source = f"item-{position}", ""
+        if prefix:
+            source = f"{prefix}\x00{source}"
+            base = f"{prefix}-{base}"
+        base = _bounded(base, source) if source else base[:_BASE_MAX]
+        item_id = base
+        if item_id in self.used:
+            number = self.next_suffix.get(base, 2)
+            while True:
+                suffix = f"-{number}"
+                item_id = base[: ITEM_ID_MAX - len(suffix)] + suffix
+                number += 1
+                if item_id not in self.used:
+                    break
+            self.next_suffix[base] = number
+        self.used.add(item_id)
+        return item_id
+
+
+def _collect(data: Any) -> _Collection:
+    """Split intent data into linkable items (see ``iter_items``) and extras."""
+    collection = _Collection()
+    records = collection.records
+    make = _IdMaker().make
+    if isinstance(data, list):
+        for position, element in enumerate(data, 1):
+            item_id = make(_raw_name(element), None, position, "")
+            records.append(_Record(item_id, element, "", ""))
+    elif isinstance(data, dict) and data:
+        objectish = sum(_objectish(value) for value in data.values())
+        if objectish * 2 <= len(data):
+            return collection
+        lists = sum(isinstance(value, list) and bool(value) for value in data.values())
+        collection.grouped = lists > 1
+        for key, value in data.items():
+            if isinstance(value, dict):
+                item_id = make(_raw_name(value), key, 1, "")
+                records.append(_Record(item_id, value, "", _humanise(key)))
+            elif _objectish(value):
+                group = prefix = ""
+                if collection.grouped:
+                    # Several collections: the key keeps ids unique and stable.
+                    group = _humanise(key)
+                    prefix = _bounded(_slugify(key), key, 24) or "group"
+                for position, element in enumerate(value, 1):
+                    item_id = make(_raw_name(element), None, position, prefix)
+                    records.append(_Record(item_id, element, group, ""))
+            else:
+                collection.extras[key] = value
+    return collection
+
+
+def iter_items(data: Any) -> list[tuple[str, Any]]:
+    """Enumerate the linkable items of an intent's data as ``(item_id, item)`` pairs.
+
+    A list gives its elements. A dict whose values are mostly objects or lists
+    of objects gives those objects and the elements of those lists (ids of
+    several collections are prefixed with the collection's key). Anything else
+    has no items. Ids come from the item's ``id``, ``slug``, ``name`` or
+    ``title`` (else its dict key, else ``item-<n>``), slugified to
+    ``[a-z0-9-]``, at most 64 characters, unique within the data, and stable
+    for the same data. Runs in linear time.
+    """
+    return [(record.item_id, record.value) for record in _collect(data).records]
+
+
+def page_count(data: Any) -> int:
+    """Return how many listing pages an intent's data has (at least 1)."""
+    return max(1, math.ceil(len(_collect(data).records) / PAGE_SIZE))
+
+
+# --------------------------------------------------------------------------
+# Fields of an item
+
+_TITLE_KEYS = (
+    "name",
+    "title",
+    "label",
+    "heading",
+    "headline",
+    "question",
+    "subject",
+    "caption",
+    "displayname",
+    "fullname",
+)
+_DESCRIPTION_KEYS = (
+    "description",
+    "summary",
+    "excerpt",
+    "subtitle",
+    "tagline",
+    "teaser",
+    "intro",
+    "abstract",
+    "blurb",
+    "answer",
+    "bio",
+    "body",
+    "content",
+    "text",
+    "details",
+    "about",
+)
+_PRICE_WORDS = frozenset({"price", "prices", "cost", "costs", "rent", "fee", "fees", "amount"})
+_BADGE_SKIP_WORDS = frozenset(
+    {
+        "id",
+        "ids",
+        "uuid",
+        "slug",
+        "key",
+        "created",
+        "updated",
+        "modified",
+        "hash",
+        "sort",
+        "order",
+        "position",
+        "index",
+        "version",
+        "url",
+        "href",
+        "link",
+        "currency",
+    }
+)
+
+
+def _normal_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key[:100].lower())
+
+
+def _first_fields(item: dict) -> list[tuple[str, Any]]:
+    """Return the first fields of an item, enough to build a card."""
+    fields = []
+    for key, value in item.items():
+        fields.append((key, value))
+        if len(fields) >= _FIELD_SCAN:
+            break
+    return fields
+
+
+def _pick(fields: list[tuple[str, Any]], names: tuple[str, ...]) -> tuple[str, str] | None:
+    """Return the first non-empty string field whose key is one of ``names``, by priority."""
+    by_name: dict[str, tuple[str, str]] = {}
+    for key, value in fields:
+        if isinstance(value, str) and value.strip():
+            by_name.setdefault(_normal_key(key), (key, value))
+    for name in names:
+        if name in by_name:
+            return by_name[name]
+    return None
+
+
+def _item_title(item: Any, fallback: str) -> tuple[str, str | None]:
+    """Return an item's display title and the key it came from."""
+    if isinstance(item, dict):
+        fields = _first_fields(item)
+        picked = _pick(fields, _TITLE_KEYS)
+        if picked:
+            return _truncate(_plain(picked[1]).strip(), _TITLE_MAX), picked[0]
+        # Any key ending in name/title ("productName") will do next.
+        for key, value in fields:
+            words = _words(key)
+            if words and words[-1] in ("name", "title") and isinstance(value, str) and value.strip():
+                return _truncate(_plain(value).strip(), _TITLE_MAX), key
+        for key in ("slug", "id"):
+            value = item.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                return _truncate(str(value).strip(), _TITLE_MAX), key
+        return fallback, None
+    if _is_scalar(item) and item is not None and _scalar_text(item).strip():
+        return _truncate(_plain(_scalar_text(item)).strip(), _TITLE_MAX), None
+    return fallback, None
+
+
+def _price_text(value: Any, currency: str) -> str | None:
+    """Format a price-like value (number, short string, or ``{amount, currency}``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return None
+        text = f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else None
+        text = text or f"{int(value):,}"
+        return f"{currency} {text}".strip() if currency else text
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped and len(stripped) <= _BADGE_TEXT_MAX and any(c.isdigit() for c in stripped):
+            return stripped
+        return None
+    if isinstance(value, dict):
+        inner_currency = value.get("currency")
+        inner_currency = inner_currency if isinstance(inner_currency, str) else currency
+        for key in ("amount", "value", "price"):
+            if key in value and not isinstance(value[key], dict):
+                return _price_text(value[key], inner_currency[:5])
+    return None
+
+
+def _prices(fields: list[tuple[str, Any]]) -> list[tuple[str, str, str]]:
+    """Return up to two ``(key, label, text)`` price-like fields of an item."""
+    currency = ""
+    for key, value in fields:
+        if _normal_key(key) == "currency" and isinstance(value, str) and len(value) <= 5:
+            currency = value.strip()
+    found = []
+    for key, value in fields:
+        if _PRICE_WORDS.isdisjoint(_words(key)):
+            continue
+        text = _price_text(value, currency)
+        if text:
+            found.append((key, _humanise(key, 40), text))
+            if len(found) == 2:
+                break
+    return found
+
+
+def _find_image(fields: list[tuple[str, Any]]) -> tuple[str, str, str] | None:
+    """Return ``(key, src, alt)`` of an item's main image, preferring image-like keys."""
+    fallback = None
+    for key, value in fields:
+        image = _image_of(key, value)
+        if image is None:
+            continue
+        if not _IMAGE_WORDS.isdisjoint(_words(key)):
+            return key, image[0], image[1]
+        fallback = fallback or (key, image[0], image[1])
+    return fallback
+
+
+# --------------------------------------------------------------------------
+# Cards
+
+
+def _card(record: _Record, links: AppLinks, intent_id: str) -> dict[str, Any]:
+    """Build the view of one item as a card, within the per-card size budget."""
+    item = record.value
+    title, title_key = _item_title(item, record.fallback_title or "Untitled")
+    budget = _CARD_BUDGET - 2 * _cost(title)  # the title is also the image's alt
+    card: dict[str, Any] = {
+        "title": title,
+        "href": links.item(intent_id, record.item_id),
+        "image": None,
+        "description": "",
+        "prices": [],
+        "badges": [],
+    }
+    if not isinstance(item, dict):
+        if isinstance(item, list):
+            card["badges"] = [f"{len(item):,} entr{'y' if len(item) == 1 else 'ies'}"]
+        return card
+    fields = _first_fields(item)
+    used = {title_key}
+    for key, label, text in _prices(fields):
+        used.add(key)
+        budget -= _cost(label) + _cost(text)
+        card["prices"].append({"label": label, "text": text})
+    image = _find_image(fields)
+    if image is not None:
+        used.add(image[0])
+        cost = _cost(image[1]) + _cost(image[2])
+        if cost <= budget // 2:
+            budget -= cost
+            card["image"] = {"src": image[1], "alt": image[2] or title}
+    described = _pick(fields, _DESCRIPTION_KEYS)
+    if described:
+        used.add(described[0])
+        text = _truncate(" ".join(_plain(described[1][:4_000]).split()), _CARD_DESC_MAX)
+        if _cost(text) <= budget:
+            budget -= _cost(text)
+            card["description"] = text
+    for key, value in fields:
+        if len(card["badges"]) >= _BADGE_MAX:
+            break
+        if key in used or key.startswith(("_", "$")) or not _is_scalar(value):
+            continue
+        words = _words(key)
+        if not words or not _BADGE_SKIP_WORDS.isdisjoint(words):
+            continue
+        label = _humanise(key, 30)
+        if isinstance(value, bool):
+            badge = label if value else ""
+        elif isinstance(value, str):
+            text = value.strip()
+            if (
+                not text
+                or len(text) > _BADGE_TEXT_MAX
+                or "\n" in text
+                or _safe_url(text)
+                or _HTML_LIKE.search(text)
+            ):
+                continue
+            badge = f"{label}: {text}"
+        elif value is None:
+            continue
+        else:
+            badge = f"{label}: {_scalar_text(value)}"
+        if badge and _cost(badge) <= budget:
+            budget -= _cost(badge)
+            card["badges"].append(badge)
+    return card
+
+
+# --------------------------------------------------------------------------
+# Any value as nested HTML
+
+
+class _Viewer:
+    """Turn any JSON value into a bounded tree of view nodes for the templates.
+
+    Nodes are small dicts with a ``kind``; the templates turn them into
+    markup. Walking stops at ``limits.depth`` (deeper content is summarised,
+    so 300-deep nesting costs nothing) and when the character budget runs out.
+    """
+
+    def __init__(self, limits: _Limits) -> None:
+        self.limits = limits
+        self.left = limits.chars
+
+    def _take(self, text: str) -> bool:
+        cost = _cost(text) + _NODE_OVERHEAD
+        if cost > self.left:
+            self.left = 0
+            return False
+        self.left -= cost
+        return True
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= _NODE_OVERHEAD
+
+    def node(self, value: Any, key: str = "", depth: int = 0) -> dict[str, Any]:
+        """Return the view node of ``value`` found under ``key`` at ``depth``."""
+        if self.exhausted:
+            return {"kind": "muted", "text": "(not shown: page size limit)"}
+        image = _image_of(key, value) if key and isinstance(value, str | dict) else None
+        if image is not None and self._take(image[0] + image[1]):
+            return {"kind": "image", "src": image[0], "alt": image[1] or _humanise(key)}
+        if isinstance(value, str):
+            return self._string(value, key)
+        if value is None:
+            self._take("")
+            return {"kind": "muted", "text": "—"}
+        if _is_scalar(value):
+            text = _scalar_text(value)
+            self._take(text)
+            return {"kind": "text", "text": text}
+        if isinstance(value, dict):
+            return self._object(value, depth)
+        if isinstance(value, list):
+            return self._list(value, key, depth)
+        text = _truncate(str(value), self.limits.string)
+        self._take(text)
+        return {"kind": "text", "text": text}
+
+    def _string(self, value: str, key: str) -> dict[str, Any]:
+        if not value.strip():
+            self._take("")
+            return {"kind": "muted", "text": "—"}
+        limit = min(self.limits.string, self.left)
+        text = _truncate(value, max(1, limit))
+        href = _link_of(key, text) if len(text) == len(value) else None
+        if href is not None and self._take(href + text):
+            return {"kind": "link", "href": href, "text": text}
+        if _HTML_LIKE.search(text):
+            cleaned = _RICH.clean(text)
+            if self._take(cleaned):
+                return {"kind": "html", "html": Markup(cleaned)}  # noqa: S704 - nh3-sanitised
+            return {"kind": "muted", "text": "(not shown: page size limit)"}
+        if not self._take(text):
+            return {"kind": "muted", "text": "(not shown: page size limit)"}
+        if len(text) > 120 or "\n" in text:
+            return {"kind": "para", "text": text}
+        return {"kind": "text", "text": text}
+
+    def _summary(self, value: dict | list) -> dict[str, Any]:
+        if isinstance(value, dict):
+            text = f"{len(value):,} more field{'s' if len(value) != 1 else ''} nested deeper"
+        else:
+            text = f"{len(value):,} more entr{'ies' if len(value) != 1 else 'y'} nested deeper"
+        self._take(text)
+        return {"kind": "muted", "text": text}
+
+    def _object(self, value: dict, depth: int) -> dict[str, Any]:
+        if not value:
+            self._take("")
+            return {"kind": "muted", "text": "—"}
+        if depth >= self.limits.depth:
+            return self._summary(value)
+        fields = []
+        shown = 0
+        for key, inner in value.items():
+            if shown >= self.limits.fields or self.exhausted:
+                break
+            label = _humanise(str(key))
+            self._take(label)
+            child = self.node(inner, str(key), depth + 1)
+            fields.append({"label": label, "node": child, "block": _is_block(child)})
+            shown += 1
+        return {"kind": "object", "fields": fields, "more": len(value) - shown}
+
+    def _list(self, value: list, key: str, depth: int) -> dict[str, Any]:
+        if not value:
+            self._take("")
+            return {"kind": "muted", "text": "(none)"}
+        if depth >= self.limits.depth:
+            return self._summary(value)
+        entries = []
+        shown = 0
+        for element in value:
+            if shown >= self.limits.list_items or self.exhausted:
+                break
+            title = ""
+            if isinstance(element, dict) and element:
+                title, _ = _item_title(element, "")
+                self._take(title)
+            entries.append({"title": title, "node": self.node(element, key, depth + 1)})
+            shown += 1
+        return {"kind": "list", "items": entries, "more": len(value) - shown}
+
+    def sections(self, value: dict, skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+        """Lay out an object's fields: its short fields first, then one titled block per long one.
+
+        Scalars go first so that they get the character budget before any
+        big nested collection does: they are what a reader scans for.
+        """
+        short: list[dict[str, Any]] = []
+        blocks: list[dict[str, Any]] = []
+        shown = 0
+        for scalars in (True, False):
+            for key, inner in value.items():
+                if _is_scalar(inner) != scalars or key in skip:
+                    continue
+                if shown >= self.limits.fields or self.exhausted:
+                    break
+                label = _humanise(str(key))
+                self._take(label)
+                child = self.node(inner, str(key), 1)
+                if _is_block(child):
+                    blocks.append({"kind": "block", "label": label, "node": child})
+                else:
+                    short.append({"label": label, "node": child})
+                shown += 1
+        groups = [{"kind": "fields", "fields": short}] if short else []
+        groups.extend(blocks)
+        hidden = len(value) - shown - len(skip & value.keys())
+        if hidden > 0:
+            groups.append({"kind": "more", "text": f"{hidden:,} more fields not shown on this page"})
+        return groups
+
+
+def _is_block(node: dict[str, Any]) -> bool:
+    """Tell whether a node needs its own section rather than a table row."""
+    return node["kind"] in ("object", "list", "para", "html", "image")
+
+
+# --------------------------------------------------------------------------
+# Theme
+
+
+def _valid_colour(value: Any, default: str) -> str:
+    """Return ``value`` if it is a ``#rrggbb`` colour, else ``default``."""
+    if isinstance(value, str):
+        candidate = value.strip().lower()
+        if _HEX_COLOUR.match(candidate):
+            return candidate
+    return default
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(channel))):02x}" for channel in rgb)
+
+
+def _mix(colour: str, other: str, weight: float) -> str:
+    """Blend ``weight`` of ``other`` into ``colour``."""
+    a, b = _rgb(colour), _rgb(other)
+    return _hex(tuple(x + (y - x) * weight for x, y in zip(a, b, strict=True)))
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(value) for value in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _ink_on(*backgrounds: str) -> str:
+    """Pick white or near-black text, whichever reads better on all ``backgrounds``."""
+    light, dark = "#ffffff", "#111827"
+    light_score = min(_contrast(light, bg) for bg in backgrounds)
+    dark_score = min(_contrast(dark, bg) for bg in backgrounds)
+    return light if light_score >= dark_score else dark
+
+
+def _palette(theme: Any) -> dict[str, str]:
+    """Validate a theme and derive the colours the stylesheet needs.
+
+    Every value comes out as ``#rrggbb``: nothing from the theme reaches the
+    CSS without matching that pattern. Unreadable combinations (text the
+    colour of the background) are corrected rather than trusted.
+    """
+    theme = theme if isinstance(theme, dict) else {}
+    colours = {name: _valid_colour(theme.get(name), default) for name, default in DEFAULT_THEME.items()}
+    background, text = colours["background"], colours["text"]
+    if _contrast(text, background) < 4.5:
+        text = _ink_on(background)
+    primary = colours["primary"]
+    return {
+        "primary": primary,
+        "secondary": colours["secondary"],
+        "accent": colours["accent"],
+        "background": background,
+        "text": text,
+        "muted": _mix(text, background, 0.3),
+        "border": _mix(background, text, 0.15),
+        "surface": _mix(background, text, 0.035),
+        "on_header": _ink_on(primary, colours["secondary"]),
+        "on_accent": _ink_on(colours["accent"]),
+        "link": primary if _contrast(primary, background) >= 4.5 else text,
+    }
+
+
+# --------------------------------------------------------------------------
+# Rendering
+
+_environment: jinja2.Environment | None = None
+
+
+def _env() -> jinja2.Environment:
+    """Return the template environment, built on first use."""
+    global _environment
+    if _environment is None:
+        _environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _environment
+
+
+def _text(value: Any, limit: int) -> str:
+    """Return an untrusted header string as bounded plain text."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return ""
+    return _truncate(" ".join(_plain(str(value)[: limit * 4]).split()), limit)
+
+
+def _header(site: Any, intent: Any) -> dict[str, str]:
+    """Return the bounded, plain-text header fields of a page."""
+    site = site if isinstance(site, dict) else {}
+    intent = intent if isinstance(intent, dict) else {}
+    intent_id = intent.get("id")
+    if not isinstance(intent_id, str) or not intent_id:
+        raise ValueError("intent needs a string id")
+    return {
+        "site_title": _text(site.get("title"), 120) or "Site",
+        "site_subtitle": _text(site.get("subtitle"), 240),
+        "intent_id": intent_id,
+        "intent_title": _text(intent.get("title"), 160) or _humanise(intent_id),
+        "intent_description": _text(intent.get("description"), 600),
+        "intent_icon": _text(intent.get("icon"), 8),
+    }
+
+
+def _is_empty(data: Any) -> bool:
+    if data is None:
+        return True
+    if isinstance(data, str):
+        return not data.strip()
+    return isinstance(data, list | dict) and not data
+
+
+def render_intent_page(
+    *,
+    site: dict,
+    intent: dict,
+    data: Any,
+    theme: dict,
+    page: int = 1,
+    links: AppLinks | None = None,
+) -> str | None:
+    """Render one listing page of an intent as a standalone HTML document.
+
+    Collections become card grids (``PAGE_SIZE`` cards per page, each linking
+    to its item's detail page); other objects become sections; empty data
+    gives a "Nothing here yet" page. Returns None when ``page`` does not exist
+    (page 1 always does).
+    """
+    links = links or AppLinks()
+    header = _header(site, intent)
+    collection = _collect(data)
+    pages = max(1, math.ceil(len(collection.records) / PAGE_SIZE))
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
+        return None
+    intent_id = header["intent_id"]
+    context: dict[str, Any] = {
+        **header,
+        "colours": _palette(theme),
+        "home_href": links.home(),
+        "intent_href": links.intent(intent_id, 1),
+        "page": page,
+        "pages": pages,
+        "total": len(collection.records),
+        "groups": [],
+        "sections": [],
+        "scalar": None,
+        "empty": False,
+        "prev_href": links.intent(intent_id, page - 1) if page > 1 else "",
+        "next_href": links.intent(intent_id, page + 1) if page < pages else "",
+        "page_title": header["intent_title"],
+    }
+    if pages > 1:
+        context["page_title"] = f"{header['intent_title']} (page {page} of {pages})"
+    if collection.records:
+        start = (page - 1) * PAGE_SIZE
+        groups: list[dict[str, Any]] = []
+        for record in collection.records[start : start + PAGE_SIZE]:
+            if not groups or groups[-1]["label"] != record.group:
+                groups.append({"label": record.group, "cards": []})
+            groups[-1]["cards"].append(_card(record, links, intent_id))
+        context["groups"] = groups
+        if page == 1 and collection.extras:
+            # The extras get the budget left once the cards are accounted for.
+            limits = _Limits(depth=3, string=1_000, list_items=20, fields=30, chars=40_000)
+            context["sections"] = _Viewer(limits).sections(collection.extras)
+    elif isinstance(data, dict) and not _is_empty(data):
+        context["sections"] = _Viewer(_LISTING_LIMITS).sections(data)
+    elif not _is_empty(data) and _is_scalar(data):
+        context["scalar"] = _Viewer(_LISTING_LIMITS).node(data, intent_id)
+    else:
+        context["empty"] = True
+    return _env().get_template("generated/listing.html").render(context)
+
+
+def render_detail_page(
+    *,
+    site: dict,
+    intent: dict,
+    data: Any,
+    item_id: str,
+    theme: dict,
+    links: AppLinks | None = None,
+) -> str | None:
+    """Render the detail page of one item as a standalone HTML document.
+
+    Shows every field of the item (long strings and deep nesting bounded),
+    with links back to the listing page that holds the item and to the
+    site's home. Returns None when no item has ``item_id``.
+    """
+    links = links or AppLinks()
+    header = _header(site, intent)
+    records = _collect(data).records
+    index = next((i for i, record in enumerate(records) if record.item_id == item_id), None)
+    if index is None:
+        return None
+    record = records[index]
+    intent_id = header["intent_id"]
+    item = record.value
+    title, _ = _item_title(item, record.fallback_title or f"Item {index + 1}")
+    viewer = _Viewer(_DETAIL_LIMITS)
+    hero = None
+    prices: list[dict[str, str]] = []
+    skip: frozenset[str] = frozenset()
+    if isinstance(item, dict):
+        fields = _first_fields(item)
+        image = _find_image(fields)
+        if image is not None and viewer._take(image[1] + image[2]):
+            hero = {"src": image[1], "alt": image[2] or title}
+            # The hero already shows a single-image field; a gallery still gets its section.
+            if not isinstance(item[image[0]], list):
+                skip = frozenset({image[0]})
+        prices = [{"label": label, "text": text} for _, label, text in _prices(fields)]
+    viewer._take(title)
+    if isinstance(item, dict):
+        sections = viewer.sections(item, skip) if item else []
+        scalar = None
+    else:
+        sections = []
+        scalar = viewer.node(item, "value")
+    page_number = index // PAGE_SIZE + 1
+    context = {
+        **header,
+        "colours": _palette(theme),
+        "home_href": links.home(),
+        "intent_href": links.intent(intent_id, page_number),
+        "page_title": title,
+        "item_title": title,
+        "group": record.group,
+        "hero": hero,
+        "prices": prices,
+        "sections": sections,
+        "scalar": scalar,
+        "empty": _is_empty(item),
+    }
+    return _env().get_template("generated/detail.html").render(context)

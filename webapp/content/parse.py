@@ -1,0 +1,115 @@
+"""Turn uploaded or fetched bytes into site content, or explain why they are not.
+
+Every failure is a :class:`ContentError` whose message is written for the
+person who supplied the content (it ends up in a 400 page), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# How many containers the emptiness check looks at before giving up and
+# calling the document non-empty; keeps it linear and cheap on huge documents.
+_EMPTINESS_BUDGET = 100_000
+
+_TYPE_NAMES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean (true/false)",
+    type(None): "null",
+}
+
+
+class ContentError(ValueError):
+    """Site content that cannot be used; the message is shown to the user."""
+
+
+def _reject_constant(name: str) -> Any:
+    """Refuse ``NaN``/``Infinity``: Python accepts them, JSON does not."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# A JSON string (skipped over) or a non-JSON constant (the match we want).
+_CONSTANT_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
+
+
+def _constant_position(text: str) -> str:
+    """Locate the first NaN/Infinity outside strings as " at line L, column C"."""
+    for match in _CONSTANT_SCAN.finditer(text):
+        if not match.group().startswith('"'):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            return f" at line {line}, column {column}"
+    return ""
+
+
+def _decode(raw: bytes | str) -> str:
+    """Decode bytes as UTF-8 (with or without a BOM)."""
+    if isinstance(raw, str):
+        return raw.removeprefix("\ufeff")
+    try:
+        return bytes(raw).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"The content is not UTF-8 text (undecodable byte at position {exc.start}). "
+            "Save the file as UTF-8 JSON and try again."
+        ) from None
+
+
+def _has_value(content: Any) -> bool:
+    """Tell whether any non-null, non-blank scalar lives anywhere in the document."""
+    stack = [content]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        visited += 1
+        if visited > _EMPTINESS_BUDGET:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            if node.strip():
+                return True
+        elif node is not None:
+            return True
+    return False
+
+
+def parse_content(raw: bytes | str) -> dict | list:
+    """Parse site content (JSON text) into a non-empty object or array.
+
+    Raises :class:`ContentError` with a user-facing message for undecodable
+    bytes, empty input, malformed JSON (with line and column), nesting too deep
+    to parse, a scalar root, or a document that holds no value at all.
+    """
+    # Parse the unstripped text so that line numbers match what the user sees.
+    text = _decode(raw)
+    if not text.strip():
+        raise ContentError("The document is empty: paste or upload some JSON.")
+    try:
+        content = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ContentError(
+            f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except ValueError as exc:
+        # Raised by _reject_constant, which json calls without a position.
+        raise ContentError(f"Invalid JSON{_constant_position(text)}: {exc}") from None
+    except RecursionError:
+        raise ContentError(
+            "The JSON is nested too deeply to be read; flatten it and try again."
+        ) from None
+    if not isinstance(content, dict | list):
+        kind = _TYPE_NAMES.get(type(content), "a scalar value")
+        raise ContentError(f"unsupported root: a JSON object or array is expected, got {kind}.")
+    if not content or not _has_value(content):
+        shape = "object" if isinstance(content, dict) else "array"
+        raise ContentError(
+            f"The content is empty: the JSON {shape} holds no text, number or boolean to show."
+        )
+    return content

@@ -1,0 +1,26 @@
+"""Every default of the app in one place (overridden by the environment)."""
+
+# Storage
+SESSION_TTL_SECONDS = 24 * 60 * 60  # sliding expiry of a site session
+KEY_PREFIX = ""  # prepended to every Redis key (several apps, one Redis)
+# Flask-Session's own keys: never "session:", which the contract gives to site content.
+BROWSER_SESSION_KEY_PREFIX = "browser:"
+# Short timeouts and one quick retry so that a Redis outage is answered in well under 2 s.
+REDIS_SOCKET_TIMEOUT = 0.5
+REDIS_CONNECT_TIMEOUT = 0.5
+REDIS_RETRIES = 1
+REDIS_RETRY_BACKOFF_CAP = 0.05
+REDIS_MAX_CONNECTIONS = 50
+# SimpleCache holds 4 keys per site session plus one per browser session.
+MEMORY_THRESHOLD = 50_000
+# Seconds a client is told to wait before retrying when storage is down.
+RETRY_AFTER_SECONDS = 5
+
+# Browser session: refresh its stored copy at most this often (saves a Redis write).
+BROWSER_SESSION_REFRESH_SECONDS = 300
+
+# Input limits
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+URL_CONNECT_TIMEOUT = 3.0
+URL_READ_TIMEOUT = 10.0
+SLEEKCMS_API_BASE = "https://pub.sleekcms.com"

@@ -1,0 +1,88 @@
+"""Every error answer of the app, in one place: clear page, right status, no traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, render_template, session
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from .site_session import SITE_SID, SessionNotFound
+from .storage import OUTAGE_ERRORS, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, title: str, message: str, **extra):
+    return render_template(
+        "error.html", status=status, title=title, message=message, **extra
+    ), status
+
+
+def storage_unavailable(error=None):
+    """Answer 503 with Retry-After; the next request after recovery just works."""
+    log.warning("Storage unavailable: %s", error)
+    body = render_template(
+        "error.html",
+        status=503,
+        title="Storage unavailable",
+        message="The app cannot reach its storage right now. Nothing you saved is lost; "
+        "please try again in a few seconds.",
+    )
+    return body, 503, {"Retry-After": str(current_app.config.get("RETRY_AFTER_SECONDS", 5))}
+
+
+def session_not_found(error: SessionNotFound):
+    """Answer 404 'Session not found' with the reasons and a way to reconnect."""
+    # Forget the dead pointer so that the next visit shows the connect form.
+    session.pop(SITE_SID, None)
+    return render_template("session_not_found.html", reason=str(error)), 404
+
+
+def csrf_error(error: CSRFError):
+    return _page(
+        400,
+        "Form expired",
+        "The form was missing its security token or the token had expired "
+        f"({error.description}). Reload the page and submit it again.",
+    )
+
+
+def too_large(error: RequestEntityTooLarge):
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return _page(
+        413,
+        "Upload too large",
+        f"The upload is larger than the limit of {limit / (1024 * 1024):g} MB "
+        f"({limit:,} bytes). Upload a smaller export or raise MAX_CONTENT_LENGTH.",
+    )
+
+
+def http_error(error: HTTPException):
+    return _page(error.code or 500, error.name, error.description or "")
+
+
+def internal_error(error: InternalServerError):
+    # Errors while opening or saving the browser session reach Flask as a 500
+    # wrapping the original exception: a Redis outage there is still a 503.
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, (*OUTAGE_ERRORS, StorageUnavailable)):
+        return storage_unavailable(original)
+    return _page(
+        500,
+        "Something went wrong",
+        "The app hit an unexpected error. It has been logged; please try again.",
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register every error handler on the app."""
+    app.register_error_handler(StorageUnavailable, storage_unavailable)
+    for outage in OUTAGE_ERRORS:
+        app.register_error_handler(outage, storage_unavailable)
+    app.register_error_handler(SessionNotFound, session_not_found)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+    app.register_error_handler(InternalServerError, internal_error)
+    app.register_error_handler(HTTPException, http_error)

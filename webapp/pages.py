@@ -1,0 +1,209 @@
+"""Generated pages: generate, view, detail pages, downloads and the zip export."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from .content.generate import (
+    detail_page_id,
+    listing_page_id,
+    render_detail_page,
+    render_intent_page,
+)
+from .content.paths import resolve
+from .site_session import require_site
+from .storage import SiteSnapshot, get_store
+
+bp = Blueprint("pages", __name__)
+
+# Generated pages come from hostile content: nothing may run, load or submit.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+)
+# Internal links the generator writes (its AppLinks): root-relative, never from content.
+INTERNAL_HREF = re.compile(r'href="(/[^"]*)"')
+PAGE_LINK = re.compile(r"^/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?$")
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same pages make the same zip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _site_header(site: SiteSnapshot) -> dict:
+    meta = site.meta
+    return {
+        "title": meta["hero_title"],
+        "subtitle": meta["hero_subtitle"],
+        "image": meta["hero_image"],
+    }
+
+
+def _intent_or_404(site: SiteSnapshot, intent_id: str) -> dict:
+    intent = site.intent(intent_id)
+    if intent is None:
+        abort(404, description=f"This site has no intent {intent_id[:80]!r}.")
+    return intent
+
+
+def _data(site: SiteSnapshot, intent: dict):
+    return resolve(json.loads(site.content_json), intent["dataPath"])
+
+
+def _serve(html: str) -> Response:
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    return response
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        abort(404, description="No such page number.")
+    return int(page)
+
+
+def _generate(intent_id: str, *, replace: bool):
+    sid, site = require_site(content=True, page_ids=[intent_id], page_index=replace)
+    intent = _intent_or_404(site, intent_id)
+    if intent_id in site.pages and not replace:
+        return redirect(url_for("pages.view", intent_id=intent_id), code=303)
+    html = render_intent_page(
+        site=_site_header(site), intent=intent, data=_data(site, intent), theme=site.theme
+    )
+    # Regenerating also drops the intent's later listing pages and detail pages,
+    # which are made again from the current generator on their next view.
+    stale = [
+        page_id
+        for page_id in site.page_ids or ()
+        if page_id.startswith((f"{intent_id}-page-", f"{intent_id}-detail-"))
+    ]
+    if not get_store().save_pages(sid, {intent_id: {"html": html, "generatedAt": _now()}}, stale):
+        require_site()  # gone meanwhile: answer "Session not found"
+    return redirect(url_for("pages.view", intent_id=intent_id), code=303)
+
+
+@bp.post("/pages/<intent_id>/generate")
+def generate(intent_id: str):
+    """Make the intent's page (unless it exists) and show it."""
+    return _generate(intent_id, replace=False)
+
+
+@bp.post("/pages/<intent_id>/regenerate")
+def regenerate(intent_id: str):
+    """Make the intent's page again, replacing the stored one, and show it."""
+    return _generate(intent_id, replace=True)
+
+
+@bp.get("/pages/<intent_id>")
+def view(intent_id: str):
+    """Show a generated page (later listing pages are generated on first view)."""
+    page = _page_number()
+    page_id = listing_page_id(intent_id, page)
+    sid, site = require_site(page_ids=[intent_id, page_id])
+    intent = _intent_or_404(site, intent_id)
+    if page_id in site.pages:
+        return _serve(site.pages[page_id]["html"])
+    if intent_id not in site.pages:
+        html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
+        return html, 404
+    sid, site = require_site(content=True)
+    html = render_intent_page(
+        site=_site_header(site),
+        intent=intent,
+        data=_data(site, intent),
+        theme=site.theme,
+        page=page,
+    )
+    if html is None:
+        abort(404, description=f"{intent['title']} has no page {page}.")
+    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}})
+    return _serve(html)
+
+
+@bp.get("/pages/<intent_id>/items/<item_id>")
+def item(intent_id: str, item_id: str):
+    """Show an item's detail page, generating it on first view."""
+    page_id = detail_page_id(intent_id, item_id)
+    sid, site = require_site(page_ids=[page_id])
+    intent = _intent_or_404(site, intent_id)
+    if page_id in site.pages:
+        return _serve(site.pages[page_id]["html"])
+    sid, site = require_site(content=True)
+    html = render_detail_page(
+        site=_site_header(site),
+        intent=intent,
+        data=_data(site, intent),
+        item_id=item_id,
+        theme=site.theme,
+    )
+    if html is None:
+        abort(404, description=f"{intent['title']} has no item {item_id[:80]!r}.")
+    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}})
+    return _serve(html)
+
+
+def _absolute_links(html: str, base: str) -> str:
+    """Point the generator's root-relative links at this app, for a file saved elsewhere."""
+    return INTERNAL_HREF.sub(lambda m: f'href="{base}{m.group(1)}"', html)
+
+
+@bp.get("/pages/<page_id>/download")
+def download(page_id: str):
+    """Send a generated page as a standalone HTML file."""
+    _sid, site = require_site(page_ids=[page_id])
+    if page_id not in site.pages:
+        abort(404, description="That page has not been generated.")
+    html = _absolute_links(site.pages[page_id]["html"], request.host_url.rstrip("/"))
+    response = _serve(html)
+    response.headers["Content-Disposition"] = f'attachment; filename="{page_id}.html"'
+    return response
+
+
+def _file_of(href: str, exported: set[str]) -> str:
+    """Map an internal link to the file holding that page in the export."""
+    match = PAGE_LINK.match(href)
+    if not match:
+        return "index.html"
+    intent_id, item_id, page = match.groups()
+    if item_id:
+        page_id = detail_page_id(intent_id, item_id)
+    else:
+        page_id = listing_page_id(intent_id, int(page or 1))
+    return f"{page_id}.html" if page_id in exported else "index.html"
+
+
+@bp.get("/export.zip")
+def export():
+    """Send every generated page of the session, linked to each other, as a zip."""
+    _sid, site = require_site(all_pages=True)
+    exported = set(site.pages)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        index = render_template(
+            "export_index.html",
+            site=site,
+            pages=sorted(exported),
+            titles={i["id"]: i["title"] for i in site.intents},
+            theme=site.theme,
+        )
+        archive.writestr(zipfile.ZipInfo("index.html", ZIP_DATE), index)
+        for page_id in sorted(exported):
+            html = INTERNAL_HREF.sub(
+                lambda m: f'href="{_file_of(m.group(1), exported)}"',
+                site.pages[page_id]["html"],
+            )
+            archive.writestr(zipfile.ZipInfo(f"{page_id}.html", ZIP_DATE), html)
+    name = re.sub(r"[^a-z0-9]+", "-", site.meta["site_name"].lower()).strip("-")[:60] or "site"
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}-pages.zip"'},
+    )

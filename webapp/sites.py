@@ -1,0 +1,151 @@
+"""Connecting a site, its home page, and disconnecting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from .content.extract import extract_hero, extract_intents, extract_theme
+from .content.fetch import FetchError, fetch_content, fetch_sleekcms
+from .content.parse import ContentError, parse_content
+from .demos import DEMOS, load_demo
+from .site_session import SITE_SID, connected_sid, require_site
+from .storage import dump, get_store, new_sid
+
+bp = Blueprint("sites", __name__)
+
+SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
+# Pasted text is echoed back into the form after an error only when it is small.
+ECHO_LIMIT = 100_000
+
+
+class ConnectError(Exception):
+    """A connect attempt failed for a reason the user can act on."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def render_connect(error: str | None = None, status: int = 200, pasted: str = ""):
+    """Render the connect form, with an error answer when there is one."""
+    return (
+        render_template("connect.html", demos=DEMOS, error=error, pasted=pasted),
+        status,
+    )
+
+
+@bp.get("/")
+def index():
+    """Show the connect form, or the connected site's home."""
+    if connected_sid() is None:
+        return render_connect()
+    _sid, site = require_site(page_index=True)
+    return render_template("home.html", site=site, generated=site.page_ids or set())
+
+
+def _read_source(source: str) -> tuple[bytes | str, str]:
+    """Return the raw content of the chosen source and a label describing it."""
+    form = request.form
+    config = current_app.config
+    if source == "upload":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise ConnectError("Choose a JSON file to upload.")
+        return upload.read(), f"upload:{upload.filename[:200]}"
+    if source == "paste":
+        return form.get("json", ""), "paste"
+    if source == "url":
+        url = form.get("url", "").strip()
+        if not url:
+            raise ConnectError("Enter the URL of the site's content.")
+        raw = fetch_content(
+            url,
+            token=form.get("token", "").strip() or None,
+            allow_private=config["ALLOW_PRIVATE_URLS"],
+            max_bytes=config["MAX_CONTENT_LENGTH"],
+        )
+        return raw, f"url:{url[:500]}"
+    if source == "sleekcms":
+        pub_token = form.get("pub_token", "").strip()
+        if not pub_token:
+            raise ConnectError("Enter the SleekCMS pub token (pub-<siteId>-<key>).")
+        # The API base is the operator's setting, so a private address there is intended.
+        raw = fetch_sleekcms(
+            pub_token,
+            api_base=config["SLEEKCMS_API_BASE"],
+            allow_private=True,
+            max_bytes=config["MAX_CONTENT_LENGTH"],
+        )
+        return raw, f"sleekcms:{pub_token.split('-')[1] if '-' in pub_token else ''}"
+    name = form.get("demo", "")
+    if name not in DEMOS:
+        raise ConnectError(f"Unknown demo site {name[:50]!r}; pick one of: {', '.join(DEMOS)}.")
+    return load_demo(name), f"demo:{name}"
+
+
+@bp.post("/connect")
+def connect():
+    """Connect a site from one of the sources, then go to its home."""
+    source = request.form.get("source", "")
+    pasted = request.form.get("json", "") if source == "paste" else ""
+    pasted = pasted if len(pasted) <= ECHO_LIMIT else ""
+    if source not in SOURCES:
+        return render_connect(f"Choose how to connect: one of {', '.join(SOURCES)}.", 400)
+    try:
+        raw, label = _read_source(source)
+        content = parse_content(raw)
+    except ConnectError as error:
+        return render_connect(error.message, error.status, pasted)
+    except FetchError as error:
+        return render_connect(error.message, error.status, pasted)
+    except ContentError as error:
+        return render_connect(str(error), 400, pasted)
+
+    hero = extract_hero(content)
+    meta = {
+        "site_name": hero["title"],
+        "hero_title": hero["title"],
+        "hero_subtitle": hero["subtitle"],
+        "hero_image": hero["image"],
+        "source": label,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    store = get_store()
+    previous = connected_sid()
+    sid = new_sid()
+    store.create(
+        sid,
+        content_json=dump(content),
+        meta=meta,
+        intents=extract_intents(content),
+        theme=extract_theme(content),
+    )
+    if previous:
+        store.delete(previous)
+    # A new browser-session id on every connect: no session fixation.
+    current_app.session_interface.regenerate(session)
+    session[SITE_SID] = sid
+    flash(f"Connected {hero['title']}.", "success")
+    return redirect(url_for("sites.index"), code=303)
+
+
+@bp.post("/disconnect")
+def disconnect():
+    """End the site session: delete its keys and clear the browser's session."""
+    sid = connected_sid()
+    if sid:
+        get_store().delete(sid)
+    session.clear()
+    return redirect(url_for("sites.index"), code=303)
