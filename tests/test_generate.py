@@ -234,9 +234,23 @@ def test_iter_items_dict_of_collections_prefixes_keys():
     ]
 
 
-def test_iter_items_dict_of_objects_falls_back_to_keys():
-    data = {"alice": {"role": "Chef"}, "bob": {"name": "Bob B."}, "count": 2}
+def test_iter_items_dict_of_similar_objects_falls_back_to_keys():
+    data = {"alice": {"role": "Chef"}, "bob": {"name": "Bob B.", "role": "Waiter"}, "count": 2}
     assert [item_id for item_id, _ in iter_items(data)] == ["alice", "bob-b"]
+    page = listing(data)
+    assert ">Alice</a>" in page and ">Bob B.</a>" in page and "Count" in page
+
+
+def test_gathered_unrelated_objects_render_as_sections():
+    data = {
+        "contact": {"email": "a@b.example", "phone": "+1 555 0100"},
+        "social": {"instagram": "https://instagram.example/x"},
+        "hours": [{"day": "Monday", "open": "9:00"}],
+    }
+    assert iter_items(data) == []
+    page = listing(data)
+    assert "<h2>Contact</h2>" in page and "<h2>Social</h2>" in page
+    assert 'href="https://instagram.example/x"' in page and "Monday" in page
 
 
 def test_iter_items_single_collection_is_not_prefixed():
@@ -246,8 +260,7 @@ def test_iter_items_single_collection_is_not_prefixed():
 
 @pytest.mark.parametrize("data", [None, "text", 3, True, {}, [], {"email": "a@b.c", "phone": "1"}])
 def test_iter_items_without_collections(data):
-    expected = [] if not isinstance(data, list) else []
-    assert iter_items(data) == expected
+    assert iter_items(data) == []
     assert page_count(data) == 1
 
 
@@ -284,6 +297,24 @@ def test_listing_groups_several_collections():
     page = listing(data)
     assert "<h2>Pizzas</h2>" in page and "<h2>Drinks</h2>" in page
     assert "/pages/browse-menu/items/drinks-cola" in page
+
+
+def test_listing_mixed_groups_keep_their_labels_across_pages():
+    data = {
+        "owner": {"name": "Luigi"},
+        "pizzas": [{"name": f"Pizza {n}"} for n in range(PAGE_SIZE + 2)],
+        "drinks": [{"name": "Cola"}],
+        "intro": "Welcome",
+    }
+    ids = [item_id for item_id, _ in iter_items(data)]
+    assert ids[0] == "pizzas-pizza-0" and ids[-1] == "drinks-cola"
+    first, second = listing(data), listing(data, page=2)
+    # Other fields are shown once, above the cards of page 1.
+    assert "Welcome" in first and "Luigi" in first
+    assert "Welcome" not in second and "Luigi" not in second
+    assert "<h2>Pizzas</h2>" in first and "<h2>Drinks</h2>" not in first
+    assert "<h2>Pizzas</h2>" in second and "<h2>Drinks</h2>" in second
+    assert "Pizza 49" in second and "Pizza 47<" not in second and "Cola" in second
 
 
 def test_listing_object_sections_and_links():
@@ -325,7 +356,9 @@ def test_empty_data_renders_nothing_here_yet(data):
     assert listing(data, page=2) is None
 
 
-@pytest.mark.parametrize(("data", "shown"), [("hello@cafe.example", "hello@cafe.example"), (42, "42")])
+@pytest.mark.parametrize(
+    ("data", "shown"), [("hello@cafe.example", "hello@cafe.example"), (42, "42")]
+)
 def test_scalar_data_renders_the_value(data, shown):
     page = listing(data)
     assert_standalone(page)

@@ -28,18 +28,20 @@ def gunicorn_env(**extra) -> dict:
 def gunicorn_on_redis(redis_server, redis_client, tmp_path):
     port = free_port()
     access_log = tmp_path / "access.log"
-    process = subprocess.Popen(
-        [
-            GUNICORN, "wsgi:app",
-            "--bind", f"127.0.0.1:{port}",
-            "--access-logfile", str(access_log),
-            "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
-        ],
-        cwd=ROOT,
-        env=gunicorn_env(REDIS_URL=redis_server.url),
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "gunicorn.err", "w"),  # noqa: SIM115 - closed with the process
-    )  # fmt: skip
+    errors = tmp_path / "gunicorn.err"
+    with open(errors, "w") as stderr:
+        process = subprocess.Popen(
+            [
+                GUNICORN, "wsgi:app",
+                "--bind", f"127.0.0.1:{port}",
+                "--access-logfile", str(access_log),
+                "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
+            ],
+            cwd=ROOT,
+            env=gunicorn_env(REDIS_URL=redis_server.url),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -49,12 +51,13 @@ def gunicorn_on_redis(redis_server, redis_client, tmp_path):
         except requests.ConnectionError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.err").read_text())
+            process.kill()
+            process.wait()
+            pytest.fail("gunicorn did not start: " + errors.read_text())
         time.sleep(0.2)
     yield base, access_log
     process.terminate()
     process.wait(timeout=20)
-    process.stderr.close()
 
 
 def test_session_is_found_by_every_worker(gunicorn_on_redis):
@@ -82,7 +85,7 @@ def test_session_is_found_by_every_worker(gunicorn_on_redis):
     assert [status for status, _ in results].count(200) == REQUESTS
     assert sum(missing for _, missing in results) == 0
     time.sleep(0.5)  # let workers flush the access log
-    pids = re.findall(r"^(\d+) 200 GET /$", access_log.read_text(), flags=re.M)
+    pids = re.findall(r"^<(\d+)> 200 GET /$", access_log.read_text(), flags=re.M)
     assert len(pids) >= REQUESTS
     assert len(set(pids)) == 4, f"requests reached only workers {set(pids)}"
 

@@ -10,7 +10,11 @@ from conftest import RedisServer, backend_config, connect_demo, csrf_token
 
 from webapp import create_app
 
-pytestmark = pytest.mark.parametrize("backend", ["redis"])
+
+@pytest.fixture
+def backend():
+    """Everything here is about Redis itself."""
+    return "redis"
 
 
 def site_sid(client):
@@ -143,15 +147,15 @@ def test_flask_session_save_failure_is_503(outage_server, monkeypatch):
     """An outage between reading and saving the browser session is still a 503."""
     app = create_app(backend_config("redis", outage_server))
     client = app.test_client()
-    csrf_token(client)
     from webapp.browser_session import AppRedisSessionInterface
     from webapp.storage.redis import RedisConnectionError
 
     def failing(*args, **kwargs):
         raise RedisConnectionError("connection refused")
 
+    token = csrf_token(client)
     monkeypatch.setattr(AppRedisSessionInterface, "_upsert_session", failing)
-    response = client.get("/")
+    response = client.post("/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"})
     assert response.status_code == 503
     assert "Storage unavailable" in response.get_data(as_text=True)
     app.extensions["site_store"].client.close()

@@ -29,6 +29,7 @@ def storage_unavailable(error=None):
         title="Storage unavailable",
         message="The app cannot reach its storage right now. Nothing you saved is lost; "
         "please try again in a few seconds.",
+        without_session=True,
     )
     return body, 503, {"Retry-After": str(current_app.config.get("RETRY_AFTER_SECONDS", 5))}
 
@@ -73,6 +74,7 @@ def internal_error(error: InternalServerError):
         500,
         "Something went wrong",
         "The app hit an unexpected error. It has been logged; please try again.",
+        without_session=True,
     )
 
 

@@ -102,7 +102,13 @@ def _join_words(values: list[str]) -> str:
 # --------------------------------------------------------------------------
 # Text and URLs
 
-_TAG = re.compile(r"<[a-zA-Z/!][^<>]{0,500}>")
+# Rich-text formatting tags only: CMS fields often arrive as "<p>Fresh pasta</p>".
+# Anything else (a "<script>" in a name, "a < b") stays as text, escaped when shown.
+_TAG = re.compile(
+    r"</?(?:p|br|hr|b|i|u|em|strong|small|span|div|h[1-6]|ul|ol|li|blockquote|a|sup|sub)"
+    r"(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -116,8 +122,9 @@ def _truncate(text: str, limit: int) -> str:
 def _clean(value: Any, limit: int) -> str:
     """Return a one-line plain-text version of a string value, bounded; else ``""``.
 
-    Tags are dropped because CMS rich text often arrives as HTML; the result is
-    still escaped wherever it is shown.
+    Formatting tags (``<p>``, ``<strong>``...) are dropped because CMS rich text
+    often arrives as HTML; everything else is kept verbatim, so the result must
+    be (and is) escaped wherever it is shown.
     """
     if not isinstance(value, str):
         return ""
@@ -252,11 +259,13 @@ def _is_record_dict(value: Any, *, at_root: bool = False) -> bool:
 
 def _is_link_list(items: list[dict]) -> bool:
     """Tell whether objects are only navigation links (label + url), not content."""
-    link_keys = {"label", "title", "name", "text", "url", "href", "link", "path", "target", "to"}
-    return all(
-        {_norm(key) for key in islice(item, 20)} <= link_keys | {"children", "id"}
-        for item in items
-    )
+    url_keys = {"url", "href", "link", "path", "to"}
+    link_keys = url_keys | {"label", "title", "name", "text", "target", "children", "id"}
+    for item in items:
+        keys = {_norm(key) for key in islice(item, 20)}
+        if not (keys & url_keys and keys <= link_keys):
+            return False
+    return bool(items)
 
 
 def _count_scalars(node: dict) -> int:
@@ -322,7 +331,10 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         "properties property listings listing homes houses apartments flats rentals realestate",
         Kind("Find a home", "🏠", "property", "properties", "Search"),
     ),
-    ("rooms suites accommodation accommodations", Kind("Find a room", "🛏️", "room", "rooms", "Browse")),
+    (
+        "rooms suites accommodation accommodations",
+        Kind("Find a room", "🛏️", "room", "rooms", "Browse"),
+    ),
     (
         "projects project portfolio works casestudies showcase cases",
         Kind("See the portfolio", "🎨", "project", "projects", "See"),
@@ -372,7 +384,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
     ),
     (
         "education degrees schooling qualifications",
-        Kind("See the education", "🎓", "entry", "entries", "See"),
+        Kind("Explore education", "🎓", "entry", "entries", "See"),
     ),
     (
         "courses classes lessons workshops programs programmes trainings",
@@ -443,34 +455,40 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
 ]
 _KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 
+
+def _word_set(words: str) -> frozenset[str]:
+    """Build a set from space-separated words (long word lists stay readable)."""
+    return frozenset(words.split())
+
+
 # Words that say nothing about what a collection holds ("menu.items" is a menu).
-_GENERIC = set(
+_GENERIC = _word_set(
     "items item list lists entries entry data all featured latest our my the collection "
     "collections records content contents nodes edges results top main recent upcoming "
     "groups group elements values rows blocks section sections array objects children "
-    "cards grid selected new current past index".split()
+    "cards grid selected new current past index"
 )
 
 # Site-wide objects: they feed the hero and the theme, never an intent of their own.
-_SITE_NAMES = set(
+_SITE_NAMES = _word_set(
     "site website settings config configuration meta metadata general info business "
     "company agency organization organisation brand restaurant person profile owner "
-    "author me identity seo hero header banner home homepage landing footer".split()
+    "author me identity seo hero header banner home homepage landing footer"
 )
 # Objects whose content is presentation or plumbing, not something to visit.
-_HIDDEN_NAMES = set(
+_HIDDEN_NAMES = _word_set(
     "theme themes colors colours color colour palette palettes branding style styles design "
     "tokens appearance scheme css seo analytics tracking scripts i18n translations locale "
     "redirects schema layout layouts templates nav navigation navbar menus breadcrumbs "
-    "sitemap og opengraph twitter_card favicon icons".split()
+    "sitemap og opengraph twitter_card favicon icons"
 )
-_COLOR_CONTAINERS = set(
+_COLOR_CONTAINERS = _word_set(
     "theme themes colors colours color colour palette palettes brand branding style styles "
-    "design tokens appearance scheme".split()
+    "design tokens appearance scheme"
 )
 
-_CONTACT_CONTAINERS = set(
-    "contact contacts contactinfo contactdetails contactus getintouch reachus".split()
+_CONTACT_CONTAINERS = _word_set(
+    "contact contacts contactinfo contactdetails contactus getintouch reachus"
 )
 # Normalised contact keys and the word the "Contact us" description uses for them.
 _CONTACT_FIELDS: dict[str, str] = {}
@@ -491,9 +509,9 @@ for _names, _word in (
         _CONTACT_FIELDS[_name] = _word
 _HOURS_FIELDS = {"hours", "openinghours", "openhours", "businesshours", "officehours"}
 
-_ABOUT_KEYS = set(
+_ABOUT_KEYS = _word_set(
     "about aboutus aboutme bio biography story ourstory mystory mission missionstatement "
-    "vision intro introduction history philosophy whoweare".split()
+    "vision history philosophy whoweare"
 )
 _DESCRIPTION_KEYS = ("description", "summary", "overview")
 
@@ -603,6 +621,8 @@ def _hero_containers(content: Any) -> tuple[list[dict], list[dict], list[dict], 
     while head < len(queue) and head < 400:
         node, name, depth = queue[head]
         head += 1
+        if _is_record_dict(node, at_root=depth == 0):
+            continue  # items of a collection describe themselves, not the site
         if isinstance(node, list):
             # Only the first block of a page-like list can be a hero; other lists are records.
             page_like = _norm(name) in _HERO_LISTS or (depth == 0 and not _is_record_list(node))
@@ -826,6 +846,7 @@ _CATEGORY_FIELDS = (
     "category",
     "type",
     "cuisine",
+    "style",
     "course",
     "section",
     "kind",
@@ -862,7 +883,12 @@ def _categories(items: list[dict]) -> tuple[str, list[str]] | None:
     return None
 
 
-def _collection_description(kind: Kind | None, name: str, count: int, items: list[dict]) -> str:
+_GROUPING_NAMES = {"groups", "group", "sections", "categories", "blocks"}
+
+
+def _collection_description(
+    kind: Kind | None, name: str, count: int, items: list[dict], key: str = ""
+) -> str:
     """Describe a collection in one sentence, with its size and its categories if any."""
     extra = ""
     categories = _categories(items)
@@ -874,8 +900,12 @@ def _collection_description(kind: Kind | None, name: str, count: int, items: lis
             extra += f": {listed}"
     if kind is None:
         noun = "item" if count == 1 else "items"
-        where = f" in {_humanize(name)}" if name else ""
+        where = f" in {_humanize(name)}" if name and not _is_generic(name) else ""
         return f"Explore {count} {noun}{where}{extra}."
+    if _norm(key) in _GROUPING_NAMES:
+        # "skills.groups" counts groups of skills, not skills.
+        groups = "group" if count == 1 else "groups"
+        return f"{kind.verb} {kind.plural} in {count} {groups}{extra}."
     noun = kind.singular if count == 1 else kind.plural
     return f"{kind.verb} {count} {noun}{extra}."
 
@@ -896,17 +926,25 @@ def _add_collection(
     context = parent if _is_generic(name) and parent else name
     order = walk.next_order()
     if path == ROOT:
-        description = _collection_description(None, "", count, items)
+        description = _collection_description(None, "", count, items).replace(
+            "Explore ", "Browse all ", 1
+        )
         walk.candidates.append(
             _Candidate(order, 100.0, ["Browse all items"], "📂", description, ROOT, "all-items")
         )
-    elif kind is not None and kind.title == "Browse the pages" and isinstance(value, list):
-        if _add_pages(walk, value, path):
-            return
+    elif (
+        kind is not None
+        and kind.title == "Browse the pages"
+        and isinstance(value, list)
+        and _add_pages(walk, value, path)
+    ):
+        return
     if path != ROOT:
         size_bonus = min(count, 20) * 0.5
         base = 80.0 if kind else 50.0
         titles = [kind.title] if kind else []
+        if kind is None and _is_generic(context):
+            titles.append("Browse all items")
         titles += [f"Explore {_humanize(context)}"]
         if parent and context != parent:
             titles.append(f"Explore {_humanize(context)} in {_humanize(parent)}")
@@ -916,7 +954,7 @@ def _add_collection(
                 base + size_bonus - depth,
                 titles,
                 kind.icon if kind else "📂",
-                _collection_description(kind, context, count, items),
+                _collection_description(kind, context, count, items, name),
                 path,
                 _slug(context) or _slug(name) or "collection",
             )
@@ -996,6 +1034,8 @@ def _add_scalar_list(walk: _Walk, value: list, path: str, name: str, parent: str
     head = list(islice(value, SHAPE_SAMPLE))
     if len(value) < 3 or sum(_scalar(item) for item in head) * 10 < len(head) * 8:
         return
+    if set(_tokens(parent)) & (_SITE_NAMES | _HERO_NAMES):
+        return  # keywords or languages of the site itself are not a destination
     kind = _kind_for(name, parent)
     context = parent if _is_generic(name) and parent else name
     count = len(value)
@@ -1071,9 +1111,14 @@ def _note_contact_and_about(walk: _Walk, key: str, value: Any, path: str, depth:
         ) < 3:
             walk.about.append(path)
         return True
-    if norm in _DESCRIPTION_KEYS and depth <= 2 and isinstance(value, str):
-        if len(value.strip()) >= 60 and len(walk.about_weak) < 2:
-            walk.about_weak.append(path)
+    if (
+        norm in _DESCRIPTION_KEYS
+        and depth <= 2
+        and isinstance(value, str)
+        and len(value.strip()) >= 60
+        and len(walk.about_weak) < 2
+    ):
+        walk.about_weak.append(path)
     return False
 
 
@@ -1125,10 +1170,14 @@ def _walk(content: Any) -> _Walk:
                 for index, item in enumerate(islice(node, SHAPE_SAMPLE)):
                     if isinstance(item, dict | list) and depth < MAX_DEPTH:
                         item_name = name
+                        item_path = join(path, index)
                         if isinstance(item, dict):
                             item_type = item.get("type") or item.get("_type") or item.get("kind")
                             item_name = _clean(item_type, 60) or _label(item) or name
-                        children.append((item, join(path, index), item_name, name))
+                            # A {"type": "contact", ...} block is contact details, not a section.
+                            if _note_contact_and_about(walk, item_name, item, item_path, depth):
+                                continue
+                        children.append((item, item_path, item_name, name))
                 for item, item_path, item_name, item_parent in reversed(children):
                     stack.append((item, item_path, item_name, item_parent, depth + 1, visible))
                 continue
@@ -1141,8 +1190,11 @@ def _walk(content: Any) -> _Walk:
             _add_collection(walk, node, path, name, parent, depth)
             continue
         norm = _norm(name)
-        if depth > 0 and visible and norm not in _SITE_NAMES and not set(_tokens(name)) & (
-            _SITE_NAMES | _HERO_NAMES
+        if (
+            depth > 0
+            and visible
+            and norm not in _SITE_NAMES
+            and not set(_tokens(name)) & (_SITE_NAMES | _HERO_NAMES)
         ):
             _add_section(walk, node, path, name, depth)
         children = []

@@ -15,6 +15,7 @@ input gives the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import math
@@ -66,6 +67,7 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 _NODE_OVERHEAD = 60
 _CARD_BUDGET = 4_800
 _TITLE_MAX = 160
+_TITLE_SCAN = 2_000  # characters of a title looked at (tags may hide in them)
 _CARD_DESC_MAX = 280
 _BADGE_MAX = 4
 _BADGE_TEXT_MAX = 40
@@ -128,6 +130,7 @@ _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{5,30}$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.:]\d{1,2}")
 
 
 def _slugify(text: str) -> str:
@@ -409,24 +412,66 @@ class _Record:
 
 @dataclass
 class _Collection:
-    """An intent's data split into linkable items and everything else."""
+    """An intent's data split into linkable items and everything else.
 
-    records: list[_Record] = field(default_factory=list)
+    Items are kept as parallel lists rather than one object each: 50,000 items
+    then cost two list slots apiece, not 50,000 more objects for the garbage
+    collector to walk.
+    """
+
+    ids: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    # Index of the first item and label of each collection, when several are grouped.
+    group_starts: list[int] = field(default_factory=list)
+    group_labels: list[str] = field(default_factory=list)
+    # Titles for items that are values of a dict (its key), by index.
+    fallbacks: dict[int, str] = field(default_factory=dict)
     # Fields of a dict of collections that are not items (intro text, a
     # title...); shown on page 1 above the cards.
     extras: dict[str, Any] = field(default_factory=dict)
-    grouped: bool = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def record(self, index: int) -> _Record:
+        """Return the item at ``index`` with its group and fallback title."""
+        group = ""
+        if self.group_starts:
+            at = bisect.bisect_right(self.group_starts, index) - 1
+            group = self.group_labels[at] if at >= 0 else ""
+        return _Record(self.ids[index], self.values[index], group, self.fallbacks.get(index, ""))
 
 
-def _objectish(value: Any) -> bool:
-    """Tell whether a value is an object or a list made mostly of objects."""
-    if isinstance(value, dict):
-        return True
+def _objects_list(value: Any) -> bool:
+    """Tell whether a value is a non-empty list made mostly of objects."""
     if isinstance(value, list) and value:
         # A prefix decides: deciding must not cost more than the items do.
         sample = value[:20]
         return sum(isinstance(element, dict) for element in sample) * 2 > len(sample)
     return False
+
+
+def _alike(objects: list[dict]) -> bool:
+    """Tell whether objects share a shape (records of one kind, not unrelated sections).
+
+    ``{"alice": {...}, "bob": {...}}`` is a keyed collection; ``{"contact":
+    {...}, "social": {...}}`` gathered by a "Contact us" intent is not, and
+    reads better as sections than as two cards.
+    """
+    sample = objects[:20]
+    if len(sample) < 2:
+        return False
+    counts: dict[str, int] = {}
+    for obj in sample:
+        for key in list(obj)[:50]:
+            counts[key] = counts.get(key, 0) + 1
+    common = {key for key, count in counts.items() if count * 2 > len(sample)}
+    if not common:
+        return False
+    overlap = sum(
+        len(common.intersection(list(obj)[:50])) / max(1, min(len(obj), 50)) for obj in sample
+    )
+    return overlap / len(sample) >= 0.5
 
 
 def _raw_name(value: Any) -> str | None:
@@ -487,31 +532,38 @@ class _IdMaker:
 def _collect(data: Any) -> _Collection:
     """Split intent data into linkable items (see ``iter_items``) and extras."""
     collection = _Collection()
-    records = collection.records
+    ids, values = collection.ids, collection.values
     make = _IdMaker().make
     if isinstance(data, list):
         for position, element in enumerate(data, 1):
-            item_id = make(_raw_name(element), None, position, "")
-            records.append(_Record(item_id, element, "", ""))
+            ids.append(make(_raw_name(element), None, position, ""))
+        values.extend(data)
     elif isinstance(data, dict) and data:
-        objectish = sum(_objectish(value) for value in data.values())
-        if objectish * 2 <= len(data):
+        objects = [value for value in data.values() if isinstance(value, dict) and value]
+        keyed = _alike(objects)  # a dict of similar objects: each one is an item
+        lists = sum(_objects_list(value) for value in data.values())
+        collections = lists + (len(objects) if keyed else 0)
+        if not collections or collections * 2 < len(data):
             return collection
-        lists = sum(isinstance(value, list) and bool(value) for value in data.values())
-        collection.grouped = lists > 1
+        grouped = lists > 1 or (lists == 1 and keyed)
         for key, value in data.items():
-            if isinstance(value, dict):
-                item_id = make(_raw_name(value), key, 1, "")
-                records.append(_Record(item_id, value, "", _humanise(key)))
-            elif _objectish(value):
-                group = prefix = ""
-                if collection.grouped:
+            if keyed and isinstance(value, dict) and value:
+                if grouped:
+                    collection.group_starts.append(len(ids))
+                    collection.group_labels.append("")
+                collection.fallbacks[len(ids)] = _humanise(key)
+                ids.append(make(_raw_name(value), key, 1, ""))
+                values.append(value)
+            elif _objects_list(value):
+                prefix = ""
+                if grouped:
                     # Several collections: the key keeps ids unique and stable.
-                    group = _humanise(key)
+                    collection.group_starts.append(len(ids))
+                    collection.group_labels.append(_humanise(key))
                     prefix = _bounded(_slugify(key), key, 24) or "group"
                 for position, element in enumerate(value, 1):
-                    item_id = make(_raw_name(element), None, position, prefix)
-                    records.append(_Record(item_id, element, group, ""))
+                    ids.append(make(_raw_name(element), None, position, prefix))
+                values.extend(value)
             else:
                 collection.extras[key] = value
     return collection
@@ -520,20 +572,25 @@ def _collect(data: Any) -> _Collection:
 def iter_items(data: Any) -> list[tuple[str, Any]]:
     """Enumerate the linkable items of an intent's data as ``(item_id, item)`` pairs.
 
-    A list gives its elements. A dict whose values are mostly objects or lists
-    of objects gives those objects and the elements of those lists (ids of
-    several collections are prefixed with the collection's key). Anything else
-    has no items. Ids come from the item's ``id``, ``slug``, ``name`` or
-    ``title`` (else its dict key, else ``item-<n>``), slugified to
-    ``[a-z0-9-]``, at most 64 characters, unique within the data, and stable
-    for the same data. Runs in linear time.
+    A list gives its elements (objects and scalars). A dict gives items when
+    at least half of its values are collections: lists of objects give their
+    elements, and a dict of similar objects (``{"alice": {...}, "bob":
+    {...}}``) gives those objects. Other dicts (a page, a "Contact us"
+    gathering) and scalars have no items: they render as sections.
+
+    Ids come from the item's ``id``, ``slug``, ``name`` or ``title`` (else its
+    dict key, else ``item-<n>``, n counted from 1), slugified to ``[a-z0-9-]``,
+    at most 64 characters (long ones cut and given a hash suffix), made unique
+    with ``-2``, ``-3``...; with several collections they are prefixed with the
+    collection's key. Same data, same ids. Runs in linear time.
     """
-    return [(record.item_id, record.value) for record in _collect(data).records]
+    collection = _collect(data)
+    return list(zip(collection.ids, collection.values, strict=True))
 
 
 def page_count(data: Any) -> int:
     """Return how many listing pages an intent's data has (at least 1)."""
-    return max(1, math.ceil(len(_collect(data).records) / PAGE_SIZE))
+    return max(1, math.ceil(len(_collect(data)) / PAGE_SIZE))
 
 
 # --------------------------------------------------------------------------
@@ -550,6 +607,10 @@ _TITLE_KEYS = (
     "caption",
     "displayname",
     "fullname",
+    # Weaker hints, for items that have none of the above (reviews, opening hours).
+    "author",
+    "day",
+    "category",
 )
 _DESCRIPTION_KEYS = (
     "description",
@@ -620,25 +681,48 @@ def _pick(fields: list[tuple[str, Any]], names: tuple[str, ...]) -> tuple[str, s
     return None
 
 
-def _item_title(item: Any, fallback: str) -> tuple[str, str | None]:
-    """Return an item's display title and the key it came from."""
+def _item_title(item: Any, fallback: str, key_label: str = "") -> tuple[str, str | None]:
+    """Return an item's display title and the field it came from.
+
+    ``key_label`` is the humanised dict key of an item of a keyed collection:
+    better than guessing from the item's other fields, worse than its name.
+    """
     if isinstance(item, dict):
         fields = _first_fields(item)
         picked = _pick(fields, _TITLE_KEYS)
         if picked:
-            return _truncate(_plain(picked[1]).strip(), _TITLE_MAX), picked[0]
+            return _truncate(_plain(picked[1][:_TITLE_SCAN]).strip(), _TITLE_MAX), picked[0]
         # Any key ending in name/title ("productName") will do next.
         for key, value in fields:
             words = _words(key)
-            if words and words[-1] in ("name", "title") and isinstance(value, str) and value.strip():
-                return _truncate(_plain(value).strip(), _TITLE_MAX), key
+            if (
+                words
+                and words[-1] in ("name", "title")
+                and isinstance(value, str)
+                and value.strip()
+            ):
+                return _truncate(_plain(value[:_TITLE_SCAN]).strip(), _TITLE_MAX), key
+        if key_label:
+            return key_label, None
+        # Then the first short text that is not an id, a URL or a date ("role", "degree").
+        for key, value in fields:
+            if (
+                isinstance(value, str)
+                and 0 < len(value.strip()) <= 80
+                and _BADGE_SKIP_WORDS.isdisjoint(_words(key))
+                and not key.startswith(("_", "$"))
+                and not _DATE_LIKE.match(value)
+                and not _safe_url(value)
+                and not _HTML_LIKE.search(value)
+            ):
+                return value.strip(), key
         for key in ("slug", "id"):
             value = item.get(key)
             if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
                 return _truncate(str(value).strip(), _TITLE_MAX), key
         return fallback, None
     if _is_scalar(item) and item is not None and _scalar_text(item).strip():
-        return _truncate(_plain(_scalar_text(item)).strip(), _TITLE_MAX), None
+        return _truncate(_plain(_scalar_text(item)[:_TITLE_SCAN]).strip(), _TITLE_MAX), None
     return fallback, None
 
 
@@ -701,10 +785,10 @@ def _find_image(fields: list[tuple[str, Any]]) -> tuple[str, str, str] | None:
 # Cards
 
 
-def _card(record: _Record, links: AppLinks, intent_id: str) -> dict[str, Any]:
-    """Build the view of one item as a card, within the per-card size budget."""
+def _card(record: _Record, index: int, links: AppLinks, intent_id: str) -> dict[str, Any]:
+    """Build the view of the ``index``-th item as a card, within the per-card size budget."""
     item = record.value
-    title, title_key = _item_title(item, record.fallback_title or "Untitled")
+    title, title_key = _item_title(item, f"Item {index + 1}", record.fallback_title)
     budget = _CARD_BUDGET - 2 * _cost(title)  # the title is also the image's alt
     card: dict[str, Any] = {
         "title": title,
@@ -914,7 +998,9 @@ class _Viewer:
         groups.extend(blocks)
         hidden = len(value) - shown - len(skip & value.keys())
         if hidden > 0:
-            groups.append({"kind": "more", "text": f"{hidden:,} more fields not shown on this page"})
+            groups.append(
+                {"kind": "more", "text": f"{hidden:,} more fields not shown on this page"}
+            )
         return groups
 
 
@@ -980,7 +1066,9 @@ def _palette(theme: Any) -> dict[str, str]:
     colour of the background) are corrected rather than trusted.
     """
     theme = theme if isinstance(theme, dict) else {}
-    colours = {name: _valid_colour(theme.get(name), default) for name, default in DEFAULT_THEME.items()}
+    colours = {
+        name: _valid_colour(theme.get(name), default) for name, default in DEFAULT_THEME.items()
+    }
     background, text = colours["background"], colours["text"]
     if _contrast(text, background) < 4.5:
         text = _ink_on(background)
@@ -1040,7 +1128,7 @@ def _header(site: Any, intent: Any) -> dict[str, str]:
         "intent_id": intent_id,
         "intent_title": _text(intent.get("title"), 160) or _humanise(intent_id),
         "intent_description": _text(intent.get("description"), 600),
-        "intent_icon": _text(intent.get("icon"), 8),
+        "intent_icon": _text(intent.get("icon"), 16),
     }
 
 
@@ -1071,7 +1159,7 @@ def render_intent_page(
     links = links or AppLinks()
     header = _header(site, intent)
     collection = _collect(data)
-    pages = max(1, math.ceil(len(collection.records) / PAGE_SIZE))
+    pages = max(1, math.ceil(len(collection) / PAGE_SIZE))
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
         return None
     intent_id = header["intent_id"]
@@ -1082,7 +1170,7 @@ def render_intent_page(
         "intent_href": links.intent(intent_id, 1),
         "page": page,
         "pages": pages,
-        "total": len(collection.records),
+        "total": len(collection),
         "groups": [],
         "sections": [],
         "scalar": None,
@@ -1093,13 +1181,14 @@ def render_intent_page(
     }
     if pages > 1:
         context["page_title"] = f"{header['intent_title']} (page {page} of {pages})"
-    if collection.records:
+    if len(collection):
         start = (page - 1) * PAGE_SIZE
         groups: list[dict[str, Any]] = []
-        for record in collection.records[start : start + PAGE_SIZE]:
+        for index in range(start, min(start + PAGE_SIZE, len(collection))):
+            record = collection.record(index)
             if not groups or groups[-1]["label"] != record.group:
                 groups.append({"label": record.group, "cards": []})
-            groups[-1]["cards"].append(_card(record, links, intent_id))
+            groups[-1]["cards"].append(_card(record, index, links, intent_id))
         context["groups"] = groups
         if page == 1 and collection.extras:
             # The extras get the budget left once the cards are accounted for.
@@ -1131,14 +1220,15 @@ def render_detail_page(
     """
     links = links or AppLinks()
     header = _header(site, intent)
-    records = _collect(data).records
-    index = next((i for i, record in enumerate(records) if record.item_id == item_id), None)
-    if index is None:
+    collection = _collect(data)
+    try:
+        index = collection.ids.index(item_id)
+    except ValueError:
         return None
-    record = records[index]
+    record = collection.record(index)
     intent_id = header["intent_id"]
     item = record.value
-    title, _ = _item_title(item, record.fallback_title or f"Item {index + 1}")
+    title, _ = _item_title(item, f"Item {index + 1}", record.fallback_title)
     viewer = _Viewer(_DETAIL_LIMITS)
     hero = None
     prices: list[dict[str, str]] = []

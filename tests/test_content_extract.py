@@ -1,0 +1,416 @@
+"""Hero, theme and intents extracted from content of any shape (no Flask involved)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+
+from webapp.content.extract import (
+    MAX_INTENTS,
+    extract_hero,
+    extract_intents,
+    extract_theme,
+    summarise,
+)
+from webapp.content.parse import parse_content
+from webapp.content.paths import resolve
+from webapp.demos import DEMOS, load_demo
+
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+HEX6 = re.compile(r"^#[0-9a-f]{6}$")
+ROLES = {"primary", "secondary", "accent", "background", "text"}
+
+
+def is_emoji(icon: str) -> bool:
+    """A single emoji: one symbol (ℹ is a letterlike one), at most a variation selector after it."""
+    return (
+        isinstance(icon, str)
+        and 1 <= len(icon) <= 2
+        and (unicodedata.category(icon[0]) == "So" or icon[0] == "\u2139")
+        and icon[1:] in ("", "\ufe0f")
+    )
+
+
+def has_data(value) -> bool:
+    """Whether a resolved dataPath holds something to show."""
+    if isinstance(value, dict | list | str):
+        return bool(value)
+    return value is not None
+
+
+def check_intents(content, intents):
+    """Every structural promise an intent list makes."""
+    assert 1 <= len(intents) <= MAX_INTENTS
+    ids = [intent["id"] for intent in intents]
+    assert len(ids) == len(set(ids))
+    for intent in intents:
+        assert set(intent) == {"id", "title", "description", "icon", "dataPath"}
+        assert KEBAB.match(intent["id"]), intent["id"]
+        assert len(intent["id"]) <= 60
+        assert "-detail-" not in f"-{intent['id']}-"
+        assert intent["title"] and len(intent["title"]) <= 80
+        assert intent["description"].endswith(".")
+        assert is_emoji(intent["icon"]), intent["icon"]
+        assert has_data(resolve(content, intent["dataPath"])), intent["dataPath"]
+
+
+# ---------------------------------------------------------------- demos
+
+
+def test_demos_are_listed_in_order_with_labels():
+    assert list(DEMOS) == ["restaurant", "real-estate", "portfolio"]
+    assert all(isinstance(label, str) and label for label in DEMOS.values())
+
+
+def test_unknown_demo_is_a_key_error():
+    with pytest.raises(KeyError):
+        load_demo("../../etc/passwd")
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_yields_rich_valid_intents(name):
+    content = parse_content(load_demo(name))
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    assert len(intents) >= 8
+    titles = {intent["title"] for intent in intents}
+    assert "Contact us" in titles
+    assert any(title.startswith("About") for title in titles)
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_has_hero_and_theme(name):
+    content = parse_content(load_demo(name))
+    summary = summarise(content)
+    assert summary["hero"]["title"] != "Untitled site"
+    assert summary["hero"]["subtitle"]
+    assert summary["hero"]["image"].startswith("https://")
+    assert set(summary["theme"]) == ROLES
+    assert all(HEX6.match(colour) for colour in summary["theme"].values())
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_items_have_ids(name):
+    content = parse_content(load_demo(name))
+    for intent in extract_intents(content):
+        value = resolve(content, intent["dataPath"])
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            for item in value:
+                assert "id" in item or "slug" in item, (intent["dataPath"], item)
+
+
+def test_restaurant_intents_are_the_expected_ones():
+    content = parse_content(load_demo("restaurant"))
+    by_title = {intent["title"]: intent for intent in extract_intents(content)}
+    menu = by_title["Browse the menu"]
+    assert menu["icon"] == "🍽️"
+    assert menu["dataPath"] == "entries.menu"
+    assert "14 dishes" in menu["description"]
+    assert "Meet the team" in by_title
+    assert "See upcoming events" in by_title
+    contact = by_title["Contact us"]
+    assert contact["icon"] == "📞"
+    assert "site.contact" in contact["dataPath"].split(",")
+
+
+def test_real_estate_listings_are_find_a_home():
+    content = parse_content(load_demo("real-estate"))
+    by_title = {intent["title"]: intent for intent in extract_intents(content)}
+    assert by_title["Find a home"]["dataPath"] == "listings"
+    assert by_title["Find a home"]["icon"] == "🏠"
+
+
+def test_portfolio_projects_are_found_under_a_generic_key():
+    content = parse_content(load_demo("portfolio"))
+    by_title = {intent["title"]: intent for intent in extract_intents(content)}
+    assert by_title["See the portfolio"]["dataPath"] == "sections.projects.items"
+    assert by_title["See the portfolio"]["id"] == "projects"
+
+
+def test_extraction_is_deterministic():
+    raw = load_demo("restaurant")
+    assert summarise(parse_content(raw)) == summarise(parse_content(raw))
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def test_array_root_of_records():
+    content = [{"id": i, "name": f"Thing {i}", "type": "ab"[i % 2]} for i in range(10)]
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    assert intents[0]["dataPath"] == "root"
+
+
+def test_array_root_of_mixed_blocks():
+    content = [
+        {"type": "hero", "heading": "Hello", "image": "https://img.example/h.jpg"},
+        {"type": "menu", "title": "Menu", "items": [{"name": "A", "price": 1}, {"name": "B"}]},
+        {"type": "contact", "email": "hi@example.com", "phone": "+1 555 0100"},
+    ]
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    paths = {intent["title"]: intent["dataPath"] for intent in intents}
+    assert paths["Browse the menu"] == "[1].items"
+    assert paths["Contact us"] == "[2]"
+    assert extract_hero(content)["image"] == "https://img.example/h.jpg"
+
+
+def test_dict_of_objects_keyed_by_slug_is_a_collection():
+    content = {
+        "name": "Shop",
+        "products": {
+            f"p-{i}": {"title": f"Product {i}", "price": i, "category": "xyz"[i % 3]}
+            for i in range(6)
+        },
+    }
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    shop = next(intent for intent in intents if intent["dataPath"] == "products")
+    assert shop["icon"] == "🛍️"
+    assert "6 products" in shop["description"]
+    assert "3 categories" in shop["description"]
+
+
+def test_grouped_collection_gets_one_intent_per_group():
+    content = {
+        "menu": {
+            "sections": [
+                {"name": "Starters", "dishes": [{"name": "Soup"}, {"name": "Salad"}]},
+                {"name": "Mains", "dishes": [{"name": "Stew"}, {"name": "Pie"}]},
+            ]
+        }
+    }
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    paths = {intent["title"]: intent["dataPath"] for intent in intents}
+    assert paths["Browse Starters"] == "menu.sections[0].dishes"
+    assert paths["Browse Mains"] == "menu.sections[1].dishes"
+
+
+def test_unknown_collection_name_is_explored():
+    content = {"widgets": [{"id": 1, "label": "A", "size": 3}, {"id": 2, "label": "B"}]}
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    assert intents[0]["title"] == "Explore Widgets"
+    assert intents[0]["icon"] == "📂"
+
+
+def test_tiny_document_still_has_an_intent():
+    for content in ({"x": 1}, ["a", "b"], {"a": {"b": {"c": "d"}}}):
+        intents = extract_intents(content)
+        check_intents(content, intents)
+        assert any(intent["dataPath"] == "root" for intent in intents)
+
+
+def test_never_more_than_fifteen_intents():
+    content = {
+        f"collection{i}": [{"id": 1, "name": "x"}, {"id": 2, "name": "y"}] for i in range(40)
+    }
+    content["email"] = "a@example.com"
+    content["about"] = "We have been making things since 1999, slowly and carefully."
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    assert len(intents) == MAX_INTENTS
+    titles = [intent["title"] for intent in intents]
+    assert "Contact us" in titles  # contact and about are never crowded out
+    assert any(title.startswith("About") for title in titles)
+
+
+def test_navigation_links_are_not_intents():
+    content = {
+        "nav": [{"label": "Home", "url": "/"}],
+        "links": [{"label": "Blog", "href": "/blog"}, {"label": "Shop", "href": "/shop"}],
+        "team": [{"id": 1, "name": "Ann"}, {"id": 2, "name": "Bo"}],
+    }
+    paths = [intent["dataPath"] for intent in extract_intents(content)]
+    assert "team" in paths
+    assert "nav" not in paths
+    assert "links" not in paths
+
+
+def test_agent_emails_inside_records_are_not_site_contact():
+    content = {
+        "agents": [{"id": 1, "name": "A", "email": "a@example.com"}, {"id": 2, "name": "B"}],
+        "contact": {"email": "office@example.com"},
+    }
+    contact = next(i for i in extract_intents(content) if i["title"] == "Contact us")
+    assert contact["dataPath"] == "contact"
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_300_deep_nesting_extracts_without_error():
+    content = parse_content("[" * 300 + '{"name": "deep"}' + "]" * 300)
+    summary = summarise(content)
+    check_intents(content, summary["intents"])
+    nested = {"leaf": "value"}
+    for _ in range(300):
+        nested = {"level": nested, "items": [{"id": 1, "name": "x"}]}
+    summary = summarise(nested)
+    check_intents(nested, summary["intents"])
+
+
+def test_fifty_thousand_items_extract():
+    items = [
+        {"id": i, "name": f"Item {i}", "category": f"c{i % 4}", "tags": ["a", "b"]}
+        for i in range(50_000)
+    ]
+    for content in ({"catalog": items}, items):
+        summary = summarise(content)
+        check_intents(content, summary["intents"])
+        assert "50000" in summary["intents"][0]["description"]
+
+
+def test_huge_object_of_objects_extracts():
+    content = {f"slug-{i}": {"title": f"T{i}", "body": "text"} for i in range(20_000)}
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    assert intents[0]["dataPath"] == "root"
+
+
+# ---------------------------------------------------------------- hostile values
+
+
+HOSTILE_IMAGES = [
+    "javascript:alert(1)",
+    " javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:image/svg+xml,<svg onload=alert(1)>",
+    "vbscript:msgbox(1)",
+    "/relative/path.jpg",
+    'https://img.example/a.jpg" onerror="alert(1)',
+    "https://img.example/<script>.jpg",
+    "https://",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_IMAGES)
+def test_hostile_image_urls_never_become_the_hero_image(url):
+    content = {
+        "site": {"name": "<script>alert(1)</script>", "image": url, "logo": {"url": url}},
+        "hero": {"heroImage": url, "banner": [url], "cover": {"src": url}},
+        "items": [{"id": 1, "name": "x"}],
+    }
+    hero = extract_hero(content)
+    assert hero["image"] == ""
+    # Text stays text: escaping it is the templates' job, not the extractor's.
+    assert hero["title"] == "<script>alert(1)</script>"
+
+
+def test_rich_text_formatting_tags_are_dropped_from_the_hero():
+    hero = extract_hero(
+        {"site": {"name": "<strong>Cafe</strong>", "tagline": "<p>Fresh  pasta</p>"}}
+    )
+    assert hero["title"] == "Cafe"
+    assert hero["subtitle"] == "Fresh pasta"
+
+
+def test_safe_image_url_is_kept_from_an_object():
+    hero = extract_hero(
+        {"site": {"title": "T", "hero_image": {"url": "https://img.example/x.jpg"}}}
+    )
+    assert hero == {"title": "T", "subtitle": "", "image": "https://img.example/x.jpg"}
+
+
+HOSTILE_COLOURS = [
+    "red;}</style><script>alert(1)</script>",
+    "red;} body{display:none}",
+    "url(https://evil.example/x)",
+    "expression(alert(1))",
+    "#fff;background:url(x)",
+    "</style>",
+]
+
+
+@pytest.mark.parametrize("colour", HOSTILE_COLOURS)
+def test_hostile_colours_never_reach_the_theme(colour):
+    content = {
+        "theme": {role: colour for role in ROLES},
+        "colors": {"primaryColor": colour, "palette": [colour, colour]},
+        "brandColor": colour,
+    }
+    theme = extract_theme(content)
+    assert set(theme) == ROLES
+    assert all(HEX6.match(value) for value in theme.values())
+    assert colour.lower() not in json.dumps(theme)
+
+
+def test_theme_reads_various_colour_syntaxes():
+    theme = extract_theme(
+        {
+            "settings": {
+                "brand": {
+                    "primaryColor": "rgb(20, 61, 89)",
+                    "secondary": "teal",
+                    "accentColour": "hsl(32, 85%, 55%)",
+                    "backgroundColor": "#FFF",
+                    "textColor": "#222",
+                }
+            }
+        }
+    )
+    assert theme == {
+        "primary": "#143d59",
+        "secondary": "#008080",
+        "accent": "#ee932b",
+        "background": "#ffffff",
+        "text": "#222222",
+    }
+
+
+def test_theme_defaults_and_readable_text():
+    assert set(extract_theme({"x": 1})) == ROLES
+    theme = extract_theme({"theme": {"background": "#000000", "text": "#111111"}})
+    assert theme["text"] == "#ffffff"
+
+
+def test_named_colours_outside_a_theme_are_not_taken_as_theme():
+    # A review whose text happens to be a colour name is not a colour.
+    theme = extract_theme({"review": {"text": "Tomato"}, "title": "Gold"})
+    assert theme["text"] != "#ff6347"
+
+
+def test_hero_bounds_long_strings():
+    hero = extract_hero({"site": {"name": "N" * 5000, "tagline": "T" * 5000}})
+    assert len(hero["title"]) <= 200
+    assert len(hero["subtitle"]) <= 500
+
+
+def test_hero_falls_back_to_untitled():
+    assert extract_hero([1, 2, 3]) == {"title": "Untitled site", "subtitle": "", "image": ""}
+
+
+# ---------------------------------------------------------------- weird keys
+
+
+def test_weird_keys_give_bounded_unique_kebab_ids():
+    record = [{"id": 1, "name": "x"}]
+    long_key = "Ω" + "k" * 5000
+    content = {
+        "Menu": record,
+        "menu": record,
+        "MENU!": record,
+        "me-nu": record,
+        "me_nu": record,
+        "菜单": record,
+        "Ünïcödé Straße": record,
+        long_key: record,
+        long_key + "x": record,
+        "detail": record,
+        "a.b": record,  # not addressable: skipped
+        "root": record,  # reserved: skipped
+    }
+    intents = extract_intents(content)
+    check_intents(content, intents)
+    paths = [intent["dataPath"] for intent in intents]
+    assert "a.b" not in paths
+    assert "root" not in paths
+    assert len([p for p in paths if p.lower().startswith(("menu", "me"))]) == 5
+    assert long_key in paths and long_key + "x" in paths
+    assert all(len(intent["title"]) <= 80 for intent in intents)

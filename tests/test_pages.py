@@ -1,0 +1,290 @@
+"""Generating, viewing, downloading and exporting pages, on both backends."""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from conftest import connect, connect_demo, csrf_token
+
+from webapp.content.extract import extract_intents
+from webapp.content.generate import PAGE_SIZE, iter_items
+from webapp.content.paths import resolve
+from webapp.demos import DEMOS, load_demo
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def visible_text(page: str) -> str:
+    """The text a person sees: tags and the style block removed, entities decoded."""
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    return " ".join(html_lib.unescape(TAG.sub(" ", page)).split())
+
+
+def generate(client, intent_id, action="generate"):
+    return client.post(
+        f"/pages/{intent_id}/{action}", data={"csrf_token": csrf_token(client)}
+    )
+
+
+def site_sid(client):
+    with client.session_transaction() as browser:
+        return browser["site_sid"]
+
+
+def scalar_fields(item: dict) -> dict:
+    return {k: v for k, v in item.items() if isinstance(v, str | int | float) and v != ""}
+
+
+def shown_as(value) -> str:
+    """How a scalar is written on a page (booleans read Yes/No)."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def label_of(item) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    for key in ("name", "title"):
+        if isinstance(item.get(key), str):
+            return item[key]
+    return None
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_every_intent_of_every_demo_generates_with_its_items(client, demo):
+    connect_demo(client, demo)
+    content = json.loads(load_demo(demo))
+    for intent in extract_intents(content):
+        response = generate(client, intent["id"])
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/pages/{intent['id']}")
+        page = client.get(f"/pages/{intent['id']}")
+        assert page.status_code == 200, intent
+        text = visible_text(page.get_data(as_text=True))
+        assert intent["title"] in text
+        items = iter_items(resolve(content, intent["dataPath"]))
+        for _item_id, item in items[:PAGE_SIZE]:
+            name = label_of(item)
+            if name:
+                assert name in text, (intent["id"], name)
+    home = client.get("/").get_data(as_text=True)
+    assert "Not generated yet" not in home
+    assert "Download all pages" in home
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_every_detail_page_shows_all_scalar_fields(client, demo):
+    connect_demo(client, demo)
+    content = json.loads(load_demo(demo))
+    checked = 0
+    for intent in extract_intents(content):
+        generate(client, intent["id"])
+        listing = client.get(f"/pages/{intent['id']}").get_data(as_text=True)
+        for item_id, item in iter_items(resolve(content, intent["dataPath"])):
+            href = f"/pages/{intent['id']}/items/{item_id}"
+            assert f'href="{href}"' in listing or len(listing) > 0
+            response = client.get(href)
+            assert response.status_code == 200, href
+            body = response.get_data(as_text=True)
+            text = visible_text(body)
+            if isinstance(item, dict):
+                for key, value in scalar_fields(item).items():
+                    shown = shown_as(value)
+                    # Image URLs are shown as images, everything else as text.
+                    assert shown in text or f'src="{html_lib.escape(shown)}"' in body, (
+                        href,
+                        key,
+                        value,
+                    )
+            checked += 1
+    assert checked >= 10
+
+
+def test_items_link_to_their_detail_pages(client):
+    connect_demo(client, "restaurant")
+    intents = json.loads(json.dumps(extract_intents(json.loads(load_demo("restaurant")))))
+    collection = next(i for i in intents if "menu" in i["id"])
+    generate(client, collection["id"])
+    listing = client.get(f"/pages/{collection['id']}").get_data(as_text=True)
+    links = re.findall(rf'href="(/pages/{collection["id"]}/items/[^"]+)"', listing)
+    assert len(links) >= 12
+    assert client.get(links[0]).status_code == 200
+    detail = client.get(links[0]).get_data(as_text=True)
+    assert f'href="/pages/{collection["id"]}"' in detail
+    assert 'href="/"' in detail  # a way back to the site's home
+
+
+def test_generated_pages_are_served_with_a_strict_csp(client):
+    connect_demo(client)
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    generate(client, intent_id)
+    response = client.get(f"/pages/{intent_id}")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp
+    assert "script-src" not in csp  # falls back to default-src 'none'
+    assert "<script" not in response.get_data(as_text=True)
+
+
+def test_regenerate_returns_identical_bytes_and_replaces(client, app):
+    connect_demo(client)
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    generate(client, intent_id)
+    first = client.get(f"/pages/{intent_id}").get_data()
+    response = generate(client, intent_id, "regenerate")
+    assert response.status_code == 303
+    assert client.get(f"/pages/{intent_id}").get_data() == first
+    store = app.extensions["site_store"]
+    before = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]
+    generate(client, intent_id, "regenerate")
+    after = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]
+    assert after["html"] == before["html"]
+    assert set(after) == {"html", "generatedAt"}
+
+
+def test_generate_twice_keeps_the_stored_page(client, app):
+    connect_demo(client)
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    generate(client, intent_id)
+    store = app.extensions["site_store"]
+    stamp = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]["generatedAt"]
+    assert generate(client, intent_id).status_code == 303
+    again = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]["generatedAt"]
+    assert again == stamp
+
+
+def test_not_generated_unknown_intent_and_item(client):
+    connect_demo(client)
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    missing = client.get(f"/pages/{intent_id}")
+    assert missing.status_code == 404
+    assert "Generate it now" in missing.get_data(as_text=True)
+    assert client.get("/pages/no-such-intent").status_code == 404
+    assert generate(client, "no-such-intent").status_code == 404
+    generate(client, intent_id)
+    assert client.get(f"/pages/{intent_id}/items/no-such-item").status_code == 404
+    assert client.get(f"/pages/{intent_id}?page=999").status_code == 404
+    assert client.get(f"/pages/{intent_id}?page=abc").status_code == 404
+    assert client.get("/pages/nothing/download").status_code == 404
+
+
+def test_pages_without_a_session_are_session_not_found(client):
+    response = client.get("/pages/menu")
+    assert response.status_code == 404
+    assert "Session not found" in response.get_data(as_text=True)
+    assert client.get("/export.zip").status_code == 404
+
+
+def test_download_is_a_standalone_attachment(client):
+    connect_demo(client)
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    generate(client, intent_id)
+    response = client.get(f"/pages/{intent_id}/download")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{intent_id}.html"'
+    body = response.get_data(as_text=True)
+    assert body.startswith("<!doctype html>") or body.lower().startswith("<!doctype html>")
+    # Links lead back to the app from a file opened anywhere.
+    assert 'href="/' not in body
+    assert 'href="http://localhost/' in body
+
+
+def test_export_zip_links_pages_together(client):
+    connect_demo(client)
+    content = json.loads(load_demo("restaurant"))
+    intents = extract_intents(content)
+    for intent in intents[:3]:
+        generate(client, intent["id"])
+    first = intents[0]
+    item_id, _ = iter_items(resolve(content, first["dataPath"]))[0]
+    assert client.get(f"/pages/{first['id']}/items/{item_id}").status_code == 200
+    response = client.get("/export.zip")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    names = set(archive.namelist())
+    expected = {f"{i['id']}.html" for i in intents[:3]} | {
+        "index.html",
+        f"{first['id']}-detail-{item_id}.html",
+    }
+    assert names == expected
+    index = archive.read("index.html").decode()
+    for intent in intents[:3]:
+        assert f'href="{intent["id"]}.html"' in index
+    listing = archive.read(f"{first['id']}.html").decode()
+    assert f'href="{first["id"]}-detail-{item_id}.html"' in listing
+    assert 'href="/' not in listing
+    detail = archive.read(f"{first['id']}-detail-{item_id}.html").decode()
+    assert f'href="{first["id"]}.html"' in detail
+    # Same pages, same zip.
+    assert client.get("/export.zip").get_data() == response.get_data()
+
+
+def test_disconnect_removes_every_page_and_nothing_else(app):
+    alice, bob = app.test_client(), app.test_client()
+    connect_demo(alice, "restaurant")
+    connect_demo(bob, "restaurant")
+    intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
+    for browser in (alice, bob):
+        generate(browser, intent_id)
+    alice_sid, bob_sid = site_sid(alice), site_sid(bob)
+    store = app.extensions["site_store"]
+    alice.post("/disconnect", data={"csrf_token": csrf_token(alice)})
+    assert store.load(alice_sid, page_index=True) is None
+    assert store.load(bob_sid, page_index=True).page_ids == {intent_id}
+    assert bob.get(f"/pages/{intent_id}").status_code == 200
+
+
+def test_large_collection_is_paginated_and_bounded(client):
+    big = {"site": {"name": "Big shop"}}
+    big["products"] = [
+        {"id": i, "name": f"Product {i}", "price": i, "description": "x" * 50} for i in range(50_000)
+    ]  # fmt: skip
+    data = {
+        "csrf_token": csrf_token(client),
+        "source": "upload",
+        "file": (io.BytesIO(json.dumps(big).encode()), "big.json"),
+    }
+    assert client.post("/connect", data=data, content_type="multipart/form-data").status_code == 303
+    intents = extract_intents(big)
+    products = next(i for i in intents if i["dataPath"] == "products")
+    assert generate(client, products["id"]).status_code == 303
+    first = client.get(f"/pages/{products['id']}")
+    assert first.status_code == 200
+    assert len(first.get_data()) < 300_000
+    assert "Product 0" in visible_text(first.get_data(as_text=True))
+    last_page = -(-50_000 // PAGE_SIZE)
+    last = client.get(f"/pages/{products['id']}?page={last_page}")
+    assert last.status_code == 200
+    assert "Product 49999" in visible_text(last.get_data(as_text=True))
+    assert client.get(f"/pages/{products['id']}?page={last_page + 1}").status_code == 404
+    detail = client.get(f"/pages/{products['id']}/items/49999")
+    assert detail.status_code == 200
+
+
+def test_hostile_content_pages_are_safe(client):
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    doc = {
+        "site": {"name": evil, "colors": {"primary": "red;}</style><script>alert(3)</script>"}},
+        "events": [
+            {"id": "x" * 5000, "name": evil, "url": "javascript:alert(4)", "image": "javascript:x"},
+            {"id": evil, "title": evil, "link": "https://example.com/" + evil},
+        ],
+    }
+    assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
+    for intent in extract_intents(doc):
+        generate(client, intent["id"])
+        page = client.get(f"/pages/{intent['id']}").get_data(as_text=True)
+        for item_id, _ in iter_items(resolve(doc, intent["dataPath"])):
+            detail = client.get(f"/pages/{intent['id']}/items/{item_id}")
+            assert detail.status_code == 200
+            page += detail.get_data(as_text=True)
+        assert "<script" not in page.lower()
+        # As text, "javascript:x" is harmless; as a link or a source it is not.
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", page, re.I)
+        assert not re.search(r"<[^>]*\son\w+\s*=", page)
