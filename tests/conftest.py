@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -182,3 +183,79 @@ def connect_demo(client, name: str = "restaurant"):
     response = connect(client, source="demo", demo=name)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return response
+
+
+GUNICORN = str(Path(__import__("sys").executable).parent / "gunicorn")
+
+
+class Gunicorn:
+    """A real gunicorn serving wsgi:app from the project folder, on a free port."""
+
+    def __init__(self, workdir: Path, workers: int, **env) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.access_log = workdir / "access.log"
+        self.errors = workdir / "gunicorn.err"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "KV_"))}
+        self.env.update(SECRET_KEY="gunicorn-test-secret", WEB_CONCURRENCY=str(workers), **env)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import requests
+
+        with open(self.errors, "w") as stderr:
+            self.process = subprocess.Popen(
+                [
+                    GUNICORN, "wsgi:app",
+                    "--bind", f"127.0.0.1:{self.port}",
+                    "--access-logfile", str(self.access_log),
+                    "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                pytest.fail("gunicorn did not start: " + self.errors.read_text())
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+def upload(client, content: bytes, filename: str = "site.json", token: str | None = None):
+    """Post the upload form; close werkzeug's temporary file holding a large request body."""
+    from werkzeug.test import EnvironBuilder
+
+    data = {
+        "csrf_token": token or csrf_token(client),
+        "source": "upload",
+        "file": (io.BytesIO(content), filename),
+    }
+    builder = EnvironBuilder(
+        path="/connect", method="POST", data=data, content_type="multipart/form-data"
+    )
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from conftest import connect, connect_demo, csrf_token
+from conftest import connect, connect_demo, csrf_token, upload
 
 from webapp.demos import DEMOS
 
@@ -43,12 +42,7 @@ def test_home_shows_hero_and_theme(client):
 
 
 def test_upload_connects(client):
-    data = {
-        "csrf_token": csrf_token(client),
-        "source": "upload",
-        "file": (io.BytesIO(b'{"team": [{"name": "Ada"}, {"name": "Linus"}]}'), "site.json"),
-    }
-    response = client.post("/connect", data=data, content_type="multipart/form-data")
+    response = upload(client, b'{"team": [{"name": "Ada"}, {"name": "Linus"}]}')
     assert response.status_code == 303
     assert "Connected" in client.get("/").get_data(as_text=True)
 
@@ -204,13 +198,7 @@ def test_deep_nesting_and_large_collections_connect(client):
         node = node["child"]
     assert connect(client, source="paste", json=json.dumps(deep)).status_code == 303
     big = {"products": [{"id": i, "name": f"Product {i}", "price": i} for i in range(50_000)]}
-    data = {
-        "csrf_token": csrf_token(client),
-        "source": "upload",
-        "file": (io.BytesIO(json.dumps(big).encode()), "big.json"),
-    }
-    response = client.post("/connect", data=data, content_type="multipart/form-data")
-    assert response.status_code == 303
+    assert upload(client, json.dumps(big).encode(), "big.json").status_code == 303
     assert client.get("/").status_code == 200
 
 
@@ -222,12 +210,7 @@ def test_upload_over_the_limit_is_413(backend, request):
     server = request.getfixturevalue("redis_server") if backend == "redis" else None
     app = create_app({**backend_config(backend, server), "MAX_CONTENT_LENGTH": 1024})
     client = app.test_client()
-    data = {
-        "csrf_token": csrf_token(client),
-        "source": "upload",
-        "file": (io.BytesIO(b"[" + b"1," * 2000 + b"1]"), "big.json"),
-    }
-    response = client.post("/connect", data=data, content_type="multipart/form-data")
+    response = upload(client, b"[" + b"1," * 2000 + b"1]", "big.json")
     assert response.status_code == 413
     assert "1,024 bytes" in response.get_data(as_text=True)
     if backend == "redis":

@@ -2,62 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
-from conftest import ROOT, CSRF_FIELD, free_port
+from conftest import CSRF_FIELD, GUNICORN, ROOT, Gunicorn, free_port
 
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REQUESTS = 1000
-
-
-def gunicorn_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "KV_"))}
-    env.update({"SECRET_KEY": "gunicorn-test-secret", "WEB_CONCURRENCY": "4"}, **extra)
-    return env
 
 
 @pytest.fixture
 def gunicorn_on_redis(redis_server, redis_client, tmp_path):
-    port = free_port()
-    access_log = tmp_path / "access.log"
-    errors = tmp_path / "gunicorn.err"
-    with open(errors, "w") as stderr:
-        process = subprocess.Popen(
-            [
-                GUNICORN, "wsgi:app",
-                "--bind", f"127.0.0.1:{port}",
-                "--access-logfile", str(access_log),
-                "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
-            ],
-            cwd=ROOT,
-            env=gunicorn_env(REDIS_URL=redis_server.url),
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
-            pytest.fail("gunicorn did not start: " + errors.read_text())
-        time.sleep(0.2)
-    yield base, access_log
-    process.terminate()
-    process.wait(timeout=20)
+    server = Gunicorn(tmp_path, workers=4, REDIS_URL=redis_server.url)
+    server.start()
+    yield server.base, server.access_log
+    server.stop()
 
 
 def test_session_is_found_by_every_worker(gunicorn_on_redis):
@@ -90,11 +52,12 @@ def test_session_is_found_by_every_worker(gunicorn_on_redis):
     assert len(set(pids)) == 4, f"requests reached only workers {set(pids)}"
 
 
-def test_memory_backend_with_four_workers_refuses_to_start():
+def test_memory_backend_with_four_workers_refuses_to_start(tmp_path):
+    env = Gunicorn(tmp_path, workers=4).env
     process = subprocess.run(
         [GUNICORN, "wsgi:app", "--bind", f"127.0.0.1:{free_port()}"],
         cwd=ROOT,
-        env=gunicorn_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

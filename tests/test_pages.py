@@ -9,7 +9,7 @@ import re
 import zipfile
 
 import pytest
-from conftest import connect, connect_demo, csrf_token
+from conftest import connect, connect_demo, csrf_token, upload
 
 from webapp.content.extract import extract_intents
 from webapp.content.generate import PAGE_SIZE, iter_items
@@ -26,9 +26,7 @@ def visible_text(page: str) -> str:
 
 
 def generate(client, intent_id, action="generate"):
-    return client.post(
-        f"/pages/{intent_id}/{action}", data={"csrf_token": csrf_token(client)}
-    )
+    return client.post(f"/pages/{intent_id}/{action}", data={"csrf_token": csrf_token(client)})
 
 
 def site_sid(client):
@@ -243,14 +241,10 @@ def test_disconnect_removes_every_page_and_nothing_else(app):
 def test_large_collection_is_paginated_and_bounded(client):
     big = {"site": {"name": "Big shop"}}
     big["products"] = [
-        {"id": i, "name": f"Product {i}", "price": i, "description": "x" * 50} for i in range(50_000)
-    ]  # fmt: skip
-    data = {
-        "csrf_token": csrf_token(client),
-        "source": "upload",
-        "file": (io.BytesIO(json.dumps(big).encode()), "big.json"),
-    }
-    assert client.post("/connect", data=data, content_type="multipart/form-data").status_code == 303
+        {"id": i, "name": f"Product {i}", "price": i, "description": "x" * 50}
+        for i in range(50_000)
+    ]
+    assert upload(client, json.dumps(big).encode(), "big.json").status_code == 303
     intents = extract_intents(big)
     products = next(i for i in intents if i["dataPath"] == "products")
     assert generate(client, products["id"]).status_code == 303

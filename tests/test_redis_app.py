@@ -155,7 +155,9 @@ def test_flask_session_save_failure_is_503(outage_server, monkeypatch):
 
     token = csrf_token(client)
     monkeypatch.setattr(AppRedisSessionInterface, "_upsert_session", failing)
-    response = client.post("/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"})
+    response = client.post(
+        "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
+    )
     assert response.status_code == 503
     assert "Storage unavailable" in response.get_data(as_text=True)
     app.extensions["site_store"].client.close()

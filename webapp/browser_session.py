@@ -92,7 +92,9 @@ def configure(app: Flask, store: SiteStore) -> None:
         SESSION_ID_LENGTH=32,
         # JSON, never pickle, in Redis (Flask-Session's default is msgpack).
         SESSION_SERIALIZATION_FORMAT="json",
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=ttl + 2 * defaults.BROWSER_SESSION_REFRESH_SECONDS),
+        PERMANENT_SESSION_LIFETIME=timedelta(
+            seconds=ttl + 2 * defaults.BROWSER_SESSION_REFRESH_SECONDS
+        ),
         SESSION_REFRESH_EACH_REQUEST=True,
         SESSION_COOKIE_NAME="site_pages_session",
         SESSION_COOKIE_HTTPONLY=True,

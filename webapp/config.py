@@ -18,23 +18,6 @@ from . import defaults
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 SERVERLESS_MARKERS = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY", "K_SERVICE")
 
-# Every environment variable the app reads, with what it does (README and doctor use this).
-ENVIRONMENT = {
-    "REDIS_URL": "Redis connection URL (redis:// or rediss:// for TLS); selects the Redis backend",
-    "KV_URL": "Redis URL as Vercel KV / Upstash set it; used when REDIS_URL is not set",
-    "STORAGE_BACKEND": "force 'redis' or 'memory' instead of choosing from the URLs",
-    "SECRET_KEY": "signs cookies and CSRF tokens; required under gunicorn and in production",
-    "APP_ENV": "'production' makes cookies Secure and requires SECRET_KEY",
-    "SESSION_TTL_SECONDS": f"sliding expiry of a site session (default {defaults.SESSION_TTL_SECONDS})",
-    "KEY_PREFIX": "prepended to every Redis key, to share one Redis between apps",
-    "MAX_CONTENT_LENGTH": f"largest upload or fetched document in bytes "
-    f"(default {defaults.MAX_CONTENT_LENGTH})",
-    "ALLOW_PRIVATE_URLS": "'1' lets content URLs point at private or loopback addresses",
-    "SLEEKCMS_API_BASE": f"SleekCMS content API (default {defaults.SLEEKCMS_API_BASE})",
-    "PORT": "gunicorn binds 0.0.0.0:$PORT when set (else 127.0.0.1:8000)",
-    "WEB_CONCURRENCY": "gunicorn worker count (default 2)",
-}
-
 
 class ConfigError(RuntimeError):
     """The environment cannot give a working app; the message names the fix."""
@@ -83,8 +66,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "REDIS_URL": redis_url,
         "REDIS_URL_VAR": redis_url_var,
         "KV_REST_API_ONLY": bool(
-            (environ.get("KV_REST_API_URL") or environ.get("KV_REST_API_TOKEN"))
-            and not redis_url
+            (environ.get("KV_REST_API_URL") or environ.get("KV_REST_API_TOKEN")) and not redis_url
         ),
         "SERVERLESS_PLATFORM": next((m for m in SERVERLESS_MARKERS if environ.get(m)), None),
         # Set by gunicorn.conf.py in the master before workers fork.

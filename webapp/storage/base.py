@@ -114,9 +114,7 @@ class SiteStore(ABC):
         """
 
     @abstractmethod
-    def save_pages(
-        self, sid: str, pages: dict[str, dict], remove: Sequence[str] = ()
-    ) -> bool:
+    def save_pages(self, sid: str, pages: dict[str, dict], remove: Sequence[str] = ()) -> bool:
         """Store pages (dropping ``remove``) if the session exists; False when it is gone."""
 
     @abstractmethod

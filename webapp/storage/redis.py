@@ -173,4 +173,3 @@ class RedisSiteStore(SiteStore):
             pipe.ttl(key)
         ttls = self._run(pipe.execute)
         return {key: ttl for key, ttl in zip(keys.all, ttls, strict=True) if ttl >= 0}
-

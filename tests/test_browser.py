@@ -1,0 +1,149 @@
+"""A person's flows in a real Chromium (Debian's, driven by Playwright) against gunicorn."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Gunicorn
+
+from webapp.content.extract import extract_intents
+from webapp.demos import load_demo
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ERROR_TEXTS = ("Session not found", "Storage unavailable", "Something went wrong", "Traceback")
+
+
+@pytest.fixture
+def server(redis_server, redis_client, tmp_path):
+    app_server = Gunicorn(tmp_path, workers=2, REDIS_URL=redis_server.url)
+    app_server.start()
+    yield app_server
+    app_server.stop()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (.ci/run installs the Debian package)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def assert_no_error(page):
+    text = page.inner_text("body")
+    for error in ERROR_TEXTS:
+        assert error not in text, f"{error!r} on {page.url}"
+
+
+def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_path):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto(server.base + "/")
+    assert page.get_by_role("heading", name="Connect a site").is_visible()
+    page.select_option("#demo", "restaurant")
+    page.get_by_role("button", name="Connect demo").click()
+    page.wait_for_load_state()
+    assert_no_error(page)
+    assert "Connected Saffron & Sage." in page.inner_text("body")
+    assert page.get_by_role("heading", name="Saffron & Sage").first.is_visible()
+    page.screenshot(path=tmp_path / "1-home.png", full_page=True)
+
+    content = json.loads(load_demo("restaurant"))
+    menu = next(i for i in extract_intents(content) if i["id"] == "menu")
+    card = page.locator(f"#intent-{menu['id']}")
+    assert "Not generated yet" in card.inner_text()
+    card.get_by_role("button", name="Generate").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/pages/{menu['id']}")
+    assert_no_error(page)
+    text = page.inner_text("body")
+    dishes = [dish["name"] for dish in content["entries"]["menu"]] if "entries" in content else []
+    for dish in dishes[:5]:
+        assert dish in text
+    assert menu["title"] in text
+    page.screenshot(path=tmp_path / "2-menu.png", full_page=True)
+
+    first_item = page.locator(f"a[href^='/pages/{menu['id']}/items/']").first
+    first_item.click()
+    page.wait_for_load_state()
+    assert f"/pages/{menu['id']}/items/" in page.url
+    assert_no_error(page)
+    if dishes:
+        assert dishes[0] in page.inner_text("body")
+    page.screenshot(path=tmp_path / "3-detail.png", full_page=True)
+
+    page.get_by_role("link", name="Back to Saffron & Sage").first.click()
+    page.wait_for_load_state()
+    card = page.locator(f"#intent-{menu['id']}")
+    assert "Page ready" in card.inner_text()
+    with page.expect_download() as download_info:
+        card.get_by_role("link", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{menu['id']}.html"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_text().lower().startswith("<!doctype html>")
+
+    page.get_by_role("button", name="Disconnect").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Connect a site").is_visible()
+    page.goto(server.base + f"/pages/{menu['id']}")
+    assert "Session not found" in page.inner_text("body")
+    assert dialogs == []
+    context.close()
+
+
+def test_hostile_content_runs_no_script(server, browser, tmp_path):
+    payload = '<script>alert("script")</script><img src=x onerror="alert(\'img\')">'
+    doc = {
+        "site": {"name": "Hostile " + payload, "tagline": payload,
+                 "colors": {"primary": "red;}</style><script>alert('css')</script>"}},
+        "events": [
+            {"id": "e" * 5000, "name": "Event " + payload, "url": "javascript:alert('url')",
+             "description": "<p>Rich <b>text</b> <a href='javascript:alert(1)'>x</a></p>"},
+            {"id": payload, "title": "Second " + payload, "image": "javascript:alert('img2')"},
+        ],
+        "team": [{"name": "Eve " + payload, "bio": payload}],
+    }  # fmt: skip
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.base + "/")
+    page.fill("#json", json.dumps(doc))
+    page.get_by_role("button", name="Connect pasted JSON").click()
+    page.wait_for_load_state()
+    assert_no_error(page)
+    for intent in extract_intents(doc):
+        page.goto(server.base + "/")
+        page.locator(f"#intent-{intent['id']}").get_by_role("button", name="Generate").click()
+        page.wait_for_load_state()
+        assert_no_error(page)
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        links = page.locator("a[href*='/items/']")
+        for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+            page.goto(server.base + href)
+            assert_no_error(page)
+            assert page.evaluate("document.querySelectorAll('script').length") == 0
+    page.screenshot(path=tmp_path / "hostile.png", full_page=True)
+    assert dialogs == []
+    context.close()
