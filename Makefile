@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
+RUN_PORT ?= 5000
 
 .PHONY: run test lint format bench clean
 
@@ -13,7 +14,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed ## serve on http://127.0.0.1:5000 (in-memory storage unless REDIS_URL is set)
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(RUN_PORT)
 
 test: $(BIN)/.installed ## lint, then the whole suite (starts its own redis-server processes)
 	$(BIN)/ruff check .

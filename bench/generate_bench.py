@@ -96,6 +96,32 @@ def main() -> None:
             f" {listing_size / 1024:>11.1f} {detail_size / 1024:>10.1f}"
         )
     print(f"largest output: {largest:,} bytes")
+    largest_demo_page()
+
+
+def largest_demo_page() -> None:
+    """Render every page of every bundled demo (listings and details); print the largest."""
+    import json
+
+    from webapp.content.extract import extract_hero, extract_intents, extract_theme
+    from webapp.content.paths import resolve
+    from webapp.demos import DEMOS, load_demo
+
+    sizes = []
+    for name in DEMOS:
+        content = json.loads(load_demo(name))
+        hero, theme = extract_hero(content), extract_theme(content)
+        for intent in extract_intents(content):
+            data = resolve(content, intent["dataPath"])
+            html = render_intent_page(site=hero, intent=intent, data=data, theme=theme)
+            sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
+            for item_id, _ in iter_items(data):
+                html = render_detail_page(
+                    site=hero, intent=intent, data=data, item_id=item_id, theme=theme
+                )
+                sizes.append((len(html.encode()), f"{name}/{intent['id']}-detail-{item_id}"))
+    size, page_id = max(sizes)
+    print(f"demo pages rendered: {len(sizes)}; largest: {page_id} ({size:,} bytes)")
 
 
 if __name__ == "__main__":

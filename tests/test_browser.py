@@ -45,6 +45,18 @@ def browser():
         chromium.close()
 
 
+def placeholder_image(route):
+    """Serve a soft gradient SVG in place of a remote photo."""
+    hue = sum(route.request.url.encode()) % 360
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400">'
+        f'<defs><linearGradient id="g"><stop offset="0" stop-color="hsl({hue},45%,70%)"/>'
+        f'<stop offset="1" stop-color="hsl({(hue + 40) % 360},45%,45%)"/></linearGradient></defs>'
+        '<rect width="640" height="400" fill="url(#g)"/></svg>'
+    )
+    route.fulfill(status=200, content_type="image/svg+xml", body=svg)
+
+
 def assert_no_error(page):
     text = page.inner_text("body")
     for error in ERROR_TEXTS:
@@ -53,6 +65,9 @@ def assert_no_error(page):
 
 def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_path):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
+    # The demos' images live on images.example.com, which this sandbox cannot reach:
+    # answer them with a placeholder so that screenshots show what a person would see.
+    context.route("https://images.example.com/**", placeholder_image)
     page = context.new_page()
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

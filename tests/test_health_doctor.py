@@ -66,6 +66,14 @@ def runner():
     return CliRunner()
 
 
+def test_doctor_forced_redis_without_url(runner):
+    result = runner.invoke(doctor, [], env={"STORAGE_BACKEND": "redis"})
+    assert "Storage backend: redis (chosen because STORAGE_BACKEND=redis)" in result.output
+    assert "needs REDIS_URL" in result.output
+    assert "SimpleCache" not in result.output
+    assert result.exit_code == 1
+
+
 def test_redact_hides_password():
     assert redact("rediss://default:s3cret@kv.example.com:6379") == (
         "rediss://default:****@kv.example.com:6379"

@@ -51,7 +51,7 @@ def diagnose(settings: dict, echo=click.echo) -> bool:
                 echo(f"Connection: FAILED ({error}); check the URL, TLS (rediss://) and network")
             finally:
                 client.close()
-    elif choice:
+    elif choice and choice.backend == "memory":
         echo(
             "Connection: in-process SimpleCache (nothing to reach); fine for `flask run` "
             "with one process only"

@@ -95,7 +95,8 @@ def _choice(config: Mapping) -> StorageChoice:
     forced = config.get("STORAGE_BACKEND")
     url_var = config.get("REDIS_URL_VAR") or "REDIS_URL"
     if forced == "redis":
-        return StorageChoice("redis", f"STORAGE_BACKEND=redis (URL from {url_var})")
+        source = f" (URL from {url_var})" if config.get("REDIS_URL") else ""
+        return StorageChoice("redis", "STORAGE_BACKEND=redis" + source)
     if forced == "memory":
         return StorageChoice("memory", "STORAGE_BACKEND=memory")
     if config.get("REDIS_URL"):

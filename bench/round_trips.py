@@ -1,0 +1,102 @@
+"""Count Redis round trips per request for the main flows, on a private redis-server.
+
+One round trip = one call of redis-py's ``Connection.send_packed_command`` (a
+pipeline or MULTI block is a single call).
+
+    .venv/bin/python bench/round_trips.py
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+import redis.connection
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from webapp import create_app  # noqa: E402 - after the path set-up above
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def main() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="round-trips-")
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                redis.Redis(port=port).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        app = create_app(
+            {"SECRET_KEY": "bench", "STORAGE_BACKEND": "redis",
+             "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        )  # fmt: skip
+        client = app.test_client()
+        sent = []
+        original = redis.connection.Connection.send_packed_command
+
+        def counting(self, command, check_health=True):
+            sent.append(command)
+            return original(self, command, check_health)
+
+        redis.connection.Connection.send_packed_command = counting
+
+        def token() -> str:
+            return CSRF.search(client.get("/").get_data(as_text=True))[1]
+
+        def run(label, call):
+            sent.clear()
+            response = call()
+            print(f"{label:<44}{response.status_code:>5}{len(sent):>5}")
+
+        print(f"{'request':<44}{'HTTP':>5}{'RTs':>5}")
+        first = token()
+        run(
+            "POST /connect (restaurant)",
+            lambda: client.post(
+                "/connect", data={"csrf_token": first, "source": "demo", "demo": "restaurant"}
+            ),
+        )
+        run("GET / (shows the 'Connected' flash)", lambda: client.get("/"))
+        run("GET /", lambda: client.get("/"))
+        form = token()
+        run(
+            "POST /pages/menu/generate",
+            lambda: client.post("/pages/menu/generate", data={"csrf_token": form}),
+        )
+        run(
+            "POST /pages/menu/regenerate",
+            lambda: client.post("/pages/menu/regenerate", data={"csrf_token": form}),
+        )
+        run("GET /pages/menu", lambda: client.get("/pages/menu"))
+        item = "/pages/menu/items/charred-flatbread"
+        run("GET detail page (first view)", lambda: client.get(item))
+        run("GET detail page (stored)", lambda: client.get(item))
+        run("GET /pages/menu/download", lambda: client.get("/pages/menu/download"))
+        run("GET /export.zip", lambda: client.get("/export.zip"))
+        run("GET /healthz", lambda: client.get("/healthz"))
+        run("POST /disconnect", lambda: client.post("/disconnect", data={"csrf_token": form}))
+        redis.connection.Connection.send_packed_command = original
+        app.extensions["site_store"].client.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
