@@ -282,3 +282,38 @@ def test_hostile_content_pages_are_safe(client):
         # As text, "javascript:x" is harmless; as a link or a source it is not.
         assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", page, re.I)
         assert not re.search(r"<[^>]*\son\w+\s*=", page)
+
+
+def test_regenerate_drops_later_listing_and_detail_pages(client, app):
+    doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(100)]}
+    assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
+    intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
+    generate(client, intent_id)
+    assert client.get(f"/pages/{intent_id}?page=2").status_code == 200
+    assert client.get(f"/pages/{intent_id}/items/7").status_code == 200
+    store = app.extensions["site_store"]
+    assert store.load(site_sid(client), page_index=True).page_ids == {
+        intent_id,
+        f"{intent_id}-page-2",
+        f"{intent_id}-detail-7",
+    }
+    generate(client, intent_id, "regenerate")
+    assert store.load(site_sid(client), page_index=True).page_ids == {intent_id}
+    page_two = client.get(f"/pages/{intent_id}?page=2")
+    assert page_two.status_code == 200  # made again on its next view
+    assert "Product 95" in visible_text(page_two.get_data(as_text=True))  # items 48-95
+
+
+def test_export_links_listing_pages(client):
+    doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(100)]}
+    connect(client, source="paste", json=json.dumps(doc))
+    intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
+    generate(client, intent_id)
+    client.get(f"/pages/{intent_id}?page=2")
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    first = archive.read(f"{intent_id}.html").decode()
+    second = archive.read(f"{intent_id}-page-2.html").decode()
+    assert f'href="{intent_id}-page-2.html"' in first
+    assert f'href="{intent_id}.html"' in second
+    # Detail pages that were never generated are not in the zip: links lead to the index.
+    assert 'href="index.html"' in first

@@ -213,3 +213,23 @@ def test_redis_load_is_one_round_trip(store, monkeypatch):
     sent.clear()
     store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
     assert len(sent) == 1
+
+
+def test_save_pages_can_drop_stale_pages_in_the_same_change(store):
+    sid = create(store)
+    page = {"html": "x", "generatedAt": "t"}
+    store.save_pages(sid, {"a": page, "a-page-2": page, "a-detail-x": page, "b": page})
+    assert store.save_pages(
+        sid, {"a": {"html": "new", "generatedAt": "t2"}}, ["a-page-2", "a-detail-x"]
+    )
+    site = store.load(sid, all_pages=True)
+    assert set(site.pages) == {"a", "b"}
+    assert site.pages["a"]["html"] == "new"
+
+
+def test_all_pages_reads_every_page(store):
+    sid = create(store)
+    pages = {f"p{n}": {"html": f"<p>{n}</p>", "generatedAt": "t"} for n in range(5)}
+    store.save_pages(sid, pages)
+    assert store.load(sid, all_pages=True).pages == pages
+    assert store.load(sid).pages == {}

@@ -84,7 +84,8 @@ class MemorySiteStore(SiteStore):
             values = [self.cache.get(key) for key in keys.all]
             if values[0] is None:
                 return False
-            stored = {k: v for k, v in (values[3] or {}).items() if k not in set(remove)}
+            dropped = set(remove)
+            stored = {k: v for k, v in (values[3] or {}).items() if k not in dropped}
             stored.update({page_id: dump(page) for page_id, page in pages.items()})
             values[3] = stored
             for key, value in zip(keys.all, values, strict=True):
