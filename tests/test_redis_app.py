@@ -161,3 +161,27 @@ def test_flask_session_save_failure_is_503(outage_server, monkeypatch):
     assert response.status_code == 503
     assert "Storage unavailable" in response.get_data(as_text=True)
     app.extensions["site_store"].client.close()
+
+
+def test_hung_redis_is_503_within_two_seconds():
+    """A Redis that accepts connections but never answers (overloaded, half-dead network)."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # the kernel completes handshakes; nobody ever reads or replies
+    try:
+        config = backend_config("memory", None)
+        config.update(
+            STORAGE_BACKEND="redis", REDIS_URL=f"redis://127.0.0.1:{silent.getsockname()[1]}"
+        )
+        app = create_app(config)
+        client = app.test_client()
+        for path in ["/", "/healthz"]:
+            started = time.monotonic()
+            response = client.get(path)
+            assert response.status_code == 503
+            assert time.monotonic() - started < 2.0
+        app.extensions["site_store"].client.close()
+    finally:
+        silent.close()

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_session import Session
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 
 from . import defaults
-from .storage import SiteStore
+from .storage import OUTAGE_ERRORS, SiteStore
 
 NO_SESSION_PATHS = frozenset({"/healthz"})
 REFRESHED = "_refreshed"
+SAVE_FAILED = "browser_session_save_failed"
 
 
 class _AppSessionMixin:
@@ -40,9 +41,15 @@ class _AppSessionMixin:
 
     def save_session(self, app, session, response):
         # session is None when opening it failed (storage down): nothing to save.
-        if session is None or request.path in NO_SESSION_PATHS:
+        # After a failed save Flask saves once more for the error page; with storage
+        # down that would double the time the user waits for the 503.
+        if session is None or request.path in NO_SESSION_PATHS or g.get(SAVE_FAILED):
             return
-        super().save_session(app, session, response)
+        try:
+            super().save_session(app, session, response)
+        except OUTAGE_ERRORS:
+            g.setdefault(SAVE_FAILED, True)
+            raise
 
     def should_set_storage(self, app, session) -> bool:
         now = int(time.time())
