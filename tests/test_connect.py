@@ -202,16 +202,34 @@ def test_deep_nesting_and_large_collections_connect(client):
     assert client.get("/").status_code == 200
 
 
-def test_upload_over_the_limit_is_413(backend, request):
+@pytest.mark.parametrize("source", ["upload", "paste"])
+def test_documents_up_to_the_limit_connect_and_larger_ones_are_413(backend, request, source):
     from conftest import backend_config
 
     from webapp import create_app
 
+    limit = 10_000
     server = request.getfixturevalue("redis_server") if backend == "redis" else None
-    app = create_app({**backend_config(backend, server), "MAX_CONTENT_LENGTH": 1024})
+    app = create_app({**backend_config(backend, server), "DOCUMENT_LIMIT": limit})
     client = app.test_client()
-    response = upload(client, b"[" + b"1," * 2000 + b"1]", "big.json")
+
+    def document(size: int) -> bytes:
+        body = b'{"items": [{"name": "' + b"x" * (size - 25) + b'"}]}'
+        assert len(body) == size
+        return body
+
+    def send(body: bytes):
+        if source == "upload":
+            return upload(client, body, "site.json")
+        return connect(client, source="paste", json=body.decode())
+
+    assert send(document(limit)).status_code == 303
+    response = send(document(limit + 1))
     assert response.status_code == 413
-    assert "1,024 bytes" in response.get_data(as_text=True)
+    assert "10,000 bytes" in response.get_data(as_text=True)
+    # Far over the limit: refused by the request limit itself, with the same answer.
+    response = send(b"[" + b"1," * (limit * 60) + b"1]")
+    assert response.status_code == 413
+    assert "10,000 bytes" in response.get_data(as_text=True)
     if backend == "redis":
         app.extensions["site_store"].client.close()

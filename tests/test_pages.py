@@ -84,9 +84,11 @@ def test_every_detail_page_shows_all_scalar_fields(client, demo):
     for intent in extract_intents(content):
         generate(client, intent["id"])
         listing = client.get(f"/pages/{intent['id']}").get_data(as_text=True)
-        for item_id, item in iter_items(resolve(content, intent["dataPath"])):
+        items = iter_items(resolve(content, intent["dataPath"]))
+        for position, (item_id, item) in enumerate(items):
             href = f"/pages/{intent['id']}/items/{item_id}"
-            assert f'href="{href}"' in listing or len(listing) > 0
+            if position < PAGE_SIZE:  # on the first listing page
+                assert f'href="{href}"' in listing
             response = client.get(href)
             assert response.status_code == 200, href
             body = response.get_data(as_text=True)
@@ -168,6 +170,9 @@ def test_not_generated_unknown_intent_and_item(client):
     assert client.get(f"/pages/{intent_id}/items/no-such-item").status_code == 404
     assert client.get(f"/pages/{intent_id}?page=999").status_code == 404
     assert client.get(f"/pages/{intent_id}?page=abc").status_code == 404
+    assert client.get(f"/pages/{intent_id}?page=²").status_code == 404
+    assert client.get(f"/pages/{intent_id}?page=0").status_code == 404
+    assert client.get(f"/pages/{intent_id}?page=-1").status_code == 404
     assert client.get("/pages/nothing/download").status_code == 404
 
 
@@ -317,3 +322,52 @@ def test_export_links_listing_pages(client):
     assert f'href="{intent_id}.html"' in second
     # Detail pages that were never generated are not in the zip: links lead to the index.
     assert 'href="index.html"' in first
+
+
+def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):
+    from conftest import backend_config
+
+    from webapp import create_app
+
+    server = request.getfixturevalue("redis_server") if backend == "redis" else None
+    if server:
+        request.getfixturevalue("redis_client")
+    app = create_app({**backend_config(backend, server), "MAX_STORED_PAGES": 3})
+    client = app.test_client()
+    doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(10)]}
+    connect(client, source="paste", json=json.dumps(doc))
+    intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
+    generate(client, intent_id)
+    for n in range(6):
+        response = client.get(f"/pages/{intent_id}/items/{n}")
+        assert response.status_code == 200
+        assert f"Product {n}" in visible_text(response.get_data(as_text=True))
+    stored = app.extensions["site_store"].load(site_sid(client), page_index=True).page_ids
+    assert stored == {intent_id, f"{intent_id}-detail-0", f"{intent_id}-detail-1"}
+    if server:
+        app.extensions["site_store"].client.close()
+
+
+def test_page_ids_of_different_intents_never_collide(client):
+    doc = {
+        "menu": [{"id": i, "name": f"Dish {i}"} for i in range(60)],
+        "menu page 2": [{"name": "Special"}],
+        "menu detail": [{"name": "Note"}],
+    }
+    connect(client, source="paste", json=json.dumps(doc))
+    intents = extract_intents(doc)
+    ids = [i["id"] for i in intents]
+    assert not any("-page-" in i or "-detail-" in i for i in ids), ids
+    for intent_id in ids:
+        generate(client, intent_id)
+    page_two = visible_text(client.get("/pages/menu?page=2").get_data(as_text=True))
+    assert "Dish 59" in page_two and "Special" not in page_two
+    generate(client, "menu", "regenerate")
+    for intent_id in ids:
+        assert client.get(f"/pages/{intent_id}").status_code == 200
+
+
+def test_lone_surrogate_is_a_400_not_a_500(client):
+    response = connect(client, source="paste", json='{"title": "x\\ud800y", "items": [1]}')
+    assert response.status_code == 400
+    assert "surrogate" in response.get_data(as_text=True)

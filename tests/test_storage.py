@@ -233,3 +233,29 @@ def test_all_pages_reads_every_page(store):
     store.save_pages(sid, pages)
     assert store.load(sid, all_pages=True).pages == pages
     assert store.load(sid).pages == {}
+
+
+def test_page_or_content_reads_one_or_the_other(store):
+    sid = create(store, content={"menu": [{"name": "Soup"}]})
+    missing = store.load_page_or_content(sid, "menu-detail-soup")
+    assert json.loads(missing.content_json) == {"menu": [{"name": "Soup"}]}
+    assert missing.pages == {} and missing.meta == META and missing.intents == INTENTS
+    store.save_pages(sid, {"menu-detail-soup": {"html": "<p>soup</p>", "generatedAt": "t"}})
+    stored = store.load_page_or_content(sid, "menu-detail-soup")
+    assert stored.content_json is None
+    assert stored.pages["menu-detail-soup"]["html"] == "<p>soup</p>"
+    assert store.load_page_or_content("gone", "menu") is None
+
+
+def test_page_cap_bounds_pages_made_on_view(store):
+    sid = create(store)
+    page = {"html": "x", "generatedAt": "t"}
+    for n in range(5):
+        store.save_pages(sid, {f"d{n}": page}, cap=3)
+    assert store.load(sid, page_index=True).page_ids == {"d0", "d1", "d2"}
+    # Replacing a stored page and saving without a cap (intent pages) still work.
+    assert store.save_pages(sid, {"d0": {"html": "new", "generatedAt": "t"}}, cap=3)
+    assert store.save_pages(sid, {"menu": page})
+    site = store.load(sid, page_ids=["d0"], page_index=True)
+    assert site.page_ids == {"d0", "d1", "d2", "menu"}
+    assert site.pages["d0"]["html"] == "new"

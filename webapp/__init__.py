@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import browser_session, cli, errors, health, pages, sites, storage, templating
+from . import browser_session, cli, defaults, errors, health, pages, sites, storage, templating
 from .config import settings_from_env
 from .extensions import browser_sessions, csrf
 
@@ -25,8 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)
-    # Pasted JSON arrives as a form field: allow it up to the upload limit.
-    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    # A document of exactly the limit must fit in its request, envelope included;
+    # the document itself is then checked against the limit (413 with the limit).
+    request_limit = app.config["DOCUMENT_LIMIT"] + defaults.REQUEST_OVERHEAD
+    app.config["MAX_CONTENT_LENGTH"] = request_limit
+    app.config["MAX_FORM_MEMORY_SIZE"] = request_limit  # pasted JSON is a form field
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
 
     # Validates the whole configuration first (a missing SECRET_KEY included).

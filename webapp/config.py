@@ -74,9 +74,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "UNDER_GUNICORN": bool(workers) or "gunicorn.arbiter" in sys.modules,
         "KEY_PREFIX": environ.get("KEY_PREFIX", defaults.KEY_PREFIX),
         "SESSION_TTL_SECONDS": ttl,
-        "MAX_CONTENT_LENGTH": _positive_int(
-            environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH
-        ),
+        # The largest document (upload, paste or fetched) a user may connect; the
+        # request limit Flask enforces is set from it in create_app.
+        "DOCUMENT_LIMIT": _positive_int(environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH),
+        "MAX_STORED_PAGES": defaults.MAX_STORED_PAGES,
         "ALLOW_PRIVATE_URLS": _flag(environ.get("ALLOW_PRIVATE_URLS")),
         "SLEEKCMS_API_BASE": environ.get("SLEEKCMS_API_BASE", "").strip()
         or defaults.SLEEKCMS_API_BASE,

@@ -20,7 +20,14 @@ RETRY_AFTER_SECONDS = 5
 BROWSER_SESSION_REFRESH_SECONDS = 300
 
 # Input limits
-MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # largest document, in bytes
+# Room for the multipart envelope and the other form fields around a document.
+REQUEST_OVERHEAD = 1024 * 1024
 URL_CONNECT_TIMEOUT = 3.0
 URL_READ_TIMEOUT = 10.0
 SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
+
+# Pages generated on view (detail pages, later listing pages) are stored up to this
+# many per site session; past it they are served without being kept, so crawling a
+# 50,000-item collection cannot fill Redis. Intent pages are always stored.
+MAX_STORED_PAGES = 300

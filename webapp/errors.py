@@ -51,12 +51,12 @@ def csrf_error(error: CSRFError):
 
 
 def too_large(error: RequestEntityTooLarge):
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    limit = current_app.config["DOCUMENT_LIMIT"]
     return _page(
         413,
-        "Upload too large",
-        f"The upload is larger than the limit of {limit / (1024 * 1024):g} MB "
-        f"({limit:,} bytes). Upload a smaller export or raise MAX_CONTENT_LENGTH.",
+        "Content too large",
+        f"The document is larger than the limit of {limit / (1024 * 1024):.3g} MB "
+        f"({limit:,} bytes). Connect a smaller export, or raise MAX_CONTENT_LENGTH.",
     )
 
 

@@ -8,7 +8,16 @@ import re
 import zipfile
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .content.generate import (
     detail_page_id,
@@ -17,7 +26,7 @@ from .content.generate import (
     render_intent_page,
 )
 from .content.paths import resolve
-from .site_session import require_site
+from .site_session import require_page_or_content, require_site
 from .storage import SiteSnapshot, get_store
 
 bp = Blueprint("pages", __name__)
@@ -63,11 +72,20 @@ def _serve(html: str) -> Response:
     return response
 
 
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
 def _page_number() -> int:
     page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    if not PAGE_NUMBER.fullmatch(page):
         abort(404, description="No such page number.")
     return int(page)
+
+
+def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
+    """Keep a page made on its first view (within the session's page cap)."""
+    cap = current_app.config["MAX_STORED_PAGES"]
+    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}}, cap=cap)
 
 
 def _generate(intent_id: str, *, replace: bool):
@@ -80,11 +98,8 @@ def _generate(intent_id: str, *, replace: bool):
     )
     # Regenerating also drops the intent's later listing pages and detail pages,
     # which are made again from the current generator on their next view.
-    stale = [
-        page_id
-        for page_id in site.page_ids or ()
-        if page_id.startswith((f"{intent_id}-page-", f"{intent_id}-detail-"))
-    ]
+    later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
+    stale = [page_id for page_id in site.page_ids or () if later.fullmatch(page_id)]
     if not get_store().save_pages(sid, {intent_id: {"html": html, "generatedAt": _now()}}, stale):
         require_site()  # gone meanwhile: answer "Session not found"
     return redirect(url_for("pages.view", intent_id=intent_id), code=303)
@@ -106,15 +121,18 @@ def regenerate(intent_id: str):
 def view(intent_id: str):
     """Show a generated page (later listing pages are generated on first view)."""
     page = _page_number()
+    if page == 1:
+        _sid, site = require_site(page_ids=[intent_id])
+        intent = _intent_or_404(site, intent_id)
+        if intent_id not in site.pages:
+            html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
+            return html, 404
+        return _serve(site.pages[intent_id]["html"])
     page_id = listing_page_id(intent_id, page)
-    sid, site = require_site(page_ids=[intent_id, page_id])
+    sid, site = require_page_or_content(page_id)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return _serve(site.pages[page_id]["html"])
-    if intent_id not in site.pages:
-        html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
-        return html, 404
-    sid, site = require_site(content=True)
     html = render_intent_page(
         site=_site_header(site),
         intent=intent,
@@ -124,7 +142,7 @@ def view(intent_id: str):
     )
     if html is None:
         abort(404, description=f"{intent['title']} has no page {page}.")
-    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}})
+    _store_viewed_page(sid, page_id, html)
     return _serve(html)
 
 
@@ -132,11 +150,10 @@ def view(intent_id: str):
 def item(intent_id: str, item_id: str):
     """Show an item's detail page, generating it on first view."""
     page_id = detail_page_id(intent_id, item_id)
-    sid, site = require_site(page_ids=[page_id])
+    sid, site = require_page_or_content(page_id)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return _serve(site.pages[page_id]["html"])
-    sid, site = require_site(content=True)
     html = render_detail_page(
         site=_site_header(site),
         intent=intent,
@@ -146,7 +163,7 @@ def item(intent_id: str, item_id: str):
     )
     if html is None:
         abort(404, description=f"{intent['title']} has no item {item_id[:80]!r}.")
-    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}})
+    _store_viewed_page(sid, page_id, html)
     return _serve(html)
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -74,7 +75,7 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
             url,
             token=form.get("token", "").strip() or None,
             allow_private=config["ALLOW_PRIVATE_URLS"],
-            max_bytes=config["MAX_CONTENT_LENGTH"],
+            max_bytes=config["DOCUMENT_LIMIT"],
         )
         return raw, f"url:{url[:500]}"
     if source == "sleekcms":
@@ -86,7 +87,7 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
             pub_token,
             api_base=config["SLEEKCMS_API_BASE"],
             allow_private=True,
-            max_bytes=config["MAX_CONTENT_LENGTH"],
+            max_bytes=config["DOCUMENT_LIMIT"],
         )
         return raw, f"sleekcms:{pub_token.split('-')[1] if '-' in pub_token else ''}"
     name = form.get("demo", "")
@@ -105,6 +106,9 @@ def connect():
         return render_connect(f"Choose how to connect: one of {', '.join(SOURCES)}.", 400)
     try:
         raw, label = _read_source(source)
+        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
+        if size > current_app.config["DOCUMENT_LIMIT"]:
+            abort(413)
         content = parse_content(raw)
     except ConnectError as error:
         return render_connect(error.message, error.status, pasted)

@@ -78,8 +78,9 @@ def _slug(text: str) -> str:
     text = _CAMEL.sub("-", text[:200])
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     parts = [part for part in re.split(r"[^a-z0-9]+", text.lower()) if part]
-    # "-detail-" separates an intent id from an item id in page ids; keep it out.
-    parts = ["details" if part == "detail" else part for part in parts]
+    # "-detail-" and "-page-" separate an intent id from an item id or a page number
+    # in page ids; keeping them out means no page id of one intent is another's.
+    parts = [{"detail": "details", "page": "pages"}.get(part, part) for part in parts]
     return "-".join(parts)[:MAX_ID_LENGTH].strip("-")
 
 

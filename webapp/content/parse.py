@@ -80,6 +80,21 @@ def _has_value(content: Any) -> bool:
     return False
 
 
+# A \uD800-\uDFFF escape: only then can json.loads produce a lone surrogate.
+_LONE_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _reject_lone_surrogates(content) -> None:
+    """Refuse text that holds half of a UTF-16 pair: it cannot be stored or served as UTF-8."""
+    try:
+        json.dumps(content, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ContentError(
+            "Invalid JSON: a \\u escape encodes half of a surrogate pair (for example "
+            "\\ud800 alone), which is not a character; fix or remove it."
+        ) from None
+
+
 def parse_content(raw: bytes | str) -> dict | list:
     """Parse site content (JSON text) into a non-empty object or array.
 
@@ -104,6 +119,8 @@ def parse_content(raw: bytes | str) -> dict | list:
         raise ContentError(
             "The JSON is nested too deeply to be read; flatten it and try again."
         ) from None
+    if _LONE_SURROGATE_HINT.search(text):
+        _reject_lone_surrogates(content)
     if not isinstance(content, dict | list):
         kind = _TYPE_NAMES.get(type(content), "a scalar value")
         raise ContentError(f"unsupported root: a JSON object or array is expected, got {kind}.")

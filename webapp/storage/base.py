@@ -70,7 +70,7 @@ class SiteSnapshot:
     theme: dict[str, str]
     content_json: str | None = None
     pages: dict[str, dict] = field(default_factory=dict)  # page id -> page, asked-for ones
-    page_ids: set[str] | None = None  # every generated page id, when asked for
+    page_ids: set[str] | None = None  # every stored page id, when asked for
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
@@ -110,12 +110,31 @@ class SiteStore(ABC):
 
         Only the metadata, intents and theme are read unless asked: ``content``
         (the site's JSON), ``page_ids`` (those pages), ``page_index`` (the ids of
-        every generated page) or ``all_pages`` (every page).
+        every stored page; bounded by the page cap) or ``all_pages`` (every page).
         """
 
     @abstractmethod
-    def save_pages(self, sid: str, pages: dict[str, dict], remove: Sequence[str] = ()) -> bool:
-        """Store pages (dropping ``remove``) if the session exists; False when it is gone."""
+    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
+        """Read one stored page or, when it is not stored, the content to make it.
+
+        One round trip either way, so a page generated on its first view costs
+        no extra read; the content is never read when the page exists.
+        """
+
+    @abstractmethod
+    def save_pages(
+        self,
+        sid: str,
+        pages: dict[str, dict],
+        remove: Sequence[str] = (),
+        cap: int | None = None,
+    ) -> bool:
+        """Store pages (dropping ``remove``) if the session exists; False when it is gone.
+
+        With ``cap``, a page that is not stored yet is only added while the
+        session holds fewer than ``cap`` pages (it is then served without being
+        kept), so that crawling a huge collection cannot fill the store.
+        """
 
     @abstractmethod
     def delete(self, sid: str) -> None:

@@ -50,6 +50,17 @@ class MemorySiteStore(SiteStore):
             self.cache.set(keys.intents, dump(intents), timeout=self.ttl_seconds)
             self.cache.set(keys.theme, dump(theme), timeout=self.ttl_seconds)
 
+    def _read_all(self, sid: str) -> list | None:
+        """Return the four values of a session, sliding their TTL; None when it is gone."""
+        keys = self.keys(sid)
+        with self._lock:
+            values = [self.cache.get(key) for key in keys.all]
+            if values[0] is None:
+                return None
+            for key, value in zip(keys.all, values, strict=True):
+                self._touch(key, value)
+        return values
+
     def load(
         self,
         sid: str,
@@ -59,26 +70,43 @@ class MemorySiteStore(SiteStore):
         page_index: bool = False,
         all_pages: bool = False,
     ) -> SiteSnapshot | None:
-        keys = self.keys(sid)
-        with self._lock:
-            values = [self.cache.get(key) for key in keys.all]
-            record, intents_json, theme_json, pages = values
-            if record is None:
-                return None
-            for key, value in zip(keys.all, values, strict=True):
-                self._touch(key, value)
+        values = self._read_all(sid)
+        if values is None:
+            return None
+        record, intents_json, theme_json, pages = values
         pages = pages or {}
         wanted = pages if all_pages else [p for p in page_ids if p in pages]
+        index = set(pages) if page_index else None
         return self._snapshot(
             [record.get(name) for name in META_FIELDS],
             intents_json,
             theme_json,
             content_json=record.get(CONTENT_FIELD) if content else None,
             pages={p: json.loads(pages[p]) for p in wanted},
-            page_ids=set(pages) if page_index else None,
+            page_ids=index,
         )
 
-    def save_pages(self, sid: str, pages: dict[str, dict], remove: Sequence[str] = ()) -> bool:
+    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
+        values = self._read_all(sid)
+        if values is None:
+            return None
+        record, intents_json, theme_json, pages = values
+        page = (pages or {}).get(page_id)
+        return self._snapshot(
+            [record.get(name) for name in META_FIELDS],
+            intents_json,
+            theme_json,
+            content_json=None if page else record.get(CONTENT_FIELD),
+            pages={page_id: json.loads(page)} if page else {},
+        )
+
+    def save_pages(
+        self,
+        sid: str,
+        pages: dict[str, dict],
+        remove: Sequence[str] = (),
+        cap: int | None = None,
+    ) -> bool:
         keys = self.keys(sid)
         with self._lock:
             values = [self.cache.get(key) for key in keys.all]
@@ -86,7 +114,9 @@ class MemorySiteStore(SiteStore):
                 return False
             dropped = set(remove)
             stored = {k: v for k, v in (values[3] or {}).items() if k not in dropped}
-            stored.update({page_id: dump(page) for page_id, page in pages.items()})
+            for page_id, page in pages.items():
+                if not cap or page_id in stored or len(stored) < cap:
+                    stored[page_id] = dump(page)
             values[3] = stored
             for key, value in zip(keys.all, values, strict=True):
                 self._touch(key, value)

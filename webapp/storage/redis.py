@@ -29,13 +29,34 @@ OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, BusyLoadingError, Read
 
 # Store pages only while the session exists, so a page written after a disconnect
 # or an expiry cannot leave an orphan key; then slide the TTL of all four keys.
+# ARGV: ttl, cap (0 = none), number of removals, removed ids..., then id/page pairs.
 SAVE_PAGES_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local removals = tonumber(ARGV[2])
-for i = 3, 2 + removals do redis.call('HDEL', KEYS[4], ARGV[i]) end
-for i = 3 + removals, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+local cap = tonumber(ARGV[2])
+local removals = tonumber(ARGV[3])
+for i = 4, 3 + removals do redis.call('HDEL', KEYS[4], ARGV[i]) end
+for i = 4 + removals, #ARGV, 2 do
+  if cap == 0 or redis.call('HEXISTS', KEYS[4], ARGV[i]) == 1
+      or redis.call('HLEN', KEYS[4]) < cap then
+    redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
+  end
+end
 for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 return 1
+"""
+
+# One page if it is stored, else the content to make it: one round trip either way.
+# ARGV: ttl, page id, then the metadata field names.
+PAGE_OR_CONTENT_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local meta = redis.call('HMGET', KEYS[1], unpack(ARGV, 3))
+local page = redis.call('HGET', KEYS[4], ARGV[2])
+local content = false
+if not page then content = redis.call('HGET', KEYS[1], 'content') end
+local intents = redis.call('GET', KEYS[2])
+local theme = redis.call('GET', KEYS[3])
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+return {meta, intents, theme, page, content}
 """
 
 
@@ -72,6 +93,7 @@ class RedisSiteStore(SiteStore):
         super().__init__(**kwargs)
         self.client = client
         self._save_pages = client.register_script(SAVE_PAGES_LUA)
+        self._page_or_content = client.register_script(PAGE_OR_CONTENT_LUA)
 
     def _run(self, call):
         try:
@@ -147,8 +169,29 @@ class RedisSiteStore(SiteStore):
             page_ids=index,
         )
 
-    def save_pages(self, sid: str, pages: dict[str, dict], remove: Sequence[str] = ()) -> bool:
-        args = [self.ttl_seconds, len(remove), *remove]
+    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
+        keys = list(self.keys(sid).all)
+        args = [self.ttl_seconds, page_id, *META_FIELDS]
+        result = self._run(lambda: self._page_or_content(keys=keys, args=args))
+        if not result:
+            return None
+        meta_values, intents_json, theme_json, page, content_json = result
+        return self._snapshot(
+            meta_values,
+            intents_json,
+            theme_json,
+            content_json=content_json,
+            pages={page_id: json.loads(page)} if page else {},
+        )
+
+    def save_pages(
+        self,
+        sid: str,
+        pages: dict[str, dict],
+        remove: Sequence[str] = (),
+        cap: int | None = None,
+    ) -> bool:
+        args = [self.ttl_seconds, cap or 0, len(remove), *remove]
         for page_id, page in pages.items():
             args += [page_id, dump(page)]
         return bool(self._run(lambda: self._save_pages(keys=list(self.keys(sid).all), args=args)))
