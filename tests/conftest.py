@@ -191,7 +191,9 @@ GUNICORN = str(Path(__import__("sys").executable).parent / "gunicorn")
 class Gunicorn:
     """A real gunicorn serving wsgi:app from the project folder, on a free port."""
 
-    def __init__(self, workdir: Path, workers: int, **env) -> None:
+    def __init__(self, workdir: Path, workers: int, bind: bool = True, **env) -> None:
+        """With ``bind=False`` gunicorn.conf.py chooses the address (from $PORT)."""
+        self.bind = bind
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.access_log = workdir / "access.log"
@@ -207,7 +209,7 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [
                     GUNICORN, "wsgi:app",
-                    "--bind", f"127.0.0.1:{self.port}",
+                    *(["--bind", f"127.0.0.1:{self.port}"] if self.bind else []),
                     "--access-logfile", str(self.access_log),
                     "--access-logformat", "%(p)s %(s)s %(m)s %(U)s",
                 ],

@@ -7,6 +7,7 @@ import gzip
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -139,6 +140,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(401, b'{"error": "bad token"}')
         elif path == "/broken/latest":
             self._send(500, b"{}")
+        elif path == "/hop/latest":
+            self._redirect("http://10.0.0.1/json")
+        elif path == "/hoploop/latest":
+            self._redirect(f"http://localhost:{port}/json")
         else:
             self._send(404, b"{}")
 
@@ -553,3 +558,26 @@ def test_sleekcms_private_api_base_needs_caller_permission(base, no_connect):
 
 def test_sleekcms_bad_token_checked_before_any_request(no_connect):
     assert _error(fetch_sleekcms, "nope", api_base="http://10.0.0.1").status == 400
+
+
+def test_total_timeout_bounds_the_whole_fetch(base):
+    started = time.monotonic()
+    err = _error(
+        fetch_content,
+        f"{base}/drip",
+        allow_private=True,
+        connect_timeout=1.0,
+        read_timeout=5.0,
+        total_timeout=0.5,
+    )
+    assert err.status == 502
+    assert "timed out" in err.message
+    assert time.monotonic() - started < 2.0
+
+
+def test_sleekcms_trusted_base_does_not_trust_its_redirects(base, no_connect_after_first):
+    """A private API base is the operator's choice; where it redirects to is not."""
+    for site in ("pub-hop-key", "pub-hoploop-key"):
+        err = _error(fetch_sleekcms, site, api_base=base, allow_private=True, **FAST)
+        assert err.status == 502
+        assert "private or loopback" in err.message

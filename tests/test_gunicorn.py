@@ -65,3 +65,23 @@ def test_memory_backend_with_four_workers_refuses_to_start(tmp_path):
     assert process.returncode != 0
     assert "REDIS_URL" in process.stderr
     assert "4 gunicorn workers" in process.stderr
+
+
+def test_gunicorn_conf_binds_port_on_all_interfaces_with_web_concurrency_workers(
+    redis_server, redis_client, tmp_path
+):
+    port = free_port()
+    server = Gunicorn(tmp_path, workers=3, bind=False, PORT=str(port), REDIS_URL=redis_server.url)
+    server.port, server.base = port, f"http://127.0.0.1:{port}"
+    server.start()
+    try:
+        connections = subprocess.run(
+            ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True
+        ).stdout
+        assert f"0.0.0.0:{port}" in connections
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(workers) == 3
+    finally:
+        server.stop()

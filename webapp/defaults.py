@@ -23,8 +23,11 @@ BROWSER_SESSION_REFRESH_SECONDS = 300
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # largest document, in bytes
 # Room for the multipart envelope and the other form fields around a document.
 REQUEST_OVERHEAD = 1024 * 1024
+# Fetching content: the whole fetch (redirects and body included) ends well within
+# gunicorn's 30 s worker timeout, so the user always gets an answer with a reason.
 URL_CONNECT_TIMEOUT = 3.0
-URL_READ_TIMEOUT = 10.0
+URL_READ_TIMEOUT = 5.0
+URL_TOTAL_TIMEOUT = 20.0
 SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
 
 # Pages generated on view (detail pages, later listing pages) are stored up to this

@@ -20,7 +20,8 @@ def healthz():
         store.ping()
         reachable, error = True, None
     except StorageUnavailable as failure:
-        reachable, error = False, str(failure)
+        # The kind of failure only: the message would show internal hosts and ports.
+        reachable, error = False, type(failure.__cause__ or failure).__name__
     latency_ms = round((time.perf_counter() - started) * 1000, 2)
     body = {
         "status": "ok" if reachable else "unavailable",
@@ -34,4 +35,6 @@ def healthz():
     response = jsonify(body)
     response.status_code = 200 if reachable else 503
     response.headers["Cache-Control"] = "no-store"
+    if not reachable:
+        response.headers["Retry-After"] = str(current_app.config.get("RETRY_AFTER_SECONDS", 5))
     return response

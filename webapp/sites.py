@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from . import defaults
 from .content.extract import extract_hero, extract_intents, extract_theme
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms
 from .content.parse import ContentError, parse_content
@@ -56,6 +57,15 @@ def index():
     return render_template("home.html", site=site, generated=site.page_ids or set())
 
 
+def _fetch_options() -> dict:
+    return {
+        "max_bytes": current_app.config["DOCUMENT_LIMIT"],
+        "connect_timeout": defaults.URL_CONNECT_TIMEOUT,
+        "read_timeout": defaults.URL_READ_TIMEOUT,
+        "total_timeout": defaults.URL_TOTAL_TIMEOUT,
+    }
+
+
 def _read_source(source: str) -> tuple[bytes | str, str]:
     """Return the raw content of the chosen source and a label describing it."""
     form = request.form
@@ -75,19 +85,20 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
             url,
             token=form.get("token", "").strip() or None,
             allow_private=config["ALLOW_PRIVATE_URLS"],
-            max_bytes=config["DOCUMENT_LIMIT"],
+            **_fetch_options(),
         )
         return raw, f"url:{url[:500]}"
     if source == "sleekcms":
         pub_token = form.get("pub_token", "").strip()
         if not pub_token:
             raise ConnectError("Enter the SleekCMS pub token (pub-<siteId>-<key>).")
-        # The API base is the operator's setting, so a private address there is intended.
+        # The API base is the operator's setting, so a private address there is
+        # intended; where it redirects to is still judged like any user URL.
         raw = fetch_sleekcms(
             pub_token,
             api_base=config["SLEEKCMS_API_BASE"],
             allow_private=True,
-            max_bytes=config["DOCUMENT_LIMIT"],
+            **_fetch_options(),
         )
         return raw, f"sleekcms:{pub_token.split('-')[1] if '-' in pub_token else ''}"
     name = form.get("demo", "")

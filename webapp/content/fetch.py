@@ -383,11 +383,19 @@ def _fetch(
     connect_timeout: float,
     read_timeout: float,
     max_redirects: int,
+    total_timeout: float,
+    trusted_origin: str | None = None,
 ) -> bytes:
     """GET a URL with redirects followed by hand; all errors become FetchError.
 
     ``subject`` names the remote in messages (default: the URL's host).
+    ``total_timeout`` bounds the whole fetch, every hop and the body included,
+    so that an answer (even a timeout) comes before a server's worker timeout.
+    ``trusted_origin`` (scheme://host[:port]) may be private even when
+    ``allow_private`` is off: an operator-configured API, whose redirects are
+    still judged by the public-address rule.
     """
+    overall = time.monotonic() + total_timeout
     current = _check_url(url)
     origin = current
     seen = {current}
@@ -399,7 +407,13 @@ def _fetch(
         adapter = _GuardedAdapter(allow_private)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
+        if trusted_origin:
+            # requests picks the adapter with the longest matching prefix.
+            session.mount(trusted_origin.rstrip("/") + "/", _GuardedAdapter(True))
         for hop in range(max_redirects + 1):
+            remaining = overall - time.monotonic()
+            if remaining <= 0:
+                raise FetchError(f"{subject or urlsplit(current).hostname} timed out.", 502)
             host = urlsplit(current).hostname or ""
             who = subject or host
             hop_headers = dict(headers)
@@ -410,7 +424,7 @@ def _fetch(
                 with session.get(
                     current,
                     headers=hop_headers,
-                    timeout=(connect_timeout, read_timeout),
+                    timeout=(min(connect_timeout, remaining), min(read_timeout, remaining)),
                     stream=True,
                     allow_redirects=False,
                 ) as response:
@@ -421,7 +435,10 @@ def _fetch(
                                 f"{who} answered HTTP {response.status_code}.",
                                 response.status_code,
                             )
-                        deadline = time.monotonic() + read_timeout * _BODY_DEADLINE_READ_TIMEOUTS
+                        deadline = min(
+                            overall,
+                            time.monotonic() + read_timeout * _BODY_DEADLINE_READ_TIMEOUTS,
+                        )
                         return _read_body(response, who, max_bytes, deadline)
             except _AddressRefused as e:
                 raise FetchError(
@@ -467,8 +484,9 @@ def fetch_content(
     allow_private: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     connect_timeout: float = 3.0,
-    read_timeout: float = 10.0,
+    read_timeout: float = 5.0,
     max_redirects: int = 3,
+    total_timeout: float = 20.0,
 ) -> bytes:
     """Download the raw bytes of a content URL (the caller parses the JSON).
 
@@ -485,7 +503,14 @@ def fetch_content(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_redirects=max_redirects,
+        total_timeout=total_timeout,
     )
+
+
+def _origin(url: str) -> str:
+    """Return scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
 
 def fetch_sleekcms(
@@ -495,14 +520,16 @@ def fetch_sleekcms(
     allow_private: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     connect_timeout: float = 3.0,
-    read_timeout: float = 10.0,
+    read_timeout: float = 5.0,
     max_redirects: int = 3,
+    total_timeout: float = 20.0,
 ) -> bytes:
     """Download a SleekCMS site's latest content with its pub token.
 
     GETs ``<api_base>/<siteId>/latest`` with ``Authorization: <pub token>``.
-    ``api_base`` is operator configuration, so whether it may be private is the
-    caller's call (``allow_private``). A malformed or refused token is
+    ``api_base`` is operator configuration, so whether its host may be private
+    is the caller's call (``allow_private``); redirects elsewhere are judged by
+    the public-address rule all the same. A malformed or refused token is
     FetchError 400; any other failure is FetchError 502 naming SleekCMS.
     """
     site_id, token = parse_pub_token(pub_token)
@@ -512,11 +539,13 @@ def fetch_sleekcms(
             url,
             authorization=token,
             subject="SleekCMS",
-            allow_private=allow_private,
+            allow_private=False,
             max_bytes=max_bytes,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             max_redirects=max_redirects,
+            total_timeout=total_timeout,
+            trusted_origin=_origin(api_base) if allow_private else None,
         )
     except _RemoteHTTPError as e:
         if e.http_status in (401, 403):
