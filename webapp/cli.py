@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask import Flask
 
-from .config import ConfigError, _choice, find_problems, settings_from_env
+from .config import BACKENDS, ConfigError, decide_storage, find_problems, settings_from_env
 
 
 def redact(url: str) -> str:
@@ -28,7 +28,8 @@ def diagnose(settings: dict, echo=click.echo) -> bool:
     """Print the diagnosis of these settings; return True when all is well."""
     problems = find_problems(settings)
     healthy = not problems
-    choice = _choice(settings) if not any("STORAGE_BACKEND must" in p for p in problems) else None
+    forced_validly = settings.get("STORAGE_BACKEND") in BACKENDS
+    choice = decide_storage(settings) if forced_validly else None
     if choice:
         echo(f"Storage backend: {choice.backend} (chosen because {choice.reason})")
     prefix = settings["KEY_PREFIX"]

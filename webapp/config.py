@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from . import defaults
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+BACKENDS = (None, "redis", "memory")  # None: chosen from the URLs
 SERVERLESS_MARKERS = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY", "K_SERVICE")
 
 
@@ -89,10 +90,11 @@ def choose_storage(config: Mapping) -> StorageChoice:
     problems = find_problems(config)
     if problems:
         raise ConfigError("Cannot start:\n- " + "\n- ".join(problems))
-    return _choice(config)
+    return decide_storage(config)
 
 
-def _choice(config: Mapping) -> StorageChoice:
+def decide_storage(config: Mapping) -> StorageChoice:
+    """Return the backend these settings select, without judging whether it can work."""
     forced = config.get("STORAGE_BACKEND")
     url_var = config.get("REDIS_URL_VAR") or "REDIS_URL"
     if forced == "redis":
@@ -110,7 +112,7 @@ def find_problems(config: Mapping) -> list[str]:
     problems = []
     forced = config.get("STORAGE_BACKEND")
     url = config.get("REDIS_URL")
-    if forced not in (None, "redis", "memory"):
+    if forced not in BACKENDS:
         problems.append(f"STORAGE_BACKEND must be 'redis' or 'memory', got {forced!r}")
     if config.get("KV_REST_API_ONLY") and forced != "memory":
         problems.append(
@@ -126,7 +128,7 @@ def find_problems(config: Mapping) -> list[str]:
             problems.append(
                 f"{var} must start with redis://, rediss:// or unix://, got {scheme or 'no'} scheme"
             )
-    backend = _choice(config).backend if not problems else None
+    backend = decide_storage(config).backend if not problems else None
     if backend == "memory":
         platform = config.get("SERVERLESS_PLATFORM")
         workers = config.get("GUNICORN_WORKERS") or 0
