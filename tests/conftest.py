@@ -179,6 +179,12 @@ def connect(client, **fields):
     return client.post("/connect", data=data)
 
 
+def site_sid(client) -> str:
+    """Return the id of the site session this test browser is connected to."""
+    with client.session_transaction() as browser:
+        return browser["site_sid"]
+
+
 def connect_demo(client, name: str = "restaurant"):
     response = connect(client, source="demo", demo=name)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]

@@ -9,7 +9,7 @@ import re
 import zipfile
 
 import pytest
-from conftest import connect, connect_demo, csrf_token, upload
+from conftest import connect, connect_demo, csrf_token, site_sid, upload
 
 from webapp.content.extract import extract_intents
 from webapp.content.generate import PAGE_SIZE, iter_items
@@ -29,13 +29,14 @@ def generate(client, intent_id, action="generate"):
     return client.post(f"/pages/{intent_id}/{action}", data={"csrf_token": csrf_token(client)})
 
 
-def site_sid(client):
-    with client.session_transaction() as browser:
-        return browser["site_sid"]
-
-
 def scalar_fields(item: dict) -> dict:
     return {k: v for k, v in item.items() if isinstance(v, str | int | float) and v != ""}
+
+
+def field_values(page: str) -> set[str]:
+    """The text of every field value on a detail page: a <dd>, or a <p> for long text."""
+    values = re.findall(r"<(dd|p)\b[^>]*>(.*?)</\1>", page, flags=re.S)
+    return {visible_text(value) for _tag, value in values}
 
 
 def shown_as(value) -> str:
@@ -92,12 +93,12 @@ def test_every_detail_page_shows_all_scalar_fields(client, demo):
             response = client.get(href)
             assert response.status_code == 200, href
             body = response.get_data(as_text=True)
-            text = visible_text(body)
+            values = field_values(body)
             if isinstance(item, dict):
                 for key, value in scalar_fields(item).items():
                     shown = shown_as(value)
-                    # Image URLs are shown as images, everything else as text.
-                    assert shown in text or f'src="{html_lib.escape(shown)}"' in body, (
+                    # Each field is an element of its own; image URLs are shown as images.
+                    assert shown in values or f'src="{html_lib.escape(shown)}"' in body, (
                         href,
                         key,
                         value,
@@ -371,3 +372,16 @@ def test_lone_surrogate_is_a_400_not_a_500(client):
     response = connect(client, source="paste", json='{"title": "x\\ud800y", "items": [1]}')
     assert response.status_code == 400
     assert "surrogate" in response.get_data(as_text=True)
+
+
+def test_menu_page_lists_every_dish_of_the_demo(client):
+    """Expected names straight from the demo file, not from the generator's own helpers."""
+    connect_demo(client, "restaurant")
+    dishes = [dish["name"] for dish in json.loads(load_demo("restaurant"))["entries"]["menu"]]
+    assert len(dishes) == 14
+    generate(client, "menu")
+    text = visible_text(client.get("/pages/menu").get_data(as_text=True))
+    for dish in dishes:
+        assert dish in text
+    listing = client.get("/pages/menu").get_data(as_text=True)
+    assert len(set(re.findall(r'href="/pages/menu/items/([a-z0-9-]+)"', listing))) == 14

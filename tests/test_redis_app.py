@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import RedisServer, backend_config, connect_demo, csrf_token
+from conftest import RedisServer, backend_config, connect_demo, csrf_token, site_sid
 
 from webapp import create_app
 
@@ -15,11 +15,6 @@ from webapp import create_app
 def backend():
     """Everything here is about Redis itself."""
     return "redis"
-
-
-def site_sid(client):
-    with client.session_transaction() as browser:
-        return browser["site_sid"]
 
 
 def test_keys_in_redis_after_connect(client, redis_client):

@@ -12,7 +12,15 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask import Flask
 
-from .config import BACKENDS, ConfigError, decide_storage, find_problems, settings_from_env
+from . import defaults
+from .config import (
+    BACKENDS,
+    REDIS_SCHEMES,
+    ConfigError,
+    decide_storage,
+    find_problems,
+    settings_from_env,
+)
 
 
 def redact(url: str) -> str:
@@ -34,13 +42,14 @@ def diagnose(settings: dict, echo=click.echo) -> bool:
         echo(f"Storage backend: {choice.backend} (chosen because {choice.reason})")
     prefix = settings["KEY_PREFIX"]
     echo(f"Site session TTL: {settings['SESSION_TTL_SECONDS']} s (sliding)")
-    echo(f"Key prefix: {prefix!r}; browser sessions under {prefix + 'browser:'!r}")
+    browser_prefix = prefix + defaults.BROWSER_SESSION_KEY_PREFIX
+    echo(f"Key prefix: {prefix!r}; browser sessions under {browser_prefix!r}")
     if choice and choice.backend == "redis" and settings.get("REDIS_URL"):
         from .storage.redis import OUTAGE_ERRORS, make_client
 
         url = settings["REDIS_URL"]
         echo(f"Redis URL ({settings['REDIS_URL_VAR']}): {redact(url)}")
-        if urlsplit(url).scheme in ("redis", "rediss", "unix"):
+        if urlsplit(url).scheme in REDIS_SCHEMES:
             client = make_client(url)
             try:
                 started = time.perf_counter()

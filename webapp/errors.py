@@ -8,6 +8,7 @@ from flask import Flask, current_app, render_template, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from . import defaults
 from .site_session import SITE_SID, SessionNotFound
 from .storage import OUTAGE_ERRORS, StorageUnavailable
 
@@ -23,15 +24,14 @@ def _page(status: int, title: str, message: str, **extra):
 def storage_unavailable(error=None):
     """Answer 503 with Retry-After; the next request after recovery just works."""
     log.warning("Storage unavailable: %s", error)
-    body = render_template(
-        "error.html",
-        status=503,
-        title="Storage unavailable",
-        message="The app cannot reach its storage right now. Nothing you saved is lost; "
+    body, status = _page(
+        503,
+        "Storage unavailable",
+        "The app cannot reach its storage right now. Nothing you saved is lost; "
         "please try again in a few seconds.",
         without_session=True,
     )
-    return body, 503, {"Retry-After": str(current_app.config.get("RETRY_AFTER_SECONDS", 5))}
+    return body, status, {"Retry-After": str(defaults.RETRY_AFTER_SECONDS)}
 
 
 def session_not_found(error: SessionNotFound):

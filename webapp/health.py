@@ -6,6 +6,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
+from . import defaults
 from .storage import StorageUnavailable, get_store
 
 bp = Blueprint("health", __name__)
@@ -36,5 +37,5 @@ def healthz():
     response.status_code = 200 if reachable else 503
     response.headers["Cache-Control"] = "no-store"
     if not reachable:
-        response.headers["Retry-After"] = str(current_app.config.get("RETRY_AFTER_SECONDS", 5))
+        response.headers["Retry-After"] = str(defaults.RETRY_AFTER_SECONDS)
     return response

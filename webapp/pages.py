@@ -89,9 +89,9 @@ def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
 
 
 def _generate(intent_id: str, *, replace: bool):
-    sid, site = require_site(content=True, page_ids=[intent_id], page_index=replace)
+    sid, site = require_site(content=True, page_index=True)
     intent = _intent_or_404(site, intent_id)
-    if intent_id in site.pages and not replace:
+    if intent_id in site.page_ids and not replace:
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
     html = render_intent_page(
         site=_site_header(site), intent=intent, data=_data(site, intent), theme=site.theme
@@ -99,7 +99,7 @@ def _generate(intent_id: str, *, replace: bool):
     # Regenerating also drops the intent's later listing pages and detail pages,
     # which are made again from the current generator on their next view.
     later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
-    stale = [page_id for page_id in site.page_ids or () if later.fullmatch(page_id)]
+    stale = [page_id for page_id in site.page_ids if later.fullmatch(page_id)]
     if not get_store().save_pages(sid, {intent_id: {"html": html, "generatedAt": _now()}}, stale):
         require_site()  # gone meanwhile: answer "Session not found"
     return redirect(url_for("pages.view", intent_id=intent_id), code=303)
@@ -128,41 +128,42 @@ def view(intent_id: str):
             html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
             return html, 404
         return _serve(site.pages[intent_id]["html"])
-    page_id = listing_page_id(intent_id, page)
-    sid, site = require_page_or_content(page_id)
-    intent = _intent_or_404(site, intent_id)
-    if page_id in site.pages:
-        return _serve(site.pages[page_id]["html"])
-    html = render_intent_page(
-        site=_site_header(site),
-        intent=intent,
-        data=_data(site, intent),
-        theme=site.theme,
-        page=page,
+    return _serve_or_make(
+        listing_page_id(intent_id, page),
+        intent_id,
+        lambda site, intent, data: render_intent_page(
+            site=_site_header(site), intent=intent, data=data, theme=site.theme, page=page
+        ),
+        lambda intent: f"{intent['title']} has no page {page}.",
     )
-    if html is None:
-        abort(404, description=f"{intent['title']} has no page {page}.")
-    _store_viewed_page(sid, page_id, html)
-    return _serve(html)
 
 
 @bp.get("/pages/<intent_id>/items/<item_id>")
 def item(intent_id: str, item_id: str):
     """Show an item's detail page, generating it on first view."""
-    page_id = detail_page_id(intent_id, item_id)
+    return _serve_or_make(
+        detail_page_id(intent_id, item_id),
+        intent_id,
+        lambda site, intent, data: render_detail_page(
+            site=_site_header(site), intent=intent, data=data, item_id=item_id, theme=site.theme
+        ),
+        lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
+    )
+
+
+def _serve_or_make(page_id: str, intent_id: str, render, missing) -> Response:
+    """Serve a stored page, or render it from the content, keep it and serve it.
+
+    ``render(site, intent, data)`` returns the HTML or None when there is no
+    such page; ``missing(intent)`` is then the 404's description.
+    """
     sid, site = require_page_or_content(page_id)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return _serve(site.pages[page_id]["html"])
-    html = render_detail_page(
-        site=_site_header(site),
-        intent=intent,
-        data=_data(site, intent),
-        item_id=item_id,
-        theme=site.theme,
-    )
+    html = render(site, intent, _data(site, intent))
     if html is None:
-        abort(404, description=f"{intent['title']} has no item {item_id[:80]!r}.")
+        abort(404, description=missing(intent))
     _store_viewed_page(sid, page_id, html)
     return _serve(html)
 

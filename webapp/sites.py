@@ -17,8 +17,8 @@ from flask import (
 )
 
 from . import defaults
-from .content.extract import extract_hero, extract_intents, extract_theme
-from .content.fetch import FetchError, fetch_content, fetch_sleekcms
+from .content.extract import summarise
+from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.parse import ContentError, parse_content
 from .demos import DEMOS, load_demo
 from .site_session import SITE_SID, connected_sid, require_site
@@ -100,7 +100,7 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
             allow_private=True,
             **_fetch_options(),
         )
-        return raw, f"sleekcms:{pub_token.split('-')[1] if '-' in pub_token else ''}"
+        return raw, f"sleekcms:{parse_pub_token(pub_token)[0]}"
     name = form.get("demo", "")
     if name not in DEMOS:
         raise ConnectError(f"Unknown demo site {name[:50]!r}; pick one of: {', '.join(DEMOS)}.")
@@ -128,7 +128,8 @@ def connect():
     except ContentError as error:
         return render_connect(str(error), 400, pasted)
 
-    hero = extract_hero(content)
+    summary = summarise(content)
+    hero = summary["hero"]
     meta = {
         "site_name": hero["title"],
         "hero_title": hero["title"],
@@ -144,8 +145,8 @@ def connect():
         sid,
         content_json=dump(content),
         meta=meta,
-        intents=extract_intents(content),
-        theme=extract_theme(content),
+        intents=summary["intents"],
+        theme=summary["theme"],
     )
     if previous:
         store.delete(previous)

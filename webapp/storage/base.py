@@ -144,10 +144,6 @@ class SiteStore(ABC):
     def ping(self) -> None:
         """Check that the backend answers; raise StorageUnavailable if not."""
 
-    def ttl_of(self, sid: str) -> dict[str, int]:
-        """Return the remaining TTL in seconds of each existing key (for checks)."""
-        raise NotImplementedError
-
     @staticmethod
     def _snapshot(
         meta_values: Iterable,

@@ -128,6 +128,3 @@ class MemorySiteStore(SiteStore):
 
     def ping(self) -> None:
         """Nothing to reach: the cache lives in this process."""
-
-    def ttl_of(self, sid: str) -> dict[str, int]:
-        raise NotImplementedError("SimpleCache does not expose expiry times")

@@ -210,6 +210,7 @@ class RedisSiteStore(SiteStore):
         self._run(self.client.ping)
 
     def ttl_of(self, sid: str) -> dict[str, int]:
+        """Return the remaining TTL in seconds of each existing key (operators, tests)."""
         keys = self.keys(sid)
         pipe = self.client.pipeline(transaction=False)
         for key in keys.all:
