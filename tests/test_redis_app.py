@@ -209,3 +209,19 @@ def test_hung_redis_is_503_within_two_seconds():
         app.extensions["site_store"].client.close()
     finally:
         silent.close()
+
+
+def test_outage_is_logged_as_one_warning_without_traceback(outage_server, caplog):
+    app = create_app(backend_config("redis", outage_server))
+    client = app.test_client()
+    connect_demo(client)
+    outage_server.stop()
+    try:
+        with caplog.at_level("WARNING"):
+            assert client.get("/").status_code == 503
+    finally:
+        outage_server.start()
+    assert "Storage unavailable" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    app.extensions["site_store"].client.close()

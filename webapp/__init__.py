@@ -14,6 +14,17 @@ from .extensions import browser_sessions, csrf
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+class SitePagesApp(Flask):
+    """Flask, with storage outages logged as one warning line, not a traceback each."""
+
+    def log_exception(self, exc_info) -> None:
+        # Errors raised while opening or saving the browser session bypass the
+        # error handlers and are logged here; errors.storage_unavailable logs them.
+        if isinstance(exc_info[1], storage.OUTAGE_ERRORS):
+            return
+        super().log_exception(exc_info)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: read the environment, choose storage, bind extensions.
 
@@ -21,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     to point at their own redis-server). Misconfiguration raises ConfigError
     with every problem and its fix.
     """
-    app = Flask(__name__, template_folder=str(TEMPLATES))
+    app = SitePagesApp(__name__, template_folder=str(TEMPLATES))
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)
