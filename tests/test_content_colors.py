@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from webapp.content.colors import contrast_ratio, parse_css_color, readable_text_on
+from webapp.content.colors import (
+    DEFAULT_THEME,
+    contrast_ratio,
+    mix,
+    parse_css_color,
+    readable_text_on,
+)
 
 HEX6 = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -93,3 +99,33 @@ def test_contrast_ratio_extremes_and_symmetry():
 def test_readable_text_on(background, expected):
     assert readable_text_on(background) == expected
     assert HEX6.match(readable_text_on(background))
+
+
+def test_readable_text_on_takes_the_best_worst_case_over_backgrounds():
+    # White reads well on navy but badly on yellow: over both, dark wins.
+    assert readable_text_on("#1a1a80") == "#ffffff"
+    assert readable_text_on("#1a1a80", "#ffff00") == "#111111"
+    assert readable_text_on("#000000", "#1a1a80") == "#ffffff"
+
+
+def test_readable_text_on_accepts_other_inks():
+    assert readable_text_on("#ffffff", dark="#111827") == "#111827"
+    assert readable_text_on("#000000", dark="#111827", light="#fafafa") == "#fafafa"
+
+
+def test_readable_text_on_needs_a_background():
+    with pytest.raises(TypeError):
+        readable_text_on()
+
+
+def test_mix_blends_channel_by_channel():
+    assert mix("#000000", "#ffffff", 0) == "#000000"
+    assert mix("#000000", "#ffffff", 1) == "#ffffff"
+    assert mix("#000000", "#ffffff", 0.5) == "#808080"
+    assert mix("red", "#0000ff", 0.5) == "#800080"
+
+
+def test_default_theme_is_hex_and_readable():
+    assert set(DEFAULT_THEME) == {"primary", "secondary", "accent", "background", "text"}
+    assert all(HEX6.match(colour) for colour in DEFAULT_THEME.values())
+    assert contrast_ratio(DEFAULT_THEME["text"], DEFAULT_THEME["background"]) >= 4.5

@@ -17,6 +17,7 @@ from webapp.content.extract import (
 )
 from webapp.content.parse import parse_content
 from webapp.content.paths import resolve
+from webapp.content.text import normal_key, slugify, truncate
 from webapp.demos import DEMOS, load_demo
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -414,3 +415,65 @@ def test_weird_keys_give_bounded_unique_kebab_ids():
     assert len([p for p in paths if p.lower().startswith(("menu", "me"))]) == 5
     assert long_key in paths and long_key + "x" in paths
     assert all(len(intent["title"]) <= 80 for intent in intents)
+
+
+# ---------------------------------------------------------------------------
+# Shared text helpers (webapp.content.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Café Menu", "cafe-menu"),
+        ("  --Hello,   World!--  ", "hello-world"),
+        ("ﬁsh ① Ｗ", "fish-1-w"),
+        ("caseStudies", "casestudies"),
+        ("中文 😀", ""),
+        ("", ""),
+        ("a" * 5_000, "a" * 5_000),
+    ],
+)
+def test_slugify_folds_to_kebab_ascii(text, expected):
+    assert slugify(text) == expected
+
+
+def test_slugify_limit_never_ends_with_a_dash():
+    assert slugify("abc def", 4) == "abc"
+    assert slugify("abc def", 5) == "abc-d"
+    assert len(slugify("é-" * 5_000, 60)) <= 60
+    assert KEBAB.match(slugify("é-" * 5_000, 60))
+
+
+def test_camel_case_keys_give_dashed_intent_ids():
+    content = {"caseStudies": [{"title": f"Case {n}", "client": "Acme"} for n in range(3)]}
+    assert [intent["id"] for intent in extract_intents(content)][0] == "case-studies"
+
+
+def test_intent_ids_never_contain_the_page_id_separators():
+    content = {
+        "pageDetail": [{"title": f"Item {n}", "body": "Text"} for n in range(3)],
+        "page": {"title": "A page", "body": "Some text", "more": "More"},
+    }
+    for intent in extract_intents(content):
+        assert "detail" not in intent["id"].split("-")
+        assert "page" not in intent["id"].split("-")
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("site_name", "sitename"),
+        ("Site-Name", "sitename"),
+        ("nameé", "nameé"),
+        ("a" * 300, "a" * 200),
+    ],
+)
+def test_normal_key(key, expected):
+    assert normal_key(key) == expected
+
+
+def test_truncate_marks_the_cut_and_can_keep_words_whole():
+    assert truncate("short", 10) == "short"
+    assert truncate("hello wonderful world", 12) == "hello wonde…"
+    assert truncate("hello wonderful world", 12, at_word=True) == "hello…"
+    assert len(truncate("x" * 500, 60, at_word=True)) == 60

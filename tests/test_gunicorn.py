@@ -79,9 +79,15 @@ def test_gunicorn_conf_binds_port_on_all_interfaces_with_web_concurrency_workers
             ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True
         ).stdout
         assert f"0.0.0.0:{port}" in connections
-        workers = subprocess.run(
-            ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
-        ).stdout.split()
+        # The first worker may answer before the others have forked: give them time.
+        deadline = time.monotonic() + 15
+        while True:
+            workers = subprocess.run(
+                ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
+            ).stdout.split()
+            if len(workers) >= 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert len(workers) == 3
     finally:
         server.stop()

@@ -164,12 +164,28 @@ def contrast_ratio(hex1: str, hex2: str) -> float:
 DARK_TEXT = "#111111"
 LIGHT_TEXT = "#ffffff"
 
+# The palette used wherever a site's theme lacks a colour: both the theme read
+# from content (extract) and the colours a generated page paints with (generate).
+DEFAULT_THEME = {
+    "primary": "#2563eb",
+    "secondary": "#0f766e",
+    "accent": "#f59e0b",
+    "background": "#ffffff",
+    "text": "#1f2937",
+}
 
-def readable_text_on(background_hex: str) -> str:
-    """Return ``#111111`` or ``#ffffff``, whichever contrasts more with the background."""
-    if contrast_ratio(DARK_TEXT, background_hex) >= contrast_ratio(LIGHT_TEXT, background_hex):
-        return DARK_TEXT
-    return LIGHT_TEXT
+
+def readable_text_on(*backgrounds: str, dark: str = DARK_TEXT, light: str = LIGHT_TEXT) -> str:
+    """Return ``dark`` or ``light``, whichever reads better on every one of ``backgrounds``.
+
+    Each candidate is scored by its worst contrast over the backgrounds (text
+    in a header may sit on either end of a gradient); on a tie, ``dark`` wins.
+    """
+    if not backgrounds:
+        raise TypeError("readable_text_on() needs at least one background")
+    dark_score = min(contrast_ratio(dark, background) for background in backgrounds)
+    light_score = min(contrast_ratio(light, background) for background in backgrounds)
+    return dark if dark_score >= light_score else light
 
 
 def mix(hex1: str, hex2: str, weight: float) -> str:

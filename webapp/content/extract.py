@@ -9,7 +9,6 @@ and the same input always gives the same output, in document order.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
-from .colors import contrast_ratio, mix, parse_css_color, readable_text_on
+from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
 from .paths import ROOT, is_addressable_key, join, resolve_one
+from .text import normal_key, slugify, truncate
 
 MAX_INTENTS = 15
 MAX_DEPTH = 8  # deeper content is reachable through its ancestors' pages
@@ -33,24 +33,12 @@ MAX_INTENT_TITLE = 80
 MAX_URL = 2048
 
 UNTITLED = "Untitled site"
-DEFAULT_THEME = {
-    "primary": "#2563eb",
-    "secondary": "#0f766e",
-    "accent": "#f59e0b",
-    "background": "#ffffff",
-    "text": "#1f2937",
-}
 THEME_ROLES = ("primary", "secondary", "accent", "background", "text")
 MIN_TEXT_CONTRAST = 4.5
 
 
 # --------------------------------------------------------------------------
 # Names
-
-
-def _norm(key: str) -> str:
-    """Reduce a key to lowercase letters and digits (``site_name`` -> ``sitename``)."""
-    return re.sub(r"[\W_]+", "", key[:200].lower())
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -70,18 +58,20 @@ def _humanize(key: str) -> str:
     """Turn a key into a short label (``caseStudies`` -> ``Case Studies``)."""
     words = [word[0].upper() + word[1:] if word.islower() else word for word in _words(key)]
     text = " ".join(words) or _clean(key, 60) or "Section"
-    return _truncate(text, 60)
+    return truncate(text, 60)
+
+
+# "-detail-" and "-page-" separate an intent id from an item id or a page number
+# in page ids; keeping those words out of intent ids means no page id of one
+# intent is another's.
+_RESERVED_ID_WORDS = {"detail": "details", "page": "pages"}
 
 
 def _slug(text: str) -> str:
-    """Make a kebab-case id fragment (ASCII, ``[a-z0-9-]``), possibly empty."""
-    text = _CAMEL.sub("-", text[:200])
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    parts = [part for part in re.split(r"[^a-z0-9]+", text.lower()) if part]
-    # "-detail-" and "-page-" separate an intent id from an item id or a page number
-    # in page ids; keeping them out means no page id of one intent is another's.
-    parts = [{"detail": "details", "page": "pages"}.get(part, part) for part in parts]
-    return "-".join(parts)[:MAX_ID_LENGTH].strip("-")
+    """Make a kebab-case intent id fragment (``caseStudies`` -> ``case-studies``), maybe empty."""
+    words = slugify(_CAMEL.sub("-", text[:200])).split("-")
+    # Cut only after renaming reserved words: "details" is longer than "detail".
+    return slugify("-".join(_RESERVED_ID_WORDS.get(word, word) for word in words), MAX_ID_LENGTH)
 
 
 def _plural(word: str) -> str:
@@ -113,13 +103,6 @@ _TAG = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
-def _truncate(text: str, limit: int) -> str:
-    """Cut text to ``limit`` characters, marking the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
-
-
 def _clean(value: Any, limit: int) -> str:
     """Return a one-line plain-text version of a string value, bounded; else ``""``.
 
@@ -132,7 +115,7 @@ def _clean(value: Any, limit: int) -> str:
     text = value[: limit * 4 + 2000]
     text = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
     text = "".join(ch for ch in text if ch.isprintable())
-    return _truncate(text, limit)
+    return truncate(text, limit)
 
 
 _URL_FORBIDDEN = re.compile(r"[\s\"'<>\\`{}|^]")
@@ -263,7 +246,7 @@ def _is_link_list(items: list[dict]) -> bool:
     url_keys = {"url", "href", "link", "path", "to"}
     link_keys = url_keys | {"label", "title", "name", "text", "target", "children", "id"}
     for item in items:
-        keys = {_norm(key) for key in islice(item, 20)}
+        keys = {normal_key(key) for key in islice(item, 20)}
         if not (keys & url_keys and keys <= link_keys):
             return False
     return bool(items)
@@ -521,7 +504,7 @@ _PAGE_HOME = {"", "/", "home", "index", "homepage"}
 
 def _is_known_name(key: str) -> bool:
     """Tell whether a key names a known kind of content or a site-wide section."""
-    norm = _norm(key)
+    norm = normal_key(key)
     return (
         norm in _KINDS
         or norm in _SITE_NAMES
@@ -540,7 +523,7 @@ def _is_generic(name: str) -> bool:
 
 def _kind_for(name: str, parent: str = "") -> Kind | None:
     """Map a collection name (or, for generic names, its parent's) to a known kind."""
-    norm = _norm(name)
+    norm = normal_key(name)
     if norm in _KINDS:
         return _KINDS[norm]
     # English compounds put the head noun last: "blogPosts", "upcoming_events".
@@ -626,7 +609,9 @@ def _hero_containers(content: Any) -> tuple[list[dict], list[dict], list[dict], 
             continue  # items of a collection describe themselves, not the site
         if isinstance(node, list):
             # Only the first block of a page-like list can be a hero; other lists are records.
-            page_like = _norm(name) in _HERO_LISTS or (depth == 0 and not _is_record_list(node))
+            page_like = normal_key(name) in _HERO_LISTS or (
+                depth == 0 and not _is_record_list(node)
+            )
             if page_like and node and depth < 3:
                 queue.append((node[0], name, depth + 1))
             continue
@@ -644,7 +629,7 @@ def _hero_containers(content: Any) -> tuple[list[dict], list[dict], list[dict], 
         if depth < 3:
             for key in islice(node, 100):
                 value = node[key]
-                if isinstance(value, dict | list) and _norm(key) not in _HIDDEN_NAMES:
+                if isinstance(value, dict | list) and normal_key(key) not in _HIDDEN_NAMES:
                     queue.append((value, key, depth + 1))
     return site, root, hero, other
 
@@ -654,7 +639,7 @@ def _first_text(containers: list[dict], keys: tuple[str, ...], limit: int, avoid
     for container in containers:
         by_norm: dict[str, Any] = {}
         for key in islice(container, 200):
-            by_norm.setdefault(_norm(key), container[key])
+            by_norm.setdefault(normal_key(key), container[key])
         for key in keys:
             text = _clean(by_norm.get(key), limit)
             if text and text != avoid:
@@ -667,7 +652,7 @@ def _first_image(containers: list[dict]) -> str:
     for container in containers:
         by_norm: dict[str, Any] = {}
         for key in islice(container, 200):
-            by_norm.setdefault(_norm(key), container[key])
+            by_norm.setdefault(normal_key(key), container[key])
         for key in _IMAGE_KEYS:
             if key in by_norm:
                 url = _image_url(by_norm[key])
@@ -691,7 +676,7 @@ def extract_hero(content: Any) -> dict:
 
 def _color_role(key: str) -> str | None:
     """Map a colour key (``primaryColor``, ``bg``, ``text-color``) to a theme role."""
-    norm = _norm(key).replace("colour", "").replace("color", "")
+    norm = normal_key(key).replace("colour", "").replace("color", "")
     # Material-style "onPrimary" is the text drawn on primary, not primary itself.
     if norm.startswith("on") and len(norm) > 2 and norm[2:] in ("primary", "secondary", "accent"):
         return None
@@ -771,7 +756,7 @@ def extract_theme(content: Any) -> dict:
             continue
         for key in islice(node, MAX_KEYS):
             value = node[key]
-            norm = _norm(key)
+            norm = normal_key(key)
             has_color_word = "color" in norm or "colour" in norm
             if isinstance(value, dict | list):
                 inside = in_colors or norm in _COLOR_CONTAINERS or has_color_word
@@ -903,7 +888,7 @@ def _collection_description(
         noun = "item" if count == 1 else "items"
         where = f" in {_humanize(name)}" if name and not _is_generic(name) else ""
         return f"Explore {count} {noun}{where}{extra}."
-    if _norm(key) in _GROUPING_NAMES:
+    if normal_key(key) in _GROUPING_NAMES:
         # "skills.groups" counts groups of skills, not skills.
         groups = "group" if count == 1 else "groups"
         return f"{kind.verb} {kind.plural} in {count} {groups}{extra}."
@@ -1061,7 +1046,7 @@ def _add_section(walk: _Walk, node: dict, path: str, name: str, depth: int) -> N
     """Add a low-priority intent for a content object that is not a collection."""
     if len(node) > 30 or _count_scalars(node) < 2:
         return
-    keys = {_norm(key) for key in islice(node, 30)}
+    keys = {normal_key(key) for key in islice(node, 30)}
     # Image and link objects ({"url", "alt"}) are parts of something else.
     if keys & {"url", "src", "href"} and len(keys) <= 6:
         return
@@ -1089,7 +1074,7 @@ def _add_section(walk: _Walk, node: dict, path: str, name: str, depth: int) -> N
 
 def _note_contact_and_about(walk: _Walk, key: str, value: Any, path: str, depth: int) -> bool:
     """Record contact and about fields; tell whether the key was consumed by them."""
-    norm = _norm(key)
+    norm = normal_key(key)
     if norm in _CONTACT_CONTAINERS:
         if _has_content(value) and len(walk.contact) < 10:
             walk.contact.append((path, ""))
@@ -1190,7 +1175,7 @@ def _walk(content: Any) -> _Walk:
         if depth > 0 and visible and _is_record_dict(node):
             _add_collection(walk, node, path, name, parent, depth)
             continue
-        norm = _norm(name)
+        norm = normal_key(name)
         if (
             depth > 0
             and visible
@@ -1205,7 +1190,7 @@ def _walk(content: Any) -> _Walk:
                 continue
             if not isinstance(value, dict | list) or depth >= MAX_DEPTH:
                 continue
-            child_norm = _norm(key)
+            child_norm = normal_key(key)
             if child_norm in _HIDDEN_NAMES or child_norm in _COLOR_CONTAINERS:
                 continue
             child_visible = visible and child_norm not in ("footer", "header", "nav")
@@ -1233,7 +1218,7 @@ def _contact_kinds(content: Any, entries: list[tuple[str, str]]) -> list[str]:
         value = resolve_one(content, path)
         if isinstance(value, dict):
             for key in islice(value, 50):
-                word = _CONTACT_FIELDS.get(_norm(key))
+                word = _CONTACT_FIELDS.get(normal_key(key))
                 if word and _has_content(value[key]):
                     kinds.append(word)
     return kinds
@@ -1254,7 +1239,7 @@ def _unique_id(base: str, used: set[str]) -> str:
 
 def _unique_title(titles: list[str], used: set[str]) -> str:
     """Pick the first unused title among the alternatives, numbering as a last resort."""
-    options = [_truncate(title, MAX_INTENT_TITLE) for title in titles if title]
+    options = [truncate(title, MAX_INTENT_TITLE) for title in titles if title]
     for title in options:
         if title.lower() not in used:
             used.add(title.lower())
@@ -1326,7 +1311,7 @@ def extract_intents(content: Any) -> list[dict]:
             {
                 "id": _unique_id(candidate.id_base, used_ids),
                 "title": _unique_title(candidate.titles, used_titles),
-                "description": _truncate(candidate.description, 300),
+                "description": truncate(candidate.description, 300),
                 "icon": candidate.icon,
                 "dataPath": candidate.path,
             }

@@ -20,7 +20,6 @@ import hashlib
 import html
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import nh3
 from markupsafe import Markup, escape
+
+from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
+from .text import normal_key, slugify, truncate
 
 __all__ = [
     "PAGE_SIZE",
@@ -51,14 +53,8 @@ ITEM_ID_MAX = 64
 _BASE_MAX = 56
 _ID_KEYS = ("id", "slug", "name", "title")
 
-DEFAULT_THEME = {
-    "primary": "#2563eb",
-    "secondary": "#7c3aed",
-    "accent": "#f59e0b",
-    "background": "#ffffff",
-    "text": "#1f2937",
-}
-_HEX_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+# Near-black ink for generated pages (one step softer than colors.DARK_TEXT).
+_DARK_INK = "#111827"
 
 # Limits. Listing: 48 cards share a ~240 KB character budget; object views
 # and detail pages get their own budgets. Costs are counted on the escaped
@@ -124,7 +120,7 @@ def listing_page_id(intent_id: str, page: int) -> str:
 # --------------------------------------------------------------------------
 # Small text helpers
 
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG_SCAN = 400  # characters of a name looked at to make an id
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
@@ -134,13 +130,10 @@ _DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.:]\d{1,2}")
 
 
 def _slugify(text: str) -> str:
-    """Turn text into ``[a-z0-9-]`` (accents folded, other characters dashed)."""
+    """Turn the start of ``text`` into ``[a-z0-9-]`` (see ``text.slugify``)."""
     # Only a prefix is slugified (long ids get a hash suffix anyway), which
     # keeps this linear in the number of items rather than in their size.
-    text = text[:400]
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NON_SLUG.sub("-", text.lower()).strip("-")
+    return slugify(text[:_SLUG_SCAN])
 
 
 def _short_hash(text: str) -> str:
@@ -150,7 +143,7 @@ def _short_hash(text: str) -> str:
 
 def _bounded(slug: str, raw: str, limit: int = _BASE_MAX) -> str:
     """Bound a slug to ``limit`` chars, keeping long ones unique with a hash of ``raw``."""
-    if len(slug) <= limit and len(raw) <= 400:
+    if len(slug) <= limit and len(raw) <= _SLUG_SCAN:
         return slug
     digest = _short_hash(raw)
     return f"{slug[: limit - len(digest) - 1].rstrip('-')}-{digest}".lstrip("-")
@@ -172,19 +165,7 @@ def _humanise(key: str, limit: int = 80) -> str:
         return text or "Value"
     label = " ".join(words)
     label = label[0].upper() + label[1:]
-    return _truncate(label, limit)
-
-
-def _truncate(text: str, limit: int) -> str:
-    """Cut text to ``limit`` characters, ending with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    # Prefer to cut at a word boundary when one is near the end.
-    space = cut.rfind(" ", max(0, limit - 40))
-    if space > 0:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    return truncate(label, limit, at_word=True)
 
 
 def _cost(text: str) -> int:
@@ -309,7 +290,7 @@ def _image_of(key: str, value: Any, depth: int = 0) -> tuple[str, str] | None:
                 alt = ""
                 for alt_key in ("alt", "caption", "title", "name"):
                     if isinstance(value.get(alt_key), str):
-                        alt = _truncate(value[alt_key], 200)
+                        alt = truncate(value[alt_key], 200, at_word=True)
                         break
                 return url, alt
         return None
@@ -655,10 +636,6 @@ _BADGE_SKIP_WORDS = frozenset(
 )
 
 
-def _normal_key(key: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", key[:100].lower())
-
-
 def _first_fields(item: dict) -> list[tuple[str, Any]]:
     """Return the first fields of an item, enough to build a card."""
     fields = []
@@ -674,7 +651,7 @@ def _pick(fields: list[tuple[str, Any]], names: tuple[str, ...]) -> tuple[str, s
     by_name: dict[str, tuple[str, str]] = {}
     for key, value in fields:
         if isinstance(value, str) and value.strip():
-            by_name.setdefault(_normal_key(key), (key, value))
+            by_name.setdefault(normal_key(key), (key, value))
     for name in names:
         if name in by_name:
             return by_name[name]
@@ -691,7 +668,9 @@ def _item_title(item: Any, fallback: str, key_label: str = "") -> tuple[str, str
         fields = _first_fields(item)
         picked = _pick(fields, _TITLE_KEYS)
         if picked:
-            return _truncate(_plain(picked[1][:_TITLE_SCAN]).strip(), _TITLE_MAX), picked[0]
+            return truncate(
+                _plain(picked[1][:_TITLE_SCAN]).strip(), _TITLE_MAX, at_word=True
+            ), picked[0]
         # Any key ending in name/title ("productName") will do next.
         for key, value in fields:
             words = _words(key)
@@ -701,7 +680,7 @@ def _item_title(item: Any, fallback: str, key_label: str = "") -> tuple[str, str
                 and isinstance(value, str)
                 and value.strip()
             ):
-                return _truncate(_plain(value[:_TITLE_SCAN]).strip(), _TITLE_MAX), key
+                return truncate(_plain(value[:_TITLE_SCAN]).strip(), _TITLE_MAX, at_word=True), key
         if key_label:
             return key_label, None
         # Then the first short text that is not an id, a URL or a date ("role", "degree").
@@ -719,10 +698,12 @@ def _item_title(item: Any, fallback: str, key_label: str = "") -> tuple[str, str
         for key in ("slug", "id"):
             value = item.get(key)
             if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-                return _truncate(str(value).strip(), _TITLE_MAX), key
+                return truncate(str(value).strip(), _TITLE_MAX, at_word=True), key
         return fallback, None
     if _is_scalar(item) and item is not None and _scalar_text(item).strip():
-        return _truncate(_plain(_scalar_text(item)[:_TITLE_SCAN]).strip(), _TITLE_MAX), None
+        return truncate(
+            _plain(_scalar_text(item)[:_TITLE_SCAN]).strip(), _TITLE_MAX, at_word=True
+        ), None
     return fallback, None
 
 
@@ -754,7 +735,7 @@ def _prices(fields: list[tuple[str, Any]]) -> list[tuple[str, str, str]]:
     """Return up to two ``(key, label, text)`` price-like fields of an item."""
     currency = ""
     for key, value in fields:
-        if _normal_key(key) == "currency" and isinstance(value, str) and len(value) <= 5:
+        if normal_key(key) == "currency" and isinstance(value, str) and len(value) <= 5:
             currency = value.strip()
     found = []
     for key, value in fields:
@@ -818,7 +799,9 @@ def _card(record: _Record, index: int, links: AppLinks, intent_id: str) -> dict[
     described = _pick(fields, _DESCRIPTION_KEYS)
     if described:
         used.add(described[0])
-        text = _truncate(" ".join(_plain(described[1][:4_000]).split()), _CARD_DESC_MAX)
+        text = truncate(
+            " ".join(_plain(described[1][:4_000]).split()), _CARD_DESC_MAX, at_word=True
+        )
         if _cost(text) <= budget:
             budget -= _cost(text)
             card["description"] = text
@@ -902,7 +885,7 @@ class _Viewer:
             return self._object(value, depth)
         if isinstance(value, list):
             return self._list(value, key, depth)
-        text = _truncate(str(value), self.limits.string)
+        text = truncate(str(value), self.limits.string, at_word=True)
         self._take(text)
         return {"kind": "text", "text": text}
 
@@ -911,7 +894,7 @@ class _Viewer:
             self._take("")
             return {"kind": "muted", "text": "—"}
         limit = min(self.limits.string, self.left)
-        text = _truncate(value, max(1, limit))
+        text = truncate(value, max(1, limit), at_word=True)
         href = _link_of(key, text) if len(text) == len(value) else None
         if href is not None and self._take(href + text):
             return {"kind": "link", "href": href, "text": text}
@@ -1014,63 +997,31 @@ def _is_block(node: dict[str, Any]) -> bool:
 
 
 def _valid_colour(value: Any, default: str) -> str:
-    """Return ``value`` if it is a ``#rrggbb`` colour, else ``default``."""
-    if isinstance(value, str):
-        candidate = value.strip().lower()
-        if _HEX_COLOUR.match(candidate):
-            return candidate
-    return default
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{max(0, min(255, round(channel))):02x}" for channel in rgb)
-
-
-def _mix(colour: str, other: str, weight: float) -> str:
-    """Blend ``weight`` of ``other`` into ``colour``."""
-    a, b = _rgb(colour), _rgb(other)
-    return _hex(tuple(x + (y - x) * weight for x, y in zip(a, b, strict=True)))
-
-
-def _luminance(colour: str) -> float:
-    def channel(value: int) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(value) for value in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    """Return ``value`` as ``#rrggbb`` if it is one CSS colour, else ``default``."""
+    # parse_css_color only ever returns "#rrggbb", so whatever the theme holds,
+    # nothing but a normalised hex colour reaches the stylesheet.
+    return parse_css_color(value) or default
 
 
 def _ink_on(*backgrounds: str) -> str:
     """Pick white or near-black text, whichever reads better on all ``backgrounds``."""
-    light, dark = "#ffffff", "#111827"
-    light_score = min(_contrast(light, bg) for bg in backgrounds)
-    dark_score = min(_contrast(dark, bg) for bg in backgrounds)
-    return light if light_score >= dark_score else dark
+    return readable_text_on(*backgrounds, dark=_DARK_INK)
 
 
 def _palette(theme: Any) -> dict[str, str]:
     """Validate a theme and derive the colours the stylesheet needs.
 
     Every value comes out as ``#rrggbb``: nothing from the theme reaches the
-    CSS without matching that pattern. Unreadable combinations (text the
-    colour of the background) are corrected rather than trusted.
+    CSS without being parsed and re-serialised by ``parse_css_color``;
+    invalid values fall back to ``DEFAULT_THEME``. Unreadable combinations
+    (text the colour of the background) are corrected rather than trusted.
     """
     theme = theme if isinstance(theme, dict) else {}
     colours = {
         name: _valid_colour(theme.get(name), default) for name, default in DEFAULT_THEME.items()
     }
     background, text = colours["background"], colours["text"]
-    if _contrast(text, background) < 4.5:
+    if contrast_ratio(text, background) < 4.5:
         text = _ink_on(background)
     primary = colours["primary"]
     return {
@@ -1079,12 +1030,12 @@ def _palette(theme: Any) -> dict[str, str]:
         "accent": colours["accent"],
         "background": background,
         "text": text,
-        "muted": _mix(text, background, 0.3),
-        "border": _mix(background, text, 0.15),
-        "surface": _mix(background, text, 0.035),
+        "muted": mix(text, background, 0.3),
+        "border": mix(background, text, 0.15),
+        "surface": mix(background, text, 0.035),
         "on_header": _ink_on(primary, colours["secondary"]),
         "on_accent": _ink_on(colours["accent"]),
-        "link": primary if _contrast(primary, background) >= 4.5 else text,
+        "link": primary if contrast_ratio(primary, background) >= 4.5 else text,
     }
 
 
@@ -1112,7 +1063,7 @@ def _text(value: Any, limit: int) -> str:
     """Return an untrusted header string as bounded plain text."""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         return ""
-    return _truncate(" ".join(_plain(str(value)[: limit * 4]).split()), limit)
+    return truncate(" ".join(_plain(str(value)[: limit * 4]).split()), limit, at_word=True)
 
 
 def _header(site: Any, intent: Any) -> dict[str, str]:
