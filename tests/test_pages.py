@@ -210,6 +210,7 @@ def test_export_zip_links_pages_together(client):
     response = client.get("/export.zip")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
+    assert 'filename="saffron-sage-pages.zip"' in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     names = set(archive.namelist())
     expected = {f"{i['id']}.html" for i in intents[:3]} | {

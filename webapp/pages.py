@@ -26,6 +26,7 @@ from .content.generate import (
     render_intent_page,
 )
 from .content.paths import resolve
+from .content.text import slugify
 from .site_session import require_page_or_content, require_site
 from .storage import SiteSnapshot, get_store
 
@@ -219,7 +220,7 @@ def export():
                 site.pages[page_id]["html"],
             )
             archive.writestr(zipfile.ZipInfo(f"{page_id}.html", ZIP_DATE), html)
-    name = re.sub(r"[^a-z0-9]+", "-", site.meta["site_name"].lower()).strip("-")[:60] or "site"
+    name = slugify(site.meta["site_name"], limit=60) or "site"
     return Response(
         buffer.getvalue(),
         mimetype="application/zip",
