@@ -97,6 +97,7 @@ def test_expired_session_answers_404_session_not_found(client, app):
     assert response.status_code == 404
     assert "Session not found" in html
     assert "expired" in html and "Reconnect" in html
+    assert "idle for longer than 24 hours" in html
     # The dead pointer is forgotten: the next visit offers the connect form.
     assert "Connect a site" in client.get("/").get_data(as_text=True)
 
