@@ -27,6 +27,7 @@ from .storage import dump, get_store, new_sid
 bp = Blueprint("sites", __name__)
 
 SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
+REMOTE_SOURCES = ("url", "sleekcms")
 # Pasted text is echoed back into the form after an error only when it is small.
 ECHO_LIMIT = 100_000
 
@@ -126,6 +127,9 @@ def connect():
     except FetchError as error:
         return render_connect(error.message, error.status, pasted)
     except ContentError as error:
+        if source in REMOTE_SOURCES:
+            # The user's request was fine; what the remote sent back is not usable.
+            return render_connect(f"The content it returned is not usable: {error}", 502)
         return render_connect(str(error), 400, pasted)
 
     summary = summarise(content)
