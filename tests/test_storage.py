@@ -122,14 +122,15 @@ def test_recreating_a_sid_drops_old_pages(store):
 
 
 def test_sliding_expiry_keeps_an_active_session(backend, request):
-    store = make_store(backend, request, ttl=2)
+    store = make_store(backend, request, ttl=3)
     sid = create(store)
     store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
-    # SimpleCache rounds expiry times down to whole seconds, so reads come well within 1 s.
-    for _ in range(4):  # 3.2 s in all: longer than the TTL, but each read slides it
+    # SimpleCache rounds expiry times down to whole seconds (a 3 s TTL lasts 2 to 3 s),
+    # so reads come every 0.8 s: a loaded CI machine still has more than 1 s of margin.
+    for _ in range(5):  # 4 s in all: longer than the TTL, but each read slides it
         time.sleep(0.8)
         assert store.load(sid) is not None
-    time.sleep(2.2)  # idle longer than the TTL: everything expires together
+    time.sleep(3.5)  # idle longer than the TTL: everything expires together
     assert store.load(sid, page_index=True) is None
     assert store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}}) is False
 
