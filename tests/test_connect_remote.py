@@ -88,7 +88,7 @@ def test_bearer_token_is_sent(remote_client, content_server):
 @pytest.mark.parametrize(
     ("path", "status", "reason"),
     [
-        ("/garbage", 502, "not usable: Invalid JSON at line 1, column 1"),
+        ("/garbage", 502, "The URL returned content that is not usable: Invalid JSON at line 1"),
         ("/scalar", 502, "unsupported root"),
         ("/missing", 502, "answered HTTP 404"),
     ],

@@ -122,14 +122,13 @@ def connect():
         if size > current_app.config["DOCUMENT_LIMIT"]:
             abort(413)
         content = parse_content(raw)
-    except ConnectError as error:
-        return render_connect(error.message, error.status, pasted)
-    except FetchError as error:
+    except (ConnectError, FetchError) as error:
         return render_connect(error.message, error.status, pasted)
     except ContentError as error:
         if source in REMOTE_SOURCES:
             # The user's request was fine; what the remote sent back is not usable.
-            return render_connect(f"The content it returned is not usable: {error}", 502)
+            remote = "The URL" if source == "url" else "SleekCMS"
+            return render_connect(f"{remote} returned content that is not usable: {error}", 502)
         return render_connect(str(error), 400, pasted)
 
     summary = summarise(content)
