@@ -162,3 +162,29 @@ def test_hostile_content_runs_no_script(server, browser, tmp_path):
     page.screenshot(path=tmp_path / "hostile.png", full_page=True)
     assert dialogs == []
     context.close()
+
+
+def test_pages_make_no_extra_requests(server, browser):
+    """No favicon request or other stray fetch: each page view is one request to the app.
+
+    Five requests: the form, the connect POST and its redirect to the home, the
+    generate POST and its redirect to the page.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server.base + "/")
+    page.select_option("#demo", "portfolio")
+    page.get_by_role("button", name="Connect demo").click()
+    page.wait_for_load_state()
+    page.locator("#intent-contact").get_by_role("button", name="Generate").click()
+    page.wait_for_load_state()
+    context.close()
+    assert [url for url in requested if "favicon" in url] == []
+    # Only the app itself, and the site's own images named in its content.
+    others = [
+        u for u in requested if not u.startswith((server.base, "https://images.example.com/"))
+    ]
+    assert others == []
+    assert len([u for u in requested if u.startswith(server.base)]) == 5
