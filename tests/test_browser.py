@@ -165,10 +165,9 @@ def test_hostile_content_runs_no_script(server, browser, tmp_path):
 
 
 def test_pages_make_no_extra_requests(server, browser):
-    """No favicon request or other stray fetch: each page view is one request to the app.
-
-    Five requests: the form, the connect POST and its redirect to the home, the
-    generate POST and its redirect to the page.
+    """No stray fetch: each app page view is one request (the app's pages name an empty
+    favicon inline). Generated pages are standalone and name none, so the browser
+    asks for /favicon.ico there, which answers 204 without touching storage.
     """
     context = browser.new_context()
     page = context.new_page()

@@ -79,3 +79,10 @@ def test_redact_hides_password():
         "rediss://default:****@kv.example.com:6379"
     )
     assert redact("redis://localhost:6379/0") == "redis://localhost:6379/0"
+
+
+def test_favicon_costs_nothing(client):
+    connect_demo(client)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 204
+    assert "Set-Cookie" not in response.headers

@@ -5,8 +5,8 @@ to, CSRF secret, flashed messages) server-side, in the same Redis or
 SimpleCache as the site sessions, under its own key prefix. Two small
 adjustments over the stock interfaces:
 
-* ``/healthz`` neither reads nor writes a browser session (it must set no
-  cookie, and a probe should not cost a Redis read);
+* ``/healthz`` and ``/favicon.ico`` neither read nor write a browser session
+  (no cookie, and a probe should not cost a Redis read);
 * the stored copy is refreshed at most every few minutes instead of on every
   request, which saves a Redis write per request; its lifetime has that much
   slack over the site session's TTL, so it never expires first.
@@ -24,7 +24,7 @@ from flask_session.redis import RedisSessionInterface
 from . import defaults
 from .storage import OUTAGE_ERRORS, SiteStore
 
-NO_SESSION_PATHS = frozenset({"/healthz"})
+NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
 REFRESHED = "_refreshed"
 SAVE_FAILED = "browser_session_save_failed"
 

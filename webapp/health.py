@@ -12,6 +12,12 @@ from .storage import StorageUnavailable, get_store
 bp = Blueprint("health", __name__)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Answer browsers' favicon probe (generated pages name none) without touching storage."""
+    return "", 204, {"Cache-Control": "public, max-age=86400"}
+
+
 @bp.get("/healthz")
 def healthz():
     """Report backend reachability and latency; 200 when usable, 503 when not."""
