@@ -89,9 +89,9 @@ def test_home_page_round_trips(app, client, monkeypatch):
     client.get("/")  # settles the CSRF token in the browser session
     sent = count_round_trips(app, monkeypatch)
     assert client.get("/").status_code == 200
-    # One GET for the browser session, one MULTI pipeline for the site session
-    # (reads and TTL refresh together); the browser session is not rewritten.
-    assert len(sent) == 2, sent
+    # One script reads the browser session and the site session together (and
+    # slides the site keys' TTL); the browser session is not rewritten.
+    assert len(sent) == 1, sent
 
 
 def test_pages_made_on_view_read_once(app, client, monkeypatch):
@@ -100,12 +100,13 @@ def test_pages_made_on_view_read_once(app, client, monkeypatch):
     # A process's first use of each Lua script loads it (NOSCRIPT, SCRIPT LOAD).
     assert client.get("/pages/menu/items/grilled-octopus").status_code == 200
     sent = count_round_trips(app, monkeypatch)
-    # Browser session; one script reading the page or else the content; one storing it.
-    assert client.get("/pages/menu/items/charred-flatbread").status_code == 200
-    assert len(sent) == 3, sent
-    sent.clear()
+    # One script reads the browser session and the page, or else the content;
+    # one script stores the page.
     assert client.get("/pages/menu/items/charred-flatbread").status_code == 200
     assert len(sent) == 2, sent
+    sent.clear()
+    assert client.get("/pages/menu/items/charred-flatbread").status_code == 200
+    assert len(sent) == 1, sent
 
 
 def test_healthz_round_trips(app, client, monkeypatch):
@@ -225,3 +226,36 @@ def test_outage_is_logged_as_one_warning_without_traceback(outage_server, caplog
     assert "Traceback" not in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     app.extensions["site_store"].client.close()
+
+
+def test_browser_and_site_keys_share_one_cluster_slot(client, redis_client):
+    """A connected browser's session id is its site session's id, under the same hash tag."""
+    from redis.crc import key_slot
+
+    connect_demo(client)
+    sid = site_sid(client)
+    keys = redis_client.keys(f"*{{{sid}}}")
+    assert sorted(k.split(":", 1)[0] for k in keys) == ["browser", "intents", "session", "theme"]
+    assert len({key_slot(key.encode()) for key in keys}) == 1
+    assert client.get_cookie("site_pages_session").value == sid
+
+
+def test_every_read_is_one_round_trip(app, client, monkeypatch):
+    connect_demo(client)
+    client.get("/")  # shows the flash (a browser-session write) and loads the script
+    intent_id = "menu"
+    client.post(f"/pages/{intent_id}/generate", data={"csrf_token": csrf_token(client)})
+    client.get(f"/pages/{intent_id}/items/grilled-octopus")  # loads the save script
+    sent = count_round_trips(app, monkeypatch)
+    for path in [
+        "/",
+        f"/pages/{intent_id}",
+        f"/pages/{intent_id}/items/grilled-octopus",
+        f"/pages/{intent_id}/download",
+        "/export.zip",
+        "/pages/no-such-intent",
+    ]:
+        sent.clear()
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert len(sent) == 1, (path, sent)

@@ -200,6 +200,9 @@ def test_redis_key_prefix(backend, request, redis_client):
 @pytest.mark.parametrize("backend", ["redis"])
 def test_redis_load_is_one_round_trip(store, monkeypatch):
     sid = create(store)
+    # A client's first use of a Lua script loads it (NOSCRIPT, then SCRIPT LOAD).
+    store.load(sid)
+    store.save_pages(sid, {"warm": {"html": "x", "generatedAt": "t"}})
     sent = []
     connection_class = store.client.connection_pool.connection_class
     original = connection_class.send_packed_command
@@ -238,14 +241,14 @@ def test_all_pages_reads_every_page(store):
 
 def test_page_or_content_reads_one_or_the_other(store):
     sid = create(store, content={"menu": [{"name": "Soup"}]})
-    missing = store.load_page_or_content(sid, "menu-detail-soup")
+    missing = store.load(sid, page_or_content="menu-detail-soup")
     assert json.loads(missing.content_json) == {"menu": [{"name": "Soup"}]}
     assert missing.pages == {} and missing.meta == META and missing.intents == INTENTS
     store.save_pages(sid, {"menu-detail-soup": {"html": "<p>soup</p>", "generatedAt": "t"}})
-    stored = store.load_page_or_content(sid, "menu-detail-soup")
+    stored = store.load(sid, page_or_content="menu-detail-soup")
     assert stored.content_json is None
     assert stored.pages["menu-detail-soup"]["html"] == "<p>soup</p>"
-    assert store.load_page_or_content("gone", "menu") is None
+    assert store.load("gone", page_or_content="menu") is None
 
 
 def test_page_cap_bounds_pages_made_on_view(store):

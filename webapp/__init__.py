@@ -20,7 +20,7 @@ class SitePagesApp(Flask):
     def log_exception(self, exc_info) -> None:
         # Errors raised while opening or saving the browser session bypass the
         # error handlers and are logged here; errors.storage_unavailable logs them.
-        if isinstance(exc_info[1], storage.OUTAGE_ERRORS):
+        if isinstance(exc_info[1], (*storage.OUTAGE_ERRORS, storage.StorageUnavailable)):
             return
         super().log_exception(exc_info)
 

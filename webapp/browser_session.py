@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_session import Session
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 
 from . import defaults
-from .storage import OUTAGE_ERRORS, SiteStore
+from .site_session import planned_read, prefetched
+from .storage import OUTAGE_ERRORS, SiteStore, get_store
 
 NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
 REFRESHED = "_refreshed"
@@ -33,6 +34,10 @@ class _AppSessionMixin:
     """Skip the probe path and throttle refresh writes (see module docstring)."""
 
     refresh_seconds = defaults.BROWSER_SESSION_REFRESH_SECONDS
+
+    def _get_store_id(self, sid: str) -> str:
+        # browser:{SID}: the same hash tag as the site keys of a connected browser.
+        return f"{self.key_prefix}{{{sid}}}"
 
     def open_session(self, app, request_):
         if request_.path in NO_SESSION_PATHS:
@@ -60,7 +65,23 @@ class _AppSessionMixin:
 
 
 class AppRedisSessionInterface(_AppSessionMixin, RedisSessionInterface):
-    """Flask-Session on the app's Redis client."""
+    """Flask-Session on the app's Redis client, read together with the site session.
+
+    A connected browser's session id *is* its site session's id (set on
+    connect), and its key carries the same ``{SID}`` hash tag as the site keys.
+    So opening the browser session can also read the site session, as the
+    request's view declared (``site_session.reads``): one round trip, and one
+    Redis Cluster slot.
+    """
+
+    def _retrieve_session_data(self, store_id: str):
+        plan = planned_read(current_app, request)
+        if plan is None:
+            return super()._retrieve_session_data(store_id)
+        sid = store_id[len(self.key_prefix) + 1 : -1]
+        raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
+        prefetched(sid, plan, snapshot)
+        return self.serializer.decode(raw) if raw else None
 
 
 class AppCacheLibSessionInterface(_AppSessionMixin, CacheLibSessionInterface):

@@ -27,8 +27,8 @@ from .content.generate import (
 )
 from .content.paths import resolve
 from .content.text import slugify
-from .site_session import require_page_or_content, require_site
-from .storage import SiteSnapshot, get_store
+from .site_session import reads, require_site
+from .storage import ReadPlan, SiteSnapshot, get_store
 
 bp = Blueprint("pages", __name__)
 
@@ -76,8 +76,9 @@ def _serve(html: str) -> Response:
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
+def _page_number(query) -> int:
+    """Return the listing page asked for, or answer 404 for anything but 1 to 999999."""
+    page = query.get("page", "1")
     if not PAGE_NUMBER.fullmatch(page):
         abort(404, description="No such page number.")
     return int(page)
@@ -89,8 +90,11 @@ def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
     get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}}, cap=cap)
 
 
+GENERATE_READS = reads(lambda args, query: ReadPlan(content=True, page_index=True))
+
+
 def _generate(intent_id: str, *, replace: bool):
-    sid, site = require_site(content=True, page_index=True)
+    sid, site = require_site()
     intent = _intent_or_404(site, intent_id)
     if intent_id in site.page_ids and not replace:
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
@@ -107,23 +111,33 @@ def _generate(intent_id: str, *, replace: bool):
 
 
 @bp.post("/pages/<intent_id>/generate")
+@GENERATE_READS
 def generate(intent_id: str):
     """Make the intent's page (unless it exists) and show it."""
     return _generate(intent_id, replace=False)
 
 
 @bp.post("/pages/<intent_id>/regenerate")
+@GENERATE_READS
 def regenerate(intent_id: str):
     """Make the intent's page again, replacing the stored one, and show it."""
     return _generate(intent_id, replace=True)
 
 
+def _listing_plan(args, query) -> ReadPlan:
+    page = _page_number(query)
+    if page == 1:
+        return ReadPlan(page_ids=(args["intent_id"],))
+    return ReadPlan(page_or_content=listing_page_id(args["intent_id"], page))
+
+
 @bp.get("/pages/<intent_id>")
+@reads(_listing_plan)
 def view(intent_id: str):
     """Show a generated page (later listing pages are generated on first view)."""
-    page = _page_number()
+    page = _page_number(request.args)
     if page == 1:
-        _sid, site = require_site(page_ids=[intent_id])
+        _sid, site = require_site()
         intent = _intent_or_404(site, intent_id)
         if intent_id not in site.pages:
             html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
@@ -140,6 +154,7 @@ def view(intent_id: str):
 
 
 @bp.get("/pages/<intent_id>/items/<item_id>")
+@reads(lambda args, query: ReadPlan(page_or_content=detail_page_id(**args)))
 def item(intent_id: str, item_id: str):
     """Show an item's detail page, generating it on first view."""
     return _serve_or_make(
@@ -158,7 +173,7 @@ def _serve_or_make(page_id: str, intent_id: str, render, missing) -> Response:
     ``render(site, intent, data)`` returns the HTML or None when there is no
     such page; ``missing(intent)`` is then the 404's description.
     """
-    sid, site = require_page_or_content(page_id)
+    sid, site = require_site()  # the page, or the content to make it (see @reads)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return _serve(site.pages[page_id]["html"])
@@ -175,9 +190,10 @@ def _absolute_links(html: str, base: str) -> str:
 
 
 @bp.get("/pages/<page_id>/download")
+@reads(lambda args, query: ReadPlan(page_ids=(args["page_id"],)))
 def download(page_id: str):
     """Send a generated page as a standalone HTML file."""
-    _sid, site = require_site(page_ids=[page_id])
+    _sid, site = require_site()
     if page_id not in site.pages:
         abort(404, description="That page has not been generated.")
     html = _absolute_links(site.pages[page_id]["html"], request.host_url.rstrip("/"))
@@ -200,9 +216,10 @@ def _file_of(href: str, exported: set[str]) -> str:
 
 
 @bp.get("/export.zip")
+@reads(lambda args, query: ReadPlan(all_pages=True))
 def export():
     """Send every generated page of the session, linked to each other, as a zip."""
-    _sid, site = require_site(all_pages=True)
+    _sid, site = require_site()
     exported = set(site.pages)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -1,16 +1,63 @@
-"""Which site session the browser is connected to, and loading it."""
+"""Which site session the browser is connected to, and reading it.
+
+Each view that reads the site session declares *what* it reads with
+``@reads(plan)``. The plan is known before the view runs, so that on Redis the
+browser session and the site session are read together, in one round trip,
+when the browser session is opened (see ``browser_session``); ``require_site``
+then hands the view what was read, or reads it now (SimpleCache, or no prefetch).
+"""
 
 from __future__ import annotations
 
-from flask import session
+from collections.abc import Callable, Mapping
 
-from .storage import SiteSnapshot, get_store
+from flask import Flask, Request, current_app, g, request, session
+from werkzeug.exceptions import HTTPException
+
+from .storage import ReadPlan, SiteSnapshot, get_store
 
 SITE_SID = "site_sid"
+PREFETCHED = "prefetched_site"
+
+PlanOf = Callable[[Mapping, Mapping], ReadPlan]
 
 
 class SessionNotFound(Exception):
     """The browser points at a site session that does not exist (any more)."""
+
+
+def reads(plan_of: PlanOf):
+    """Declare what a view reads: ``plan_of(view_args, query_args) -> ReadPlan``."""
+
+    def decorate(view):
+        view.read_plan = plan_of
+        return view
+
+    return decorate
+
+
+def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> ReadPlan | None:
+    """Return the read plan of the view this request goes to, or None if it reads nothing.
+
+    Before routing (while the browser session opens) the URL is matched here;
+    a request that matches no route, or whose plan cannot be made from its
+    arguments, reads nothing ahead and the view decides.
+    """
+    try:
+        if view_args is None:
+            rule, view_args = app.create_url_adapter(req).match(return_rule=True)
+            endpoint = rule.endpoint
+        else:
+            endpoint = req.endpoint
+        plan_of = getattr(app.view_functions.get(endpoint), "read_plan", None)
+        return plan_of(view_args, req.args) if plan_of else None
+    except (HTTPException, ValueError, KeyError):
+        return None
+
+
+def prefetched(sid: str, plan: ReadPlan, snapshot: SiteSnapshot | None) -> None:
+    """Keep what was read with the browser session for the view of this request."""
+    g.setdefault(PREFETCHED, (sid, plan, snapshot))
 
 
 def connected_sid() -> str | None:
@@ -19,26 +66,17 @@ def connected_sid() -> str | None:
     return sid if isinstance(sid, str) and sid else None
 
 
-def _connected_or_raise() -> str:
+def require_site() -> tuple[str, SiteSnapshot]:
+    """Return the connected site session as the view's plan reads it, or raise SessionNotFound."""
     sid = connected_sid()
     if sid is None:
         raise SessionNotFound("This browser is not connected to a site.")
-    return sid
-
-
-def _found(snapshot: SiteSnapshot | None) -> SiteSnapshot:
+    plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
+    ahead = g.pop(PREFETCHED, None)
+    if ahead is not None and ahead[0] == sid and ahead[1] == plan:
+        snapshot = ahead[2]
+    else:
+        snapshot = get_store().load(sid, **plan.options())
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
-    return snapshot
-
-
-def require_site(**load_options) -> tuple[str, SiteSnapshot]:
-    """Load the connected site session in one round trip, or raise SessionNotFound."""
-    sid = _connected_or_raise()
-    return sid, _found(get_store().load(sid, **load_options))
-
-
-def require_page_or_content(page_id: str) -> tuple[str, SiteSnapshot]:
-    """Load a stored page, or the content to make it, in one round trip."""
-    sid = _connected_or_raise()
-    return sid, _found(get_store().load_page_or_content(sid, page_id))
+    return sid, snapshot

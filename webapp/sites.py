@@ -21,8 +21,8 @@ from .content.extract import summarise
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.parse import ContentError, parse_content
 from .demos import DEMOS, load_demo
-from .site_session import SITE_SID, connected_sid, require_site
-from .storage import dump, get_store, new_sid
+from .site_session import SITE_SID, connected_sid, reads, require_site
+from .storage import ReadPlan, dump, get_store
 
 bp = Blueprint("sites", __name__)
 
@@ -50,11 +50,12 @@ def render_connect(error: str | None = None, status: int = 200, pasted: str = ""
 
 
 @bp.get("/")
+@reads(lambda args, query: ReadPlan(page_index=True))
 def index():
     """Show the connect form, or the connected site's home."""
     if connected_sid() is None:
         return render_connect()
-    _sid, site = require_site(page_index=True)
+    _sid, site = require_site()
     return render_template("home.html", site=site, generated=site.page_ids or set())
 
 
@@ -143,7 +144,10 @@ def connect():
     }
     store = get_store()
     previous = connected_sid()
-    sid = new_sid()
+    # A new browser-session id on every connect (no session fixation), which is
+    # also the new site session's id: on Redis both are then read in one call.
+    current_app.session_interface.regenerate(session)
+    sid = session.sid
     store.create(
         sid,
         content_json=dump(content),
@@ -153,8 +157,6 @@ def connect():
     )
     if previous:
         store.delete(previous)
-    # A new browser-session id on every connect: no session fixation.
-    current_app.session_interface.regenerate(session)
     session[SITE_SID] = sid
     flash(f"Connected {hero['title']}.", "success")
     return redirect(url_for("sites.index"), code=303)

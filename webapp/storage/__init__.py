@@ -10,12 +10,13 @@ import logging
 from flask import Flask, current_app
 
 from .. import config as app_config
-from .base import SiteSnapshot, SiteStore, StorageUnavailable, dump, new_sid
+from .base import ReadPlan, SiteSnapshot, SiteStore, StorageUnavailable, dump, new_sid
 from .memory import MemorySiteStore, make_cache
 from .redis import OUTAGE_ERRORS, RedisSiteStore, make_client
 
 __all__ = [
     "OUTAGE_ERRORS",
+    "ReadPlan",
     "SiteSnapshot",
     "SiteStore",
     "StorageUnavailable",

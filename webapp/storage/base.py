@@ -61,6 +61,27 @@ class SiteKeys:
         return (self.session, self.intents, self.theme, self.pages)
 
 
+@dataclass(frozen=True)
+class ReadPlan:
+    """What one read of a site session should return (see ``SiteStore.load``)."""
+
+    content: bool = False
+    page_ids: tuple[str, ...] = ()
+    page_index: bool = False
+    all_pages: bool = False
+    page_or_content: str | None = None
+
+    def options(self) -> dict:
+        """Return the plan as ``SiteStore.load`` keyword arguments."""
+        return {
+            "content": self.content,
+            "page_ids": self.page_ids,
+            "page_index": self.page_index,
+            "all_pages": self.all_pages,
+            "page_or_content": self.page_or_content,
+        }
+
+
 @dataclass
 class SiteSnapshot:
     """What one read of a site session returned (only the parts asked for)."""
@@ -105,20 +126,14 @@ class SiteStore(ABC):
         page_ids: Sequence[str] = (),
         page_index: bool = False,
         all_pages: bool = False,
+        page_or_content: str | None = None,
     ) -> SiteSnapshot | None:
-        """Read a site session and refresh its TTL; None when unknown or expired.
+        """Read a site session and refresh its TTL, in one round trip; None when it is gone.
 
         Only the metadata, intents and theme are read unless asked: ``content``
         (the site's JSON), ``page_ids`` (those pages), ``page_index`` (the ids of
-        every stored page; bounded by the page cap) or ``all_pages`` (every page).
-        """
-
-    @abstractmethod
-    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
-        """Read one stored page or, when it is not stored, the content to make it.
-
-        One round trip either way, so a page generated on its first view costs
-        no extra read; the content is never read when the page exists.
+        every stored page; bounded by the page cap), ``all_pages`` (every page),
+        or ``page_or_content`` (that page if stored, else the content to make it).
         """
 
     @abstractmethod

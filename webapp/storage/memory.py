@@ -69,35 +69,25 @@ class MemorySiteStore(SiteStore):
         page_ids: Sequence[str] = (),
         page_index: bool = False,
         all_pages: bool = False,
+        page_or_content: str | None = None,
     ) -> SiteSnapshot | None:
         values = self._read_all(sid)
         if values is None:
             return None
         record, intents_json, theme_json, pages = values
         pages = pages or {}
-        wanted = pages if all_pages else [p for p in page_ids if p in pages]
-        index = set(pages) if page_index else None
+        wanted = list(pages) if all_pages else [p for p in page_ids if p in pages]
+        if page_or_content in pages:
+            wanted.append(page_or_content)
+        elif page_or_content is not None:
+            content = True
         return self._snapshot(
             [record.get(name) for name in META_FIELDS],
             intents_json,
             theme_json,
             content_json=record.get(CONTENT_FIELD) if content else None,
             pages={p: json.loads(pages[p]) for p in wanted},
-            page_ids=index,
-        )
-
-    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
-        values = self._read_all(sid)
-        if values is None:
-            return None
-        record, intents_json, theme_json, pages = values
-        page = (pages or {}).get(page_id)
-        return self._snapshot(
-            [record.get(name) for name in META_FIELDS],
-            intents_json,
-            theme_json,
-            content_json=None if page else record.get(CONTENT_FIELD),
-            pages={page_id: json.loads(page)} if page else {},
+            page_ids=set(pages) if page_index else None,
         )
 
     def save_pages(

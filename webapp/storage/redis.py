@@ -16,6 +16,7 @@ from .. import defaults
 from .base import (
     CONTENT_FIELD,
     META_FIELDS,
+    ReadPlan,
     SiteSnapshot,
     SiteStore,
     StorageUnavailable,
@@ -45,19 +46,37 @@ for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 return 1
 """
 
-# One page if it is stored, else the content to make it: one round trip either way.
-# ARGV: ttl, page id, then the metadata field names.
-PAGE_OR_CONTENT_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local meta = redis.call('HMGET', KEYS[1], unpack(ARGV, 3))
-local page = redis.call('HGET', KEYS[4], ARGV[2])
+# Every read of a site session, in one call: the metadata, intents and theme, plus
+# what the request asked for, and the TTL of all four keys slid. Optionally the
+# browser session's value first, so that a request reads everything in one round
+# trip; its key carries the same {SID} hash tag, so all keys share a cluster slot.
+# KEYS: browser key (or the session key again), session, intents, theme, pages.
+# ARGV: ttl, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
+#       page-or-content id ('' for none), number of page ids, page ids...
+_META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
+READ_LUA = """
+local browser = false
+if ARGV[2] == '1' then browser = redis.call('GET', KEYS[1]) end
+if redis.call('EXISTS', KEYS[2]) == 0 then return {browser, 0} end
+local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
 local content = false
-if not page then content = redis.call('HGET', KEYS[1], 'content') end
-local intents = redis.call('GET', KEYS[2])
-local theme = redis.call('GET', KEYS[3])
-for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
-return {meta, intents, theme, page, content}
-"""
+if ARGV[3] == '1' then content = redis.call('HGET', KEYS[2], 'content') end
+local index = false
+if ARGV[4] == '1' then index = redis.call('HKEYS', KEYS[5]) end
+local all = false
+if ARGV[5] == '1' then all = redis.call('HGETALL', KEYS[5]) end
+local wanted = false
+if ARGV[6] ~= '' then
+  wanted = redis.call('HGET', KEYS[5], ARGV[6])
+  if not wanted and not content then content = redis.call('HGET', KEYS[2], 'content') end
+end
+local pages = {}
+for i = 1, tonumber(ARGV[7]) do pages[i] = redis.call('HGET', KEYS[5], ARGV[7 + i]) end
+local intents = redis.call('GET', KEYS[3])
+local theme = redis.call('GET', KEYS[4])
+for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+return {browser, 1, meta, content, intents, theme, index, all, wanted, pages}
+""".replace("META_FIELD_NAMES", _META_ARGS)
 
 
 def make_client(
@@ -93,7 +112,7 @@ class RedisSiteStore(SiteStore):
         super().__init__(**kwargs)
         self.client = client
         self._save_pages = client.register_script(SAVE_PAGES_LUA)
-        self._page_or_content = client.register_script(PAGE_OR_CONTENT_LUA)
+        self._read = client.register_script(READ_LUA)
 
     def _run(self, call):
         try:
@@ -125,63 +144,50 @@ class RedisSiteStore(SiteStore):
         page_ids: Sequence[str] = (),
         page_index: bool = False,
         all_pages: bool = False,
+        page_or_content: str | None = None,
     ) -> SiteSnapshot | None:
+        plan = ReadPlan(content, tuple(page_ids), page_index, all_pages, page_or_content)
+        return self.read_with_browser(None, sid, plan)[1]
+
+    def read_with_browser(
+        self, browser_key: str | None, sid: str, plan: ReadPlan
+    ) -> tuple[bytes | None, SiteSnapshot | None]:
+        """Read a browser session's value and the site session ``sid`` in one call."""
         keys = self.keys(sid)
-        fields = list(META_FIELDS) + ([CONTENT_FIELD] if content else [])
-        page_ids = list(page_ids)
-
-        def read():
-            pipe = self.client.pipeline(transaction=True)
-            pipe.hmget(keys.session, fields)
-            pipe.get(keys.intents)
-            pipe.get(keys.theme)
-            if page_index:
-                pipe.hkeys(keys.pages)
-            if page_ids:
-                pipe.hmget(keys.pages, page_ids)
-            if all_pages:
-                pipe.hgetall(keys.pages)
-            for key in keys.all:
-                pipe.expire(key, self.ttl_seconds)
-            return pipe.execute()
-
-        results = self._run(read)
-        session_values, intents_json, theme_json = results[0], results[1], results[2]
-        rest = results[3:]
-        index = None
-        if page_index:
-            index = {_text(k) for k in rest[0]}
-            rest = rest[1:]
-        pages = {}
-        if page_ids:
-            for page_id, raw in zip(page_ids, rest[0], strict=True):
-                if raw is not None:
-                    pages[page_id] = json.loads(raw)
-            rest = rest[1:]
-        if all_pages:
-            pages = {_text(k): json.loads(v) for k, v in rest[0].items()}
-        return self._snapshot(
-            session_values[: len(META_FIELDS)],
-            intents_json,
-            theme_json,
-            content_json=session_values[len(META_FIELDS)] if content else None,
-            pages=pages,
-            page_ids=index,
-        )
-
-    def load_page_or_content(self, sid: str, page_id: str) -> SiteSnapshot | None:
-        keys = list(self.keys(sid).all)
-        args = [self.ttl_seconds, page_id, *META_FIELDS]
-        result = self._run(lambda: self._page_or_content(keys=keys, args=args))
-        if not result:
-            return None
-        meta_values, intents_json, theme_json, page, content_json = result
-        return self._snapshot(
-            meta_values,
+        args = [
+            self.ttl_seconds,
+            int(browser_key is not None),
+            int(plan.content),
+            int(plan.page_index),
+            int(plan.all_pages),
+            plan.page_or_content or "",
+            len(plan.page_ids),
+            *plan.page_ids,
+        ]
+        call_keys = [browser_key or keys.session, *keys.all]
+        result = self._run(lambda: self._read(keys=call_keys, args=args))
+        browser, found = result[0], result[1]
+        if not found:
+            return browser, None
+        meta, content_json, intents_json, theme_json, index, every, wanted, pages = result[2:]
+        stored = {}
+        for page_id, raw in zip(plan.page_ids, pages, strict=True):
+            if raw is not None:
+                stored[page_id] = json.loads(raw)
+        if plan.all_pages:
+            stored = {
+                _text(key): json.loads(value)
+                for key, value in zip(every[::2], every[1::2], strict=True)
+            }
+        if wanted is not None:
+            stored[plan.page_or_content] = json.loads(wanted)
+        return browser, self._snapshot(
+            meta,
             intents_json,
             theme_json,
             content_json=content_json,
-            pages={page_id: json.loads(page)} if page else {},
+            pages=stored,
+            page_ids={_text(key) for key in index} if plan.page_index else None,
         )
 
     def save_pages(
