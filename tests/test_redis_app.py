@@ -259,3 +259,38 @@ def test_every_read_is_one_round_trip(app, client, monkeypatch):
         response = client.get(path)
         assert response.status_code in (200, 404), path
         assert len(sent) == 1, (path, sent)
+
+
+@pytest.mark.parametrize("cookie", ["}x{", "a}b", "{", "a b", "x" * 3000, "A" * 42 + "}"])
+def test_odd_session_cookies_never_name_keys(app, client, monkeypatch, cookie):
+    client.set_cookie("site_pages_session", cookie)
+    sent = count_round_trips(app, monkeypatch)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Connect a site" in response.get_data(as_text=True)
+    packed = b"".join(b"".join(command) for command in sent)
+    assert b"{" + cookie.encode() + b"}" not in packed
+
+
+def test_options_reads_nothing(app, client, monkeypatch):
+    connect_demo(client)
+    client.get("/")
+    sent = count_round_trips(app, monkeypatch)
+    client.options("/pages/menu/generate")
+    assert not any(b"EVALSHA" in command[0] for command in sent if command)
+
+
+def test_unused_prefetch_is_not_reused_by_the_next_request(app, client):
+    """Requests inside one outer app context (scripts, some test harnesses) share g."""
+    connect_demo(client)
+    sid = site_sid(client)
+    with app.app_context():
+        # Read ahead for a view that never runs: the CSRF check refuses the POST.
+        assert client.post("/pages/menu/generate", data={}).status_code == 400
+        app.extensions["site_store"].save_pages(
+            sid, {"menu": {"html": "<p>kept</p>", "generatedAt": "t"}}
+        )
+        response = client.post("/pages/menu/generate", data={"csrf_token": csrf_token(client)})
+        assert response.status_code == 303
+    # The page stored meanwhile was seen, and kept (generate does not replace).
+    assert client.get("/pages/menu").get_data(as_text=True) == "<p>kept</p>"

@@ -14,6 +14,7 @@ adjustments over the stock interfaces:
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Flask, current_app, g, request
@@ -26,6 +27,8 @@ from .site_session import planned_read, prefetched
 from .storage import OUTAGE_ERRORS, SiteStore, get_store
 
 NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
+# Browser and site session ids: secrets.token_urlsafe(32), see storage.new_sid.
+SID_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
 REFRESHED = "_refreshed"
 SAVE_FAILED = "browser_session_save_failed"
 
@@ -40,9 +43,18 @@ class _AppSessionMixin:
         return f"{self.key_prefix}{{{sid}}}"
 
     def open_session(self, app, request_):
-        if request_.path in NO_SESSION_PATHS:
+        cookie = request_.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        # A cookie that is not one of our ids is never used to build key names.
+        if request_.path in NO_SESSION_PATHS or (cookie and not SID_FORMAT.fullmatch(cookie)):
             return self.session_class(sid=self._generate_sid(self.sid_length), permanent=True)
         return super().open_session(app, request_)
+
+    def adopt_id(self, session, sid: str) -> None:
+        """Give the browser session a new id (dropping the old stored copy): no fixation."""
+        if session:
+            self._delete_session(self._get_store_id(session.sid))
+        session.sid = sid
+        session.modified = True
 
     def save_session(self, app, session, response):
         # session is None when opening it failed (storage down): nothing to save.

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flask import Flask, Request, current_app, g, request, session
+from flask import Flask, Request, current_app, request, session
 from werkzeug.exceptions import HTTPException
 
 from .storage import ReadPlan, SiteSnapshot, get_store
 
 SITE_SID = "site_sid"
-PREFETCHED = "prefetched_site"
+PREFETCHED = "webapp.prefetched_site"
 
 PlanOf = Callable[[Mapping, Mapping], ReadPlan]
 
@@ -43,6 +43,8 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
     a request that matches no route, or whose plan cannot be made from its
     arguments, reads nothing ahead and the view decides.
     """
+    if req.method == "OPTIONS":  # answered by Flask itself: no view runs
+        return None
     try:
         if view_args is None:
             rule, view_args = app.create_url_adapter(req).match(return_rule=True)
@@ -57,7 +59,8 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
 
 def prefetched(sid: str, plan: ReadPlan, snapshot: SiteSnapshot | None) -> None:
     """Keep what was read with the browser session for the view of this request."""
-    g.setdefault(PREFETCHED, (sid, plan, snapshot))
+    # On the request itself: g may outlive it when an outer app context is pushed.
+    request.environ[PREFETCHED] = (sid, plan, snapshot)
 
 
 def connected_sid() -> str | None:
@@ -72,7 +75,7 @@ def require_site() -> tuple[str, SiteSnapshot]:
     if sid is None:
         raise SessionNotFound("This browser is not connected to a site.")
     plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
-    ahead = g.pop(PREFETCHED, None)
+    ahead = request.environ.pop(PREFETCHED, None)
     if ahead is not None and ahead[0] == sid and ahead[1] == plan:
         snapshot = ahead[2]
     else:

@@ -22,7 +22,7 @@ from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_
 from .content.parse import ContentError, parse_content
 from .demos import DEMOS, load_demo
 from .site_session import SITE_SID, connected_sid, reads, require_site
-from .storage import ReadPlan, dump, get_store
+from .storage import ReadPlan, dump, get_store, new_sid
 
 bp = Blueprint("sites", __name__)
 
@@ -144,10 +144,7 @@ def connect():
     }
     store = get_store()
     previous = connected_sid()
-    # A new browser-session id on every connect (no session fixation), which is
-    # also the new site session's id: on Redis both are then read in one call.
-    current_app.session_interface.regenerate(session)
-    sid = session.sid
+    sid = new_sid()
     store.create(
         sid,
         content_json=dump(content),
@@ -155,6 +152,9 @@ def connect():
         intents=summary["intents"],
         theme=summary["theme"],
     )
+    # A new browser-session id on every connect (no session fixation), which is
+    # also the site session's id: on Redis both are then read in one call.
+    current_app.session_interface.adopt_id(session, sid)
     if previous:
         store.delete(previous)
     session[SITE_SID] = sid

@@ -28,8 +28,12 @@ class StorageUnavailable(Exception):
 
 
 def new_sid() -> str:
-    """Return a fresh site-session id: 192 random bits, URL-safe."""
-    return secrets.token_urlsafe(24)
+    """Return a fresh site-session id: 256 random bits, URL-safe (43 characters).
+
+    The same form as Flask-Session's ids (``SESSION_ID_LENGTH`` = 32 bytes): a
+    connected browser's session id is its site session's id.
+    """
+    return secrets.token_urlsafe(32)
 
 
 def dump(value: Any) -> str:
