@@ -15,6 +15,7 @@ from webapp.content.extract import extract_intents
 from webapp.content.generate import PAGE_SIZE, iter_items
 from webapp.content.paths import resolve
 from webapp.demos import DEMOS, load_demo
+from webapp.storage import ReadPlan
 
 TAG = re.compile(r"<[^>]+>")
 
@@ -141,9 +142,9 @@ def test_regenerate_returns_identical_bytes_and_replaces(client, app):
     assert response.status_code == 303
     assert client.get(f"/pages/{intent_id}").get_data() == first
     store = app.extensions["site_store"]
-    before = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]
+    before = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id]
     generate(client, intent_id, "regenerate")
-    after = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]
+    after = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id]
     assert after["html"] == before["html"]
     assert set(after) == {"html", "generatedAt"}
 
@@ -153,9 +154,13 @@ def test_generate_twice_keeps_the_stored_page(client, app):
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
     generate(client, intent_id)
     store = app.extensions["site_store"]
-    stamp = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]["generatedAt"]
+    stamp = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id][
+        "generatedAt"
+    ]
     assert generate(client, intent_id).status_code == 303
-    again = store.load(site_sid(client), page_ids=[intent_id]).pages[intent_id]["generatedAt"]
+    again = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id][
+        "generatedAt"
+    ]
     assert again == stamp
 
 
@@ -240,8 +245,8 @@ def test_disconnect_removes_every_page_and_nothing_else(app):
     alice_sid, bob_sid = site_sid(alice), site_sid(bob)
     store = app.extensions["site_store"]
     alice.post("/disconnect", data={"csrf_token": csrf_token(alice)})
-    assert store.load(alice_sid, page_index=True) is None
-    assert store.load(bob_sid, page_index=True).page_ids == {intent_id}
+    assert store.load(alice_sid, ReadPlan(page_index=True)) is None
+    assert store.load(bob_sid, ReadPlan(page_index=True)).page_ids == {intent_id}
     assert bob.get(f"/pages/{intent_id}").status_code == 200
 
 
@@ -299,13 +304,13 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     assert client.get(f"/pages/{intent_id}?page=2").status_code == 200
     assert client.get(f"/pages/{intent_id}/items/7").status_code == 200
     store = app.extensions["site_store"]
-    assert store.load(site_sid(client), page_index=True).page_ids == {
+    assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {
         intent_id,
         f"{intent_id}-page-2",
         f"{intent_id}-detail-7",
     }
     generate(client, intent_id, "regenerate")
-    assert store.load(site_sid(client), page_index=True).page_ids == {intent_id}
+    assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {intent_id}
     page_two = client.get(f"/pages/{intent_id}?page=2")
     assert page_two.status_code == 200  # made again on its next view
     assert "Product 95" in visible_text(page_two.get_data(as_text=True))  # items 48-95
@@ -344,7 +349,7 @@ def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):
         response = client.get(f"/pages/{intent_id}/items/{n}")
         assert response.status_code == 200
         assert f"Product {n}" in visible_text(response.get_data(as_text=True))
-    stored = app.extensions["site_store"].load(site_sid(client), page_index=True).page_ids
+    stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_index=True)).page_ids
     assert stored == {intent_id, f"{intent_id}-detail-0", f"{intent_id}-detail-1"}
     if server:
         app.extensions["site_store"].client.close()

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from webapp.storage import ReadPlan
 from webapp.storage.base import SiteKeys, new_sid
 from webapp.storage.memory import MemorySiteStore, make_cache
 from webapp.storage.redis import RedisSiteStore, make_client
@@ -82,7 +83,9 @@ def test_create_then_load_round_trips(store):
     assert site.intents == INTENTS
     assert site.theme == THEME
     assert site.content_json is None  # not asked for: status views never read content
-    assert json.loads(store.load(sid, content=True).content_json) == {"menu": [{"name": "Soup"}]}
+    assert json.loads(store.load(sid, ReadPlan(content=True)).content_json) == {
+        "menu": [{"name": "Soup"}]
+    }
 
 
 def test_unknown_session_is_none(store):
@@ -93,14 +96,14 @@ def test_unknown_session_is_none(store):
 
 def test_pages_are_stored_indexed_and_replaced(store):
     sid = create(store)
-    assert store.load(sid, page_index=True).page_ids == set()
+    assert store.load(sid, ReadPlan(page_index=True)).page_ids == set()
     assert store.save_pages(sid, {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}})
     assert store.save_pages(sid, {"menu-detail-soup": {"html": "<p>d</p>", "generatedAt": "t"}})
-    site = store.load(sid, page_index=True, page_ids=["menu", "missing"])
+    site = store.load(sid, ReadPlan(page_index=True, page_ids=["menu", "missing"]))
     assert site.page_ids == {"menu", "menu-detail-soup"}
     assert site.pages == {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}}
     store.save_pages(sid, {"menu": {"html": "<p>2</p>", "generatedAt": "t2"}})
-    assert store.load(sid, page_ids=["menu"]).pages["menu"]["html"] == "<p>2</p>"
+    assert store.load(sid, ReadPlan(page_ids=["menu"])).pages["menu"]["html"] == "<p>2</p>"
 
 
 def test_delete_removes_only_that_session(store):
@@ -110,7 +113,7 @@ def test_delete_removes_only_that_session(store):
     store.delete(mine)
     assert store.load(mine) is None
     assert store.save_pages(mine, {"menu": {"html": "late", "generatedAt": "t"}}) is False
-    kept = store.load(other, page_ids=["menu"])
+    kept = store.load(other, ReadPlan(page_ids=["menu"]))
     assert kept.pages["menu"]["html"] == "b"
 
 
@@ -118,7 +121,7 @@ def test_recreating_a_sid_drops_old_pages(store):
     sid = create(store)
     store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
     create(store, sid=sid)
-    assert store.load(sid, page_index=True).page_ids == set()
+    assert store.load(sid, ReadPlan(page_index=True)).page_ids == set()
 
 
 def test_sliding_expiry_keeps_an_active_session(backend, request):
@@ -131,7 +134,7 @@ def test_sliding_expiry_keeps_an_active_session(backend, request):
         time.sleep(0.8)
         assert store.load(sid) is not None
     time.sleep(3.5)  # idle longer than the TTL: everything expires together
-    assert store.load(sid, page_index=True) is None
+    assert store.load(sid, ReadPlan(page_index=True)) is None
     assert store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}}) is False
 
 
@@ -146,13 +149,13 @@ def test_concurrent_page_writes_are_all_kept(store):
         thread.start()
     for thread in threads:
         thread.join()
-    assert store.load(sid, page_index=True).page_ids == {f"p{n}" for n in range(20)}
+    assert store.load(sid, ReadPlan(page_index=True)).page_ids == {f"p{n}" for n in range(20)}
 
 
 def test_unicode_and_large_values_survive(store):
     content = {"items": [{"name": f"Crème brûlée {i} 🍮", "text": "x" * 1000} for i in range(2000)]}
     sid = create(store, content=content)
-    assert json.loads(store.load(sid, content=True).content_json) == content
+    assert json.loads(store.load(sid, ReadPlan(content=True)).content_json) == content
 
 
 # Redis specifics: what an operator sees with redis-cli.
@@ -212,7 +215,7 @@ def test_redis_load_is_one_round_trip(store, monkeypatch):
         return original(self, command, check_health)
 
     monkeypatch.setattr(connection_class, "send_packed_command", counting)
-    store.load(sid, content=True, page_index=True, page_ids=["menu", "x"])
+    store.load(sid, ReadPlan(content=True, page_index=True, page_ids=["menu", "x"]))
     assert len(sent) == 1
     sent.clear()
     store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
@@ -226,7 +229,7 @@ def test_save_pages_can_drop_stale_pages_in_the_same_change(store):
     assert store.save_pages(
         sid, {"a": {"html": "new", "generatedAt": "t2"}}, ["a-page-2", "a-detail-x"]
     )
-    site = store.load(sid, all_pages=True)
+    site = store.load(sid, ReadPlan(all_pages=True))
     assert set(site.pages) == {"a", "b"}
     assert site.pages["a"]["html"] == "new"
 
@@ -235,20 +238,20 @@ def test_all_pages_reads_every_page(store):
     sid = create(store)
     pages = {f"p{n}": {"html": f"<p>{n}</p>", "generatedAt": "t"} for n in range(5)}
     store.save_pages(sid, pages)
-    assert store.load(sid, all_pages=True).pages == pages
+    assert store.load(sid, ReadPlan(all_pages=True)).pages == pages
     assert store.load(sid).pages == {}
 
 
 def test_page_or_content_reads_one_or_the_other(store):
     sid = create(store, content={"menu": [{"name": "Soup"}]})
-    missing = store.load(sid, page_or_content="menu-detail-soup")
+    missing = store.load(sid, ReadPlan(page_or_content="menu-detail-soup"))
     assert json.loads(missing.content_json) == {"menu": [{"name": "Soup"}]}
     assert missing.pages == {} and missing.meta == META and missing.intents == INTENTS
     store.save_pages(sid, {"menu-detail-soup": {"html": "<p>soup</p>", "generatedAt": "t"}})
-    stored = store.load(sid, page_or_content="menu-detail-soup")
+    stored = store.load(sid, ReadPlan(page_or_content="menu-detail-soup"))
     assert stored.content_json is None
     assert stored.pages["menu-detail-soup"]["html"] == "<p>soup</p>"
-    assert store.load("gone", page_or_content="menu") is None
+    assert store.load("gone", ReadPlan(page_or_content="menu")) is None
 
 
 def test_page_cap_bounds_pages_made_on_view(store):
@@ -256,10 +259,10 @@ def test_page_cap_bounds_pages_made_on_view(store):
     page = {"html": "x", "generatedAt": "t"}
     for n in range(5):
         store.save_pages(sid, {f"d{n}": page}, cap=3)
-    assert store.load(sid, page_index=True).page_ids == {"d0", "d1", "d2"}
+    assert store.load(sid, ReadPlan(page_index=True)).page_ids == {"d0", "d1", "d2"}
     # Replacing a stored page and saving without a cap (intent pages) still work.
     assert store.save_pages(sid, {"d0": {"html": "new", "generatedAt": "t"}}, cap=3)
     assert store.save_pages(sid, {"menu": page})
-    site = store.load(sid, page_ids=["d0"], page_index=True)
+    site = store.load(sid, ReadPlan(page_ids=["d0"], page_index=True))
     assert site.page_ids == {"d0", "d1", "d2", "menu"}
     assert site.pages["d0"]["html"] == "new"

@@ -79,7 +79,7 @@ def require_site() -> tuple[str, SiteSnapshot]:
     if ahead is not None and ahead[0] == sid and ahead[1] == plan:
         snapshot = ahead[2]
     else:
-        snapshot = get_store().load(sid, **plan.options())
+        snapshot = get_store().load(sid, plan)
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
     return sid, snapshot

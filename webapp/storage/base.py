@@ -67,7 +67,12 @@ class SiteKeys:
 
 @dataclass(frozen=True)
 class ReadPlan:
-    """What one read of a site session should return (see ``SiteStore.load``)."""
+    """What one read of a site session returns besides its metadata, intents and theme.
+
+    ``content`` (the site's JSON), ``page_ids`` (those pages), ``page_index``
+    (the ids of every stored page; bounded by the page cap), ``all_pages``
+    (every page), ``page_or_content`` (that page if stored, else the content).
+    """
 
     content: bool = False
     page_ids: tuple[str, ...] = ()
@@ -75,15 +80,8 @@ class ReadPlan:
     all_pages: bool = False
     page_or_content: str | None = None
 
-    def options(self) -> dict:
-        """Return the plan as ``SiteStore.load`` keyword arguments."""
-        return {
-            "content": self.content,
-            "page_ids": self.page_ids,
-            "page_index": self.page_index,
-            "all_pages": self.all_pages,
-            "page_or_content": self.page_or_content,
-        }
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page_ids", tuple(self.page_ids))
 
 
 @dataclass
@@ -122,22 +120,11 @@ class SiteStore(ABC):
         """Write a new site session's keys in one transaction."""
 
     @abstractmethod
-    def load(
-        self,
-        sid: str,
-        *,
-        content: bool = False,
-        page_ids: Sequence[str] = (),
-        page_index: bool = False,
-        all_pages: bool = False,
-        page_or_content: str | None = None,
-    ) -> SiteSnapshot | None:
-        """Read a site session and refresh its TTL, in one round trip; None when it is gone.
+    def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
+        """Read a site session as ``plan`` says and slide its TTL, in one round trip.
 
-        Only the metadata, intents and theme are read unless asked: ``content``
-        (the site's JSON), ``page_ids`` (those pages), ``page_index`` (the ids of
-        every stored page; bounded by the page cap), ``all_pages`` (every page),
-        or ``page_or_content`` (that page if stored, else the content to make it).
+        None when the session is unknown or expired. Without a plan only the
+        metadata, intents and theme are read (see ``ReadPlan`` for the rest).
         """
 
     @abstractmethod

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from cachelib import SimpleCache
 
 from .. import defaults
-from .base import CONTENT_FIELD, META_FIELDS, SiteSnapshot, SiteStore, dump
+from .base import CONTENT_FIELD, META_FIELDS, ReadPlan, SiteSnapshot, SiteStore, dump
 
 
 def make_cache(ttl_seconds: int, threshold: int = defaults.MEMORY_THRESHOLD) -> SimpleCache:
@@ -61,25 +61,18 @@ class MemorySiteStore(SiteStore):
                 self._touch(key, value)
         return values
 
-    def load(
-        self,
-        sid: str,
-        *,
-        content: bool = False,
-        page_ids: Sequence[str] = (),
-        page_index: bool = False,
-        all_pages: bool = False,
-        page_or_content: str | None = None,
-    ) -> SiteSnapshot | None:
+    def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
+        plan = plan or ReadPlan()
         values = self._read_all(sid)
         if values is None:
             return None
         record, intents_json, theme_json, pages = values
         pages = pages or {}
-        wanted = list(pages) if all_pages else [p for p in page_ids if p in pages]
-        if page_or_content in pages:
-            wanted.append(page_or_content)
-        elif page_or_content is not None:
+        wanted = list(pages) if plan.all_pages else [p for p in plan.page_ids if p in pages]
+        content = plan.content
+        if plan.page_or_content in pages:
+            wanted.append(plan.page_or_content)
+        elif plan.page_or_content is not None:
             content = True
         return self._snapshot(
             [record.get(name) for name in META_FIELDS],
@@ -87,7 +80,7 @@ class MemorySiteStore(SiteStore):
             theme_json,
             content_json=record.get(CONTENT_FIELD) if content else None,
             pages={p: json.loads(pages[p]) for p in wanted},
-            page_ids=set(pages) if page_index else None,
+            page_ids=set(pages) if plan.page_index else None,
         )
 
     def save_pages(

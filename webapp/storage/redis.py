@@ -136,18 +136,8 @@ class RedisSiteStore(SiteStore):
 
         self._run(write)
 
-    def load(
-        self,
-        sid: str,
-        *,
-        content: bool = False,
-        page_ids: Sequence[str] = (),
-        page_index: bool = False,
-        all_pages: bool = False,
-        page_or_content: str | None = None,
-    ) -> SiteSnapshot | None:
-        plan = ReadPlan(content, tuple(page_ids), page_index, all_pages, page_or_content)
-        return self.read_with_browser(None, sid, plan)[1]
+    def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
+        return self.read_with_browser(None, sid, plan or ReadPlan())[1]
 
     def read_with_browser(
         self, browser_key: str | None, sid: str, plan: ReadPlan
