@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Gunicorn
 
-from webapp.content.extract import extract_intents
+from webapp.content.model.build import build_site
 from webapp.demos import load_demo
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -83,7 +83,7 @@ def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_p
     page.screenshot(path=tmp_path / "1-home.png", full_page=True)
 
     content = json.loads(load_demo("restaurant"))
-    menu = next(i for i in extract_intents(content) if i["id"] == "menu")
+    menu = next(i for i in build_site(content).intents if i["id"] == "menu")
     card = page.locator(f"#intent-{menu['id']}")
     assert "Not generated yet" in card.inner_text()
     card.get_by_role("button", name="Generate").click()
@@ -148,7 +148,7 @@ def test_hostile_content_runs_no_script(server, browser, tmp_path):
     page.get_by_role("button", name="Connect pasted JSON").click()
     page.wait_for_load_state()
     assert_no_error(page)
-    for intent in extract_intents(doc):
+    for intent in build_site(doc).intents:
         page.goto(server.base + "/")
         page.locator(f"#intent-{intent['id']}").get_by_role("button", name="Generate").click()
         page.wait_for_load_state()

@@ -10,7 +10,6 @@ and what they expect on the cards and detail pages.
 from __future__ import annotations
 
 import pytest
-
 from content_expectations import fixture_names, run
 
 

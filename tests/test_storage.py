@@ -242,16 +242,90 @@ def test_all_pages_reads_every_page(store):
     assert store.load(sid).pages == {}
 
 
-def test_page_or_content_reads_one_or_the_other(store):
-    sid = create(store, content={"menu": [{"name": "Soup"}]})
-    missing = store.load(sid, ReadPlan(page_or_content="menu-detail-soup"))
-    assert json.loads(missing.content_json) == {"menu": [{"name": "Soup"}]}
-    assert missing.pages == {} and missing.meta == META and missing.intents == INTENTS
+MODEL_FIELDS = {
+    "model": b'{"v":1,"views":{"menu":{"role":"collection"}}}',
+    "c:menu:1": b'[["soup",{"name":"Soup"}]]',
+    "i:menu:soup": b"1",
+    "d:about": b'{"text":"Hello"}',
+}
+
+
+def create_with_model(store, sid=None):
+    sid = sid or new_sid()
+    store.create(
+        sid,
+        content_json=json.dumps({"menu": [{"name": "Soup"}]}),
+        meta=META,
+        intents=INTENTS,
+        theme=THEME,
+        model_fields=MODEL_FIELDS,
+    )
+    return sid
+
+
+def test_model_fields_are_read_one_by_one(store):
+    sid = create_with_model(store)
+    site = store.load(sid, ReadPlan(model=True, fields=("c:menu:1", "d:about", "c:menu:9")))
+    assert site.model == MODEL_FIELDS["model"]
+    assert site.fields == {"c:menu:1": MODEL_FIELDS["c:menu:1"], "d:about": MODEL_FIELDS["d:about"]}
+    assert site.content_json is None  # the model is there: the content is not read
+    assert store.load(sid).model is None and store.load(sid).fields == {}
+
+
+def test_an_item_is_read_with_the_chunk_that_holds_it(store):
+    sid = create_with_model(store)
+    site = store.load(sid, ReadPlan(model=True, item="i:menu:soup"))
+    assert site.item_chunk == ("c:menu:1", MODEL_FIELDS["c:menu:1"])
+    # An unknown item: nothing more is read (no content, no chunk).
+    site = store.load(sid, ReadPlan(model=True, item="i:menu:nope"))
+    assert site.item_chunk is None and site.content_json is None
+
+
+def test_a_stored_page_first_skips_the_model_reads(store):
+    sid = create_with_model(store)
+    plan = ReadPlan(page_first="menu-detail-soup", model=True, item="i:menu:soup")
+    missing = store.load(sid, plan)
+    assert missing.pages == {} and missing.model == MODEL_FIELDS["model"]
+    assert missing.item_chunk is not None and missing.meta == META and missing.intents == INTENTS
     store.save_pages(sid, {"menu-detail-soup": {"html": "<p>soup</p>", "generatedAt": "t"}})
-    stored = store.load(sid, ReadPlan(page_or_content="menu-detail-soup"))
-    assert stored.content_json is None
+    stored = store.load(sid, plan)
+    assert stored.model is None and stored.item_chunk is None and stored.content_json is None
     assert stored.pages["menu-detail-soup"]["html"] == "<p>soup</p>"
-    assert store.load("gone", ReadPlan(page_or_content="menu")) is None
+    assert store.load("gone", plan) is None
+
+
+def test_a_session_without_a_model_gets_its_content_then_keeps_a_built_model(store):
+    sid = create(store, content={"menu": [{"name": "Soup"}]})
+    site = store.load(sid, ReadPlan(model=True))
+    assert site.model is None
+    assert json.loads(site.content_json) == {"menu": [{"name": "Soup"}]}
+    assert store.save_model(sid, MODEL_FIELDS)
+    site = store.load(sid, ReadPlan(model=True, fields=("c:menu:1",)))
+    assert site.model == MODEL_FIELDS["model"] and site.content_json is None
+    assert site.fields == {"c:menu:1": MODEL_FIELDS["c:menu:1"]}
+    store.delete(sid)
+    assert not store.save_model(sid, MODEL_FIELDS)  # a session that is gone stays gone
+    assert store.load(sid) is None
+
+
+@pytest.mark.parametrize("backend", ["memory"])
+def test_memory_backend_keeps_a_session_in_a_few_cache_entries(store):
+    fields = {f"i:menu:item-{n}": b"1" for n in range(5_000)}
+    fields["model"] = b"{}"
+    sid = new_sid()
+    store.create(sid, content_json="{}", meta=META, intents=INTENTS, theme=THEME,
+                 model_fields=fields)  # fmt: skip
+    # Never one SimpleCache key per item: its threshold would prune other sessions.
+    assert len(store.cache._cache) <= 5
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_redis_keeps_the_model_in_the_session_hash(store):
+    sid = create_with_model(store)
+    raw = store.client.hgetall(store.keys(sid).session)
+    for name, value in MODEL_FIELDS.items():
+        assert raw[name.encode()] == value
+    assert set(store.client.keys("*")) == {k.encode() for k in store.keys(sid).all[:3]}
 
 
 def test_page_cap_bounds_pages_made_on_view(store):

@@ -75,6 +75,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "UNDER_GUNICORN": bool(workers) or "gunicorn.arbiter" in sys.modules,
         "KEY_PREFIX": environ.get("KEY_PREFIX", defaults.KEY_PREFIX),
         "SESSION_TTL_SECONDS": ttl,
+        "TTL_REFRESH_SECONDS": _positive_int(
+            environ, "TTL_REFRESH_SECONDS", defaults.TTL_REFRESH_SECONDS
+        ),
         # The largest document (upload, paste or fetched) a user may connect; the
         # request limit Flask enforces is set from it in create_app.
         "DOCUMENT_LIMIT": _positive_int(environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH),

@@ -2,6 +2,9 @@
 
 # Storage
 SESSION_TTL_SECONDS = 24 * 60 * 60  # sliding expiry of a site session
+# Sliding expiry may be reset lazily, at most this long after the last reset (the
+# memory backend re-pickles a session to reset it); never more than a tenth of the TTL.
+TTL_REFRESH_SECONDS = 300
 KEY_PREFIX = ""  # prepended to every Redis key (several apps, one Redis)
 # Flask-Session's own keys: never "session:", which the contract gives to site content.
 BROWSER_SESSION_KEY_PREFIX = "browser:"

@@ -19,16 +19,25 @@ from flask import (
     url_for,
 )
 
-from .content.generate import (
+from .content.model.build import (
+    MODEL_FIELD,
+    build_views,
+    chunk_field,
+    data_field,
+    decode,
+    item_field,
+)
+from .content.render import (
+    PAGE_SIZE,
     detail_page_id,
     listing_page_id,
-    render_detail_page,
-    render_intent_page,
+    render_detail,
+    render_listing,
+    render_section,
 )
-from .content.paths import resolve
 from .content.text import slugify
-from .site_session import reads, require_site
-from .storage import ReadPlan, SiteSnapshot, get_store
+from .site_session import SessionNotFound, reads, require_site
+from .storage import ReadPlan, SiteSnapshot, chunk_of, get_store
 
 bp = Blueprint("pages", __name__)
 
@@ -63,8 +72,82 @@ def _intent_or_404(site: SiteSnapshot, intent_id: str) -> dict:
     return intent
 
 
-def _data(site: SiteSnapshot, intent: dict):
-    return resolve(json.loads(site.content_json), intent["dataPath"])
+class SiteModel:
+    """The content model of a site session as one request read it.
+
+    A session stored before the content model existed has none: it is built
+    from the session's content for the intents it has, stored, and used at once.
+    """
+
+    def __init__(self, sid: str, site: SiteSnapshot) -> None:
+        self.site = site
+        self.built: dict[str, bytes] | None = None
+        if site.model is not None:
+            model = site.model
+        elif site.content_json is not None:
+            self.built = build_views(json.loads(site.content_json), site.intents)
+            get_store().save_model(sid, self.built)
+            model = self.built[MODEL_FIELD]
+        else:
+            raise SessionNotFound("The site session is incomplete.")
+        self.model = decode(model)
+
+    def view(self, intent_id: str) -> dict:
+        view = self.model.get("views", {}).get(intent_id)
+        if view is None:
+            abort(404, description=f"This site has no page for {intent_id[:80]!r}.")
+        return view
+
+    @property
+    def refs(self) -> dict:
+        """The references between records: ``{"refs": {id: title}, "ref_groups": {id: label}}``."""
+        return {key: self.model.get(key) or {} for key in ("refs", "ref_groups")}
+
+    def field(self, name: str):
+        """A stored field that this request read (or that was just built)."""
+        raw = self.built.get(name) if self.built is not None else self.site.fields.get(name)
+        return decode(raw) if raw is not None else None
+
+    def item(self, pointer_field: str) -> tuple[str, list] | None:
+        """The listing chunk holding an item (its field name and records), or None."""
+        if self.built is not None:
+            number = self.built.get(pointer_field)
+            if number is None:
+                return None
+            name = chunk_of(pointer_field, number)
+            return name, decode(self.built[name])
+        if self.site.item_chunk is None:
+            return None
+        name, raw = self.site.item_chunk
+        return name, decode(raw)
+
+
+def _page_fields(intent_id: str, page: int) -> tuple[str, ...]:
+    """The hash fields that make listing page ``page`` (a collection's chunk or a section)."""
+    return (
+        (chunk_field(intent_id, page),)
+        if page > 1
+        else (
+            chunk_field(intent_id, 1),
+            data_field(intent_id),
+        )
+    )
+
+
+def _render_intent_page(sid: str, site: SiteSnapshot, intent: dict, page: int) -> str | None:
+    """Make listing page ``page`` of an intent from the model (None: no such page)."""
+    model = SiteModel(sid, site)
+    view = model.view(intent["id"])
+    common = {"site": _site_header(site), "intent": intent, "view": view, "theme": site.theme,
+              "refs": model.refs}  # fmt: skip
+    if view["role"] == "collection":
+        records = model.field(chunk_field(intent["id"], page))
+        if records is None:
+            return None
+        return render_listing(records=records, page=page, **common)
+    if page != 1:
+        return None
+    return render_section(data=model.field(data_field(intent["id"])), **common)
 
 
 def _serve(html: str) -> Response:
@@ -90,7 +173,11 @@ def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
     get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}}, cap=cap)
 
 
-GENERATE_READS = reads(lambda args, query: ReadPlan(content=True, page_index=True))
+GENERATE_READS = reads(
+    lambda args, query: ReadPlan(
+        model=True, page_index=True, fields=_page_fields(args["intent_id"], 1)
+    )
+)
 
 
 def _generate(intent_id: str, *, replace: bool):
@@ -98,9 +185,7 @@ def _generate(intent_id: str, *, replace: bool):
     intent = _intent_or_404(site, intent_id)
     if intent_id in site.page_ids and not replace:
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
-    html = render_intent_page(
-        site=_site_header(site), intent=intent, data=_data(site, intent), theme=site.theme
-    )
+    html = _render_intent_page(sid, site, intent, 1)
     # Regenerating also drops the intent's later listing pages and detail pages,
     # which are made again from the current generator on their next view.
     later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
@@ -128,7 +213,11 @@ def _listing_plan(args, query) -> ReadPlan:
     page = _page_number(query)
     if page == 1:
         return ReadPlan(page_ids=(args["intent_id"],))
-    return ReadPlan(page_or_content=listing_page_id(args["intent_id"], page))
+    return ReadPlan(
+        page_first=listing_page_id(args["intent_id"], page),
+        model=True,
+        fields=_page_fields(args["intent_id"], page),
+    )
 
 
 @bp.get("/pages/<intent_id>")
@@ -146,38 +235,65 @@ def view(intent_id: str):
     return _serve_or_make(
         listing_page_id(intent_id, page),
         intent_id,
-        lambda site, intent, data: render_intent_page(
-            site=_site_header(site), intent=intent, data=data, theme=site.theme, page=page
-        ),
+        lambda sid, site, intent: _render_intent_page(sid, site, intent, page),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
 
 
+def _item_plan(args, query) -> ReadPlan:
+    return ReadPlan(
+        page_first=detail_page_id(**args),
+        model=True,
+        item=item_field(args["intent_id"], args["item_id"]),
+    )
+
+
+def _render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -> str | None:
+    """Make an item's detail page from the listing chunk that holds it (None: no such item)."""
+    model = SiteModel(sid, site)
+    view = model.view(intent["id"])
+    found = model.item(item_field(intent["id"], item_id))
+    if found is None:
+        return None
+    name, records = found
+    number = int(name.rsplit(":", 1)[1])
+    for index, entry in enumerate(records):
+        if entry[0] == item_id:
+            return render_detail(
+                site=_site_header(site),
+                intent=intent,
+                view=view,
+                entry=entry,
+                position=(number - 1) * PAGE_SIZE + index,
+                theme=site.theme,
+                refs=model.refs,
+            )
+    return None
+
+
 @bp.get("/pages/<intent_id>/items/<item_id>")
-@reads(lambda args, query: ReadPlan(page_or_content=detail_page_id(**args)))
+@reads(_item_plan)
 def item(intent_id: str, item_id: str):
     """Show an item's detail page, generating it on first view."""
     return _serve_or_make(
         detail_page_id(intent_id, item_id),
         intent_id,
-        lambda site, intent, data: render_detail_page(
-            site=_site_header(site), intent=intent, data=data, item_id=item_id, theme=site.theme
-        ),
+        lambda sid, site, intent: _render_item_page(sid, site, intent, item_id),
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
 
 
 def _serve_or_make(page_id: str, intent_id: str, render, missing) -> Response:
-    """Serve a stored page, or render it from the content, keep it and serve it.
+    """Serve a stored page, or make it from the content model, keep it and serve it.
 
-    ``render(site, intent, data)`` returns the HTML or None when there is no
+    ``render(sid, site, intent)`` returns the HTML or None when there is no
     such page; ``missing(intent)`` is then the 404's description.
     """
-    sid, site = require_site()  # the page, or the content to make it (see @reads)
+    sid, site = require_site()  # the page, or the model fields to make it (see @reads)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return _serve(site.pages[page_id]["html"])
-    html = render(site, intent, _data(site, intent))
+    html = render(sid, site, intent)
     if html is None:
         abort(404, description=missing(intent))
     _store_viewed_page(sid, page_id, html)

@@ -17,8 +17,8 @@ from flask import (
 )
 
 from . import defaults
-from .content.extract import summarise
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
+from .content.model.build import build_site
 from .content.parse import ContentError, parse_content
 from .demos import DEMOS, load_demo
 from .site_session import SITE_SID, connected_sid, reads, require_site
@@ -132,13 +132,9 @@ def connect():
             return render_connect(f"{remote} returned content that is not usable: {error}", 502)
         return render_connect(str(error), 400, pasted)
 
-    summary = summarise(content)
-    hero = summary["hero"]
+    built = build_site(content)
     meta = {
-        "site_name": hero["title"],
-        "hero_title": hero["title"],
-        "hero_subtitle": hero["subtitle"],
-        "hero_image": hero["image"],
+        **built.meta,
         "source": label,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -149,8 +145,9 @@ def connect():
         sid,
         content_json=dump(content),
         meta=meta,
-        intents=summary["intents"],
-        theme=summary["theme"],
+        intents=built.intents,
+        theme=built.theme,
+        model_fields=built.fields,
     )
     # A new browser-session id on every connect (no session fixation), which is
     # also the site session's id: on Redis both are then read in one call.
@@ -158,7 +155,7 @@ def connect():
     if previous:
         store.delete(previous)
     session[SITE_SID] = sid
-    flash(f"Connected {hero['title']}.", "success")
+    flash(f"Connected {built.meta['site_name']}.", "success")
     return redirect(url_for("sites.index"), code=303)
 
 

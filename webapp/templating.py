@@ -6,7 +6,7 @@ import re
 
 from flask import Flask
 
-from .content.extract import http_url
+from .content.model.values import http_url
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 

@@ -10,7 +10,15 @@ import logging
 from flask import Flask, current_app
 
 from .. import config as app_config
-from .base import ReadPlan, SiteSnapshot, SiteStore, StorageUnavailable, dump, new_sid
+from .base import (
+    ReadPlan,
+    SiteSnapshot,
+    SiteStore,
+    StorageUnavailable,
+    chunk_of,
+    dump,
+    new_sid,
+)
 from .memory import MemorySiteStore, make_cache
 from .redis import OUTAGE_ERRORS, RedisSiteStore, make_client
 
@@ -20,6 +28,7 @@ __all__ = [
     "SiteSnapshot",
     "SiteStore",
     "StorageUnavailable",
+    "chunk_of",
     "get_store",
     "init_app",
     "dump",
@@ -39,7 +48,12 @@ def init_app(app: Flask) -> SiteStore:
             make_client(app.config["REDIS_URL"]), ttl_seconds=ttl, key_prefix=prefix
         )
     else:
-        store = MemorySiteStore(make_cache(ttl), ttl_seconds=ttl, key_prefix=prefix)
+        store = MemorySiteStore(
+            make_cache(ttl),
+            ttl_seconds=ttl,
+            key_prefix=prefix,
+            refresh_seconds=app.config["TTL_REFRESH_SECONDS"],
+        )
         log.warning(
             "Site sessions are kept in this process's memory (%s). Fine for `flask run`; "
             "set REDIS_URL before running several workers or deploying.",

@@ -21,6 +21,7 @@ from typing import Any
 # never the (possibly megabytes of) content.
 META_FIELDS = ("site_name", "hero_title", "hero_subtitle", "hero_image", "source", "created_at")
 CONTENT_FIELD = "content"
+MODEL_FIELD = "model"
 
 
 class StorageUnavailable(Exception):
@@ -69,19 +70,35 @@ class SiteKeys:
 class ReadPlan:
     """What one read of a site session returns besides its metadata, intents and theme.
 
-    ``content`` (the site's JSON), ``page_ids`` (those pages), ``page_index``
-    (the ids of every stored page; bounded by the page cap), ``all_pages``
-    (every page), ``page_or_content`` (that page if stored, else the content).
+    ``content`` (the site's JSON), ``model`` (the content model; for a session
+    stored before there was one, the content instead, to build it from),
+    ``fields`` (those fields of the session hash: listing chunks, section data),
+    ``item`` (an item's pointer field, ``i:{intent}:{item}``: the listing chunk
+    that holds the item is read with it), ``page_ids`` (those pages),
+    ``page_index`` (the ids of every stored page; bounded by the page cap),
+    ``all_pages`` (every page), ``page_first`` (a page id: when that page is
+    stored, the model, fields and item are not read).
     """
 
     content: bool = False
+    model: bool = False
+    fields: tuple[str, ...] = ()
+    item: str | None = None
     page_ids: tuple[str, ...] = ()
     page_index: bool = False
     all_pages: bool = False
-    page_or_content: str | None = None
+    page_first: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "page_ids", tuple(self.page_ids))
+        object.__setattr__(self, "fields", tuple(self.fields))
+
+
+def chunk_of(item_field: str, number: bytes | str) -> str:
+    """The listing-chunk field named by an item pointer (``i:menu:x`` + 3 -> ``c:menu:3``)."""
+    intent_id = item_field.split(":", 2)[1]
+    number = number.decode() if isinstance(number, bytes) else number
+    return f"c:{intent_id}:{number}"
 
 
 @dataclass
@@ -94,6 +111,9 @@ class SiteSnapshot:
     content_json: str | None = None
     pages: dict[str, dict] = field(default_factory=dict)  # page id -> page, asked-for ones
     page_ids: set[str] | None = None  # every stored page id, when asked for
+    model: bytes | None = None  # the content model (JSON), when asked for and stored
+    fields: dict[str, bytes] = field(default_factory=dict)  # asked-for hash fields that exist
+    item_chunk: tuple[str, bytes] | None = None  # (chunk field, chunk) holding the asked item
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
@@ -115,9 +135,20 @@ class SiteStore(ABC):
 
     @abstractmethod
     def create(
-        self, sid: str, *, content_json: str, meta: dict[str, str], intents: list, theme: dict
+        self,
+        sid: str,
+        *,
+        content_json: str | bytes,
+        meta: dict[str, str],
+        intents: list,
+        theme: dict,
+        model_fields: dict[str, bytes] | None = None,
     ) -> None:
-        """Write a new site session's keys in one transaction."""
+        """Write a new site session's keys in one transaction (the model's fields included)."""
+
+    @abstractmethod
+    def save_model(self, sid: str, model_fields: dict[str, bytes]) -> bool:
+        """Add content-model fields to an existing session (built on first use); False if gone."""
 
     @abstractmethod
     def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
@@ -159,6 +190,9 @@ class SiteStore(ABC):
         content_json=None,
         pages: dict | None = None,
         page_ids=None,
+        model=None,
+        fields: dict | None = None,
+        item_chunk=None,
     ) -> SiteSnapshot | None:
         meta_values = [_text(v) for v in meta_values]
         if all(v is None for v in meta_values):
@@ -170,6 +204,9 @@ class SiteStore(ABC):
             content_json=_text(content_json),
             pages=pages or {},
             page_ids=page_ids,
+            model=model,
+            fields=fields or {},
+            item_chunk=item_chunk,
         )
 
 

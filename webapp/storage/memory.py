@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Sequence
 
 from cachelib import SimpleCache
 
 from .. import defaults
-from .base import CONTENT_FIELD, META_FIELDS, ReadPlan, SiteSnapshot, SiteStore, dump
+from .base import (
+    CONTENT_FIELD,
+    META_FIELDS,
+    MODEL_FIELD,
+    ReadPlan,
+    SiteSnapshot,
+    SiteStore,
+    chunk_of,
+    dump,
+)
+
+# The session hash is split over two cache entries: the small part (metadata and
+# the model) that every page reads, and the large part (content, listing chunks,
+# item pointers, section data). SimpleCache pickles whole values, so reading
+# a session's status never unpickles megabytes of content.
+LARGE = "#fields"
 
 
 def make_cache(ttl_seconds: int, threshold: int = defaults.MEMORY_THRESHOLD) -> SimpleCache:
@@ -26,62 +42,117 @@ class MemorySiteStore(SiteStore):
 
     SimpleCache has no multi-key transaction and no touch, so a lock makes each
     call atomic for the threads of a dev server, and sliding expiry re-sets a
-    key with a fresh timeout.
+    session's entries with a fresh timeout, at most every ``refresh_seconds``
+    (re-setting pickles the whole value). A session's content model lives in
+    its own entries, never one cache key per item (the cache's item threshold
+    would then prune other sessions).
     """
 
     backend_name = "memory"
 
-    def __init__(self, cache: SimpleCache, **kwargs) -> None:
+    def __init__(
+        self,
+        cache: SimpleCache,
+        *,
+        refresh_seconds: int = defaults.TTL_REFRESH_SECONDS,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.cache = cache
+        # A tenth of the TTL at most: a session never expires much sooner than its TTL.
+        self.refresh_seconds = min(refresh_seconds, self.ttl_seconds // 10)
         self._lock = threading.RLock()
+        self._touched: dict[str, float] = {}
 
-    def _touch(self, key: str, value) -> None:
-        if value is not None:
-            self.cache.set(key, value, timeout=self.ttl_seconds)
-
-    def create(self, sid, *, content_json, meta, intents, theme) -> None:
+    def _entries(self, sid: str) -> tuple[str, ...]:
         keys = self.keys(sid)
-        record = {name: meta.get(name, "") for name in META_FIELDS}
-        record[CONTENT_FIELD] = content_json
-        with self._lock:
-            self.cache.delete_many(*keys.all)
-            self.cache.set(keys.session, record, timeout=self.ttl_seconds)
-            self.cache.set(keys.intents, dump(intents), timeout=self.ttl_seconds)
-            self.cache.set(keys.theme, dump(theme), timeout=self.ttl_seconds)
+        return (*keys.all, keys.session + LARGE)
 
-    def _read_all(self, sid: str) -> list | None:
-        """Return the four values of a session, sliding their TTL; None when it is gone."""
-        keys = self.keys(sid)
+    def _set_all(self, sid: str, values: list) -> None:
+        for key, value in zip(self._entries(sid), values, strict=True):
+            if value is not None:
+                self.cache.set(key, value, timeout=self.ttl_seconds)
+        self._touched[sid] = time.monotonic()
+
+    def create(self, sid, *, content_json, meta, intents, theme, model_fields=None) -> None:
+        small = {name: meta.get(name, "") for name in META_FIELDS}
+        large = {CONTENT_FIELD: content_json}
+        for name, value in (model_fields or {}).items():
+            (small if name == MODEL_FIELD else large)[name] = value
         with self._lock:
-            values = [self.cache.get(key) for key in keys.all]
-            if values[0] is None:
+            self.cache.delete_many(*self._entries(sid))
+            self._set_all(sid, [small, dump(intents), dump(theme), None, large])
+
+    def _read(self, sid: str, plan: ReadPlan) -> list | None:
+        """Return a session's entries, sliding their TTL; None when it is gone."""
+        entries = self._entries(sid)
+        with self._lock:
+            small = self.cache.get(entries[0])
+            if small is None:
+                self._touched.pop(sid, None)
                 return None
-            for key, value in zip(keys.all, values, strict=True):
-                self._touch(key, value)
-        return values
+            want_large = (
+                plan.content
+                or bool(plan.fields)
+                or plan.item is not None
+                or (plan.model and MODEL_FIELD not in small)
+            )
+            values = [small, *(self.cache.get(key) for key in entries[1:4])]
+            stale = time.monotonic() - self._touched.get(sid, 0) >= self.refresh_seconds
+            large = self.cache.get(entries[4]) if want_large or stale else None
+            if stale:
+                self._set_all(sid, [*values, large])
+        return [*values, large]
 
     def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
         plan = plan or ReadPlan()
-        values = self._read_all(sid)
+        values = self._read(sid, plan)
         if values is None:
             return None
-        record, intents_json, theme_json, pages = values
+        small, intents_json, theme_json, pages, large = values
         pages = pages or {}
+        large = large or {}
         wanted = list(pages) if plan.all_pages else [p for p in plan.page_ids if p in pages]
-        content = plan.content
-        if plan.page_or_content in pages:
-            wanted.append(plan.page_or_content)
-        elif plan.page_or_content is not None:
+        first = plan.page_first in pages
+        if first:
+            wanted.append(plan.page_first)
+        content = plan.content and not first
+        model = small.get(MODEL_FIELD) if plan.model and not first else None
+        if plan.model and not first and model is None:
             content = True
+        fields = {}
+        item_chunk = None
+        if not first:
+            fields = {name: large[name] for name in plan.fields if large.get(name)}
+            pointer = large.get(plan.item) if plan.item else None
+            if pointer is not None:
+                name = chunk_of(plan.item, pointer)
+                if name in large:
+                    item_chunk = (name, large[name])
         return self._snapshot(
-            [record.get(name) for name in META_FIELDS],
+            [small.get(name) for name in META_FIELDS],
             intents_json,
             theme_json,
-            content_json=record.get(CONTENT_FIELD) if content else None,
+            content_json=large.get(CONTENT_FIELD) if content else None,
             pages={p: json.loads(pages[p]) for p in wanted},
             page_ids=set(pages) if plan.page_index else None,
+            model=model,
+            fields=fields,
+            item_chunk=item_chunk,
         )
+
+    def save_model(self, sid: str, model_fields: dict[str, bytes]) -> bool:
+        entries = self._entries(sid)
+        with self._lock:
+            small = self.cache.get(entries[0])
+            if small is None:
+                return False
+            large = self.cache.get(entries[4]) or {}
+            for name, value in model_fields.items():
+                (small if name == MODEL_FIELD else large)[name] = value
+            values = [small, *(self.cache.get(key) for key in entries[1:4]), large]
+            self._set_all(sid, values)
+        return True
 
     def save_pages(
         self,
@@ -90,24 +161,27 @@ class MemorySiteStore(SiteStore):
         remove: Sequence[str] = (),
         cap: int | None = None,
     ) -> bool:
-        keys = self.keys(sid)
+        entries = self._entries(sid)
         with self._lock:
-            values = [self.cache.get(key) for key in keys.all]
-            if values[0] is None:
+            small = self.cache.get(entries[0])
+            if small is None:
                 return False
+            stored_pages = self.cache.get(entries[3]) or {}
             dropped = set(remove)
-            stored = {k: v for k, v in (values[3] or {}).items() if k not in dropped}
+            stored = {k: v for k, v in stored_pages.items() if k not in dropped}
             for page_id, page in pages.items():
                 if not cap or page_id in stored or len(stored) < cap:
                     stored[page_id] = dump(page)
-            values[3] = stored
-            for key, value in zip(keys.all, values, strict=True):
-                self._touch(key, value)
+            self.cache.set(entries[3], stored, timeout=self.ttl_seconds)
+            if time.monotonic() - self._touched.get(sid, 0) >= self.refresh_seconds:
+                values = [small, *(self.cache.get(key) for key in entries[1:3]), stored]
+                self._set_all(sid, [*values, self.cache.get(entries[4])])
         return True
 
     def delete(self, sid: str) -> None:
         with self._lock:
-            self.cache.delete_many(*self.keys(sid).all)
+            self.cache.delete_many(*self._entries(sid))
+            self._touched.pop(sid, None)
 
     def ping(self) -> None:
         """Nothing to reach: the cache lives in this process."""

@@ -21,6 +21,7 @@ from .base import (
     SiteStore,
     StorageUnavailable,
     _text,
+    chunk_of,
     dump,
 )
 
@@ -50,33 +51,67 @@ return 1
 # what the request asked for, and the TTL of all four keys slid. Optionally the
 # browser session's value first, so that a request reads everything in one round
 # trip; its key carries the same {SID} hash tag, so all keys share a cluster slot.
+# A page asked for "first" that is stored makes the model, fields and item reads
+# unnecessary (serving it is all the view does). An item pointer names the listing
+# chunk that holds the item, read in the same call.
 # KEYS: browser key (or the session key again), session, intents, theme, pages.
 # ARGV: ttl, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
-#       page-or-content id ('' for none), number of page ids, page ids...
+#       page-first id ('' for none), model (0/1), item pointer field ('' for none),
+#       number of page ids, page ids..., number of fields, fields...
 _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
 READ_LUA = """
 local browser = false
 if ARGV[2] == '1' then browser = redis.call('GET', KEYS[1]) end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {browser, 0} end
 local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
+local npages = tonumber(ARGV[9])
+local pages = {}
+for i = 1, npages do pages[i] = redis.call('HGET', KEYS[5], ARGV[9 + i]) end
+local first = false
+if ARGV[6] ~= '' then first = redis.call('HGET', KEYS[5], ARGV[6]) end
 local content = false
-if ARGV[3] == '1' then content = redis.call('HGET', KEYS[2], 'content') end
+local model = false
+local fields = {}
+local pointer = false
+local chunk = false
+if not first then
+  if ARGV[3] == '1' then content = redis.call('HGET', KEYS[2], 'content') end
+  if ARGV[7] == '1' then
+    model = redis.call('HGET', KEYS[2], 'model')
+    if not model and not content then content = redis.call('HGET', KEYS[2], 'content') end
+  end
+  local nfields = tonumber(ARGV[10 + npages])
+  if nfields > 0 then
+    local names = {}
+    for i = 1, nfields do names[i] = ARGV[10 + npages + i] end
+    fields = redis.call('HMGET', KEYS[2], unpack(names))
+  end
+  if ARGV[8] ~= '' then
+    pointer = redis.call('HGET', KEYS[2], ARGV[8])
+    if pointer then
+      local intent = string.match(ARGV[8], '^i:([^:]+):')
+      chunk = redis.call('HGET', KEYS[2], 'c:' .. intent .. ':' .. pointer)
+    end
+  end
+end
 local index = false
 if ARGV[4] == '1' then index = redis.call('HKEYS', KEYS[5]) end
 local all = false
 if ARGV[5] == '1' then all = redis.call('HGETALL', KEYS[5]) end
-local wanted = false
-if ARGV[6] ~= '' then
-  wanted = redis.call('HGET', KEYS[5], ARGV[6])
-  if not wanted and not content then content = redis.call('HGET', KEYS[2], 'content') end
-end
-local pages = {}
-for i = 1, tonumber(ARGV[7]) do pages[i] = redis.call('HGET', KEYS[5], ARGV[7 + i]) end
 local intents = redis.call('GET', KEYS[3])
 local theme = redis.call('GET', KEYS[4])
 for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
-return {browser, 1, meta, content, intents, theme, index, all, wanted, pages}
+return {browser, 1, meta, content, intents, theme, index, all, first, pages, model, fields,
+        pointer, chunk}
 """.replace("META_FIELD_NAMES", _META_ARGS)
+
+# Add content-model fields to a session that exists (sessions stored before the model).
+SAVE_MODEL_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
 
 
 def make_client(
@@ -113,6 +148,7 @@ class RedisSiteStore(SiteStore):
         self.client = client
         self._save_pages = client.register_script(SAVE_PAGES_LUA)
         self._read = client.register_script(READ_LUA)
+        self._save_model = client.register_script(SAVE_MODEL_LUA)
 
     def _run(self, call):
         try:
@@ -120,10 +156,11 @@ class RedisSiteStore(SiteStore):
         except OUTAGE_ERRORS as error:
             raise StorageUnavailable(str(error)) from error
 
-    def create(self, sid, *, content_json, meta, intents, theme) -> None:
+    def create(self, sid, *, content_json, meta, intents, theme, model_fields=None) -> None:
         keys = self.keys(sid)
         fields = {name: meta.get(name, "") for name in META_FIELDS}
         fields[CONTENT_FIELD] = content_json
+        fields.update(model_fields or {})
 
         def write():
             pipe = self.client.pipeline(transaction=True)
@@ -150,16 +187,21 @@ class RedisSiteStore(SiteStore):
             int(plan.content),
             int(plan.page_index),
             int(plan.all_pages),
-            plan.page_or_content or "",
+            plan.page_first or "",
+            int(plan.model),
+            plan.item or "",
             len(plan.page_ids),
             *plan.page_ids,
+            len(plan.fields),
+            *plan.fields,
         ]
         call_keys = [browser_key or keys.session, *keys.all]
         result = self._run(lambda: self._read(keys=call_keys, args=args))
         browser, found = result[0], result[1]
         if not found:
             return browser, None
-        meta, content_json, intents_json, theme_json, index, every, wanted, pages = result[2:]
+        meta, content_json, intents_json, theme_json, index, every, first, pages = result[2:10]
+        model, fields, pointer, chunk = result[10:14]
         stored = {}
         for page_id, raw in zip(plan.page_ids, pages, strict=True):
             if raw is not None:
@@ -169,8 +211,11 @@ class RedisSiteStore(SiteStore):
                 _text(key): json.loads(value)
                 for key, value in zip(every[::2], every[1::2], strict=True)
             }
-        if wanted is not None:
-            stored[plan.page_or_content] = json.loads(wanted)
+        if first is not None:
+            stored[plan.page_first] = json.loads(first)
+        found_fields = {
+            name: value for name, value in zip(plan.fields, fields or [], strict=False) if value
+        }
         return browser, self._snapshot(
             meta,
             intents_json,
@@ -178,7 +223,17 @@ class RedisSiteStore(SiteStore):
             content_json=content_json,
             pages=stored,
             page_ids={_text(key) for key in index} if plan.page_index else None,
+            model=model,
+            fields=found_fields,
+            item_chunk=(chunk_of(plan.item, pointer), chunk) if chunk is not None else None,
         )
+
+    def save_model(self, sid: str, model_fields: dict[str, bytes]) -> bool:
+        args: list = [self.ttl_seconds]
+        for name, value in model_fields.items():
+            args += [name, value]
+        keys = [self.keys(sid).session]
+        return bool(self._run(lambda: self._save_model(keys=keys, args=args)))
 
     def save_pages(
         self,

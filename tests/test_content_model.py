@@ -1,4 +1,4 @@
-"""Hero, theme and intents extracted from content of any shape (no Flask involved)."""
+"""The content model: hero, theme and intents of content of any shape (no Flask involved)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,44 @@ import unicodedata
 
 import pytest
 
-from webapp.content.extract import (
-    MAX_INTENTS,
-    extract_hero,
-    extract_intents,
-    extract_theme,
-    summarise,
-)
+from webapp.content.model.build import MAX_INTENTS, build_site
+from webapp.content.model.site import site_theme
+from webapp.content.model.unwrap import prepare
 from webapp.content.parse import parse_content
 from webapp.content.paths import resolve
 from webapp.content.text import normal_key, slugify, truncate
 from webapp.demos import DEMOS, load_demo
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def extract_intents(content):
+    return build_site(content).intents
+
+
+def extract_hero(content):
+    meta = build_site(content).meta
+    return {
+        "title": meta["site_name"],
+        "subtitle": meta["hero_subtitle"],
+        "image": meta["hero_image"],
+    }
+
+
+def extract_theme(content):
+    return site_theme(prepare(content))
+
+
+def summarise(content):
+    built = build_site(content)
+    hero = {
+        "title": built.meta["site_name"],
+        "subtitle": built.meta["hero_subtitle"],
+        "image": built.meta["hero_image"],
+    }
+    return {"hero": hero, "theme": built.theme, "intents": built.intents}
+
+
 HEX6 = re.compile(r"^#[0-9a-f]{6}$")
 ROLES = {"primary", "secondary", "accent", "background", "text"}
 
@@ -103,6 +128,32 @@ def test_demo_items_have_ids(name):
                 assert "id" in item or "slug" in item, (intent["dataPath"], item)
 
 
+# What a person would pick on each demo (intent ids changed with the content model).
+DEMO_INTENTS = {
+    "restaurant": [
+        "Browse the menu", "Meet the team", "See upcoming events", "Read reviews",
+        "See the drinks list", "See special offers", "Read the FAQ", "See the gallery",
+        "About Saffron & Sage", "Check opening hours", "Contact us",
+    ],
+    "real-estate": [
+        "Find a home", "Meet our agents", "Explore our services", "Read reviews", "Read the FAQ",
+        "Find a location", "Explore neighbourhoods", "About Harbour & Hill Realty", "Contact us",
+    ],
+    "portfolio": [
+        "See the portfolio", "See the skills", "View the experience", "Explore education",
+        "Watch the talks", "Read the blog", "See the awards", "Read reviews",
+        "Explore our services", "About Morgan Ashby", "Contact us",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_demo_offers_the_intents_a_person_would_pick(name):
+    titles = [intent["title"] for intent in extract_intents(parse_content(load_demo(name)))]
+    for expected in DEMO_INTENTS[name]:
+        assert expected in titles, (expected, titles)
+
+
 def test_restaurant_intents_are_the_expected_ones():
     content = parse_content(load_demo("restaurant"))
     by_title = {intent["title"]: intent for intent in extract_intents(content)}
@@ -128,7 +179,7 @@ def test_portfolio_projects_are_found_under_a_generic_key():
     content = parse_content(load_demo("portfolio"))
     by_title = {intent["title"]: intent for intent in extract_intents(content)}
     assert by_title["See the portfolio"]["dataPath"] == "sections.projects.items"
-    assert by_title["See the portfolio"]["id"] == "projects"
+    assert by_title["See the portfolio"]["id"] == "portfolio"
 
 
 def test_extraction_is_deterministic():
@@ -176,7 +227,7 @@ def test_dict_of_objects_keyed_by_slug_is_a_collection():
     assert "3 categories" in shop["description"]
 
 
-def test_grouped_collection_gets_one_intent_per_group():
+def test_nested_sections_are_one_grouped_intent():
     content = {
         "menu": {
             "sections": [
@@ -187,9 +238,35 @@ def test_grouped_collection_gets_one_intent_per_group():
     }
     intents = extract_intents(content)
     check_intents(content, intents)
-    paths = {intent["title"]: intent["dataPath"] for intent in intents}
-    assert paths["Browse Starters"] == "menu.sections[0].dishes"
-    assert paths["Browse Mains"] == "menu.sections[1].dishes"
+    (menu,) = intents
+    assert menu["title"] == "Browse the menu"
+    assert menu["dataPath"] == "menu.sections[0].dishes,menu.sections[1].dishes"
+    assert menu["description"] == "Browse 4 dishes in 2 sections: Starters and Mains."
+
+
+def test_sibling_lists_of_one_kind_are_one_grouped_intent():
+    dish = [{"name": "A", "price": 5, "veg": True}, {"name": "B", "price": 6, "veg": False}]
+    drink = [{"name": "C", "price": 3, "veg": True}, {"name": "D", "price": 4, "veg": True}]
+    content = {"antipasti": dish, "pasta": dish, "gelato": dish, "lunch_specials": dish,
+               "coffee": drink, "wine_red": drink}  # fmt: skip
+    titles = {i["title"]: i["dataPath"] for i in extract_intents(content)}
+    assert titles == {
+        "Browse the menu": "antipasti,pasta,gelato,lunch_specials",
+        "See the drinks list": "coffee,wine_red",
+    }
+
+
+def test_past_the_cap_collections_are_listed_not_dropped():
+    # Forty collections of different shapes (alike ones would be grouped into one).
+    content = {f"collection{i}": [{f"size{i}": 1, f"label{i}": "x"}, {f"size{i}": 2}]
+               for i in range(40)}  # fmt: skip
+    intents = extract_intents(content)
+    assert len(intents) == MAX_INTENTS
+    everything = intents[-1]
+    assert everything["title"] == "Explore everything else"
+    # Every collection past the cap is in the last intent's data.
+    shown = ",".join(intent["dataPath"] for intent in intents)
+    assert all(f"collection{i}" in shown.split(",") for i in range(40))
 
 
 def test_unknown_collection_name_is_explored():
@@ -208,9 +285,8 @@ def test_tiny_document_still_has_an_intent():
 
 
 def test_never_more_than_fifteen_intents():
-    content = {
-        f"collection{i}": [{"id": 1, "name": "x"}, {"id": 2, "name": "y"}] for i in range(40)
-    }
+    content = {f"collection{i}": [{f"size{i}": 1, f"label{i}": "x"}, {f"size{i}": 2}]
+               for i in range(40)}  # fmt: skip
     content["email"] = "a@example.com"
     content["about"] = "We have been making things since 1999, slowly and carefully."
     intents = extract_intents(content)
@@ -264,7 +340,7 @@ def test_fifty_thousand_items_extract():
     for content in ({"catalog": items}, items):
         summary = summarise(content)
         check_intents(content, summary["intents"])
-        assert "50000" in summary["intents"][0]["description"]
+        assert "50,000" in summary["intents"][0]["description"]
 
 
 def test_huge_object_of_objects_extracts():
@@ -300,8 +376,8 @@ def test_hostile_image_urls_never_become_the_hero_image(url):
     }
     hero = extract_hero(content)
     assert hero["image"] == ""
-    # Text stays text: escaping it is the templates' job, not the extractor's.
-    assert hero["title"] == "<script>alert(1)</script>"
+    # Markup in a name is dropped (a script element with its content), never kept as markup.
+    assert hero["title"] == "Untitled site"
 
 
 def test_rich_text_formatting_tags_are_dropped_from_the_hero():
@@ -412,8 +488,9 @@ def test_weird_keys_give_bounded_unique_kebab_ids():
     paths = [intent["dataPath"] for intent in intents]
     assert "a.b" not in paths
     assert "root" not in paths
-    assert len([p for p in paths if p.lower().startswith(("menu", "me"))]) == 5
-    assert long_key in paths and long_key + "x" in paths
+    every = ",".join(paths).split(",")
+    assert len([p for p in every if p.lower().startswith(("menu", "me"))]) == 5
+    assert long_key in every and long_key + "x" in every
     assert all(len(intent["title"]) <= 80 for intent in intents)
 
 
@@ -445,8 +522,8 @@ def test_slugify_limit_never_ends_with_a_dash():
 
 
 def test_camel_case_keys_give_dashed_intent_ids():
-    content = {"caseStudies": [{"title": f"Case {n}", "client": "Acme"} for n in range(3)]}
-    assert [intent["id"] for intent in extract_intents(content)][0] == "case-studies"
+    content = {"fieldNotes": [{"title": f"Note {n}", "mood": "calm"} for n in range(3)]}
+    assert [intent["id"] for intent in extract_intents(content)][0] == "field-notes"
 
 
 def test_intent_ids_never_contain_the_page_id_separators():

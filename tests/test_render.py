@@ -1,4 +1,9 @@
-"""Tests for the page generator: determinism, completeness, bounds and hostile content."""
+"""Page rendering from the content model: determinism, completeness, bounds, hostile content.
+
+``listing``, ``detail`` and ``iter_items`` build the model of one intent whose
+data is ``data`` (as a session stored before the model would get it) and
+render its pages the way the app does.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,24 @@ from pathlib import Path
 import pytest
 
 from webapp.content.colors import DEFAULT_THEME
-from webapp.content.extract import extract_intents
-from webapp.content.generate import (
+from webapp.content.model.build import (
+    MODEL_FIELD,
+    build_site,
+    build_views,
+    chunk_field,
+    data_field,
+    decode,
+    item_field,
+)
+from webapp.content.render import (
     PAGE_SIZE,
     AppLinks,
     detail_page_id,
-    iter_items,
     listing_page_id,
-    page_count,
-    render_detail_page,
-    render_intent_page,
+    render_detail,
+    render_listing,
+    render_section,
 )
-from webapp.content.paths import resolve
 
 SITE = {"title": "Demo Café", "subtitle": "Fresh every day", "image": ""}
 INTENT = {
@@ -62,18 +73,60 @@ HOSTILE_ITEM = {
 }
 
 
-def listing(data, page=1, **overrides):
-    """Render a listing page with the default site, intent and theme."""
-    arguments = {"site": SITE, "intent": INTENT, "data": data, "theme": THEME, "page": page}
-    arguments.update(overrides)
-    return render_intent_page(**arguments)
+def model_of(data, intent=INTENT):
+    """The stored fields and the decoded model of one intent whose data is ``data``."""
+    fields = build_views({"menu": data}, [intent])
+    return fields, decode(fields[MODEL_FIELD])
 
 
-def detail(data, item_id, **overrides):
-    """Render a detail page with the default site, intent and theme."""
-    arguments = {"site": SITE, "intent": INTENT, "data": data, "item_id": item_id, "theme": THEME}
-    arguments.update(overrides)
-    return render_detail_page(**arguments)
+def listing(data, page=1, site=SITE, intent=INTENT, theme=THEME, links=None):
+    """Render listing page ``page`` as the app does (None: no such page)."""
+    fields, model = model_of(data, intent)
+    view = model["views"][intent["id"]]
+    common = {"site": site, "intent": intent, "view": view, "theme": theme, "links": links}
+    if view["role"] == "collection":
+        chunk = fields.get(chunk_field(intent["id"], page))
+        if chunk is None:
+            return None
+        return render_listing(records=decode(chunk), page=page, **common)
+    if page != 1:
+        return None
+    return render_section(data=decode(fields[data_field(intent["id"])]), **common)
+
+
+def detail(data, item_id, site=SITE, intent=INTENT, theme=THEME, links=None):
+    """Render an item's detail page as the app does (None: no such item)."""
+    fields, model = model_of(data, intent)
+    view = model["views"][intent["id"]]
+    number = fields.get(item_field(intent["id"], item_id))
+    if number is None:
+        return None
+    records = decode(fields[chunk_field(intent["id"], int(number))])
+    index = next(i for i, entry in enumerate(records) if entry[0] == item_id)
+    return render_detail(
+        site=site, intent=intent, view=view, entry=records[index], theme=theme, links=links,
+        position=(int(number) - 1) * PAGE_SIZE + index,
+    )  # fmt: skip
+
+
+def iter_items(data, intent=INTENT):
+    """Every item of an intent as ``(item_id, item)``, in order."""
+    fields, model = model_of(data, intent)
+    view = model["views"][intent["id"]]
+    if view["role"] != "collection":
+        return []
+    items = []
+    for number in range(1, view["pages"] + 1):
+        items += [
+            (entry[0], entry[1]) for entry in decode(fields[chunk_field(intent["id"], number)])
+        ]
+    return items
+
+
+def page_count(data):
+    """How many listing pages an intent with this data has."""
+    _fields, model = model_of(data)
+    return model["views"][INTENT["id"]].get("pages", 1)
 
 
 def products(count):
@@ -188,6 +241,21 @@ def test_iter_items_list_uses_id_then_slug_name_title_then_index():
     assert [value for _, value in iter_items(data)] == data
 
 
+def test_item_ids_prefer_slugs_and_readable_ids_over_random_keys():
+    data = [
+        {"id": "xh95Zdea7Q5Ya0R5QB5UWY", "title": "First post"},
+        {"id": "3f9d2c41-7a1e-4b6f-9c0d-2e8a5b7c1f03", "fullName": "Priya Raman"},
+        {"id": 719402, "slug": "keynote", "title": "Keynote: slow web"},
+        {"id": "719403", "title": "Lunch"},
+    ]
+    assert [item_id for item_id, _ in iter_items(data)] == [
+        "first-post",
+        "priya-raman",
+        "keynote",
+        "lunch",
+    ]
+
+
 def test_iter_items_unique_url_safe_bounded():
     long_a = "a" * 5_000
     long_b = "a" * 4_999 + "b"
@@ -226,46 +294,44 @@ def test_iter_items_is_deterministic():
     assert iter_items(data) == iter_items(json.loads(json.dumps(data)))
 
 
-def test_iter_items_dict_of_collections_prefixes_keys():
-    data = {
-        "title": "Our menu",
-        "pizzas": [{"name": "Margherita"}, {"name": "Diavola"}],
-        "drinks": [{"name": "Margherita"}, {"name": "Cola"}],
+def test_grouped_collections_keep_ids_unique_without_prefixes():
+    intent = {**INTENT, "dataPath": "menu.pizzas,menu.drinks"}
+    content = {
+        "menu": {
+            "pizzas": [{"name": "Margherita"}, {"name": "Diavola"}],
+            "drinks": [{"name": "Margherita"}, {"name": "Cola"}],
+        }
     }
-    assert [item_id for item_id, _ in iter_items(data)] == [
-        "pizzas-margherita",
-        "pizzas-diavola",
-        "drinks-margherita",
-        "drinks-cola",
-    ]
+    fields = build_views(content, [intent])
+    view = decode(fields[MODEL_FIELD])["views"][intent["id"]]
+    ids = [entry[0] for entry in decode(fields[chunk_field(intent["id"], 1)])]
+    assert ids == ["margherita", "diavola", "margherita-2", "cola"]
+    assert [label for label, _start in view["groups"]] == ["Pizzas", "Drinks"]
 
 
-def test_iter_items_dict_of_similar_objects_falls_back_to_keys():
-    data = {"alice": {"role": "Chef"}, "bob": {"name": "Bob B.", "role": "Waiter"}, "count": 2}
+def test_dict_of_similar_objects_falls_back_to_keys():
+    data = {"alice": {"role": "Chef"}, "bob": {"name": "Bob B.", "role": "Waiter"}}
     assert [item_id for item_id, _ in iter_items(data)] == ["alice", "bob-b"]
     page = listing(data)
-    assert ">Alice</a>" in page and ">Bob B.</a>" in page and "Count" in page
+    assert ">Alice</a>" in page and ">Bob B.</a>" in page
 
 
-def test_gathered_unrelated_objects_render_as_sections():
+def test_gathered_contact_details_render_as_a_contact_block():
     data = {
-        "contact": {"email": "a@b.example", "phone": "+1 555 0100"},
-        "social": {"instagram": "https://instagram.example/x"},
-        "hours": [{"day": "Monday", "open": "9:00"}],
+        "email": "a@b.example",
+        "phone": "+1 555 0100",
+        "instagram": "https://instagram.example/x",
+        "hours": [{"day": "Monday", "open": "9:00", "close": "17:00"}],
     }
     assert iter_items(data) == []
     page = listing(data)
-    assert "<h2>Contact</h2>" in page and "<h2>Social</h2>" in page
-    assert 'href="https://instagram.example/x"' in page and "Monday" in page
-
-
-def test_iter_items_single_collection_is_not_prefixed():
-    data = {"items": [{"name": "A"}, {"name": "B"}]}
-    assert [item_id for item_id, _ in iter_items(data)] == ["a", "b"]
+    assert 'href="mailto:a@b.example"' in page and 'href="tel:+15550100"' in page
+    assert 'href="https://instagram.example/x"' in page
+    assert '<th scope="row">Monday</th><td>09:00–17:00</td>' in page
 
 
 @pytest.mark.parametrize("data", [None, "text", 3, True, {}, [], {"email": "a@b.c", "phone": "1"}])
-def test_iter_items_without_collections(data):
+def test_data_without_collections_has_no_items(data):
     assert iter_items(data) == []
     assert page_count(data) == 1
 
@@ -291,42 +357,39 @@ def test_listing_shows_every_item_name_with_links_and_cards():
     assert 'src="https://img.example.com/p/3.jpg"' in page
     assert 'loading="lazy"' in page
     assert "3.50" in page  # price
-    assert "Category: Garden" in page  # a badge
+    assert '<li class="badge">Garden</li>' in page  # the category, as a badge
     assert "Browse the menu" in page and "Everything we cook" in page and "🍕" in page
     assert "Demo Café" in page and 'href="/"' in page
     assert "grid-template-columns:repeat(auto-fill,minmax(" in page
     assert "--primary:#c2410c" in page
 
 
-def test_listing_groups_several_collections():
-    data = {"pizzas": [{"name": "Margherita"}], "drinks": [{"name": "Cola", "price": 2}]}
-    page = listing(data)
-    assert "<h2>Pizzas</h2>" in page and "<h2>Drinks</h2>" in page
-    assert "/pages/browse-menu/items/drinks-cola" in page
-
-
-def test_listing_mixed_groups_keep_their_labels_across_pages():
-    data = {
-        "owner": {"name": "Luigi"},
-        "pizzas": [{"name": f"Pizza {n}"} for n in range(PAGE_SIZE + 2)],
-        "drinks": [{"name": "Cola"}],
-        "intro": "Welcome",
+def test_grouped_listing_keeps_section_labels_across_pages():
+    intent = {**INTENT, "dataPath": "menu.pizzas,menu.drinks"}
+    content = {
+        "menu": {
+            "pizzas": [{"name": f"Pizza {n}"} for n in range(PAGE_SIZE + 2)],
+            "drinks": [{"name": "Cola", "price": 2}],
+        }
     }
-    ids = [item_id for item_id, _ in iter_items(data)]
-    assert ids[0] == "pizzas-pizza-0" and ids[-1] == "drinks-cola"
-    first, second = listing(data), listing(data, page=2)
-    # Other fields are shown once, above the cards of page 1.
-    assert "Welcome" in first and "Luigi" in first
-    assert "Welcome" not in second and "Luigi" not in second
+    fields = build_views(content, [intent])
+    view = decode(fields[MODEL_FIELD])["views"][intent["id"]]
+    pages = [
+        render_listing(site=SITE, intent=intent, view=view, theme=THEME, page=number,
+                       records=decode(fields[chunk_field(intent["id"], number)]))
+        for number in (1, 2)
+    ]  # fmt: skip
+    first, second = pages
     assert "<h2>Pizzas</h2>" in first and "<h2>Drinks</h2>" not in first
     assert "<h2>Pizzas</h2>" in second and "<h2>Drinks</h2>" in second
     assert "Pizza 49" in second and "Pizza 47<" not in second and "Cola" in second
+    assert "/pages/browse-menu/items/cola" in second
 
 
-def test_listing_object_sections_and_links():
+def test_section_contact_fields_and_text():
     data = {
-        "site.email": "hello@cafe.example",
-        "site.phone": "+1 (555) 010-2030",
+        "email": "hello@cafe.example",
+        "phone": "+1 (555) 010-2030",
         "address": {"street": "1 Main St", "city": "Springfield"},
         "hours": ["Mon-Fri 9-17", "Sat 10-14"],
         "website": "https://cafe.example/",
@@ -337,10 +400,9 @@ def test_listing_object_sections_and_links():
     assert 'href="mailto:hello@cafe.example"' in page
     assert 'href="tel:+15550102030"' in page
     assert 'href="https://cafe.example/"' in page
-    assert "<h2>Address</h2>" in page and "Springfield" in page
-    assert "<li>Mon-Fri 9-17" in page
-    assert '<p class="para">' in page
-    assert ">Email<" in page  # the path "site.email" is labelled by its last step
+    assert "1 Main St, Springfield" in page
+    assert "<td>Mon-Fri 9-17</td>" in page
+    assert "<p>We cook.</p>" in page
 
 
 def test_html_content_is_sanitised_not_dropped():
@@ -400,19 +462,20 @@ def test_page_two_links_back_to_page_one_without_query():
 # Detail pages
 
 
-def test_detail_shows_every_scalar_field():
+def test_detail_shows_every_field_a_person_reads():
     item = {
         "id": "x1",
         "name": "Deluxe",
         "sku": "SKU-123",
         "stock": 7,
         "ratio": 0.25,
-        "available": True,
+        "vegetarian": True,
         "discontinued": False,
         "note": None,
         "long": "word " * 3_000,
         "nested": {"a": {"b": {"c": "deep value"}}},
         "features": ["one", "two"],
+        "created_at": "2026-01-02T03:04:05Z",
     }
     data = [{"name": "Other"}, item]
     page = detail(data, "x1")
@@ -421,13 +484,15 @@ def test_detail_shows_every_scalar_field():
         ("Sku", "SKU-123"),
         ("Stock", "7"),
         ("Ratio", "0.25"),
-        ("Available", "Yes"),
-        ("Discontinued", "No"),
         ("Nested", "deep value"),
-        ("Features", "two"),
+        ("Features", "one, two"),
     ]:
         assert f">{label}<" in page
         assert value in page
+    assert '<li class="badge">Vegetarian</li>' in page  # a true flag is a badge
+    # Ids, empty values, false flags and bookkeeping timestamps are not shown.
+    for hidden in (">Id<", ">Note<", "Discontinued", ">No<", "Created", "2026-01-02"):
+        assert hidden not in page
     assert ("word " * 2_000).strip() in page  # long strings are shown in full up to 20,000
     assert 'href="/pages/browse-menu"' in page and 'href="/"' in page
 
@@ -519,29 +584,31 @@ def test_deep_nesting_renders():
         for item_id, _ in iter_items(data):
             assert_standalone(detail(data, item_id))
     page = detail([{"name": "Deep", "tree": deep_dict}], "deep")
-    assert "nested deeper" in page
+    assert "<h1>Deep</h1>" in page
 
 
 def test_output_is_bounded_whatever_the_input():
-    big = "&<\"'" * 50_000
+    # Each document stays within the 16 MB upload limit once serialised.
+    big = "&<\"'" * 12_500
     items = [
         {
             "id": f"i{n}",
             "name": big,
             "description": big,
             "image": "https://img.example.com/" + "&" * 2_000 + ".png",
-            **{f"field{k}{big[:100]}": big for k in range(20)},
-            "list": [big] * 1_000,
-            "nested": [{"k": [big] * 100}] * 100,
+            **{f"field{k}{big[:100]}": big[:5_000] for k in range(12)},
+            "list": [big[:2_000]] * 15,
+            "nested": [{"k": [big[:500]] * 10}] * 10,
         }
         for n in range(PAGE_SIZE)
     ]
+    assert len(json.dumps(items)) < 16_000_000
     assert len(listing(items).encode()) < LISTING_MAX
     assert len(detail(items, "i0").encode()) < DETAIL_MAX
     huge_object = {f"key{n}": {"text": big[:5_000], "list": [big[:3_000]] * 50} for n in range(60)}
     huge_object.update({f"s{n}": "x" for n in range(60)})  # mostly objects -> items
     assert len(listing(huge_object).encode()) < LISTING_MAX
-    plain_object = {f"s{n}": big for n in range(2_000)}
+    plain_object = {f"s{n}": big for n in range(300)}
     assert len(listing(plain_object).encode()) < LISTING_MAX
 
 
@@ -568,33 +635,45 @@ def test_detail_page_of_hostile_ids_is_reachable():
 DEMOS = sorted((Path(__file__).resolve().parents[1] / "webapp" / "demos").glob("*.json"))
 
 
+def demo_pages(content):
+    """Every listing and detail page of a site, rendered from its model: (intent, page, html)."""
+    built = build_site(content)
+    model = decode(built.fields[MODEL_FIELD])
+    site = {"title": built.meta["site_name"], "subtitle": built.meta["hero_subtitle"]}
+    for intent in built.intents:
+        view = model["views"][intent["id"]]
+        common = {"site": site, "intent": intent, "view": view, "theme": built.theme}
+        if view["role"] != "collection":
+            data = decode(built.fields[data_field(intent["id"])])
+            yield intent, "section", render_section(data=data, **common)
+            continue
+        for number in range(1, view["pages"] + 1):
+            records = decode(built.fields[chunk_field(intent["id"], number)])
+            yield intent, "listing", render_listing(records=records, page=number, **common)
+            for index, entry in enumerate(records):
+                position = (number - 1) * PAGE_SIZE + index
+                yield intent, entry, render_detail(entry=entry, position=position, **common)
+
+
 @pytest.mark.parametrize("demo", DEMOS, ids=[path.stem for path in DEMOS])
 def test_every_demo_intent_renders_its_items(demo):
     content = json.loads(demo.read_text(encoding="utf-8"))
-    intents = extract_intents(content)
-    assert intents
-    for intent in intents:
-        data = resolve(content, intent["dataPath"])
-        for page_number in range(1, page_count(data) + 1):
-            page = render_intent_page(
-                site=SITE, intent=intent, data=data, theme=THEME, page=page_number
-            )
-            assert_safe(page)
-            assert len(page.encode()) < LISTING_MAX
-        items = iter_items(data)
-        first_page = render_intent_page(site=SITE, intent=intent, data=data, theme=THEME)
-        for item_id, item in items[:PAGE_SIZE]:
-            assert f"/items/{item_id}" in first_page
+    listings = {}
+    for intent, kind, page in demo_pages(content):
+        assert_safe(page)
+        assert len(page.encode()) < LISTING_MAX
+        if kind == "listing":
+            listings[intent["id"]] = page
+        elif isinstance(kind, list):
+            item_id, item = kind[0], kind[1]
+            assert f"/items/{item_id}" in listings[intent["id"]]
             if isinstance(item, dict):
                 for key in ("name", "title"):
                     if isinstance(item.get(key), str) and len(item[key]) < 100:
-                        assert escape_text(item[key].strip()) in first_page
+                        assert escape_text(item[key].strip()) in listings[intent["id"]]
+                        assert escape_text(item[key].strip()) in page
                         break
-        for item_id, _ in items:
-            page = render_detail_page(
-                site=SITE, intent=intent, data=data, item_id=item_id, theme=THEME
-            )
-            assert_safe(page)
+    assert listings
 
 
 def test_demos_are_present():
@@ -609,27 +688,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 _DIGEST_SCRIPT = """
 import hashlib, json, sys
 from pathlib import Path
-from webapp.content.extract import extract_hero, extract_intents, extract_theme
-from webapp.content.generate import iter_items, page_count, render_detail_page
-from webapp.content.generate import render_intent_page
-from webapp.content.paths import resolve
+sys.path.insert(0, "tests")
+from test_render import demo_pages
 
 for demo in sorted(Path("webapp/demos").glob("*.json")):
     content = json.loads(demo.read_text(encoding="utf-8"))
-    site, theme = extract_hero(content), extract_theme(content)
-    for intent in extract_intents(content):
-        data = resolve(content, intent["dataPath"])
-        pages = [
-            render_intent_page(site=site, intent=intent, data=data, theme=theme, page=number)
-            for number in range(1, page_count(data) + 1)
-        ]
-        pages += [
-            render_detail_page(site=site, intent=intent, data=data, item_id=item_id, theme=theme)
-            for item_id, _ in iter_items(data)
-        ]
-        for page in pages:
-            digest = hashlib.sha256(page.encode()).hexdigest()
-            print(demo.stem, intent["id"], digest)
+    for intent, _kind, page in demo_pages(content):
+        digest = hashlib.sha256(page.encode()).hexdigest()
+        print(demo.stem, intent["id"], digest)
 """
 
 

@@ -1,0 +1,823 @@
+"""Build a site's content model once, at connect, and lay it out for bounded reads.
+
+``build_site(content)`` returns the site's name and hero, its theme, its
+intents and the *fields* to store in the session hash:
+
+* ``model``: the site and one *view* per intent (what it shows, its kind,
+  sections, counts, the hints its records are read with), a few KB;
+* ``c:{intent}:{n}``: listing chunk ``n`` of a collection, ``PAGE_SIZE``
+  records with their ids (one listing page = one field);
+* ``i:{intent}:{item}``: the chunk number holding an item (an item-exists
+  check = one field, a detail page = two);
+* ``d:{intent}``: the data of a section (about, contact, a page).
+
+Records are classified from samples and stored as they are (unwrapped only
+where the platform wraps them); they are normalised when a page shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import msgspec
+
+from ..paths import ROOT, resolve_one, split_paths
+from ..text import normal_key, slugify, truncate
+from . import vocab
+from .classify import Found, Group, find, is_gallery, is_record_list
+from .name import (
+    collection_description,
+    infer_kind,
+    intent_slug,
+    kind_of,
+    noun_of,
+    titles_for,
+    unique_id,
+    unique_title,
+)
+from .normalise import humanise, is_unpublished
+from .site import site_header, site_theme
+from .unwrap import Context, Prepared, context_for, prepare
+from .values import currency_code, plain_text
+
+MODEL_VERSION = 1
+PAGE_SIZE = 48
+MAX_INTENTS = 15
+MAX_REFS = 3_000
+ITEM_ID_MAX = 64
+_BASE_MAX = 56
+_SLUG_SCAN = 400
+
+MODEL_FIELD = "model"
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+
+
+def chunk_field(intent_id: str, number: int) -> str:
+    """The hash field of listing chunk ``number`` (from 1) of a collection."""
+    return f"c:{intent_id}:{number}"
+
+
+def item_field(intent_id: str, item_id: str) -> str:
+    """The hash field holding the chunk number of one item."""
+    return f"i:{intent_id}:{item_id}"
+
+
+def data_field(intent_id: str) -> str:
+    """The hash field holding a section's data."""
+    return f"d:{intent_id}"
+
+
+@dataclass
+class Built:
+    """What connecting a site stores."""
+
+    meta: dict[str, str]
+    theme: dict[str, str]
+    intents: list[dict]
+    fields: dict[str, bytes]
+
+
+# --------------------------------------------------------------------------
+# Item ids
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.blake2s(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+
+
+def _bounded(slug: str, raw: str, limit: int = _BASE_MAX) -> str:
+    if len(slug) <= limit and len(raw) <= _SLUG_SCAN:
+        return slug
+    digest = _short_hash(raw)
+    return f"{slug[: limit - len(digest) - 1].rstrip('-')}-{digest}".lstrip("-")
+
+
+_ID_SLUG_KEYS = ("slug", "handle", "_slug")
+_ID_NAME_KEYS = ("name", "title", "fullName", "full_name", "displayName", "question", "label")
+_ID_KEYS = ("id", "_id", "uuid", "key", "sku")
+_RANDOM_ID = re.compile(r"[0-9a-f-]{16,}|\d+|drafts\..*", re.IGNORECASE)
+
+
+def _readable_id(text: str) -> bool:
+    """Tell whether a content id reads well in a URL (``a1``, ``grilled-octopus``), unlike a
+    UUID, a number or a random key (``xh95Zdea7Q5Ya0R5QB5UWY``)."""
+    if len(text) > 40 or _RANDOM_ID.fullmatch(text):
+        return False
+    mixed = any(c.isupper() for c in text) and any(c.islower() for c in text)
+    separated = any(c in "-_ ." for c in text)
+    return separated or not mixed or len(text) <= 12
+
+
+def _raw_name(value: Any) -> str | None:
+    """The text an item id is derived from: its slug, a readable id, its name or title, its id."""
+    if isinstance(value, dict):
+        candidates: list[Any] = [value.get(key) for key in _ID_SLUG_KEYS]
+        own_id = next((value.get(k) for k in _ID_KEYS if value.get(k) not in (None, "")), None)
+        if isinstance(own_id, str) and _readable_id(own_id.strip()):
+            candidates.append(own_id)
+        candidates += [value.get(key) for key in _ID_NAME_KEYS]
+        candidates.append(own_id)
+        for candidate in candidates:
+            if isinstance(candidate, dict):
+                candidate = candidate.get("current") or candidate.get("rendered")
+            if isinstance(candidate, str) and candidate.strip():
+                return candidate
+            if isinstance(candidate, int) and not isinstance(candidate, bool):
+                return str(candidate)
+        return None
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+class IdMaker:
+    """Make item ids unique within one intent, in linear time, the same for the same content."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}
+
+    def make(self, raw: str | None, key: str | None, position: int) -> str:
+        """Return a new unique id from an item's name, else its key, else its position."""
+        base = source = ""
+        for candidate in (raw, key):
+            if candidate:
+                base = slugify(candidate[:_SLUG_SCAN])
+                if base:
+                    source = candidate
+                    break
+        if not base:
+            base, source = f"item-{position}", ""
+        base = _bounded(base, source) if source else base[:_BASE_MAX]
+        item_id = base
+        if item_id in self.used:
+            number = self.next_suffix.get(base, 2)
+            while True:
+                suffix = f"-{number}"
+                item_id = base[: ITEM_ID_MAX - len(suffix)] + suffix
+                number += 1
+                if item_id not in self.used:
+                    break
+            self.next_suffix[base] = number
+        self.used.add(item_id)
+        return item_id
+
+
+# --------------------------------------------------------------------------
+# References between collections (roomId -> the room's name)
+
+_REF_WORDS = frozenset({"id", "ids", "ref", "refs"})
+_REF_KEYS = frozenset({"speakers", "authors", "categoryitems", "tags", "categories", "room"})
+
+
+def _referenced_ids(samples: list[list[dict]]) -> set[str]:
+    ids: set[str] = set()
+    for sample in samples:
+        for record in sample[:50]:
+            for key, value in islice(record.items(), 80):
+                if normal_key(key) in ("id", "_id", "uuid", "sort", "position", "order"):
+                    continue
+                parts = vocab.words(key)
+                named = bool(parts) and (parts[-1] in _REF_WORDS or normal_key(key) in _REF_KEYS)
+                if not named and not isinstance(value, list):
+                    continue
+                for element in value if isinstance(value, list) else [value]:
+                    if isinstance(element, dict):
+                        element = element.get("id", element.get("_ref"))
+                    if isinstance(element, str | int) and not isinstance(element, bool):
+                        ids.add(str(element))
+    return ids
+
+
+def _record_sources(doc: Any, budget: int = 2_000) -> list[tuple[list, str]]:
+    """Lists of records with ids anywhere near the top (lookup tables included), with the
+    label of the object holding them (Sessionize: categories[{title: "Track", items}])."""
+    sources: list[tuple[list, str]] = []
+    stack: list[tuple[Any, int, str]] = [(doc, 0, "")]
+    seen = 0
+    while stack and seen < budget:
+        node, depth, label = stack.pop()
+        seen += 1
+        if isinstance(node, list):
+            head = [x for x in islice(node, 20) if isinstance(x, dict)]
+            if head and all("id" in x or "_id" in x for x in head):
+                sources.append((node, label))
+            if depth < 5:
+                stack.extend(
+                    (x, depth + 1, "") for x in islice(node, 50) if isinstance(x, dict | list)
+                )
+        elif isinstance(node, dict) and depth < 5:
+            title = node.get("title") or node.get("name")
+            inner = plain_text(title, 40) if "id" in node else ""
+            stack.extend(
+                (x, depth + 1, inner)
+                for x in islice(node.values(), 200)
+                if isinstance(x, dict | list)
+            )
+    return sources
+
+
+def _refs(prepared: Prepared, chosen: list[Found]) -> tuple[dict, dict, set[int]]:
+    """Titles of referenced records (and the labels of their lists), and the ids (``id()``)
+    of lists that are only lookup tables."""
+    wanted = _referenced_ids([found.sample(50) for found in chosen if found.role == "collection"])
+    refs: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    lookups: set[int] = set()
+    if not wanted:
+        return refs, groups, lookups
+    for source, label in _record_sources(prepared.doc):
+        head = [x for x in islice(source, 50) if isinstance(x, dict)]
+        ids = {str(x.get("id", x.get("_id"))) for x in head}
+        if not ids & wanted:
+            continue
+        visible = max(
+            (
+                sum(1 for k in x if not vocab.is_hidden_key(k) and x[k] not in (None, "", []))
+                for x in head
+            ),
+            default=0,
+        )
+        if visible <= 2:
+            lookups.add(id(source))
+        for record in islice(source, MAX_REFS):
+            if len(refs) >= MAX_REFS:
+                break
+            key = record.get("id", record.get("_id")) if isinstance(record, dict) else None
+            title = ""
+            for name in ("fullName", "name", "title", "label", "displayName"):
+                title = plain_text(record.get(name), 80) if isinstance(record, dict) else ""
+                if title:
+                    break
+            if key is not None and title:
+                refs[str(key)] = title
+                if label:
+                    groups[str(key)] = label
+    return refs, groups, lookups
+
+
+# --------------------------------------------------------------------------
+# Choosing intents
+
+
+@dataclass
+class _Candidate:
+    found: Found
+    kind: vocab.Kind | None
+    priority: float
+    titles: list[str]
+    description: str
+    id_base: str
+    icon: str
+
+
+def _priority(found: Found, kind: vocab.Kind | None) -> float:
+    if found.role == "section":
+        return 20.0 - found.depth
+    size = min(found.count, 20) * 0.5
+    base = 80.0 if kind else 50.0
+    if kind and kind.name in ("pages", "links"):
+        base = 30.0
+    return base + size - found.depth
+
+
+def _page_kind(record: dict) -> str:
+    """What a site page is for: "about", "contact", "home" or "" (anything else)."""
+    from ..text import normal_key as norm
+
+    slug = record.get("slug") or record.get("_slug") or record.get("path") or ""
+    title = record.get("title") or record.get("name") or ""
+    text = f"{slug if isinstance(slug, str) else ''} {title if isinstance(title, str) else ''}"
+    tokens = set(vocab.words(text)) | {norm(text)}
+    if tokens & vocab.PAGE_HOME - {""}:
+        return "home"
+    if tokens & (vocab.ABOUT_KEYS | {"about", "story", "team"}):
+        return "about"
+    if tokens & {"contact", "contactus", "visit", "findus", "location", "directions"}:
+        return "contact"
+    return ""
+
+
+def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) -> list[Found]:
+    """A site's few pages: one intent each (About, Contact...), children under their parent."""
+    records = [x for g in found.groups for x in g.items if isinstance(x, dict)]
+    read_ctx = context if pre_unwrapped else context_for(records[:20], context)
+    if read_ctx.active and not pre_unwrapped:
+        records = [read_ctx.unwrap(x) for x in records]
+    records = [x for x in records if not is_unpublished(x)]
+    path = found.paths[0] if found.paths else ROOT
+    ids = {x.get("id") for x in records if x.get("id") not in (None, 0, "")}
+    children: dict[Any, list[dict]] = {}
+    for record in records:
+        parent = record.get("parent") or record.get("parent_id") or record.get("parentId")
+        if parent in ids:
+            children.setdefault(parent, []).append(record)
+    out: list[Found] = []
+    for record in records:
+        parent = record.get("parent") or record.get("parent_id") or record.get("parentId")
+        if parent in ids:
+            continue
+        title = plain_text(record.get("title") or record.get("name"), 80)
+        kind = _page_kind(record)
+        if record.get("id") in children:
+            out.append(
+                Found(
+                    "collection",
+                    title or "pages",
+                    label=title,
+                    groups=[Group("", path, children[record["id"]])],
+                    paths=[path],
+                    depth=found.depth,
+                    order=found.order,
+                )
+            )
+        elif kind == "about":
+            findings.about.insert(0, (path, record))
+        elif kind == "contact":
+            findings.contact.insert(0, (path, record))
+        elif kind != "home" and title:
+            out.append(
+                Found(
+                    "section",
+                    title,
+                    label=title,
+                    data=record,
+                    paths=[path],
+                    depth=found.depth + 1,
+                    order=found.order,
+                )
+            )
+    return out
+
+
+def _candidates(
+    findings, prepared: Prepared, lookups: set[int], pre_unwrapped: bool
+) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    expanded: list[Found] = []
+    for found in findings.found:
+        if (
+            found.role == "collection"
+            and found.count <= 30
+            and (kind_of(found, prepared.labels) or vocab.GENERIC).name == "pages"
+        ):
+            expanded.extend(_split_pages(found, findings, prepared.context, pre_unwrapped))
+        else:
+            expanded.append(found)
+    for found in expanded:
+        if found.role == "collection":
+            if any(id(group.items) in lookups for group in found.groups):
+                continue
+            if found.count == 0:
+                continue
+        kind = kind_of(found, prepared.labels)
+        if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):
+            kind = vocab.KIND_BY_NAME["gallery"]
+        label = found.label or prepared.labels.get(found.name, "")
+        if found.role == "section":
+            description = f"Read {label or humanise(found.name)}."
+            icon = kind.emoji if kind else vocab.SECTION.emoji
+        else:
+            human = label or ("" if vocab.is_generic(found.name) else humanise(found.name))
+            description = collection_description(kind, found, human)
+            icon = kind.emoji if kind else vocab.GENERIC.emoji
+        id_base = (
+            (kind.id_base if kind and found.role == "collection" else "")
+            or intent_slug(found.label or found.name)
+            or ("items" if found.role == "collection" else "section")
+        )
+        out.append(
+            _Candidate(
+                found,
+                kind,
+                _priority(found, kind),
+                titles_for(found, kind, prepared.labels),
+                description,
+                id_base,
+                icon,
+            )
+        )
+    return out
+
+
+def _merge_sources(sources: list[tuple[str, Any]]) -> tuple[dict, list[str]]:
+    """Gather values found in several places into one object (contact, about)."""
+    data: dict[str, Any] = {}
+    paths: list[str] = []
+    for path, value in sources:
+        paths.append(path)
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in data and data[key] != inner:
+                    key = f"{key} ({len(data)})"
+                data.setdefault(key, inner)
+        else:
+            data.setdefault(path.rsplit(".", 1)[-1], value)
+    return data, paths
+
+
+# --------------------------------------------------------------------------
+# Views and their fields
+
+
+def _hints(
+    found: Found | None, kind: vocab.Kind | None, context: Context, site_currency: str
+) -> dict:
+    return {
+        "currency": (found.currency if found else "") or site_currency,
+        "base_url": context.base_url,
+        "kind": kind.name if kind else "",
+    }
+
+
+def _site_currency(prepared: Prepared) -> str:
+    doc = prepared.doc
+    stack: list[tuple[Any, int]] = [(doc, 0)]
+    seen = 0
+    while stack and seen < 200:
+        node, depth = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for key in islice(node, 100):
+                value = node[key]
+                if normal_key(key) in (
+                    "currency",
+                    "currencycode",
+                    "pricecurrency",
+                    "defaultcurrency",
+                ):
+                    code = currency_code(value)
+                    if code:
+                        return code
+                if isinstance(value, dict) and depth < 3:
+                    stack.append((value, depth + 1))
+    return ""
+
+
+def _layout(kind: vocab.Kind | None, found: Found | None) -> str:
+    if kind is not None and kind.name == "gallery":
+        return "gallery"
+    if kind is not None and kind.name == "faq":
+        return "faq"
+    if kind is not None and kind.name in ("reviews",):
+        return "quotes"
+    if kind is not None and kind.name in ("schedule", "events", "experience", "education"):
+        return "timeline" if kind.name in ("schedule",) else "cards"
+    return "cards"
+
+
+def _lay_out_collection(
+    intent_id: str, groups: list[Group], context: Context, pre_unwrapped: bool
+) -> tuple[list[list], dict[str, bytes], int]:
+    """Enumerate a collection's records into chunks and item pointers; linear in its size."""
+    sample = [x for g in groups for x in islice(g.items, 20) if isinstance(x, dict)]
+    read_ctx = context if pre_unwrapped else context_for(sample, context)
+    unwrap = read_ctx.active and not pre_unwrapped
+    # Publication state is checked only when the sampled records carry it.
+    check = any(is_unpublished(x) or _has_publication_key(x) for x in sample)
+    make = IdMaker().make
+    fields: dict[str, bytes] = {}
+    starts: list[list] = []
+    chunk: list[list] = []
+    number = 1
+    position = 0
+    for group in groups:
+        starts.append([group.label, position])
+        keys = group.keys
+        for index, item in enumerate(group.items):
+            if check and is_unpublished(item):
+                continue
+            if unwrap:
+                item = read_ctx.unwrap(item)
+            key = keys[index] if keys is not None else None
+            item_id = make(_raw_name(item), key, position + 1)
+            chunk.append([item_id, item, humanise(key)] if key is not None else [item_id, item])
+            fields[f"i:{intent_id}:{item_id}"] = b"%d" % number
+            position += 1
+            if len(chunk) == PAGE_SIZE:
+                fields[chunk_field(intent_id, number)] = _encode(chunk)
+                chunk = []
+                number += 1
+    if chunk or number == 1:
+        fields[chunk_field(intent_id, number)] = _encode(chunk)
+    return [s for s in starts if s[0] or len(starts) == 1], fields, position
+
+
+_PUBLICATION_KEYS = frozenset(
+    [
+        "status",
+        "poststatus",
+        "state",
+        "published",
+        "ispublished",
+        "draft",
+        "isdraft",
+        "publishedat",
+        "hidden",
+        "deleted",
+    ]
+)
+
+
+def _has_publication_key(item: dict) -> bool:
+    return any(normal_key(k) in _PUBLICATION_KEYS for k in islice(item, 60))
+
+
+def _view(
+    intent: dict, role: str, kind: vocab.Kind | None, hints: dict, layout: str, **extra
+) -> dict:
+    view = {
+        "id": intent["id"],
+        "role": role,
+        "title": intent["title"],
+        "kind": kind.name if kind else "",
+        "noun": list(extra.pop("noun", ("item", "items"))),
+        "hints": hints,
+        "layout": layout,
+    }
+    view.update(extra)
+    return view
+
+
+def _collection_view(intent, kind, groups, context, pre_unwrapped, hints, noun, fields):
+    starts, item_fields, count = _lay_out_collection(intent["id"], groups, context, pre_unwrapped)
+    fields.update(item_fields)
+    return _view(
+        intent,
+        "collection",
+        kind,
+        hints,
+        _layout(kind, None),
+        noun=noun,
+        count=count,
+        groups=starts,
+        pages=max(1, -(-count // PAGE_SIZE)),
+    )
+
+
+def _section_view(intent, kind, data, context, hints, fields, role="section"):
+    if context.active and not isinstance(data, str):
+        data = context.unwrap(data)
+    fields[data_field(intent["id"])] = _encode(data)
+    return _view(intent, role, kind, hints, role if role in ("contact", "about") else "article")
+
+
+def build_site(content: Any) -> Built:
+    """Build the content model of a parsed document (see the module docstring)."""
+    prepared = prepare(content)
+    findings = find(prepared)
+    header = site_header(prepared, findings)
+    theme = site_theme(prepared)
+    context = prepared.context
+    pre_unwrapped = prepared.doc is not content
+    site_currency = _site_currency(prepared)
+
+    refs, ref_groups, lookups = _refs(
+        prepared, [f for f in findings.found if f.role == "collection"]
+    )
+    candidates = _candidates(findings, prepared, lookups, pre_unwrapped)
+
+    # (intent, data, kind): about, opening hours and contact close the list.
+    specials: list[tuple[dict, dict, vocab.Kind]] = []
+    site_name = header["name"]
+    named = site_name != "Untitled site" and len(site_name) <= 50
+    about_sources = findings.about or findings.about_weak
+    if about_sources:
+        data, paths = _merge_sources(about_sources)
+        intent = {
+            "id": "about",
+            "title": f"About {site_name}" if named else "About us",
+            "description": f"Learn the story behind {site_name}." if named else "Learn who we are.",
+            "icon": vocab.ABOUT.emoji,
+            "dataPath": ",".join(paths),
+        }
+        specials.append((intent, data, vocab.ABOUT))
+    if findings.hours:
+        data, paths = _merge_sources(findings.hours)
+        hours = vocab.KIND_BY_NAME["hours"]
+        intent = {
+            "id": "hours",
+            "title": hours.title,
+            "description": "See when we are open.",
+            "icon": hours.emoji,
+            "dataPath": ",".join(paths),
+        }
+        specials.append((intent, data, hours))
+    if findings.contact:
+        data, paths = _merge_sources(findings.contact)
+        words = _contact_words(data)
+        intent = {
+            "id": "contact",
+            "title": "Contact us",
+            "description": f"Get in touch: {words}."
+            if words
+            else "Get in touch: find every way to reach us.",
+            "icon": vocab.CONTACT.emoji,
+            "dataPath": ",".join(paths),
+        }
+        specials.append((intent, data, vocab.CONTACT))
+
+    room = MAX_INTENTS - len(specials)
+    ranked = sorted(candidates, key=lambda c: (-c.priority, c.found.order))
+    chosen = ranked[:room]
+    leftover = [c for c in ranked[room:] if c.found.role == "collection"]
+    if leftover:
+        chosen = ranked[: room - 1]
+        leftover = [c for c in ranked[room - 1 :]]
+    chosen.sort(key=lambda c: c.found.order)
+
+    used_ids: set[str] = {intent["id"] for intent, _, _ in specials}
+    used_titles: set[str] = set()
+    intents: list[dict] = []
+    views: dict[str, dict] = {}
+    fields: dict[str, bytes] = {}
+    for candidate in chosen:
+        found = candidate.found
+        intent = {
+            "id": unique_id(candidate.id_base, used_ids),
+            "title": unique_title(candidate.titles, used_titles),
+            "description": truncate(candidate.description, 300),
+            "icon": candidate.icon,
+            "dataPath": ",".join(dict.fromkeys(found.paths)) or ROOT,
+        }
+        hints = _hints(found, candidate.kind, context, site_currency)
+        if found.role == "collection":
+            noun = noun_of(candidate.kind, found, prepared.labels)
+            views[intent["id"]] = _collection_view(
+                intent, candidate.kind, found.groups, context, pre_unwrapped, hints, noun, fields
+            )
+            if views[intent["id"]]["count"] == 0:
+                del views[intent["id"]]
+                continue
+        else:
+            views[intent["id"]] = _section_view(
+                intent, candidate.kind, found.data, context, hints, fields
+            )
+        intents.append(intent)
+    if leftover:
+        groups = []
+        for candidate in leftover:
+            label = candidate.found.label or humanise(candidate.found.name)
+            if candidate.found.role == "collection":
+                for group in candidate.found.groups:
+                    groups.append(
+                        Group(
+                            f"{label} › {group.label}" if group.label else label,
+                            group.path,
+                            group.items,
+                            group.keys,
+                        )
+                    )
+            else:
+                groups.append(Group(label, candidate.found.paths[0], [candidate.found.data]))
+        intent = {
+            "id": unique_id("more", used_ids),
+            "title": unique_title(["Explore everything else", "Explore more"], used_titles),
+            "description": truncate(
+                f"Browse {len(groups)} more sections: "
+                + ", ".join(g.label for g in groups[:6])
+                + ("…" if len(groups) > 6 else "")
+                + ".",
+                300,
+            ),
+            "icon": "🧭",
+            "dataPath": ",".join(dict.fromkeys(g.path for g in groups)),
+        }
+        views[intent["id"]] = _collection_view(
+            intent,
+            None,
+            groups,
+            context,
+            pre_unwrapped,
+            _hints(None, None, context, site_currency),
+            ("item", "items"),
+            fields,
+        )
+        intents.append(intent)
+    for intent, data, kind in specials:
+        used_titles.add(intent["title"].lower())
+        hints = _hints(None, kind, context, site_currency)
+        views[intent["id"]] = _section_view(
+            intent, kind, data, context, hints, fields, intent["id"]
+        )
+        intents.append(intent)
+    if not intents:
+        intent = {
+            "id": "everything",
+            "title": "Explore everything",
+            "icon": "🧭",
+            "description": "See all of the site's content in one place.",
+            "dataPath": ROOT,
+        }
+        views["everything"] = _section_view(
+            intent, None, content, context, _hints(None, None, context, site_currency), fields
+        )
+        intents.append(intent)
+    model = {
+        "v": MODEL_VERSION,
+        "site": {"name": header["name"], "base_url": context.base_url, "currency": site_currency},
+        "refs": refs,
+        "ref_groups": ref_groups,
+        "views": views,
+    }
+    fields[MODEL_FIELD] = _encode(model)
+    meta = {
+        "site_name": header["name"],
+        "hero_title": header["title"],
+        "hero_subtitle": header["subtitle"],
+        "hero_image": header["image"],
+    }
+    return Built(meta, theme, intents, fields)
+
+
+def _contact_words(data: dict) -> str:
+    found: list[str] = []
+    table = (
+        (vocab.ADDRESS_KEYS | {"location", "map", "mapurl"}, "address"),
+        (vocab.PHONE_KEYS, "phone"),
+        (vocab.EMAIL_KEYS, "email"),
+        (vocab.HOURS_KEYS, "opening hours"),
+        (vocab.SOCIAL_KEYS, "social links"),
+    )
+    stack = [data]
+    seen = 0
+    while stack and seen < 200:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for key, value in islice(node.items(), 60):
+                norm = normal_key(key)
+                for names, word in table:
+                    if norm in names and word not in found:
+                        found.append(word)
+                if isinstance(value, dict):
+                    stack.append(value)
+    order = ["address", "phone", "email", "opening hours", "social links"]
+    found.sort(key=order.index)
+    if len(found) <= 1:
+        return "".join(found)
+    return ", ".join(found[:-1]) + " and " + found[-1]
+
+
+# --------------------------------------------------------------------------
+# Sessions stored before the content model: views for the intents they have
+
+
+def build_views(content: Any, intents: list[dict]) -> dict[str, bytes]:
+    """Build model fields for existing intents from their dataPaths (older sessions)."""
+    context = Context()
+    fields: dict[str, bytes] = {}
+    views: dict[str, dict] = {}
+    for intent in intents:
+        paths = split_paths(intent.get("dataPath", "")) or [ROOT]
+        values = [(path, resolve_one(content, path)) for path in paths]
+        groups: list[Group] = []
+        for path, value in values:
+            label = humanise(path) if len(values) > 1 else ""
+            if is_record_list(value) or (isinstance(value, list) and value and len(values) == 1):
+                groups.append(Group(label, path, value))
+            elif (
+                isinstance(value, dict)
+                and len(value) >= 2
+                and all(isinstance(x, dict) for x in islice(value.values(), 50))
+            ):
+                keys = [k for k in value if isinstance(value[k], dict)]
+                groups.append(Group(label, path, [value[k] for k in keys], keys))
+        if groups and len(groups) == len(values):
+            sample = [x for g in groups for x in islice(g.items, 20) if isinstance(x, dict)]
+            kind = vocab.kind_for(paths[0].rsplit(".", 1)[-1]) or infer_kind(sample)
+            hints = {"currency": "", "base_url": "", "kind": kind.name if kind else ""}
+            noun = (kind.singular, kind.plural) if kind else ("item", "items")
+            views[intent["id"]] = _collection_view(
+                intent, kind, groups, context, False, hints, noun, fields
+            )
+        else:
+            data = (
+                values[0][1]
+                if len(values) == 1
+                else {p: val for p, val in values if val is not None}
+            )
+            role = intent["id"] if intent["id"] in ("about", "contact") else "section"
+            hints = {"currency": "", "base_url": "", "kind": ""}
+            views[intent["id"]] = _section_view(intent, None, data, context, hints, fields, role)
+    model = {
+        "v": MODEL_VERSION,
+        "site": {"name": "", "base_url": "", "currency": ""},
+        "refs": {},
+        "views": views,
+    }
+    fields[MODEL_FIELD] = _encode(model)
+    return fields
+
+
+def decode(raw: bytes | str) -> Any:
+    """Decode a stored model field (JSON)."""
+    return _decode(raw)

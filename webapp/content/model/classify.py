@@ -1,0 +1,788 @@
+"""Find what a document holds: collections of records, sections, contact details, the site itself.
+
+``find(prepared)`` walks a document once (depth-first, in document order,
+bounded in depth, keys and nodes visited) and returns ``Found`` entries:
+
+* collections: lists of similar records, dicts of similar records keyed by slug,
+  page-builder blocks that hold a list (SleekCMS ``pages[].sitesections[]``),
+  nested sections (``hasMenuSection`` → ``hasMenuItem``, ``team[].members[]``)
+  flattened into one grouped collection, and sibling lists of the same kind
+  (a menu kept as one list per category) grouped into one;
+* sections: objects with content of their own (an "about" block, a page);
+* the contact details and about text of the site, gathered from wherever they are;
+* platform bookkeeping (content types, locales, join tables, settings, select
+  options, navigation) is left out.
+
+Deciding looks at samples (at most ``SAMPLE`` records per list), so a
+50,000-item list costs about as much as a small one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from ..paths import ROOT, is_addressable_key, join
+from ..text import normal_key
+from .normalise import humanise, is_unpublished
+from .unwrap import Prepared
+from .values import http_url, plain_text
+from .vocab import (
+    ABOUT_KEYS,
+    BLOCK_LISTS,
+    BLOCK_TYPE_KEYS,
+    COLOR_CONTAINERS,
+    CONTACT_CONTAINERS,
+    EMAIL_KEYS,
+    HERO_NAMES,
+    HIDDEN_NAMES,
+    HOURS_KEYS,
+    PAGE_HOME,
+    PAGE_LISTS,
+    PHONE_KEYS,
+    PLATFORM_COLLECTIONS,
+    SITE_NAMES,
+    SOCIAL_KEYS,
+    is_generic,
+    kind_for,
+    words,
+)
+
+MAX_DEPTH = 8
+MAX_KEYS = 500
+NODE_BUDGET = 5_000
+SAMPLE = 50  # records compared when deciding whether a list is a collection
+MAX_GROUP_DEPTH = 3
+
+_ADDRESS_FIELDS = frozenset(
+    ["address", "streetaddress", "postaladdress", "location", "map", "mapurl"]
+)
+_CONTACT_FIELD_WORDS = PHONE_KEYS | EMAIL_KEYS | _ADDRESS_FIELDS | HOURS_KEYS | SOCIAL_KEYS
+
+
+@dataclass
+class Group:
+    """One list of records inside a collection (the only one, or one section of a grouped one)."""
+
+    label: str
+    path: str
+    items: list  # records (a keyed collection's values)
+    keys: list[str] | None = None  # a keyed collection's keys (fallback titles)
+
+
+@dataclass
+class Found:
+    """Something worth a page: a collection, a section, the contact details or the about text."""
+
+    role: str  # "collection" | "section" | "contact" | "about"
+    name: str  # the key, block type or content type that names it
+    label: str = ""  # what the content calls it ("Our menu", "Recipe")
+    parent: str = ""
+    groups: list[Group] = field(default_factory=list)
+    data: Any = None  # sections: the object(s)
+    paths: list[str] = field(default_factory=list)
+    depth: int = 0
+    order: int = 0
+    currency: str = ""
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.items) for group in self.groups)
+
+    def sample(self, limit: int = 20) -> list[dict]:
+        out: list[dict] = []
+        for group in self.groups:
+            for item in islice(group.items, limit):
+                if isinstance(item, dict):
+                    out.append(item)
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+
+@dataclass
+class Findings:
+    """Everything one walk found."""
+
+    found: list[Found] = field(default_factory=list)
+    contact: list[tuple[str, Any]] = field(default_factory=list)  # (path, value)
+    about: list[tuple[str, Any]] = field(default_factory=list)
+    about_weak: list[tuple[str, Any]] = field(default_factory=list)
+    hours: list[tuple[str, Any]] = field(default_factory=list)  # opening hours worth a page
+    site: list[dict] = field(default_factory=list)  # site-like objects, best first
+    hero: list[dict] = field(default_factory=list)  # hero blocks
+    order: int = 0
+
+    def next_order(self) -> int:
+        self.order += 1
+        return self.order
+
+
+# --------------------------------------------------------------------------
+# Shapes
+
+
+def _dicts(items: list) -> list[dict]:
+    return [item for item in islice(items, SAMPLE) if isinstance(item, dict) and item]
+
+
+def homogeneous(items: list[dict], threshold: float = 0.55) -> bool:
+    """Tell whether objects share a shape (records of one kind, not unrelated sections)."""
+    if not items:
+        return False
+    if len(items) == 1:
+        return True
+    counts: Counter[str] = Counter()
+    for item in items:
+        counts.update(islice(item, 100))
+    common = {key for key, count in counts.items() if count * 2 > len(items)}
+    if not common:
+        return False
+    score = sum(len(common.intersection(islice(item, 100))) / max(1, len(item)) for item in items)
+    return score / len(items) >= threshold
+
+
+def block_type(item: Any) -> str:
+    """The page-builder type of a block (``_block``, ``__component``, ``_type``...), or ``""``."""
+    if not isinstance(item, dict):
+        return ""
+    for key in BLOCK_TYPE_KEYS:
+        value = item.get(key)
+        if isinstance(value, str) and value.strip() and len(value) <= 80:
+            return value
+    return ""
+
+
+def is_record_list(value: Any) -> bool:
+    """Tell whether a list is a collection of similar objects."""
+    if not isinstance(value, list) or not value:
+        return False
+    head = list(islice(value, SAMPLE))
+    objects = [item for item in head if isinstance(item, dict) and item]
+    if len(objects) * 10 < len(head) * 6:
+        return False
+    types = {block_type(item) for item in objects}
+    if len(objects) >= 2 and len(types) > 1 and "" not in types and len(types) * 2 > len(objects):
+        return False  # page blocks of different types
+    return homogeneous(objects)
+
+
+def _is_block_list(name: str, value: list) -> bool:
+    objects = _dicts(value)
+    if not objects:
+        return False
+    typed = sum(1 for item in objects if block_type(item))
+    if normal_key(name) in BLOCK_LISTS and typed * 2 >= len(objects):
+        return True
+    types = {block_type(item) for item in objects}
+    return typed == len(objects) and len(types) > 1 and len(types) * 2 > len(objects)
+
+
+def _block_list_of(page: dict) -> tuple[str, list] | None:
+    for key in islice(page, 60):
+        value = page[key]
+        if (
+            isinstance(value, list)
+            and normal_key(key) in BLOCK_LISTS
+            and _is_block_list(key, value)
+        ):
+            return key, value
+    return None
+
+
+def _is_link_list(items: list[dict]) -> bool:
+    url_keys = {"url", "href", "link", "path", "to"}
+    link_keys = url_keys | {
+        "label",
+        "title",
+        "name",
+        "text",
+        "target",
+        "children",
+        "id",
+        "icon",
+        "order",
+        "external",
+    }
+    for item in items:
+        keys = {normal_key(key) for key in islice(item, 20)}
+        if not (keys & url_keys and keys <= link_keys):
+            return False
+    return bool(items)
+
+
+def _is_option_list(items: list[dict]) -> bool:
+    """Select options ({label, value}): form plumbing, not content."""
+    for item in items:
+        keys = {normal_key(k) for k in islice(item, 5)}
+        if not (keys <= {"label", "value", "key", "id", "name", "text"} and "value" in keys):
+            return False
+    return bool(items)
+
+
+def _is_image_list(items: list[dict]) -> bool:
+    """A gallery: objects that are mostly an image URL and its caption."""
+    from .normalise import _image
+
+    return bool(items) and all(
+        _image(item, "", True) is not None and len(item) <= 8 for item in items
+    )
+
+
+def _label_of(item: dict) -> str:
+    for key in ("title", "name", "heading", "label", "headline", "displayName"):
+        text = plain_text(item.get(key), 80)
+        if text:
+            return text
+    return ""
+
+
+def _scalars(node: dict) -> int:
+    return sum(
+        1
+        for key in islice(node, 50)
+        if isinstance(node[key], str | int | float)
+        and not isinstance(node[key], bool)
+        and str(node[key]).strip()
+        and not key.startswith(("_", "@", "$"))
+    )
+
+
+def _is_section(node: dict) -> bool:
+    """An object with text of its own worth a page (not an image, a point, a rating)."""
+    if len(node) > 40 or _scalars(node) < 2:
+        return False
+    keys = {normal_key(k) for k in islice(node, 40)}
+    if keys & {"url", "src", "href", "raw"} and len(keys) <= 6:
+        return False  # an image or a link: part of something else
+    texts = [
+        node[k]
+        for k in islice(node, 40)
+        if isinstance(node[k], str) and not k.startswith(("_", "@")) and not http_url(node[k])
+    ]
+    return len(texts) >= 2 and any(len(t.strip()) >= 20 for t in texts)
+
+
+def _has_content(value: Any, budget: int = 200) -> bool:
+    stack = [value]
+    while stack and budget > 0:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(islice(node.values(), 50))
+        elif isinstance(node, list):
+            stack.extend(islice(node, 50))
+        elif isinstance(node, str):
+            if node.strip():
+                return True
+        elif node is not None and not isinstance(node, bool):
+            return True
+    return False
+
+
+def _strip_block_words(name: str) -> str:
+    parts = [
+        p for p in words(name) if p not in ("section", "sections", "block", "blocks", "component")
+    ]
+    return "_".join(parts) or name
+
+
+def _currency_of(node: Any) -> str:
+    from .values import currency_code
+
+    if isinstance(node, dict):
+        for key in islice(node, 60):
+            if normal_key(key) in ("currency", "currencycode", "pricecurrency"):
+                code = currency_code(node[key])
+                if code:
+                    return code
+    return ""
+
+
+# --------------------------------------------------------------------------
+# Nested sections: hasMenuSection -> hasMenuSection -> hasMenuItem, team[].members[]
+
+
+def _record_lists(node: dict) -> list[tuple[str, list]]:
+    return [
+        (key, node[key])
+        for key in islice(node, 60)
+        if isinstance(node[key], list) and is_record_list(node[key]) and is_addressable_key(key)
+    ]
+
+
+def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[Group] | None:
+    """Flatten a list of labelled sections, each holding records or more sections, or None."""
+    if depth > MAX_GROUP_DEPTH or not items:
+        return None
+    groups: list[Group] = []
+    for index, section in enumerate(items):
+        if not isinstance(section, dict):
+            return None
+        label = _label_of(section)
+        lists = _record_lists(section)
+        if not label or len(lists) != 1 or _scalars(section) > 5:
+            return None
+        key, inner = lists[0]
+        inner_path = join(join(path, index), key)
+        full = f"{prefix} › {label}" if prefix else label
+        nested = _group_list_groups(inner, inner_path, full, depth + 1)
+        if nested is not None and all(_record_lists(s) for s in _dicts(inner)):
+            groups.extend(nested)
+        else:
+            groups.append(Group(full, inner_path, inner))
+    return groups
+
+
+# --------------------------------------------------------------------------
+# The walk
+
+
+def _signature(items: list[dict]) -> frozenset[str]:
+    counts: Counter[str] = Counter()
+    sample = items[:20]
+    for item in sample:
+        counts.update(normal_key(k) for k in islice(item, 40))
+    return frozenset(k for k, c in counts.items() if c * 2 >= len(sample))
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a and b) and len(a & b) * 2 >= len(a | b)
+
+
+class _Walker:
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        self.findings = Findings()
+        self.visited = 0
+
+    def path_of(self, parent: str, key: str | int, depth: int) -> str:
+        if depth == 0 and isinstance(key, str) and key in self.prepared.raw_paths:
+            return self.prepared.raw_paths[key]
+        return join(parent, key)
+
+    # ---------------------------------------------------------------- entry
+
+    def run(self) -> Findings:
+        doc = self.prepared.doc
+        if self.prepared.site:
+            self.findings.site.append(self.prepared.site)
+        if isinstance(doc, list):
+            if is_record_list(doc):
+                self.collection(doc, ROOT, "", "", 0)
+            else:
+                self.walk_list(doc, ROOT, "", "", 0)
+        elif isinstance(doc, dict):
+            if self._is_record_dict(doc, at_root=True):
+                self.collection(doc, ROOT, "", "", 0)
+            elif self._is_single_record(doc):
+                self.collection([doc], ROOT, "", "", 0)
+            else:
+                self.walk_dict(doc, ROOT, "", "", 0)
+        return self.findings
+
+    def _is_single_record(self, doc: dict) -> bool:
+        """A root that is one record (a product's .js): a title, and prices or images."""
+        keys = {normal_key(k) for k in islice(doc, 80)}
+        return (
+            bool(keys & {"title", "name"})
+            and bool(keys & {"price", "variants", "offers", "images", "sku"})
+            and not any(
+                is_record_list(doc[k])
+                and normal_key(k) not in ("variants", "images", "media", "options")
+                for k in islice(doc, 80)
+                if isinstance(doc[k], list)
+            )
+        )
+
+    def _is_record_dict(self, value: Any, *, at_root: bool = False) -> bool:
+        if not isinstance(value, dict) or len(value) < 2:
+            return False
+        if at_root and len(value) <= 8:
+            return False
+        keys = list(islice(value, SAMPLE))
+        objects = [value[key] for key in keys]
+        if not all(isinstance(item, dict) and item for item in objects):
+            return False
+        known = sum(
+            1 for key in keys if kind_for(key) or normal_key(key) in SITE_NAMES | HIDDEN_NAMES
+        )
+        if known * 2 >= len(keys):
+            return False
+        return homogeneous(objects)
+
+    # ---------------------------------------------------------------- lists
+
+    def walk_list(self, node: list, path: str, name: str, parent: str, depth: int) -> None:
+        self.visited += 1
+        if self.visited > NODE_BUDGET or depth > MAX_DEPTH:
+            return
+        objects = _dicts(node)
+        # A site's pages: entries that hold page-builder blocks (SleekCMS sitesections).
+        if objects and any(_block_list_of(o) for o in objects[:10]):
+            self.pages(node, path, name, depth)
+            return
+        if objects and _is_block_list(name, node):
+            self.blocks(node, path, name, depth)
+            return
+        if is_record_list(node):
+            if depth > 0 and (_is_link_list(objects) or _is_option_list(objects)):
+                return
+            self.collection(node, path, name, parent, depth)
+            return
+        if objects and len(objects) * 2 >= len(list(islice(node, SAMPLE))):
+            for index, item in enumerate(islice(node, SAMPLE)):
+                if isinstance(item, dict):
+                    item_name = _strip_block_words(block_type(item)) or _label_of(item) or name
+                    self.walk_dict(item, join(path, index), item_name, name, depth + 1)
+            return
+        if depth > 0:
+            self.scalar_list(node, path, name, parent, depth)
+
+    def scalar_list(self, node: list, path: str, name: str, parent: str, depth: int) -> None:
+        head = list(islice(node, SAMPLE))
+        scalars = [
+            item
+            for item in head
+            if isinstance(item, str | int | float) and not isinstance(item, bool)
+        ]
+        if len(node) < 3 or len(scalars) * 10 < len(head) * 8:
+            return
+        if set(words(parent)) & (SITE_NAMES | HERO_NAMES) or normal_key(name) in HIDDEN_NAMES:
+            return
+        if any(http_url(item) for item in scalars[:5]):
+            return  # a list of URLs (photos, links) belongs to its record
+        self.findings.found.append(
+            Found(
+                "collection",
+                name,
+                parent=parent,
+                groups=[Group("", path, node)],
+                paths=[path],
+                depth=depth + 2,
+                order=self.findings.next_order(),
+            )
+        )
+
+    def pages(self, pages: list, path: str, name: str, depth: int) -> None:
+        """A site's pages: walk each page's blocks; pages with content of their own are sections."""
+        for index, page in enumerate(islice(pages, 100)):
+            if not isinstance(page, dict) or is_unpublished(page):
+                continue
+            page_path = join(path, index)
+            blocks = _block_list_of(page)
+            slug = (
+                page.get("_path") or page.get("path") or page.get("slug") or page.get("_slug") or ""
+            )
+            slug = slug.strip().strip("/").lower() if isinstance(slug, str) else ""
+            title = _label_of(page)
+            home = slug in PAGE_HOME or title.lower() in PAGE_HOME
+            if blocks is not None:
+                key, value = blocks
+                self.blocks(value, join(page_path, key), title, depth + 1, home=home)
+            own = {k: v for k, v in page.items() if not (blocks and k == blocks[0])}
+            if not home and _scalars(own) >= 2 and _has_content(own):
+                self.findings.found.append(
+                    Found(
+                        "section",
+                        slug.rsplit("/", 1)[-1] or title or "page",
+                        label=title,
+                        data=own if blocks is None else {**own, "sections": page[blocks[0]]},
+                        paths=[page_path],
+                        depth=depth + 1,
+                        order=self.findings.next_order(),
+                    )
+                )
+
+    def blocks(self, blocks: list, path: str, page: str, depth: int, home: bool = True) -> None:
+        for index, block in enumerate(islice(blocks, 100)):
+            if not isinstance(block, dict):
+                continue
+            kind = _strip_block_words(block_type(block))
+            norm = normal_key(kind)
+            block_path = join(path, index)
+            if norm in HERO_NAMES or set(words(kind)) & HERO_NAMES:
+                self.findings.hero.append(block)
+                continue
+            if norm in CONTACT_CONTAINERS or set(words(kind)) & {
+                "contact",
+                "footer",
+                "location",
+                "map",
+            }:
+                self.findings.contact.append((block_path, block))
+                continue
+            if norm in ABOUT_KEYS or set(words(kind)) & {"about", "story", "mission"}:
+                self.findings.about.append((block_path, block))
+                continue
+            lists = _record_lists(block)
+            if lists and home:
+                for key, value in lists:
+                    name = kind if not is_generic(kind) else key
+                    self.collection(
+                        value,
+                        join(block_path, key),
+                        name,
+                        page,
+                        depth + 1,
+                        label=_label_of(block),
+                        context=block,
+                    )
+                continue
+            if lists:
+                for key, value in lists:
+                    self.collection(
+                        value,
+                        join(block_path, key),
+                        kind or key,
+                        page,
+                        depth + 1,
+                        label=_label_of(block),
+                        context=block,
+                    )
+                continue
+            if home and _is_section(block):
+                self.findings.found.append(
+                    Found(
+                        "section",
+                        kind or "section",
+                        label=_label_of(block),
+                        data=block,
+                        paths=[block_path],
+                        depth=depth + 3,
+                        order=self.findings.next_order(),
+                    )
+                )
+
+    # ---------------------------------------------------------------- dicts
+
+    def walk_dict(self, node: dict, path: str, name: str, parent: str, depth: int) -> None:
+        self.visited += 1
+        if self.visited > NODE_BUDGET or depth > MAX_DEPTH:
+            return
+        norm = normal_key(name)
+        tokens = set(words(name))
+        if depth > 0 and self._is_record_dict(node):
+            self.collection(node, path, name, parent, depth)
+            return
+        site_like = norm in SITE_NAMES or bool(tokens & (SITE_NAMES | HERO_NAMES)) or depth == 0
+        if depth > 0 and (norm in SITE_NAMES or tokens & SITE_NAMES):
+            self.findings.site.append(node)
+        if depth > 0 and (norm in HERO_NAMES):
+            self.findings.hero.append(node)
+        if depth > 0 and norm in CONTACT_CONTAINERS:
+            if _has_content(node):
+                self.findings.contact.append((path, node))
+            return
+        if depth > 0 and norm in ABOUT_KEYS:
+            if _has_content(node):
+                self.findings.about.append((path, node))
+            return
+        if (
+            depth > 0
+            and not site_like
+            and _is_section(node)
+            and not _record_lists(node)
+            and not self._has_keyed(node)
+        ):
+            label = _label_of(node)
+            self.findings.found.append(
+                Found(
+                    "section",
+                    name,
+                    label=label,
+                    parent=parent,
+                    data=node,
+                    paths=[path],
+                    depth=depth + 3,
+                    order=self.findings.next_order(),
+                )
+            )
+        lists: list[tuple[str, list]] = []
+        children: list[tuple[str, Any]] = []
+        for key in islice(node, MAX_KEYS):
+            if (
+                not isinstance(key, str)
+                or not is_addressable_key(key)
+                or key[:1] in ("_", "$", "@")
+            ):
+                continue
+            value = node[key]
+            child_norm = normal_key(key)
+            if self._contact_or_about(key, value, self.path_of(path, key, depth), depth, site_like):
+                continue
+            if not isinstance(value, dict | list):
+                continue
+            if child_norm in HIDDEN_NAMES or child_norm in COLOR_CONTAINERS:
+                continue
+            if child_norm in PLATFORM_COLLECTIONS and not kind_for(key):
+                continue
+            if isinstance(value, list) and is_record_list(value) and not _is_block_list(key, value):
+                objects = _dicts(value)
+                if _is_link_list(objects) or _is_option_list(objects):
+                    continue
+                if normal_key(key) not in PAGE_LISTS:
+                    lists.append((key, value))
+                    continue
+            children.append((key, value))
+        for group in self.sibling_groups(lists):
+            if len(group) == 1:
+                key, value = group[0]
+                self.collection(
+                    value, self.path_of(path, key, depth), key, name, depth + 1, context=node
+                )
+            else:
+                self.grouped(group, path, name, depth, node)
+        for key, value in children:
+            child_path = self.path_of(path, key, depth)
+            if isinstance(value, list):
+                self.walk_list(value, child_path, key, name, depth + 1)
+            else:
+                self.walk_dict(value, child_path, key, name, depth + 1)
+
+    def _has_keyed(self, node: dict) -> bool:
+        return any(self._is_record_dict(node[key]) for key in islice(node, 30))
+
+    def _contact_or_about(
+        self, key: str, value: Any, path: str, depth: int, site_like: bool
+    ) -> bool:
+        norm = normal_key(key)
+        if norm in CONTACT_CONTAINERS:
+            if _has_content(value):
+                self.findings.contact.append((path, value))
+            return True
+        if depth <= 3 and (site_like or depth <= 1) and norm in _CONTACT_FIELD_WORDS:
+            if isinstance(value, list) and norm == "location" and is_record_list(value):
+                return False  # "location": [...] is a list of places
+            if _has_content(value):
+                self.findings.contact.append((path, {key: value}))
+                if norm in HOURS_KEYS and isinstance(value, list | dict) and len(value) >= 2:
+                    self.findings.hours.append((path, {key: value}))
+            return True
+        if norm in ABOUT_KEYS and depth <= 3:
+            if (isinstance(value, str) and len(value.strip()) >= 20) or (
+                isinstance(value, dict | list) and _has_content(value)
+            ):
+                self.findings.about.append(
+                    (path, {key: value} if isinstance(value, str) else value)
+                )
+            return True
+        if (
+            norm in ("description", "summary", "overview", "intro")
+            and depth <= 2
+            and site_like
+            and isinstance(value, str)
+            and len(value.strip()) >= 60
+        ):
+            self.findings.about_weak.append((path, {key: value}))
+        return False
+
+    def sibling_groups(self, lists: list[tuple[str, list]]) -> list[list[tuple[str, list]]]:
+        """Group sibling record lists of the same shape and kind (a menu, one list per category)."""
+        signatures = [(key, value, _signature(_dicts(value))) for key, value in lists]
+        groups: list[list[tuple[str, list, frozenset]]] = []
+        for entry in signatures:
+            for group in groups:
+                if _alike(group[0][2], entry[2]) and self._same_family(group, entry):
+                    group.append(entry)
+                    break
+            else:
+                groups.append([entry])
+        out: list[list[tuple[str, list]]] = []
+        for group in groups:
+            if len(group) == 1:
+                out.append([(group[0][0], group[0][1])])
+                continue
+            # Split by kind where a kind has two or more lists (food and drinks);
+            # a lone list of another kind (lunch specials) stays with the majority.
+            kinds = Counter(kind_for(key).name if kind_for(key) else "" for key, _, _ in group)
+            strong = [k for k, c in kinds.most_common() if k and c >= 2]
+            if len(strong) <= 1:
+                out.append([(key, value) for key, value, _ in group])
+                continue
+            buckets: dict[str, list[tuple[str, list]]] = {k: [] for k in strong}
+            for key, value, _ in group:
+                kind = kind_for(key)
+                bucket = kind.name if kind and kind.name in buckets else strong[0]
+                buckets[bucket].append((key, value))
+            out.extend(bucket for bucket in buckets.values() if bucket)
+        return out
+
+    @staticmethod
+    def _same_family(group, entry) -> bool:
+        """Lists named after different known kinds with their own shapes stay apart."""
+        first = kind_for(group[0][0])
+        other = kind_for(entry[0])
+        if first and other and first.name != other.name:
+            # team and menu in one site: same {name, description} shape, different things
+            related = {"menu", "drinks", "offers"}
+            return first.name in related and other.name in related
+        return True
+
+    def grouped(
+        self, group: list[tuple[str, list]], path: str, parent: str, depth: int, context: dict
+    ) -> None:
+        kinds = Counter(kind_for(key).name for key, _ in group if kind_for(key))
+        name = kinds.most_common(1)[0][0] if kinds else parent
+        groups = [
+            Group(humanise(key), self.path_of(path, key, depth), value) for key, value in group
+        ]
+        self.findings.found.append(
+            Found(
+                "collection",
+                name,
+                parent=parent,
+                groups=groups,
+                paths=[g.path for g in groups],
+                depth=depth + 1,
+                order=self.findings.next_order(),
+                currency=_currency_of(context),
+            )
+        )
+
+    # ---------------------------------------------------------------- collections
+
+    def collection(
+        self,
+        value: list | dict,
+        path: str,
+        name: str,
+        parent: str,
+        depth: int,
+        label: str = "",
+        context: dict | None = None,
+    ) -> None:
+        if isinstance(value, dict):
+            keys = [k for k in islice(value, 100_000) if isinstance(value[k], dict)]
+            groups = [Group("", path, [value[k] for k in keys], keys)]
+        else:
+            nested = _group_list_groups(value, path, "", 0) if len(value) <= 60 else None
+            if nested and len(nested) >= 2 or (nested and nested[0].label and len(value) == 1):
+                groups = nested
+            else:
+                groups = [Group("", path, value)]
+        self.findings.found.append(
+            Found(
+                "collection",
+                name,
+                label=label,
+                parent=parent,
+                groups=groups,
+                paths=[group.path for group in groups],
+                depth=depth,
+                order=self.findings.next_order(),
+                currency=_currency_of(context),
+            )
+        )
+
+
+def find(prepared: Prepared) -> Findings:
+    """Walk a prepared document once and return what it holds (see the module docstring)."""
+    return _Walker(prepared).run()
+
+
+def is_gallery(found: Found) -> bool:
+    """Tell whether a collection is only images with captions."""
+    return _is_image_list(found.sample(10))

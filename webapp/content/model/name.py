@@ -1,0 +1,275 @@
+"""Name what was found: the kind of each collection, its intent title, description and id.
+
+Names come from what a collection is ("Browse the menu", "Meet the speakers",
+"See the schedule"), decided from its key, its page-builder block, its
+platform content type, or else from the fields its records carry; never from
+raw keys when a better word is known.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from ..text import normal_key, slugify, truncate
+from .classify import Found
+from .normalise import humanise
+from .vocab import GENERIC, KINDS, Kind, is_generic, kind_for, plural, words
+
+MAX_ID_LENGTH = 60
+MAX_TITLE = 80
+
+# "-detail-" and "-page-" separate an intent id from an item id or a page number
+# in page ids; keeping those words out of intent ids means no page id of one
+# intent is another's.
+_RESERVED_ID_WORDS = {"detail": "details", "page": "pages"}
+
+
+def intent_slug(text: str) -> str:
+    """Make a kebab-case intent id fragment (``caseStudies`` -> ``case-studies``), maybe empty."""
+    parts = slugify("-".join(words(text[:200])) or text[:200]).split("-")
+    return slugify("-".join(_RESERVED_ID_WORDS.get(p, p) for p in parts), MAX_ID_LENGTH)
+
+
+def _keys(sample: list[dict]) -> set[str]:
+    keys: set[str] = set()
+    for record in sample[:20]:
+        keys.update(normal_key(k) for k in islice(record, 60))
+    return keys
+
+
+def infer_kind(sample: list[dict]) -> Kind | None:
+    """Guess what records are from the fields they carry (for unnamed collections)."""
+    if not sample:
+        return None
+    keys = _keys(sample)
+    has = keys.__contains__
+
+    def any_of(*names: str) -> bool:
+        return any(has(n) for n in names)
+
+    if any_of(
+        "bedrooms",
+        "beds",
+        "bathrooms",
+        "baths",
+        "sqft",
+        "numberofbedrooms",
+        "floorsize",
+        "areasqm",
+        "numberofrooms",
+        "lotsize",
+    ):
+        return KINDS["homes"]
+    if any_of("speakers", "speakerids", "roomid", "room", "track") and any_of(
+        "startsat", "startdate", "starttime", "start", "time"
+    ):
+        return KINDS["schedule"]
+    if any_of("startdate", "startsat", "eventdate", "doorsopen") or (
+        any_of("date", "time") and any_of("venue", "location", "tickets", "ticketurl")
+    ):
+        return KINDS["events"]
+    if has("question") and any_of("answer", "acceptedanswer"):
+        return KINDS["faq"]
+    if any_of("rating", "stars", "reviewrating") and any_of(
+        "quote", "text", "review", "reviewbody", "comment", "body", "content"
+    ):
+        return KINDS["reviews"]
+    if any_of(
+        "variants", "sku", "producttype", "vendor", "compareatprice", "instock", "brand"
+    ) and any_of("price", "variants", "offers", "pricemin"):
+        return KINDS["products"]
+    if any_of(
+        "dietary", "allergens", "vegetarian", "vegan", "spicy", "glutenfree", "veg", "calories"
+    ):
+        return KINDS["menu"]
+    if any_of("fullname", "jobtitle", "role", "position", "tagline") and any_of(
+        "bio", "photo", "avatar", "profilepicture", "headshot", "image", "biography"
+    ):
+        return KINDS["team"]
+    if (
+        any_of("title", "headline", "name")
+        and any_of(
+            "content", "body", "html", "excerpt", "articlebody", "markdown", "bodyhtml", "plaintext"
+        )
+        and any_of(
+            "date",
+            "publishedat",
+            "published",
+            "datepublished",
+            "publishdate",
+            "createdat",
+            "pubdate",
+            "readingtime",
+        )
+    ):
+        return KINDS["blog"]
+    if has("client") and any_of("year", "category", "services", "role", "cover", "summary"):
+        return KINDS["portfolio"]
+    if any_of("ingredients", "recipeingredient", "instructions", "recipeinstructions"):
+        return KINDS["recipes"]
+    if has("price") or has("offers"):
+        return KINDS["products"]
+    return None
+
+
+def kind_of(found: Found, labels: dict[str, str]) -> Kind | None:
+    """The kind of a found collection: by its name, its content's label, or its fields."""
+    names = [found.name]
+    if found.name in labels:
+        names.insert(0, labels[found.name])
+    for name in names:
+        kind = kind_for(name, found.parent)
+        if kind:
+            return kind
+    if found.label:
+        kind = kind_for(found.label)
+        if kind and kind.name not in ("pages",):
+            return kind
+    if is_generic(found.name) or found.role == "collection":
+        sample = found.sample()
+        types = {r.get("type") for r in sample if isinstance(r.get("type"), str)}
+        if len(types) == 1 and len(sample) == sum(1 for r in sample if "type" in r):
+            kind = kind_for(types.pop())  # WordPress: "post", "page"; custom post types
+            if kind:
+                return kind
+        return infer_kind(sample)
+    return None
+
+
+def _join_words(values: list[str]) -> str:
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+_CATEGORY_FIELDS = (
+    "category",
+    "type",
+    "cuisine",
+    "style",
+    "course",
+    "section",
+    "kind",
+    "genre",
+    "city",
+    "neighbourhood",
+    "neighborhood",
+    "area",
+    "district",
+    "department",
+    "level",
+    "topic",
+)
+
+
+def categories(sample: list[dict]) -> tuple[str, list[str]] | None:
+    """A field with 2 to 8 distinct short values among sampled records (a dish's category)."""
+    if len(sample) < 4:
+        return None
+    for name in _CATEGORY_FIELDS:
+        values: list[str] = []
+        present = 0
+        for record in sample:
+            value = record.get(name)
+            if not isinstance(value, str) or not value.strip() or len(value) > 30:
+                continue
+            present += 1
+            if value.strip() not in values:
+                values.append(value.strip())
+                if len(values) > 8:
+                    break
+        if present * 2 >= len(sample) and 2 <= len(values) <= 8:
+            return name, values
+    return None
+
+
+def collection_description(kind: Kind | None, found: Found, label: str) -> str:
+    """Describe a collection in one sentence, with its size and its sections if grouped."""
+    count = found.count
+    if kind is None:
+        noun = "item" if count == 1 else "items"
+        where = f" in {label}" if label else ""
+        text = f"Explore {count:,} {noun}{where}"
+    else:
+        noun = kind.singular if count == 1 else kind.plural
+        text = f"{kind.verb} {count:,} {noun}"
+    labels = [group.label for group in found.groups if group.label]
+    if len(labels) >= 2:
+        listed = _join_words(labels[:6]) if len(labels) <= 6 else ", ".join(labels[:5]) + "…"
+        text += f" in {len(labels)} sections: {listed}"
+    else:
+        found_categories = categories(found.sample(50))
+        if found_categories:
+            field_name, values = found_categories
+            listed = _join_words(values)
+            text += f", across {len(values)} {plural(field_name)}"
+            if len(listed) <= 80:
+                text += f": {listed}"
+    return truncate(text, 299) + "."
+
+
+def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[str]:
+    """Possible intent titles, best first (the first unused one is taken)."""
+    label = found.label or labels.get(found.name, "") or ""
+    human = humanise(found.name) if found.name and not is_generic(found.name) else ""
+    options: list[str] = []
+    if found.role == "section":
+        if kind and kind.name not in ("pages",):
+            options.append(kind.title)
+        name = label or human or "More"
+        options += [name, f"Read {name}", f"Explore {name}"]
+        return options
+    if kind is not None:
+        options.append(kind.title)
+        if label and normal_key(label) != normal_key(kind.title):
+            options.append(f"{kind.title}: {label}")
+        if human:
+            options.append(f"Explore {human}")
+    else:
+        if label:
+            options.append(f"Explore {label}")
+        if human:
+            options.append(f"Explore {human}")
+        if found.parent and not is_generic(found.parent):
+            options.append(f"Explore {humanise(found.parent)}")
+        options.append(GENERIC.title)
+    return options
+
+
+def noun_of(kind: Kind | None, found: Found, labels: dict[str, str]) -> tuple[str, str]:
+    """Singular and plural nouns for the records of a collection."""
+    if kind is not None:
+        return kind.singular, kind.plural
+    label = labels.get(found.name)
+    if label:
+        word = label.lower()
+        return word, plural(word)
+    return "item", "items"
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """Make ``base`` unique among ``used`` by adding -2, -3 ... within the length limit."""
+    base = base[:MAX_ID_LENGTH].strip("-") or "intent"
+    candidate = base
+    number = 2
+    while candidate in used:
+        suffix = f"-{number}"
+        candidate = base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def unique_title(titles: list[str], used: set[str]) -> str:
+    """Pick the first unused title among the alternatives, numbering as a last resort."""
+    options = [truncate(title, MAX_TITLE) for title in titles if title]
+    for title in options:
+        if title.lower() not in used:
+            used.add(title.lower())
+            return title
+    base = options[0] if options else "Explore"
+    number = 2
+    while f"{base} ({number})".lower() in used:
+        number += 1
+    used.add(f"{base} ({number})".lower())
+    return f"{base} ({number})"

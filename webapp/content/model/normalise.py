@@ -1,0 +1,964 @@
+"""Normalise one record (a dish, a home, a post) into typed fields a page can show.
+
+``normalise(item, hints)`` reads any JSON object with the vocabulary of
+``vocab``: it picks the title, subtitle, description and body, images, price
+with its currency, dates, address, contact details, rating, opening hours,
+badges and the few key facts a person compares, and leaves out ids,
+references, hashes, bookkeeping timestamps and colours. What is left is kept,
+in document order, for the detail page; a value already shown is never shown
+twice. Pure and bounded: at most ``MAX_FIELDS`` fields of one record are read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from markupsafe import Markup
+
+from ..text import normal_key, truncate
+from . import values as v
+from .vocab import (
+    ADDRESS_KEYS,
+    BADGE_KEYS,
+    BODY_KEYS,
+    CURRENCY_KEYS,
+    DATE_KEYS,
+    DESCRIPTION_KEYS,
+    DRAFT_STATUS,
+    EMAIL_KEYS,
+    FACT_KEYS,
+    FACT_UNITS,
+    HIDDEN_FLAGS,
+    HOURS_KEYS,
+    IMAGE_URL_KEYS,
+    IMAGE_WORDS,
+    PHONE_KEYS,
+    PRICE_KEYS,
+    PRICE_WORDS,
+    PUBLISHED_FLAGS,
+    RATING_KEYS,
+    SOCIAL_KEYS,
+    SUBTITLE_KEYS,
+    TITLE_KEYS,
+    URL_KEYS,
+    WEAK_TITLE_KEYS,
+    is_hidden_key,
+    words,
+)
+
+MAX_FIELDS = 200
+TITLE_MAX = 160
+SUBTITLE_MAX = 200
+CARD_TEXT_MAX = 240
+BADGE_MAX = 40
+MAX_BADGES = 6
+MAX_IMAGES = 24
+
+# Fields folded into their record: a listing's home, an event's place, a product's offer.
+_ABSORB = frozenset(
+    [
+        "about",
+        "mainentity",
+        "itemoffered",
+        "details",
+        "specs",
+        "specifications",
+        "attributes",
+        "property",
+        "propertydetails",
+        "home",
+        "listing",
+        "facts",
+        "info",
+        "stats",
+    ]
+)
+# Boolean flags worth a badge when true, with the words a person uses.
+_FLAG_LABELS = {
+    "veg": "Vegetarian",
+    "vegetarian": "Vegetarian",
+    "vegan": "Vegan",
+    "glutenfree": "Gluten-free",
+    "gf": "Gluten-free",
+    "dairyfree": "Dairy-free",
+    "nutfree": "Nut-free",
+    "spicy": "Spicy",
+    "organic": "Organic",
+    "halal": "Halal",
+    "kosher": "Kosher",
+    "new": "New",
+    "bestseller": "Bestseller",
+    "onsale": "On sale",
+    "soldout": "Sold out",
+    "petfriendly": "Pet friendly",
+    "furnished": "Furnished",
+    "parking": "Parking",
+    "garden": "Garden",
+    "pool": "Pool",
+}
+_DIET_URLS = {
+    "vegetariandiet": "Vegetarian",
+    "vegandiet": "Vegan",
+    "glutenfreediet": "Gluten-free",
+    "halaldiet": "Halal",
+    "kosherdiet": "Kosher",
+    "lowlactosediet": "Low lactose",
+    "diabeticdiet": "Diabetic",
+    "lowcaloriediet": "Low calorie",
+    "lowfatdiet": "Low fat",
+    "lowsaltdiet": "Low salt",
+    "hindudiet": "Hindu",
+}
+_STATUS_HIDDEN = DRAFT_STATUS | frozenset(
+    [
+        "publish",
+        "published",
+        "active",
+        "live",
+        "public",
+        "enabled",
+        "available",
+        "instock",
+        "draft",
+        "open",
+        "accepted",
+        "approved",
+        "confirmed",
+        "eventscheduled",
+        "newcondition",
+        "onlineonly",
+        "instoreonly",
+        "limitedavailability",
+        "none",
+        "null",
+        "ok",
+    ]
+)
+_STATUS_KEYS = frozenset(["status", "state", "availability", "eventstatus", "stockstatus"])
+_PLATFORM_TYPES = frozenset(
+    ["post", "page", "entry", "attachment", "revision", "navmenuitem", "wpblock"]
+)
+_UNIT_CODES = {"FTK": "sq ft", "MTK": "m²", "SQF": "sq ft", "SQM": "m²", "ACR": "acres"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a collection tells about all its records (currency, minor units, lookups)."""
+
+    currency: str = ""
+    minor_units: bool = False
+    base_url: str = ""
+    kind: str = ""  # the collection's kind name (``homes``, ``menu``...)
+    refs: dict[str, str] = field(default_factory=dict)  # referenced id -> title
+    ref_groups: dict[str, str] = field(default_factory=dict)  # referenced id -> its list's label
+
+
+@dataclass
+class Image:
+    src: str
+    alt: str = ""
+
+
+@dataclass
+class Fact:
+    label: str
+    text: str
+    href: str = ""
+
+
+@dataclass
+class Record:
+    """One record as a person reads it."""
+
+    title: str = ""
+    subtitle: str = ""
+    description: str = ""  # plain text, short: for cards
+    body: Markup | None = None  # sanitised HTML: for detail pages
+    images: list[Image] = field(default_factory=list)
+    price: str = ""
+    price_label: str = ""
+    date: str = ""  # display text ("12 Mar 2026, 19:30")
+    date_sort: str = ""  # sortable ISO text
+    rating: str = ""
+    address: str = ""
+    facts: list[Fact] = field(default_factory=list)  # key facts: card shows the first three
+    badges: list[str] = field(default_factory=list)
+    contact: list[Fact] = field(default_factory=list)  # phone, email, website, social
+    hours: list[tuple[str, str]] = field(default_factory=list)
+    rest: list[tuple[str, Any]] = field(default_factory=list)  # (label, value) for the detail
+
+    @property
+    def image(self) -> Image | None:
+        return self.images[0] if self.images else None
+
+    def card_facts(self, limit: int = 3) -> list[Fact]:
+        """The facts a card shows: the unit facts first (3 beds, 2 baths), then others."""
+        return self.facts[:limit]
+
+
+# --------------------------------------------------------------------------
+# Labels
+
+
+def humanise(key: str, limit: int = 60) -> str:
+    """Turn a key into a label: ``unitPrice`` -> ``Unit price``, ``wp:term`` -> ``Wp term``."""
+    key = key.rsplit(".", 1)[-1] if "." in key else key
+    parts = words(key)
+    if not parts:
+        return truncate(key.strip(), limit) or "Value"
+    label = " ".join(parts)
+    return truncate(label[0].upper() + label[1:], limit, at_word=True)
+
+
+def _ref_label(key: str) -> str:
+    parts = words(key)
+    while parts and parts[-1] in ("id", "ids", "ref", "refs", "uuid"):
+        parts = parts[:-1]
+    if not parts:
+        return "Related"
+    label = " ".join(parts)
+    return label[0].upper() + label[1:]
+
+
+# --------------------------------------------------------------------------
+# Publication state
+
+
+def is_unpublished(item: Any) -> bool:
+    """Tell whether a record is a draft, unpublished, archived or deleted."""
+    if not isinstance(item, dict):
+        return False
+    for key, value in islice(item.items(), 60):
+        norm = normal_key(key)
+        if norm in ("status", "poststatus", "state", "publicationstatus"):
+            if isinstance(value, str) and normal_key(value) in DRAFT_STATUS:
+                return True
+        elif norm in PUBLISHED_FLAGS:
+            if value is False:
+                return True
+        elif norm in HIDDEN_FLAGS:
+            if value is True:
+                return True
+        elif norm == "publishedat" and value is None and "createdAt" in item:
+            return True  # Strapi: a draft has publishedAt null
+        elif norm == "id" and isinstance(value, str) and value.startswith("drafts."):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------
+# Finding values
+
+
+def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Image | None:
+    """Return the image a value holds: a URL, ``{url, alt}``, a size map, a media object."""
+    if depth > 3:
+        return None
+    if isinstance(value, str):
+        url = _absolute(value, base_url)
+        if url and (key_is_image or v.looks_like_image_url(url)):
+            return Image(url)
+        return None
+    if not isinstance(value, dict):
+        return None
+    alt = ""
+    for alt_key in ("alt", "alt_text", "altText", "alternativeText", "caption", "title", "name"):
+        if isinstance(value.get(alt_key), str) and value[alt_key].strip():
+            alt = v.plain_text(value[alt_key], 200)
+            break
+    mime = (
+        value.get("mimeType")
+        or value.get("mime")
+        or value.get("type")
+        or value.get("encodingFormat")
+    )
+    imagey = key_is_image or (isinstance(mime, str) and mime.startswith("image/")) or "alt" in value
+    by_norm = {normal_key(k): k for k in islice(value, 60)}
+    for url_key in IMAGE_URL_KEYS:
+        if url_key in by_norm:
+            inner = value[by_norm[url_key]]
+            if isinstance(inner, str):
+                url = _absolute(inner, base_url)
+                if url and (imagey or v.looks_like_image_url(url)):
+                    return Image(url, alt)
+            elif isinstance(inner, dict):
+                found = _image(inner, base_url, imagey, depth + 1)
+                if found:
+                    return Image(found.src, found.alt or alt)
+    if not imagey and keys_of(value) & {"name", "title", "label", "fullname"}:
+        return None  # a person or a thing with a picture, not a picture
+    # Size maps: {"formats": {"large": {"url"}}}, {"sizes": {...}}
+    for nested_key in ("formats", "sizes", "image", "asset", "fields", "data", "thumbnail"):
+        nested = value.get(nested_key)
+        if isinstance(nested, dict):
+            for size in ("large", "medium", "full", "original", "small", "url", "src"):
+                if size in nested:
+                    found = _image(nested[size], base_url, True, depth + 1)
+                    if found:
+                        return Image(found.src, found.alt or alt)
+            found = _image(nested, base_url, imagey, depth + 1)
+            if found:
+                return Image(found.src, found.alt or alt)
+    return None
+
+
+def keys_of(value: dict) -> set[str]:
+    return {normal_key(k) for k in islice(value, 60) if isinstance(k, str)}
+
+
+def _absolute(url: str, base_url: str) -> str:
+    text = url.strip()
+    if text.startswith("/") and not text.startswith("//") and base_url:
+        from urllib.parse import urljoin
+
+        text = urljoin(base_url, text)
+    return v.http_url(text)
+
+
+def _images(key: str, value: Any, base_url: str) -> list[Image]:
+    key_is_image = bool(IMAGE_WORDS.intersection(words(key)))
+    if isinstance(value, list):
+        found = []
+        for element in islice(value, MAX_IMAGES):
+            image = _image(element, base_url, key_is_image)
+            if image:
+                found.append(image)
+        return found
+    image = _image(value, base_url, key_is_image)
+    return [image] if image else []
+
+
+def _short_texts(value: Any, limit: int = BADGE_MAX) -> list[str]:
+    """Short strings of a badge-like value: a string, a list of strings or of named objects."""
+    found: list[str] = []
+    elements = value if isinstance(value, list) else [value]
+    for element in islice(elements, 12):
+        if isinstance(element, dict):
+            element = element.get("name") or element.get("title") or element.get("label")
+        if isinstance(element, str):
+            norm = normal_key(element)
+            if norm in _DIET_URLS or element.startswith(
+                ("https://schema.org/", "http://schema.org/")
+            ):
+                label = _DIET_URLS.get(normal_key(element.rsplit("/", 1)[-1]))
+                if label:
+                    found.append(label)
+                continue
+            text = v.plain_text(element, limit + 1)
+            if 0 < len(text) <= limit and not v.http_url(text):
+                found.append(text[0].upper() + text[1:] if text.islower() else text)
+    return found
+
+
+def _rating(value: Any) -> str:
+    if isinstance(value, dict):
+        score = v.number(value.get("ratingValue", value.get("value", value.get("average"))))
+        count = v.number(value.get("reviewCount", value.get("ratingCount", value.get("count"))))
+        if score is None:
+            return ""
+        text = f"★ {v.format_count(score)}"
+        if count:
+            noun = "review" if count == 1 else "reviews"
+            text += f" ({v.format_count(count)} {noun})"
+        return text
+    score = v.number(value)
+    if score is None or not 0 <= score <= 10:
+        return ""
+    return f"★ {v.format_count(score)}"
+
+
+def _hours(value: Any) -> list[tuple[str, str]]:
+    """Opening hours as ``(days, hours)`` rows from the shapes sites use."""
+    rows: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, inner in islice(value.items(), 14):
+            if normal_key(key) in _WEEKDAYS or len(value) <= 14:
+                text = _hours_text(inner)
+                if text:
+                    rows.append((humanise(key), text))
+        return rows
+    if isinstance(value, str):
+        text = v.plain_text(value, 200)
+        return [("", text)] if text else []
+    if not isinstance(value, list):
+        return rows
+    for element in islice(value, 21):
+        if isinstance(element, str):
+            text = v.plain_text(element, 120)
+            if text:
+                rows.append(("", text))
+            continue
+        if not isinstance(element, dict):
+            continue
+        days = (
+            element.get("day")
+            or element.get("dayOfWeek")
+            or element.get("days")
+            or element.get("label")
+            or element.get("name")
+        )
+        day_names = _short_texts(days if isinstance(days, list) else [days], 40) if days else []
+        day_names = [d.rsplit("/", 1)[-1] if "/" in d else d for d in day_names]
+        day_text = ", ".join(day_names)
+        rows.append((day_text, _hours_text(element) or ""))
+    return [row for row in rows if row[0] or row[1]]
+
+
+def _hours_text(value: Any) -> str:
+    if isinstance(value, str):
+        return v.plain_text(value, 80)
+    if not isinstance(value, dict):
+        return ""
+    if value.get("closed") is True or value.get("isClosed") is True:
+        return "Closed"
+    opens = value.get("opens") or value.get("open") or value.get("from") or value.get("start")
+    closes = value.get("closes") or value.get("close") or value.get("to") or value.get("end")
+    if opens and closes:
+        start = v.time_of(opens) or v.plain_text(opens, 10)
+        end = v.time_of(closes) or v.plain_text(closes, 10)
+        return f"{start}–{end}"
+    for key in ("hours", "time", "times", "text", "value"):
+        if isinstance(value.get(key), str):
+            return v.plain_text(value[key], 80)
+    return ""
+
+
+def _fact_with_unit(key: str, value: Any) -> Fact | None:
+    norm = normal_key(key)
+    unit_entry = FACT_UNITS.get(norm)
+    if unit_entry is None:
+        return None
+    amount = v.number(value)
+    if isinstance(value, dict):
+        amount = v.number(value.get("value"))
+    if amount is None or amount < 0:
+        return None
+    unit = unit_entry[1]
+    if isinstance(value, dict) and isinstance(value.get("unitCode"), str):
+        unit = _UNIT_CODES.get(value["unitCode"].upper(), unit)
+    if unit in ("bed", "bath", "room", "guest", "serving") and amount != 1:
+        unit += "s"
+    return Fact(humanise(key), f"{v.format_count(amount)} {unit}")
+
+
+def _measure(value: Any) -> str:
+    """A QuantitativeValue ``{value, unitCode}`` or a number as text."""
+    if isinstance(value, dict):
+        amount = v.number(value.get("value"))
+        if amount is None:
+            return ""
+        unit = value.get("unitText") or _UNIT_CODES.get(str(value.get("unitCode", "")).upper(), "")
+        return f"{v.format_count(amount)} {unit}".strip()
+    amount = v.number(value)
+    if amount is not None and not isinstance(value, str):
+        return v.format_count(amount) if not (1800 <= amount <= 2100) else str(int(amount))
+    return v.plain_text(value, 120)
+
+
+# --------------------------------------------------------------------------
+# The record
+
+
+def _fields_of(item: dict) -> list[tuple[str, Any]]:
+    """The record's own fields plus those of absorbed sub-objects, without empties."""
+    fields: list[tuple[str, Any]] = []
+    own = set()
+    for key, value in islice(item.items(), MAX_FIELDS):
+        if not isinstance(key, str) or _empty(value):
+            continue
+        norm = normal_key(key)
+        if isinstance(value, dict) and norm in _ABSORB and not _image(value, "", False):
+            continue  # absorbed below, after the record's own fields
+        fields.append((key, value))
+        own.add(norm)
+    for key, value in islice(item.items(), MAX_FIELDS):
+        if isinstance(key, str) and isinstance(value, dict) and normal_key(key) in _ABSORB:
+            for inner_key, inner in islice(value.items(), 60):
+                if (
+                    isinstance(inner_key, str)
+                    and not _empty(inner)
+                    and normal_key(inner_key) not in own
+                ):
+                    fields.append((inner_key, inner))
+                    own.add(normal_key(inner_key))
+    return fields
+
+
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list | dict) and not value
+
+
+def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
+    """Return the key of the title field, or None."""
+    by_norm: dict[str, str] = {}
+    for key, value in fields:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            by_norm.setdefault(normal_key(key), key)
+    for name in TITLE_KEYS:
+        if name in by_norm and _title_text(_value(fields, by_norm[name])):
+            return by_norm[name]
+    for key, value in fields:
+        parts = words(key)
+        if (
+            parts
+            and parts[-1] in ("name", "title")
+            and not is_hidden_key(key)
+            and _title_text(value)
+        ):
+            return key
+    return None
+
+
+def _pick_weak_title(fields: list[tuple[str, Any]]) -> str | None:
+    """The key of a field that can name a record without a name (a review's author)."""
+    by_norm: dict[str, str] = {}
+    for key, value in fields:
+        if isinstance(value, str):
+            by_norm.setdefault(normal_key(key), key)
+    for name in WEAK_TITLE_KEYS:
+        if name in by_norm and _title_text(_value(fields, by_norm[name])):
+            return by_norm[name]
+    return None
+
+
+def _value(fields: list[tuple[str, Any]], key: str) -> Any:
+    for name, value in fields:
+        if name == key:
+            return value
+    return None
+
+
+def _title_text(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return v.format_count(value)
+    text = v.plain_text(value, TITLE_MAX)
+    if v.http_url(text):
+        return ""
+    return text
+
+
+def _is_date_key(key: str) -> bool:
+    norm = normal_key(key)
+    if norm in DATE_KEYS:
+        return True
+    parts = words(key)
+    return (
+        bool(parts)
+        and parts[-1] in ("date", "at", "on", "time", "start", "end", "when")
+        and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
+    )
+
+
+def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -> Record:
+    """Read one record as a person would (see the module docstring)."""
+    hints = hints or Hints()
+    if not isinstance(item, dict):
+        if isinstance(item, list):
+            return Record(title=fallback_title, rest=[("Entries", item)])
+        return Record(title=_title_text(item) or fallback_title)
+    fields = _fields_of(item)
+    record = Record()
+    shown: set[str] = set()
+
+    def show(text: str) -> str:
+        if text:
+            shown.add(text.casefold())
+        return text
+
+    currency = hints.currency
+    minor = hints.minor_units
+    for key, value in fields:
+        if normal_key(key) in CURRENCY_KEYS:
+            currency = v.currency_code(value) or currency
+        elif normal_key(key) in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
+            minor = True  # Shopify's AJAX product: prices in minor units
+    if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
+        minor = True
+
+    title_key = _pick_title(fields, hints)
+    if title_key is None and not fallback_title:
+        title_key = _pick_weak_title(fields)
+    if title_key is None and fallback_title:
+        record.title = show(fallback_title)
+    if title_key is not None:
+        record.title = show(_title_text(_value(fields, title_key)))
+    used = {title_key}
+
+    def take(key: str) -> None:
+        used.add(key)
+
+    # Roles, in one pass over the fields (document order breaks ties).
+    description_rank = len(DESCRIPTION_KEYS)
+    description_key = None
+    body_rank = len(BODY_KEYS)
+    body_key = None
+    for key, value in fields:
+        if key in used:
+            continue
+        norm = normal_key(key)
+        parts = set(words(key))
+        # References to other records (roomId, speakers: [ids]) read as their titles.
+        ref_titles = (
+            _referenced(value, hints.refs)
+            if hints.refs and norm not in ("id", "uuid", "key") and _ref_shaped(value)
+            else []
+        )
+        if ref_titles:
+            for label, text in _ref_facts(key, value, ref_titles, hints):
+                record.facts.append(Fact(label, show(text)))
+            take(key)
+            continue
+        if (
+            is_hidden_key(key)
+            and norm not in _STATUS_KEYS
+            and key.lower() != "type"
+            and norm != "options"
+        ):
+            take(key)
+            continue
+        if norm in _STATUS_KEYS and isinstance(value, str):
+            take(key)
+            badge = _status_badge(value)
+            if badge:
+                record.badges.append(show(badge))
+            continue
+        if key.lower() == "type":
+            take(key)
+            if (
+                isinstance(value, str)
+                and normal_key(value) not in _PLATFORM_TYPES
+                and len(value) <= 40
+                and "." not in value
+            ):
+                record.badges.append(show(humanise(value) if "_" in value else value))
+            continue
+        if norm == "options" and isinstance(value, list):
+            take(key)
+            for option in value[:6]:
+                if isinstance(option, dict) and isinstance(option.get("values"), list):
+                    names = [str(x) for x in option["values"][:20] if isinstance(x, str | int)]
+                    if names and names != ["Default Title"]:
+                        label = plain_text_label(option.get("name")) or "Options"
+                        record.facts.append(Fact(label, show(", ".join(names))))
+            continue
+        if norm == "variants" and isinstance(value, list):
+            take(key)
+            continue
+        if isinstance(value, bool):
+            take(key)
+            label = _FLAG_LABELS.get(norm)
+            if value and (label or norm in BADGE_KEYS or len(parts) <= 3):
+                record.badges.append(show(label or humanise(key)))
+            continue
+        if norm in CURRENCY_KEYS:
+            take(key)
+            continue
+        if norm in HOURS_KEYS and not isinstance(value, int | float):
+            rows = _hours(value)
+            if rows:
+                record.hours = rows
+                take(key)
+                continue
+        if not record.price and (
+            norm in PRICE_KEYS or (parts & PRICE_WORDS and "range" not in parts)
+        ):
+            text = v.price_text(value, currency, minor=minor)
+            if text:
+                for offer in value if isinstance(value, list) else [value]:
+                    if isinstance(offer, dict) and isinstance(offer.get("availability"), str):
+                        badge = _status_badge(offer["availability"])
+                        if badge:
+                            record.badges.append(show(badge))
+                        break
+                record.price = show(text)
+                record.price_label = (
+                    humanise(key) if norm not in ("price", "offers", "offer") else "Price"
+                )
+                take(key)
+                continue
+        if parts & IMAGE_WORDS or (isinstance(value, dict | list) and norm not in BODY_KEYS):
+            found = _images(key, value, hints.base_url)
+            elements = value if isinstance(value, list) else [value]
+            if found and (parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
+                for image in found:
+                    if (
+                        all(image.src != known.src for known in record.images)
+                        and len(record.images) < MAX_IMAGES
+                    ):
+                        record.images.append(image)
+                take(key)
+                continue
+            if parts & IMAGE_WORDS and not isinstance(value, str) or _is_file_object(value):
+                take(
+                    key
+                )  # an image we cannot show (a relative path, a file id): never its metadata
+                continue
+        if _is_date_key(key) and not isinstance(value, dict | list):
+            parsed = v.parse_date(value)
+            if parsed:
+                take(key)
+                if not record.date:
+                    record.date_sort, record.date = parsed[0], show(parsed[1])
+                elif parts & {"end", "endsat", "enddate", "endtime", "ends"} or "end" in parts:
+                    end = v.parse_date(value)
+                    if end and end[1][:11] == record.date[:11] and end[2]:
+                        record.date = show(f"{record.date}–{end[1].rsplit(', ', 1)[-1]}")
+                    elif end:
+                        record.date = show(f"{record.date} – {end[1]}")
+                else:
+                    record.facts.append(Fact(humanise(key), show(parsed[1])))
+                continue
+        if norm in ADDRESS_KEYS or norm == "location" and isinstance(value, dict):
+            text = v.address_text(value)
+            if text and not record.address:
+                record.address = show(text)
+                take(key)
+                continue
+        if norm in PHONE_KEYS | EMAIL_KEYS | URL_KEYS or norm in SOCIAL_KEYS:
+            for label, text in _contact_entries(key, value):
+                href = v.link_href(text, key)
+                if href or text:
+                    record.contact.append(Fact(label, show(text), href))
+            take(key)
+            continue
+        if norm in RATING_KEYS:
+            text = _rating(value)
+            if text:
+                record.rating = show(text)
+                take(key)
+                continue
+        unit_fact = _fact_with_unit(key, value)
+        if unit_fact is not None:
+            record.facts.insert(sum(1 for f in record.facts if _is_unit(f)), unit_fact)
+            show(unit_fact.text)
+            take(key)
+            continue
+        if norm in BADGE_KEYS and not isinstance(value, int | float):
+            texts = _short_texts(value)
+            if texts:
+                for text in texts:
+                    if text.casefold() not in shown:
+                        record.badges.append(show(text))
+                take(key)
+                continue
+        if norm in ("floorsize", "lotsize", "size", "area") and isinstance(
+            value, dict | int | float
+        ):
+            text = _measure(value)
+            if text:
+                record.facts.append(Fact(humanise(key), show(text)))
+                take(key)
+                continue
+        if norm in SUBTITLE_KEYS and not record.subtitle and isinstance(value, str):
+            text = v.plain_text(value, SUBTITLE_MAX)
+            if text and len(text) <= SUBTITLE_MAX - 1:
+                record.subtitle = show(text)
+                take(key)
+                continue
+        if isinstance(value, str):
+            if norm in DESCRIPTION_KEYS and DESCRIPTION_KEYS.index(norm) < description_rank:
+                description_rank, description_key = DESCRIPTION_KEYS.index(norm), key
+            if norm in BODY_KEYS and len(value) > 0 and BODY_KEYS.index(norm) < body_rank:
+                body_rank, body_key = BODY_KEYS.index(norm), key
+        if norm in FACT_KEYS and isinstance(value, str | int | float | dict | list):
+            text = _fact_text(value)
+            if text:
+                record.facts.append(Fact(humanise(key), show(text)))
+                take(key)
+                continue
+
+    variants = item.get("variants")
+    if isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50]):
+        if not record.price:
+            prices = [x.get("price") for x in variants[:100] if x.get("price") not in (None, "")]
+            amounts = sorted((p for p in prices if v.number(p) is not None), key=v.number)
+            if amounts:
+                text = v.price_text(amounts[0], currency, minor=minor)
+                record.price = show(
+                    text if v.number(amounts[0]) == v.number(amounts[-1]) else f"From {text}"
+                )
+                record.price_label = "Price"
+        if all(x.get("available") is False for x in variants[:100]):
+            record.badges.insert(0, show("Sold out"))
+    record.facts.sort(key=_fact_rank)
+
+    # Description (cards) and body (detail pages): the short text and the long one.
+    if body_key is not None and body_key == description_key:
+        text = _value(fields, body_key)
+        if isinstance(text, str) and (
+            len(text) > 400 or v.has_markup(text) or v.looks_like_markdown(text)
+        ):
+            description_key = None  # long: the card shows its start, the detail all of it
+        else:
+            body_key = None
+    if description_key is not None:
+        record.description = show(v.plain_text(_value(fields, description_key), CARD_TEXT_MAX))
+        take(description_key)
+    if body_key is not None:
+        raw = _value(fields, body_key)
+        record.body = v.rich_html(raw)
+        if not record.description:
+            record.description = v.plain_text(raw, CARD_TEXT_MAX)
+        shown.add(v.plain_text(raw, 400).casefold())
+        take(body_key)
+    if not record.title:
+        record.title = show(_fallback_title(fields, used, record, hints) or fallback_title)
+
+    for key, value in fields:
+        if key in used:
+            continue
+        if isinstance(value, str | int | float):
+            text = v.plain_text(value, 400)
+            if not text or text.casefold() in shown:
+                continue
+            if isinstance(value, str) and len(value) > 200 and record.body is None:
+                record.body = v.rich_html(value)
+                shown.add(text.casefold())
+                continue
+        record.rest.append((humanise(key), value))
+    record.badges = list(dict.fromkeys(record.badges))[:MAX_BADGES]
+    return record
+
+
+_FACT_ORDER = ("bed", "beds", "bath", "baths", "sq ft", "m²", "acres")
+
+
+def _fact_rank(fact: Fact) -> int:
+    """Beds, baths and area first (what a person compares), then the rest as found."""
+    unit = fact.text.split(" ", 1)[1] if " " in fact.text and fact.text[:1].isdigit() else ""
+    if unit in _FACT_ORDER:
+        return _FACT_ORDER.index(unit) // 2
+    label = set(words(fact.label))
+    if label & {"room", "venue", "location", "stage", "where", "place", "hall"}:
+        return 3
+    if label & {"speakers", "speaker", "author", "authors", "by", "performer", "host", "chef"}:
+        return 4
+    return 5
+
+
+def _status_badge(value: str) -> str:
+    """A status worth showing ("Sold out", "Cancelled", "Pending"), or "" for routine ones."""
+    word = value.rsplit("/", 1)[-1].strip()
+    if normal_key(word) in _STATUS_HIDDEN or not word or len(word) > 40:
+        return ""
+    if word.startswith("Event") and len(word) > 5 and word[5].isupper():
+        word = word[5:]  # schema.org EventCancelled -> Cancelled
+    return humanise(word)
+
+
+def plain_text_label(value: Any) -> str:
+    return v.plain_text(value, 40) if isinstance(value, str) else ""
+
+
+def _is_file_object(value: Any) -> bool:
+    """A media library entry (file name, MIME type, sizes) rather than content."""
+    if not isinstance(value, dict):
+        return False
+    keys = {normal_key(k) for k in islice(value, 40)}
+    return bool(
+        keys & {"filenamedisk", "filenamedownload", "mime", "mimetype", "filesize", "sizeinbytes"}
+    ) and bool(
+        keys & {"type", "mime", "mimetype", "width", "ext", "storage", "filesize", "url", "hash"}
+    )
+
+
+def _is_unit(fact: Fact) -> bool:
+    return any(
+        fact.text.endswith(unit)
+        for unit in ("bed", "beds", "bath", "baths", "sq ft", "m²", "room", "rooms")
+    )
+
+
+def _fact_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return (
+            v.address_text(value, 120)
+            or v.plain_text(value.get("name") or value.get("title") or value.get("label"), 120)
+            or _measure(value)
+        )
+    if isinstance(value, list):
+        names = _short_texts(value, 80)
+        return ", ".join(names[:6])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _measure(value)
+    text = v.plain_text(value, 120)
+    return "" if v.http_url(text) else text
+
+
+def _ref_facts(key: str, value: Any, titles: list[str], hints: Hints) -> list[tuple[str, str]]:
+    """Referenced records as facts, labelled by their lists ("Track: Cloud", "Level: Advanced")."""
+    elements = value if isinstance(value, list) else [value]
+    grouped: dict[str, list[str]] = {}
+    for element in elements[:20]:
+        if isinstance(element, dict):
+            element = element.get("id", element.get("_ref"))
+        title = hints.refs.get(str(element))
+        if title:
+            label = hints.ref_groups.get(str(element)) or _ref_label(key)
+            grouped.setdefault(label, []).append(title)
+    return [(label, ", ".join(names)) for label, names in grouped.items()]
+
+
+def _ref_shaped(value: Any) -> bool:
+    """An id, or a list of ids (``roomId: 61204``, ``speakers: ["3f9d…"]``)."""
+    elements = value if isinstance(value, list) else [value]
+    return bool(elements) and all(
+        (isinstance(e, str | int) and not isinstance(e, bool))
+        or (isinstance(e, dict) and set(e) <= {"id", "_ref", "_type", "name", "title"})
+        for e in elements[:20]
+    )
+
+
+def _referenced(value: Any, refs: dict[str, str]) -> list[str]:
+    elements = value if isinstance(value, list) else [value]
+    titles = []
+    for element in islice(elements, 20):
+        if isinstance(element, dict):
+            element = element.get("id") or element.get("_ref")
+        if isinstance(element, str | int) and not isinstance(element, bool):
+            title = refs.get(str(element))
+            if title:
+                titles.append(title)
+    return titles
+
+
+def _contact_entries(key: str, value: Any) -> list[tuple[str, str]]:
+    label = humanise(key)
+    if isinstance(value, str):
+        text = value.strip()[:300]
+        return [(label, text)] if text else []
+    if isinstance(value, list):
+        out = []
+        for element in islice(value, 10):
+            out.extend(_contact_entries(key, element))
+        return out
+    if isinstance(value, dict):
+        out = []
+        for inner_key, inner in islice(value.items(), 20):
+            if isinstance(inner, str) and inner.strip() and not is_hidden_key(inner_key):
+                out.append((humanise(inner_key), inner.strip()[:300]))
+        return out
+    return []
+
+
+def _fallback_title(fields, used, record: Record, hints: Hints) -> str:
+    """A title for a record without a name: its address, then its first short text."""
+    if record.address and hints.kind in ("homes", "locations", "rooms", ""):
+        return record.address.split(", ")[0] if hints.kind == "homes" else record.address
+    for key, value in fields:
+        if key in used or is_hidden_key(key) or not isinstance(value, str):
+            continue
+        text = v.plain_text(value, TITLE_MAX)
+        if 0 < len(text) <= 80 and not v.http_url(text) and not v.parse_date(value):
+            used.add(key)
+            return text
+    if record.address:
+        return record.address
+    return ""

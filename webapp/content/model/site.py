@@ -1,0 +1,288 @@
+"""The site itself: its name, hero and theme colours, from site-level fields only.
+
+The name comes from site-level objects (config, site, settings, navbar logo
+text, a JSON-LD organisation, a platform's settings), never from a record;
+the theme from site-level colours (a theme/colours/brand object, a platform's
+accent colour), never from one blog post's ``backgroundColor``.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
+from ..text import normal_key
+from .classify import Findings, is_record_list
+from .normalise import _image
+from .unwrap import Prepared
+from .values import plain_text
+from .vocab import COLOR_CONTAINERS, HERO_NAMES, HIDDEN_NAMES, SITE_NAMES, words
+
+UNTITLED = "Untitled site"
+MAX_TITLE = 200
+MAX_SUBTITLE = 500
+THEME_ROLES = ("primary", "secondary", "accent", "background", "text")
+MIN_TEXT_CONTRAST = 4.5
+
+_NAME_KEYS = (
+    "sitename",
+    "sitetitle",
+    "businessname",
+    "companyname",
+    "brandname",
+    "logotext",
+    "brand",
+    "name",
+    "fullname",
+    "displayname",
+    "title",
+    "organization",
+)
+_SUBTITLE_KEYS = (
+    "tagline",
+    "subtitle",
+    "slogan",
+    "subheading",
+    "subheadline",
+    "strapline",
+    "motto",
+    "headline",
+    "lead",
+    "description",
+    "summary",
+    "intro",
+    "text",
+)
+_HERO_TITLE_KEYS = ("heading", "headline", "title", "name")
+_IMAGE_KEYS = (
+    "heroimage",
+    "hero",
+    "backgroundimage",
+    "coverimage",
+    "cover",
+    "bannerimage",
+    "banner",
+    "featuredimage",
+    "headerimage",
+    "image",
+    "photo",
+    "picture",
+    "img",
+    "ogimage",
+    "avatar",
+    "headshot",
+    "portrait",
+    "thumbnail",
+    "logo",
+)
+
+
+def _by_norm(container: dict) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key in islice(container, 200):
+        if isinstance(key, str):
+            found.setdefault(normal_key(key), container[key])
+    return found
+
+
+def _first_text(containers: list[dict], keys: tuple[str, ...], limit: int, avoid: str = "") -> str:
+    for container in containers:
+        by_norm = _by_norm(container)
+        for key in keys:
+            value = by_norm.get(key)
+            if isinstance(value, dict):
+                value = value.get("name") or value.get("text")
+            text = plain_text(value, limit)
+            if text and text != avoid and not text.startswith(("http://", "https://")):
+                return text
+    return ""
+
+
+def _first_image(containers: list[dict], base_url: str) -> str:
+    for container in containers:
+        by_norm = _by_norm(container)
+        for key in _IMAGE_KEYS:
+            if key in by_norm:
+                value = by_norm[key]
+                if isinstance(value, list):
+                    value = value[0] if value else None
+                image = _image(value, base_url, True)
+                if image:
+                    return image.src
+    return ""
+
+
+def _root_scalars(doc: Any) -> list[dict]:
+    if isinstance(doc, dict):
+        return [{k: v for k, v in islice(doc.items(), 200) if not isinstance(v, dict | list)}]
+    return []
+
+
+def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
+    """Site-like objects near the top of the document, best first."""
+    found: list[dict] = []
+    doc = prepared.doc
+    if isinstance(doc, dict):
+        queue: list[tuple[dict, str, int]] = [(doc, "", 0)]
+        head = 0
+        while head < len(queue) and head < 200:
+            node, name, depth = queue[head]
+            head += 1
+            tokens = set(words(name)) | {normal_key(name)}
+            if depth > 0 and tokens & SITE_NAMES and not tokens & HERO_NAMES:
+                found.append(node)
+            if depth < 3:
+                for key in islice(node, 100):
+                    value = node[key]
+                    if isinstance(value, dict) and normal_key(key) not in HIDDEN_NAMES - {"meta"}:
+                        queue.append((value, key, depth + 1))
+    return found
+
+
+def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
+    """Return ``{"name", "title", "subtitle", "image"}`` of the site."""
+    base_url = prepared.context.base_url
+    platform = [prepared.site] if prepared.site else []
+    platform_node = [prepared.site["node"]] if isinstance(prepared.site.get("node"), dict) else []
+    sites = platform + platform_node + _site_containers(prepared, findings)
+    roots = _root_scalars(prepared.doc)
+    heroes = findings.hero
+    name = _first_text(sites + roots, _NAME_KEYS, MAX_TITLE)
+    if not name and base_url:
+        name = urlsplit(base_url).hostname or ""
+        name = name.removeprefix("www.")
+    hero_title = _first_text(heroes, _HERO_TITLE_KEYS, MAX_TITLE)
+    name = name or hero_title or UNTITLED
+    subtitle = _first_text(
+        heroes + platform + platform_node + sites + roots,
+        _SUBTITLE_KEYS,
+        MAX_SUBTITLE,
+        avoid=hero_title or name,
+    )
+    image = _first_image(heroes + platform + platform_node + sites + roots, base_url)
+    return {"name": name, "title": hero_title or name, "subtitle": subtitle, "image": image}
+
+
+# --------------------------------------------------------------------------
+# Theme
+
+
+def _color_role(key: str) -> str | None:
+    """Map a colour key (``primaryColor``, ``bg``, ``text-color``) to a theme role."""
+    norm = normal_key(key).replace("colour", "").replace("color", "")
+    # Material-style "onPrimary" is the text drawn on primary, not primary itself.
+    if norm.startswith("on") and len(norm) > 2 and norm[2:] in ("primary", "secondary", "accent"):
+        return None
+    if "background" in norm or norm.startswith("bg") or norm in ("backdrop", "paper", "canvas"):
+        return "background"
+    if any(word in norm for word in ("text", "foreground", "font", "ink")) or norm in (
+        "fg",
+        "body",
+        "copy",
+    ):
+        return "text"
+    if "secondary" in norm:
+        return "secondary"
+    if any(word in norm for word in ("accent", "highlight", "tertiary")):
+        return "accent"
+    if any(word in norm for word in ("primary", "brand", "main")) or norm in ("", "theme", "base"):
+        return "primary"
+    return None
+
+
+def _color_value(value: Any, lenient: bool) -> str | None:
+    """Parse a colour value; a shade map (``{"500": ...}``) gives its default or middle shade."""
+    if isinstance(value, dict):
+        for key in ("DEFAULT", "default", "base", "main", "value", "hex", "color", "500", "600"):
+            found = _color_value(value.get(key), lenient)
+            if found:
+                return found
+        return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not lenient and not (text.startswith("#") or "(" in text):
+        return None
+    return parse_css_color(text)
+
+
+def site_theme(prepared: Prepared) -> dict[str, str]:
+    """Return the theme ``{primary, secondary, accent, background, text}`` as ``#rrggbb``.
+
+    Only site-level colours count: keys that say colour in objects near the
+    root, and colour containers (theme, colours, palette, brand...) there;
+    records, pages and blocks carry their own colours, not the site's.
+    """
+    found: dict[str, str] = {}
+    unnamed: list[str] = []
+    accent = prepared.site.get("accent")
+    if isinstance(accent, str) and parse_css_color(accent):
+        found["primary"] = parse_css_color(accent)
+    queue: list[tuple[Any, bool, int]] = [(prepared.doc, False, 0)]
+    head = 0
+    while head < len(queue) and head < 2_000:
+        node, in_colors, depth = queue[head]
+        head += 1
+        if isinstance(node, list):
+            if not in_colors:
+                continue  # lists hold records and blocks: their colours are their own
+            for item in islice(node, 20):
+                if isinstance(item, dict):
+                    role_name = item.get("role") or item.get("name") or item.get("label")
+                    role = _color_role(role_name) if isinstance(role_name, str) else None
+                    color = _color_value(
+                        item.get("value") or item.get("hex") or item.get("color"), True
+                    )
+                    if role and color:
+                        found.setdefault(role, color)
+                    elif color:
+                        unnamed.append(color)
+                else:
+                    color = _color_value(item, True)
+                    if color:
+                        unnamed.append(color)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key in islice(node, 500):
+            value = node[key]
+            if not isinstance(key, str):
+                continue
+            norm = normal_key(key)
+            has_color_word = "color" in norm or "colour" in norm
+            if isinstance(value, dict | list):
+                inside = in_colors or norm in COLOR_CONTAINERS or has_color_word
+                site_level = norm in SITE_NAMES or norm in ("settings", "config") or depth == 0
+                if depth < 4 and (inside or (site_level and not is_record_list(value))):
+                    queue.append((value, inside, depth + 1))
+                    if isinstance(value, dict) and (in_colors or has_color_word):
+                        role = _color_role(key)
+                        color = _color_value(value, True)
+                        if role and color:
+                            found.setdefault(role, color)
+                continue
+            if not (in_colors or has_color_word):
+                continue
+            role = _color_role(key)
+            color = _color_value(value, True)
+            if role and color:
+                found.setdefault(role, color)
+            elif color and in_colors:
+                unnamed.append(color)
+    for role, color in zip(("primary", "secondary", "accent"), unnamed, strict=False):
+        found.setdefault(role, color)
+    return complete_theme(found)
+
+
+def complete_theme(found: dict[str, str]) -> dict[str, str]:
+    """Fill missing roles harmoniously and make the text readable on the background."""
+    theme = dict(found)
+    if "primary" in theme and "secondary" not in theme:
+        theme["secondary"] = mix(theme["primary"], "#000000", 0.35)
+    for role in THEME_ROLES:
+        theme.setdefault(role, DEFAULT_THEME[role])
+    if contrast_ratio(theme["text"], theme["background"]) < MIN_TEXT_CONTRAST:
+        theme["text"] = readable_text_on(theme["background"])
+    return {role: theme[role] for role in THEME_ROLES}

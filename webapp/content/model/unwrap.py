@@ -1,0 +1,828 @@
+"""Unwrap what content platforms wrap, and recognise their exports.
+
+``prepare(content)`` looks at the root of a document and, when it recognises a
+platform's shape (Contentful delivery API or space export, Sanity, JSON-LD,
+Ghost export, Strapi / Directus ``data`` envelopes, WordPress REST), returns a
+plain document of named collections plus the context needed to read their
+records: the default locale, a table of linked entries and assets, the site's
+base URL. ``Context.unwrap(value)`` then turns one record into plain JSON:
+``{rendered: …}`` unwrapped, single-locale maps read, links and references
+resolved, rich text (Contentful documents, Sanity Portable Text) turned into
+HTML, Strapi ``data``/``attributes`` flattened.
+
+Pure functions of parsed JSON; every walk is bounded in depth and size.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..paths import ROOT, join
+from ..text import normal_key
+
+MAX_UNWRAP_DEPTH = 10
+MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
+MAX_LINK_DEPTH = 2  # linked entries resolved inside linked entries, no deeper
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+_COMMON_LANGUAGES = frozenset(
+    [
+        "en",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "nl",
+        "pt",
+        "ja",
+        "zh",
+        "ko",
+        "sv",
+        "da",
+        "fi",
+        "nb",
+        "no",
+        "pl",
+        "cs",
+        "ru",
+        "tr",
+        "ar",
+        "he",
+        "el",
+        "hu",
+        "ro",
+        "uk",
+    ]
+)
+_SANITY_IMAGE_REF = re.compile(r"^image-([A-Za-z0-9]+)-(\d+x\d+)-([a-z0-9]+)$")
+_GHOST_URL = "__GHOST_URL__"
+
+
+@dataclass
+class Context:
+    """What is needed to read one platform's records as plain JSON."""
+
+    platform: str = "json"
+    locale: str | None = None
+    locales: frozenset[str] = frozenset()
+    base_url: str = ""
+    links: dict[str, Any] = field(default_factory=dict)  # id -> raw entry/asset/document
+    sanity_project: tuple[str, str] | None = None  # (projectId, dataset)
+    active: bool = False  # whether records need unwrapping at all
+
+    # ------------------------------------------------------------------ values
+
+    def unwrap(self, value: Any, depth: int = 0, links_left: int = MAX_LINK_DEPTH) -> Any:
+        """Return a plain-JSON version of one value (a record, a field)."""
+        if depth > MAX_UNWRAP_DEPTH:
+            return None
+        if isinstance(value, list):
+            if value and _is_portable_text(value):
+                return portable_text_html(value)
+            out = []
+            for element in islice(value, MAX_LIST):
+                inner = self.unwrap(element, depth + 1, links_left)
+                if inner is not None:
+                    out.append(inner)
+            return out
+        if not isinstance(value, dict):
+            if isinstance(value, str) and value.startswith(_GHOST_URL):
+                return self.absolute(value[len(_GHOST_URL) :]) or None
+            return value
+        return self._unwrap_object(value, depth, links_left)
+
+    def _unwrap_object(self, value: dict, depth: int, links_left: int) -> Any:
+        keys = value.keys()
+        if "rendered" in keys and len(value) <= 3 and isinstance(value["rendered"], str):
+            return (
+                html.unescape(value["rendered"])
+                if "<" not in value["rendered"]
+                else value["rendered"]
+            )
+        sys = value.get("sys")
+        if isinstance(sys, dict):
+            if sys.get("type") == "Link":
+                return self._linked(sys.get("id"), depth, links_left)
+            if isinstance(value.get("fields"), dict):
+                return self._entry(value, depth, links_left)
+        if value.get("nodeType") == "document" and isinstance(value.get("content"), list):
+            return rich_text_html(value, self)
+        if self._is_locale_map(value):
+            chosen = value.get(self.locale) if self.locale in value else next(iter(value.values()))
+            return self.unwrap(chosen, depth + 1, links_left)
+        if "_ref" in keys and len(value) <= 4:
+            return self._linked(value.get("_ref"), depth, links_left)
+        if value.get("_type") == "slug" and isinstance(value.get("current"), str):
+            return value["current"]
+        if value.get("_type") == "image" or (
+            isinstance(value.get("asset"), dict) and "_ref" in value["asset"]
+        ):
+            return self._sanity_image(value)
+        if "data" in keys and len(keys - {"data", "meta"}) == 0:
+            return self.unwrap(value["data"], depth + 1, links_left)  # Strapi relation envelope
+        if "attributes" in keys and isinstance(value["attributes"], dict) and len(value) <= 3:
+            flat = {"id": value.get("id")} if "id" in value else {}
+            flat.update(value["attributes"])
+            return self._plain_object(flat, depth, links_left)
+        if "@id" in keys and len(value) == 1 and isinstance(value["@id"], str):
+            return self._linked(value["@id"], depth, links_left)
+        return self._plain_object(value, depth, links_left)
+
+    def _plain_object(self, value: dict, depth: int, links_left: int) -> dict:
+        out: dict[str, Any] = {}
+        embedded = value.get("_embedded")
+        for key, inner in islice(value.items(), 500):
+            if key == "_embedded":
+                continue
+            unwrapped = self.unwrap(inner, depth + 1, links_left)
+            if unwrapped is not None:
+                out[key] = unwrapped
+        if isinstance(embedded, dict):
+            out.update(_wordpress_embedded(embedded, out))
+        return out
+
+    def _entry(self, entry: dict, depth: int, links_left: int) -> dict:
+        """A Contentful entry or asset: its fields, plus its id and content type."""
+        sys = entry["sys"]
+        fields = entry["fields"]
+        if sys.get("type") == "Asset":
+            return self._asset(fields)
+        out: dict[str, Any] = {}
+        if isinstance(sys.get("id"), str):
+            out["id"] = sys["id"]
+        out.update(self._plain_object(fields, depth, links_left))
+        return out
+
+    def _asset(self, fields: dict) -> dict | None:
+        fields = {k: self.unwrap(v, 1, 0) for k, v in fields.items()}
+        file = fields.get("file")
+        url = file.get("url") if isinstance(file, dict) else None
+        url = self.absolute(url) if isinstance(url, str) else ""
+        if not url:
+            return None
+        image = {"url": url}
+        for key in ("title", "description"):
+            if isinstance(fields.get(key), str) and fields[key].strip():
+                image["alt" if key == "title" else "caption"] = fields[key]
+        if isinstance(file, dict) and isinstance(file.get("contentType"), str):
+            image["mimeType"] = file["contentType"]
+        return image
+
+    def _linked(self, link_id: Any, depth: int, links_left: int) -> Any:
+        if not isinstance(link_id, str) or links_left <= 0:
+            return None
+        target = self.links.get(link_id)
+        if target is None:
+            return None
+        if isinstance(target, dict) and target.get("_type") == "sanity.imageAsset":
+            return {"url": target["url"]} if isinstance(target.get("url"), str) else None
+        return self.unwrap(target, depth + 1, links_left - 1)
+
+    def _sanity_image(self, value: dict) -> dict | None:
+        """A Sanity image: its expanded URL, or one built from the asset id when possible."""
+        asset = value.get("asset")
+        alt = value.get("alt") if isinstance(value.get("alt"), str) else ""
+        url = ""
+        if isinstance(asset, dict):
+            if isinstance(asset.get("url"), str):
+                url = asset["url"]
+            elif isinstance(asset.get("_ref"), str):
+                target = self.links.get(asset["_ref"])
+                if isinstance(target, dict) and isinstance(target.get("url"), str):
+                    url = target["url"]
+                else:
+                    url = self._sanity_cdn(asset["_ref"])
+        elif isinstance(value.get("url"), str):
+            url = value["url"]
+        if not url:
+            return None
+        return {"url": url, "alt": alt} if alt else {"url": url}
+
+    def _sanity_cdn(self, ref: str) -> str:
+        match = _SANITY_IMAGE_REF.match(ref)
+        if not match or self.sanity_project is None:
+            return ""
+        project, dataset = self.sanity_project
+        image_id, size, ext = match.groups()
+        return f"https://cdn.sanity.io/images/{project}/{dataset}/{image_id}-{size}.{ext}"
+
+    def _is_locale_map(self, value: dict) -> bool:
+        if not value or len(value) > 40:
+            return False
+        keys = list(value)
+        if self.locales:
+            return all(key in self.locales for key in keys)
+        if not all(isinstance(key, str) and _LOCALE.match(key) for key in keys):
+            return False
+        return all("-" in key or "_" in key or key in _COMMON_LANGUAGES for key in keys) and any(
+            "-" in key or key != "id" for key in keys
+        )
+
+    # ------------------------------------------------------------------ URLs
+
+    def absolute(self, url: Any) -> str:
+        """Return an absolute http(s) URL for ``url``, resolving relative ones if possible."""
+        if not isinstance(url, str):
+            return ""
+        text = url.strip()
+        if text.startswith(_GHOST_URL):
+            text = text[len(_GHOST_URL) :]
+        if text.startswith("//"):
+            return "https:" + text
+        if text.lower().startswith(("http://", "https://")):
+            return text
+        if text.startswith("/") and self.base_url:
+            return urljoin(self.base_url, text)
+        return ""
+
+
+# --------------------------------------------------------------------------
+# Rich text
+
+
+def _wordpress_embedded(embedded: dict, record: dict) -> dict:
+    """Fold WordPress ``_embedded`` (author, featured image, terms) into plain fields."""
+    extra: dict[str, Any] = {}
+    media = embedded.get("wp:featuredmedia")
+    if isinstance(media, list) and media and isinstance(media[0], dict):
+        first = media[0]
+        url = first.get("source_url")
+        if isinstance(url, str):
+            image = {"url": url}
+            alt = first.get("alt_text")
+            if isinstance(alt, str) and alt.strip():
+                image["alt"] = alt
+            extra["featured_image"] = image
+    authors = embedded.get("author")
+    if isinstance(authors, list):
+        names = [
+            a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)
+        ]
+        if names:
+            extra["author"] = ", ".join(names)
+    terms = embedded.get("wp:term")
+    if isinstance(terms, list):
+        by_taxonomy: dict[str, list[str]] = {}
+        for group in terms:
+            if not isinstance(group, list):
+                continue
+            for term in group:
+                if isinstance(term, dict) and isinstance(term.get("name"), str):
+                    taxonomy = term.get("taxonomy") or "terms"
+                    taxonomy = {"category": "categories", "post_tag": "tags"}.get(
+                        taxonomy, taxonomy
+                    )
+                    by_taxonomy.setdefault(taxonomy, []).append(html.unescape(term["name"]))
+        extra.update(by_taxonomy)
+    return extra
+
+
+_RT_BLOCKS = {
+    "paragraph": "p",
+    "heading-1": "h2",
+    "heading-2": "h2",
+    "heading-3": "h3",
+    "heading-4": "h4",
+    "heading-5": "h5",
+    "heading-6": "h6",
+    "unordered-list": "ul",
+    "ordered-list": "ol",
+    "list-item": "li",
+    "blockquote": "blockquote",
+    "table": "table",
+    "table-row": "tr",
+    "table-cell": "td",
+    "table-header-cell": "th",
+}
+_RT_MARKS = {"bold": "strong", "italic": "em", "underline": "u", "code": "code"}
+
+
+def rich_text_html(document: dict, context: Context | None = None, budget: int = 20_000) -> str:
+    """Turn a Contentful Rich Text document into HTML (escaped; sanitised again when shown)."""
+    out: list[str] = []
+    stack: list[Any] = [document]
+    count = 0
+
+    def render(node: Any, depth: int) -> None:
+        nonlocal count
+        count += 1
+        if count > budget or depth > 30 or not isinstance(node, dict):
+            return
+        kind = node.get("nodeType")
+        if kind == "text":
+            text = html.escape(str(node.get("value", "")))
+            for mark in node.get("marks") or []:
+                tag = _RT_MARKS.get(mark.get("type") if isinstance(mark, dict) else None)
+                if tag:
+                    text = f"<{tag}>{text}</{tag}>"
+            out.append(text)
+            return
+        if kind == "hr":
+            out.append("<hr>")
+            return
+        if kind == "hyperlink":
+            uri = (node.get("data") or {}).get("uri")
+            out.append(f'<a href="{html.escape(str(uri))}">')
+            for child in node.get("content") or []:
+                render(child, depth + 1)
+            out.append("</a>")
+            return
+        if kind == "embedded-asset-block" and context is not None:
+            target = (node.get("data") or {}).get("target") or {}
+            asset = context.unwrap(target)
+            if isinstance(asset, dict) and asset.get("url"):
+                alt = html.escape(str(asset.get("alt", "")))
+                out.append(f'<p><img src="{html.escape(asset["url"])}" alt="{alt}"></p>')
+            return
+        tag = _RT_BLOCKS.get(kind)
+        if tag:
+            out.append(f"<{tag}>")
+        for child in node.get("content") or []:
+            render(child, depth + 1)
+        if tag:
+            out.append(f"</{tag}>")
+
+    del stack
+    render(document, 0)
+    return "".join(out)
+
+
+def _is_portable_text(value: list) -> bool:
+    head = value[:5]
+    return all(
+        isinstance(block, dict) and block.get("_type") in ("block", "image") for block in head
+    ) and any(block.get("_type") == "block" for block in head)
+
+
+def portable_text_html(blocks: list, budget: int = 2_000) -> str:
+    """Turn Sanity Portable Text blocks into HTML (escaped; sanitised again when shown)."""
+    out: list[str] = []
+    open_list: str | None = None
+    styles = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "blockquote": "blockquote"}
+    for block in islice(blocks, budget):
+        if not isinstance(block, dict) or block.get("_type") != "block":
+            continue
+        links = {
+            d.get("_key"): d.get("href")
+            for d in block.get("markDefs") or []
+            if isinstance(d, dict) and d.get("_type") == "link"
+        }
+        text = []
+        for span in block.get("children") or []:
+            if not isinstance(span, dict):
+                continue
+            piece = html.escape(str(span.get("text", "")))
+            for mark in span.get("marks") or []:
+                if mark in ("strong", "em", "code", "underline"):
+                    tag = "u" if mark == "underline" else mark
+                    piece = f"<{tag}>{piece}</{tag}>"
+                elif mark in links and isinstance(links[mark], str):
+                    piece = f'<a href="{html.escape(links[mark])}">{piece}</a>'
+            text.append(piece)
+        inner = "".join(text)
+        list_kind = block.get("listItem")
+        wanted = {"bullet": "ul", "number": "ol"}.get(list_kind) if list_kind else None
+        if open_list and wanted != open_list:
+            out.append(f"</{open_list}>")
+            open_list = None
+        if wanted:
+            if open_list is None:
+                out.append(f"<{wanted}>")
+                open_list = wanted
+            out.append(f"<li>{inner}</li>")
+            continue
+        tag = styles.get(block.get("style"), "p")
+        out.append(f"<{tag}>{inner}</{tag}>")
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# Recognising a platform's document
+
+
+@dataclass
+class Prepared:
+    """A document ready to classify: named collections and what is needed to read them."""
+
+    doc: Any
+    context: Context
+    # Top-level key of ``doc`` -> dataPath in the original content (for synthetic docs).
+    raw_paths: dict[str, str] = field(default_factory=dict)
+    # Site-level facts the platform states outright (name, description, url, colour, logo).
+    site: dict[str, Any] = field(default_factory=dict)
+    # Collection names whose kind the platform states (content type display names).
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def _origin(url: Any) -> str:
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else ""
+
+
+def _group(records: list[dict], type_of) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for record in records:
+        name = type_of(record)
+        if name:
+            groups.setdefault(name, []).append(record)
+    return groups
+
+
+def _contentful_type(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return ""
+    sys = entry.get("sys")
+    if not isinstance(sys, dict):
+        return ""
+    link = (
+        ((sys.get("contentType") or {}).get("sys") or {})
+        if isinstance(sys.get("contentType"), dict)
+        else {}
+    )
+    return link.get("id") if isinstance(link.get("id"), str) else ""
+
+
+def _prepare_contentful_delivery(content: dict) -> Prepared:
+    context = Context(platform="contentful", active=True)
+    includes = content.get("includes") if isinstance(content.get("includes"), dict) else {}
+    items = [item for item in content.get("items", []) if isinstance(item, dict)]
+    for bucket in (includes.get("Entry") or [], includes.get("Asset") or [], items):
+        for entry in bucket if isinstance(bucket, list) else []:
+            if isinstance(entry, dict) and isinstance((entry.get("sys") or {}).get("id"), str):
+                context.links[entry["sys"]["id"]] = entry
+    first_locale = next(
+        (i["sys"].get("locale") for i in items if isinstance(i.get("sys"), dict)), None
+    )
+    context.locale = first_locale if isinstance(first_locale, str) else None
+    groups = _group(items, _contentful_type)
+    doc = {name: [context.unwrap(entry) for entry in records] for name, records in groups.items()}
+    return Prepared(doc, context, {name: "items" for name in doc})
+
+
+def _prepare_contentful_export(content: dict) -> Prepared:
+    context = Context(platform="contentful", active=True)
+    locales = [loc for loc in content.get("locales") or [] if isinstance(loc, dict)]
+    codes = [loc.get("code") for loc in locales if isinstance(loc.get("code"), str)]
+    default = next((loc.get("code") for loc in locales if loc.get("default")), None)
+    context.locale = default or (codes[0] if codes else "en-US")
+    context.locales = frozenset(codes)
+    entries = [e for e in content.get("entries") or [] if isinstance(e, dict)]
+    assets = [a for a in content.get("assets") or [] if isinstance(a, dict)]
+    for entry in (*entries, *assets):
+        sys = entry.get("sys")
+        if isinstance(sys, dict) and isinstance(sys.get("id"), str):
+            context.links[sys["id"]] = entry
+    # Drafts and archived entries are never shown; published ones carry a publishedVersion.
+    if any("publishedVersion" in (e.get("sys") or {}) for e in entries):
+        entries = [
+            e
+            for e in entries
+            if (e.get("sys") or {}).get("publishedVersion")
+            and not (e.get("sys") or {}).get("archivedVersion")
+        ]
+    names = {}
+    for content_type in content.get("contentTypes") or []:
+        if isinstance(content_type, dict):
+            type_id = (content_type.get("sys") or {}).get("id")
+            if isinstance(type_id, str) and isinstance(content_type.get("name"), str):
+                names[type_id] = content_type["name"]
+    groups = _group(entries, _contentful_type)
+    doc = {name: [context.unwrap(entry) for entry in records] for name, records in groups.items()}
+    labels = {name: names[name] for name in doc if name in names}
+    return Prepared(doc, context, {name: "entries" for name in doc}, labels=labels)
+
+
+_SANITY_SYSTEM = ("sanity.", "system.", "assist.")
+
+
+def _sanity_project(content: Any) -> tuple[str, str] | None:
+    if isinstance(content, dict):
+        project = content.get("projectId")
+        dataset = content.get("dataset")
+        if isinstance(project, str) and isinstance(dataset, str):
+            return project, dataset
+    return None
+
+
+def _prepare_sanity(content: Any, documents: list[dict], path: str) -> Prepared:
+    context = Context(platform="sanity", active=True, sanity_project=_sanity_project(content))
+    published: dict[str, dict] = {}
+    for document in documents:
+        doc_id = document.get("_id")
+        if not isinstance(doc_id, str):
+            continue
+        context.links[doc_id] = document
+        if doc_id.startswith("drafts.") or ".drafts." in doc_id:
+            continue  # unpublished edits are never shown
+        published[doc_id] = document
+    kept = [
+        d
+        for d in published.values()
+        if isinstance(d.get("_type"), str) and not d["_type"].startswith(_SANITY_SYSTEM)
+    ]
+    groups = _group(kept, lambda d: d.get("_type"))
+    doc = {name: [context.unwrap(d) for d in records] for name, records in groups.items()}
+    return Prepared(doc, context, {name: path for name in doc})
+
+
+def _jsonld_type(node: Any) -> str:
+    if not isinstance(node, dict):
+        return ""
+    kind = node.get("@type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if isinstance(k, str)), "")
+    return kind if isinstance(kind, str) else ""
+
+
+# schema.org types that describe the site itself rather than something to browse.
+_JSONLD_SITE_TYPES = frozenset(
+    [
+        "organization",
+        "localbusiness",
+        "restaurant",
+        "foodestablishment",
+        "cafeorcoffeeshop",
+        "bakery",
+        "barorpub",
+        "store",
+        "realestateagent",
+        "website",
+        "webpage",
+        "person",
+        "corporation",
+        "hotel",
+        "lodgingbusiness",
+        "professionalservice",
+        "medicalbusiness",
+        "dentist",
+        "breadcrumblist",
+        "searchaction",
+    ]
+)
+
+
+_JSONLD_PLUMBING = frozenset(
+    ["breadcrumblist", "searchaction", "webpage", "imageobject", "sitenavigationelement"]
+)
+
+
+def _jsonld_collection_name(kind: str) -> str:
+    """Group node types by what they are: MusicEvent and ComedyEvent are both events."""
+    from .vocab import kind_for
+
+    known = kind_for(kind)
+    return known.name if known else kind or "items"
+
+
+def _common_name(nodes: list[dict], keys: tuple[str, ...]) -> str:
+    """A name most nodes share under one of ``keys`` (the organiser of every event)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for node in nodes[:200]:
+        for key in keys:
+            value = node.get(key)
+            value = value[0] if isinstance(value, list) and value else value
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                counts[value["name"].strip()] += 1
+                break
+    if not counts:
+        return ""
+    name, count = counts.most_common(1)[0]
+    return name if count * 2 > len(nodes) else ""
+
+
+def _prepare_jsonld(content: Any) -> Prepared:
+    context = Context(platform="jsonld", active=True)
+    if isinstance(content, list):
+        nodes, path = content, ROOT
+    elif isinstance(content.get("@graph"), list):
+        nodes, path = content["@graph"], "@graph"
+    else:
+        nodes, path = [content], ROOT
+    nodes = [node for node in nodes if isinstance(node, dict)]
+    for node in nodes:
+        if isinstance(node.get("@id"), str):
+            context.links[node["@id"]] = node
+    single = len(nodes) == 1
+    orgs: list[dict] = []
+    websites: list[dict] = []
+    doc: dict[str, Any] = {}
+    raw_paths: dict[str, str] = {}
+    site_path = path
+    for index, node in enumerate(nodes):
+        kind = _jsonld_type(node)
+        norm = normal_key(kind)
+        node_path = path if single else join(path, index)
+        if norm in _JSONLD_PLUMBING:
+            continue
+        if norm == "itemlist" and isinstance(node.get("itemListElement"), list):
+            elements = []
+            for element in node["itemListElement"]:
+                if isinstance(element, dict) and isinstance(element.get("item"), dict):
+                    element = element["item"]
+                if isinstance(element, dict):
+                    elements.append(context.unwrap(element))
+            name = _jsonld_collection_name(_jsonld_type(elements[0]) if elements else "")
+            doc.setdefault(name, []).extend(elements)
+            raw_paths.setdefault(name, join(node_path, "itemListElement"))
+            continue
+        unwrapped = context.unwrap(node)
+        if norm in _JSONLD_SITE_TYPES:
+            (websites if norm == "website" else orgs).append(unwrapped)
+            if norm != "website" or not orgs:
+                site_path = node_path
+            continue
+        name = _jsonld_collection_name(kind)
+        doc.setdefault(name, []).append(unwrapped)
+        raw_paths.setdefault(name, path)
+    site_node: dict[str, Any] = {}
+    for node in orgs:
+        for key, value in node.items():
+            site_node.setdefault(key, value)
+    for node in websites:  # a WebSite node adds its name and address, not its publisher again
+        for key in ("name", "url", "description", "alternateName"):
+            if key in node:
+                site_node.setdefault(key, node[key])
+    if site_node:
+        doc = {"site": site_node, **doc}
+        raw_paths["site"] = site_path
+    facts = {
+        k: site_node.get(k)
+        for k in ("name", "description", "url", "image", "logo")
+        if site_node.get(k)
+    }
+    if not facts.get("name"):
+        records = [r for values in doc.values() if isinstance(values, list) for r in values]
+        name = _common_name(records, ("organizer", "publisher", "provider", "seller", "location"))
+        if name:
+            facts["name"] = name
+    if site_node:
+        facts["node"] = site_node
+    context.base_url = _origin(facts.get("url"))
+    return Prepared(doc, context, raw_paths, site=facts)
+
+
+def _prepare_ghost_export(content: dict) -> Prepared:
+    data = content["db"][0]["data"]
+    context = Context(platform="ghost", active=True)
+    settings = {}
+    for row in data.get("settings") or []:
+        if isinstance(row, dict) and isinstance(row.get("key"), str):
+            settings[row["key"]] = row.get("value")
+    context.base_url = _origin(settings.get("url"))
+    tags = {t.get("id"): t for t in data.get("tags") or [] if isinstance(t, dict)}
+    users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
+    post_tags: dict[Any, list[str]] = {}
+    for row in data.get("posts_tags") or []:
+        if isinstance(row, dict) and row.get("tag_id") in tags:
+            name = tags[row["tag_id"]].get("name")
+            if isinstance(name, str) and not name.startswith("#"):  # "#internal" tags
+                post_tags.setdefault(row.get("post_id"), []).append(name)
+    post_authors: dict[Any, list[str]] = {}
+    for row in data.get("posts_authors") or []:
+        if isinstance(row, dict) and row.get("author_id") in users:
+            name = users[row["author_id"]].get("name")
+            if isinstance(name, str):
+                post_authors.setdefault(row.get("post_id"), []).append(name)
+    posts, pages = [], []
+    for post in data.get("posts") or []:
+        if not isinstance(post, dict) or post.get("status") not in (None, "published"):
+            continue
+        record = context.unwrap(post)
+        if post.get("id") in post_tags:
+            record["tags"] = post_tags[post["id"]]
+        if post.get("id") in post_authors:
+            record["author"] = ", ".join(post_authors[post["id"]])
+        (pages if post.get("type") == "page" else posts).append(record)
+    doc: dict[str, Any] = {}
+    if posts:
+        doc["posts"] = posts
+    if pages:
+        doc["pages"] = pages
+    site = {
+        "name": settings.get("title"),
+        "description": settings.get("description"),
+        "accent": settings.get("accent_color"),
+        "image": context.absolute(settings.get("cover_image")) or None,
+        "logo": context.absolute(settings.get("logo")) or None,
+        "url": settings.get("url"),
+    }
+    site = {k: v for k, v in site.items() if isinstance(v, str) and v.strip()}
+    for key in ("email", "twitter", "facebook"):
+        if isinstance(settings.get(key), str) and settings[key].strip():
+            site.setdefault("contact", {})[key] = settings[key]
+    return Prepared(doc, context, {"posts": "db[0].data.posts", "pages": "db[0].data.posts"}, site)
+
+
+def _is_ghost_export(content: Any) -> bool:
+    try:
+        data = content["db"][0]["data"]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("posts"), list)
+
+
+def _sample_dicts(value: Any, limit: int = 20) -> list[dict]:
+    if isinstance(value, list):
+        return [v for v in islice(value, limit) if isinstance(v, dict)]
+    return []
+
+
+def _needs_unwrap(records: list[dict]) -> bool:
+    """Tell whether sampled records hold platform wrappers (so every record is unwrapped)."""
+    probe = Context(active=True)
+    stack: list[tuple[Any, int]] = [(record, 0) for record in records[:20]]
+    seen = 0
+    while stack and seen < 3_000:
+        node, depth = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            keys = node.keys()
+            if (
+                ("rendered" in keys and len(node) <= 3)
+                or "_embedded" in keys
+                or ("attributes" in keys and "id" in keys and len(node) <= 3)
+                or ("data" in keys and len(keys - {"data", "meta"}) == 0)
+                or ("_ref" in keys)
+                or (isinstance(node.get("sys"), dict) and "fields" in keys)
+                or node.get("nodeType") == "document"
+                or probe._is_locale_map(node)
+            ):
+                return True
+            if depth < 4:
+                stack.extend((v, depth + 1) for v in islice(node.values(), 60))
+        elif isinstance(node, list) and depth < 4:
+            if node and _is_portable_text(node):
+                return True
+            stack.extend((v, depth + 1) for v in islice(node, 10))
+        elif isinstance(node, str) and node.startswith(_GHOST_URL):
+            return True
+    return False
+
+
+def prepare(content: Any) -> Prepared:
+    """Recognise a platform's document and return it as plain, named collections."""
+    if isinstance(content, dict):
+        sys = content.get("sys")
+        if (
+            isinstance(sys, dict)
+            and sys.get("type") == "Array"
+            and isinstance(content.get("items"), list)
+        ):
+            return _prepare_contentful_delivery(content)
+        if isinstance(content.get("contentTypes"), list) and isinstance(
+            content.get("entries"), list
+        ):
+            return _prepare_contentful_export(content)
+        if _is_ghost_export(content):
+            return _prepare_ghost_export(content)
+        result = content.get("result")
+        if isinstance(result, list) and any(
+            isinstance(d, dict) and "_type" in d and "_id" in d for d in result[:20]
+        ):
+            return _prepare_sanity(content, [d for d in result if isinstance(d, dict)], "result")
+        if (
+            "@context" in content
+            or "@graph" in content
+            or ("@type" in content and isinstance(content.get("@type"), str | list))
+        ):
+            return _prepare_jsonld(content)
+        data = content.get("data")
+        if isinstance(data, list) and set(content) <= {"data", "meta", "links", "included"}:
+            # Strapi / Directus / JSON:API envelopes: the records are the document.
+            context = Context(platform="api", active=_needs_unwrap(_sample_dicts(data)))
+            records = [context.unwrap(r) if context.active else r for r in data]
+            return Prepared({"data": records}, context, {"data": "data"})
+    if isinstance(content, list):
+        head = _sample_dicts(content)
+        if head and all("@type" in d for d in head):
+            return _prepare_jsonld(content)
+        if head and all("_type" in d and "_id" in d for d in head):
+            return _prepare_sanity(content, [d for d in content if isinstance(d, dict)], ROOT)
+    context = Context()
+    return Prepared(content, context)
+
+
+def context_for(records: list[dict], base: Context) -> Context:
+    """Return the context to read one collection's records with (active if they need it)."""
+    if base.active or not _needs_unwrap(records):
+        return base
+    return Context(
+        platform=base.platform,
+        locale=base.locale,
+        locales=base.locales,
+        base_url=base.base_url,
+        links=base.links,
+        sanity_project=base.sanity_project,
+        active=True,
+    )

@@ -1,0 +1,417 @@
+"""Read single values the way a person reads them: prices, dates, addresses, URLs, rich text.
+
+Pure functions of JSON values. Everything returned is plain text (escaped
+later by the templates) except ``rich_html``, whose output is sanitised by nh3.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..text import normal_key, truncate
+from .vocab import words
+
+MAX_URL = 2_048
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_URL_FORBIDDEN = re.compile(r"[\s\"'<>\\`{}|^]")
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp")
+_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{5,30}$")
+
+
+# --------------------------------------------------------------------------
+# URLs
+
+
+def http_url(value: Any) -> str:
+    """Return ``value`` if it is a plain absolute http(s) URL (``//x`` becomes https), else ``""``.
+
+    ``javascript:``, ``data:``, relative paths and anything with quotes, spaces
+    or angle brackets are refused.
+    """
+    if not isinstance(value, str) or len(value) > MAX_URL:
+        return ""
+    url = value.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    if not url or _URL_FORBIDDEN.search(url) or not url.isprintable():
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if not url.lower().startswith(parts.scheme.lower() + "://"):
+        return ""
+    return url
+
+
+def link_href(value: Any, key: str = "") -> str:
+    """Return a safe href for a string field (http(s), mailto:, tel:), or ``""``."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    url = http_url(text)
+    if url:
+        return url
+    lower = text.lower()
+    if lower.startswith("mailto:") and _EMAIL.match(text[7:]):
+        return "mailto:" + text[7:]
+    if lower.startswith("tel:") and _PHONE.match(text[4:]):
+        return "tel:" + re.sub(r"[^\d+]", "", text[4:])
+    key_words = set(words(key))
+    if key_words & {"email", "mail"} and _EMAIL.match(text):
+        return "mailto:" + text
+    if key_words & {"phone", "tel", "telephone", "mobile", "fax", "whatsapp"} and _PHONE.match(
+        text
+    ):
+        digits = re.sub(r"[^\d+]", "", text)
+        if len(digits) >= 5:
+            return "tel:" + digits
+    return ""
+
+
+def looks_like_image_url(url: str) -> bool:
+    """Tell whether an http(s) URL's path ends like an image file."""
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return False
+    return path.endswith(_IMAGE_EXTENSIONS)
+
+
+# --------------------------------------------------------------------------
+# Text and rich text
+
+_TAG_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_MARKDOWN_HINT = re.compile(
+    r"(^|\n)\s{0,3}(#{1,6}\s|[-*+]\s|\d+\.\s|>\s)|\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)"
+    r"|(^|\n)```"
+)
+_SPACE = re.compile(r"\s+")
+
+_RICH_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "figure",
+    "figcaption",
+}
+_RICH = nh3.Cleaner(
+    tags=_RICH_TAGS,
+    # h1 in content would compete with the page's own title: it becomes an h2.
+    attributes={
+        "a": {"href", "title"},
+        "abbr": {"title"},
+        "img": {"src", "alt", "title", "width", "height"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan"},
+    },
+    url_schemes={"http", "https", "mailto", "tel"},
+    # Relative links would point into this app, not the content's site.
+    url_relative="deny",
+    link_rel="noopener noreferrer nofollow",
+    set_tag_attribute_values={"img": {"loading": "lazy"}},
+    strip_comments=True,
+    clean_content_tags={"script", "style"},
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set(), strip_comments=True, clean_content_tags={"script", "style"})
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_H1 = re.compile(r"<(/?)h1(\s|>)", re.IGNORECASE)
+
+
+def has_markup(text: str) -> bool:
+    """Tell whether a string holds HTML tags or entities."""
+    return bool(_TAG_LIKE.search(text))
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Tell whether a string is Markdown (headings, lists, emphasis, links)."""
+    return bool(_MARKDOWN_HINT.search(text[:4000]))
+
+
+def plain_text(value: Any, limit: int) -> str:
+    """Return a one-line plain-text version of a string (tags and Markdown marks dropped)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    text = str(value)[: limit * 4 + 2000]
+    if has_markup(text):
+        text = html.unescape(_TEXT_ONLY.clean(text))
+    elif looks_like_markdown(text):
+        text = html.unescape(_TEXT_ONLY.clean(_MARKDOWN.render(text)))
+    text = _SPACE.sub(" ", text).strip()
+    text = "".join(ch for ch in text if ch.isprintable())
+    return truncate(text, limit, at_word=True)
+
+
+def rich_html(value: str, limit: int = 20_000) -> Markup:
+    """Return sanitised HTML for a long text: HTML cleaned, Markdown rendered, plain text in <p>."""
+    text = value[:limit]
+    if has_markup(text) and not looks_like_markdown(_TEXT_ONLY.clean(text)):
+        cleaned = _RICH.clean(_H1.sub(r"<\1h2\2", text))
+    elif looks_like_markdown(text):
+        cleaned = _RICH.clean(_H1.sub(r"<\1h2\2", _MARKDOWN.render(text)))
+    else:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        cleaned = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 or escaped above
+
+
+# --------------------------------------------------------------------------
+# Numbers and prices
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+_SYMBOL_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_NUMBER_TEXT = re.compile(
+    r"^\s*([$€£¥₹])?\s*(-?\d{1,3}(?:,\d{3})+|-?\d+)(\.\d+)?\s*([A-Z]{3})?\s*$"
+)
+_CODE = re.compile(r"^[A-Za-z]{3}$")
+
+
+def number(value: Any) -> float | None:
+    """Return a finite number from a JSON number or a numeric string, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        match = _NUMBER_TEXT.match(value)
+        if match and not match.group(1) and not match.group(4):
+            try:
+                return float(match.group(2).replace(",", "") + (match.group(3) or ""))
+            except ValueError:
+                return None
+    return None
+
+
+def format_count(value: float) -> str:
+    """Format a count or measure: ``1850`` -> ``1,850``, ``2.5`` -> ``2.5``."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def currency_code(value: Any) -> str:
+    """Return a three-letter currency code (or the code of a symbol), else ``""``."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if text in _SYMBOL_CODES:
+        return _SYMBOL_CODES[text]
+    return text.upper() if _CODE.match(text) else ""
+
+
+def format_money(amount: Decimal, currency: str, cents: bool) -> str:
+    """Format an amount: ``$220.00``, ``€9.50``, ``$425,000``, ``CHF 12.00``, ``12.50``."""
+    text = f"{amount:,.2f}" if cents else f"{amount:,.0f}"
+    if not currency:
+        return text
+    symbol = _SYMBOLS.get(currency)
+    if symbol:
+        return f"-{symbol}{text[1:]}" if text.startswith("-") else f"{symbol}{text}"
+    return f"{currency} {text}"
+
+
+def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
+    """Format a price-like value (number, numeric string, ``{amount, currency}``, an Offer)."""
+    if isinstance(value, list):
+        for element in value[:5]:
+            text = price_text(element, currency, minor=minor)
+            if text:
+                return text
+        return ""
+    if isinstance(value, dict):
+        inner_currency = ""
+        for key in ("priceCurrency", "currency", "currencyCode", "currency_code"):
+            inner_currency = inner_currency or currency_code(value.get(key))
+        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents"):
+            if key in value and not isinstance(value[key], dict | list):
+                return price_text(
+                    value[key], inner_currency or currency, minor=minor or key == "cents"
+                )
+        spec = value.get("priceSpecification")
+        if isinstance(spec, dict | list):
+            return price_text(spec, inner_currency or currency, minor=minor)
+        return ""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return ""
+        if minor and isinstance(value, int):
+            return format_money(Decimal(value) / 100, currency, True)
+        amount = Decimal(str(value))
+        return format_money(amount, currency, amount != amount.to_integral_value())
+    if isinstance(value, str):
+        match = _NUMBER_TEXT.match(value)
+        if not match:
+            text = value.strip()
+            # "From £12", "Free", "$$": shown as written when short and price-like.
+            if 0 < len(text) <= 30 and (any(c.isdigit() for c in text) or text.lower() == "free"):
+                return text
+            return ""
+        symbol, whole, fraction, code = match.groups()
+        currency = _SYMBOL_CODES.get(symbol or "", "") or code or currency
+        try:
+            amount = Decimal(whole.replace(",", "") + (fraction or ""))
+        except InvalidOperation:
+            return ""
+        if minor and not fraction:
+            return format_money(amount / 100, currency, True)
+        return format_money(amount, currency, bool(fraction))
+    return ""
+
+
+# --------------------------------------------------------------------------
+# Dates
+
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EPOCH_MIN = 946_684_800  # 2000-01-01
+_EPOCH_MAX = 4_102_444_800  # 2100-01-01
+
+
+def parse_date(value: Any) -> tuple[str, str, bool] | None:
+    """Return ``(sortable ISO, display text, has time)`` for a date value, else None.
+
+    ISO dates and date-times (shown in their own time zone, as the site wrote
+    them) and epoch seconds or milliseconds between 2000 and 2100.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        seconds = value / 1000 if value > _EPOCH_MAX else value
+        if not _EPOCH_MIN <= seconds <= _EPOCH_MAX:
+            return None
+        moment = datetime.fromtimestamp(seconds, UTC)
+        has_time = bool(moment.hour or moment.minute)
+        return moment.isoformat(), _display(moment, has_time), has_time
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    match = _ISO_DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(g) if g else None for g in match.groups()[:5])
+    try:
+        moment = datetime(year, month, day, hour or 0, minute or 0)  # noqa: DTZ001 - as written
+    except ValueError:
+        return None
+    has_time = hour is not None and (hour, minute) != (0, 0)
+    return value.strip(), _display(moment, has_time), has_time
+
+
+def _display(moment: datetime, has_time: bool) -> str:
+    text = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{text}, {moment.hour:02d}:{moment.minute:02d}" if has_time else text
+
+
+def time_of(value: Any) -> str:
+    """Return ``HH:MM`` for a date-time or a time string, else ``""``."""
+    if isinstance(value, str):
+        text = value.strip()
+        match = re.match(r"^(\d{1,2}):(\d{2})(?::\d{2})?$", text)
+        if match:
+            return f"{int(match.group(1)):02d}:{match.group(2)}"
+        parsed = _ISO_DATE.match(text)
+        if parsed and parsed.group(4):
+            return f"{parsed.group(4)}:{parsed.group(5)}"
+    return ""
+
+
+# --------------------------------------------------------------------------
+# Addresses
+
+_ADDRESS_PARTS = (
+    ("name",),
+    ("streetaddress", "street", "line1", "address1", "addressline1", "street1", "road"),
+    ("line2", "address2", "addressline2", "street2"),
+    ("addresslocality", "city", "town", "locality", "suburb"),
+    ("addressregion", "state", "region", "county", "province"),
+    ("postalcode", "postcode", "zip", "zipcode", "postal"),
+    ("addresscountry", "country", "countrycode"),
+)
+
+
+def address_text(value: Any, limit: int = 200) -> str:
+    """Return an address as one line (``18 Quay Street, Port Ellery PE1 4QS``), else ``""``."""
+    if isinstance(value, str):
+        return plain_text(value, limit)
+    if not isinstance(value, dict):
+        return ""
+    by_norm = {normal_key(k): v for k, v in list(value.items())[:40]}
+    if isinstance(by_norm.get("address"), dict | str) and not by_norm.keys() & {
+        "street",
+        "streetaddress",
+        "line1",
+        "city",
+    }:
+        # A Place: {"name": "Hall A", "address": {...}}
+        inner = address_text(by_norm["address"], limit)
+        name = plain_text(by_norm.get("name"), 80)
+        return ", ".join(p for p in (name, inner) if p)
+    parts: list[str] = []
+    for names in _ADDRESS_PARTS[1:]:
+        for name in names:
+            part = by_norm.get(name)
+            if isinstance(part, dict):
+                part = part.get("name")
+            text = plain_text(part, 80) if isinstance(part, str | int) else ""
+            if text:
+                parts.append(text)
+                break
+    if not parts:
+        return ""
+    return truncate(", ".join(dict.fromkeys(parts)), limit, at_word=True)
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.match(text.strip()))

@@ -1,0 +1,558 @@
+"""The one set of names the content model knows: kinds of collections and roles of fields.
+
+Everything that decides "what is this key about" lives here, so that intent
+extraction, item normalisation and page rendering agree about the same data.
+Keys are compared by ``normal_key`` (lowercase letters and digits) or split
+into words by ``words`` (camelCase, snake_case, kebab-case).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import normal_key
+
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def words(key: str) -> list[str]:
+    """Split a key (``numberOfBedrooms``, ``area_sqm``, ``wp:term``) into lowercase words."""
+    return [word.lower() for word in _CAMEL.findall(key[:120])]
+
+
+def word_set(text: str) -> frozenset[str]:
+    """Build a set from space-separated words (long word lists stay readable)."""
+    return frozenset(text.split())
+
+
+def singular(word: str) -> str:
+    """Turn an English plural into its singular, well enough for collection keys."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    """Pluralise an English noun well enough for field names like city or status."""
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+# --------------------------------------------------------------------------
+# Kinds of collections
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a known collection name means to a visitor."""
+
+    name: str  # stable identifier, also the icon name
+    title: str  # the intent title
+    singular: str
+    plural: str
+    verb: str  # "Browse 14 dishes"
+    id_base: str  # intent id
+    emoji: str  # the icon as text (the API's frontend shows it)
+
+
+_KIND_TABLE: list[tuple[str, Kind]] = [
+    (
+        "menu menus dishes dish food foods meals meal plates mains starters desserts mezze tapas"
+        " antipasti pasta pizza pizzas soups salads sides brunch lunch dinner breakfast",
+        Kind("menu", "Browse the menu", "dish", "dishes", "Browse", "menu", "🍽️"),
+    ),
+    (
+        "drinks drink wines wine winelist cocktails beverages beers beer coffee coffees tea teas"
+        " softdrinks spirits",
+        Kind("drinks", "See the drinks list", "drink", "drinks", "Browse", "drinks", "🍷"),
+    ),
+    (
+        "properties property listings listing homes home houses apartments flats rentals"
+        " realestate realestatelisting residences singlefamilyresidence apartment house",
+        Kind("homes", "Find a home", "home", "homes", "Search", "homes", "🏠"),
+    ),
+    (
+        "rooms suites accommodation accommodations hotelroom",
+        Kind("rooms", "Find a room", "room", "rooms", "Browse", "rooms", "🛏️"),
+    ),
+    (
+        "projects project portfolio works work casestudies casestudy showcase cases",
+        Kind("portfolio", "See the portfolio", "project", "projects", "See", "portfolio", "🎨"),
+    ),
+    (
+        "posts post blog blogs blogpost blogposts articles article writing writings essays"
+        " stories story blogposting",
+        Kind("blog", "Read the blog", "post", "posts", "Read", "blog", "📰"),
+    ),
+    (
+        "news updates announcements press newsarticle",
+        Kind("news", "Read the news", "update", "updates", "Read", "news", "🗞️"),
+    ),
+    (
+        "speakers speaker presenters keynotespeakers",
+        Kind("speakers", "Meet the speakers", "speaker", "speakers", "Meet", "speakers", "🎤"),
+    ),
+    (
+        "team staff people members chefs chef employees crew founders leadership instructors"
+        " teachers doctors authors author person persons",
+        Kind("team", "Meet the team", "team member", "team members", "Meet", "team", "👥"),
+    ),
+    (
+        "agents agent brokers realtors advisors consultants realestateagent",
+        Kind("agents", "Meet our agents", "agent", "agents", "Meet", "agents", "🔑"),
+    ),
+    (
+        "schedule agenda programme program sessions session timetable lineup slots",
+        Kind("schedule", "See the schedule", "session", "sessions", "See", "schedule", "🗓️"),
+    ),
+    (
+        "events event calendar shows concerts gigs viewings openhouses meetups performances"
+        " musicevent theaterevent festival festivals",
+        Kind("events", "See upcoming events", "event", "events", "See", "events", "📅"),
+    ),
+    (
+        "services service offerings treatments solutions",
+        Kind("services", "Explore our services", "service", "services", "Explore", "services", "🛠️"),
+    ),
+    (
+        "testimonials testimonial reviews review feedback quotes ratings",
+        Kind("reviews", "Read reviews", "review", "reviews", "Read", "reviews", "💬"),
+    ),
+    (
+        "faq faqs questions qa questionsandanswers",
+        Kind("faq", "Read the FAQ", "question", "questions", "Read answers to", "faq", "❓"),
+    ),
+    (
+        "products product shop store catalog catalogue merchandise merch goods collection"
+        " collections",
+        Kind("products", "Shop the products", "product", "products", "Browse", "products", "🛍️"),
+    ),
+    (
+        "gallery galleries photos photo images pictures media photography",
+        Kind("gallery", "See the gallery", "photo", "photos", "See", "gallery", "🖼️"),
+    ),
+    (
+        "jobs careers vacancies openings hiring jobposting",
+        Kind("jobs", "See open jobs", "job", "jobs", "See", "jobs", "💼"),
+    ),
+    (
+        "experience experiences employment workhistory career",
+        Kind("experience", "View the experience", "role", "roles", "Review", "experience", "📈"),
+    ),
+    (
+        "education degrees schooling qualifications",
+        Kind("education", "Explore education", "entry", "entries", "See", "education", "🎓"),
+    ),
+    (
+        "courses classes lessons workshops programs programmes trainings",
+        Kind("courses", "Browse courses", "course", "courses", "Browse", "courses", "📚"),
+    ),
+    (
+        "talks talk speaking presentations lectures keynotes webinars",
+        Kind("talks", "Watch the talks", "talk", "talks", "See", "talks", "🎤"),
+    ),
+    (
+        "publications papers books research",
+        Kind(
+            "publications",
+            "Read the publications",
+            "publication",
+            "publications",
+            "Browse",
+            "publications",
+            "📖",
+        ),
+    ),
+    (
+        "awards certifications certificates achievements honors honours prizes recognition",
+        Kind("awards", "See the awards", "award", "awards", "See", "awards", "🏆"),
+    ),
+    (
+        "sponsors sponsor exhibitors",
+        Kind("sponsors", "Meet the sponsors", "sponsor", "sponsors", "See", "sponsors", "🤝"),
+    ),
+    (
+        "clients partners customers",
+        Kind("partners", "Meet our partners", "partner", "partners", "See", "partners", "🤝"),
+    ),
+    (
+        "locations branches offices venues venue stores",
+        Kind("locations", "Find a location", "location", "locations", "Find", "locations", "📍"),
+    ),
+    (
+        "neighbourhoods neighborhoods areas districts regions communities suburbs",
+        Kind(
+            "areas",
+            "Explore neighbourhoods",
+            "neighbourhood",
+            "neighbourhoods",
+            "Explore",
+            "neighbourhoods",
+            "🗺️",
+        ),
+    ),
+    (
+        "destinations tours trips excursions",
+        Kind(
+            "destinations",
+            "Discover destinations",
+            "destination",
+            "destinations",
+            "Discover",
+            "destinations",
+            "✈️",
+        ),
+    ),
+    (
+        "skills skill expertise stack technologies tools competencies",
+        Kind("skills", "See the skills", "skill", "skills", "See", "skills", "🧠"),
+    ),
+    (
+        "pricing plans prices packages tiers memberships rates",
+        Kind("plans", "Compare plans", "plan", "plans", "Compare", "plans", "💳"),
+    ),
+    (
+        "hours openinghours openhours businesshours openinghoursspecification",
+        Kind("hours", "Check opening hours", "day", "days", "See hours for", "hours", "🕒"),
+    ),
+    (
+        "features amenities benefits highlights facilities",
+        Kind("features", "See the features", "feature", "features", "See", "features", "✨"),
+    ),
+    (
+        "specials offers deals promotions promos coupons",
+        Kind("offers", "See special offers", "offer", "offers", "See", "offers", "🎁"),
+    ),
+    (
+        "videos films reels",
+        Kind("videos", "Watch the videos", "video", "videos", "Watch", "videos", "🎬"),
+    ),
+    (
+        "podcasts episodes",
+        Kind("podcast", "Listen to episodes", "episode", "episodes", "Listen to", "episodes", "🎧"),
+    ),
+    (
+        "recipes recipe",
+        Kind("recipes", "Try the recipes", "recipe", "recipes", "Browse", "recipes", "🥘"),
+    ),
+    (
+        "vehicles cars",
+        Kind("vehicles", "Browse vehicles", "vehicle", "vehicles", "Browse", "vehicles", "🚗"),
+    ),
+    (
+        "pages page webpage",
+        Kind("pages", "Read the pages", "page", "pages", "Read", "pages", "📄"),
+    ),
+    (
+        "links resources bookmarks downloads",
+        Kind("links", "See useful links", "link", "links", "See", "links", "🔗"),
+    ),
+    (
+        "docs documentation guides tutorials",
+        Kind("guides", "Read the guides", "guide", "guides", "Read", "guides", "📘"),
+    ),
+]
+KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
+KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for _, kind in _KIND_TABLE}
+
+# Intents that are not collections.
+CONTACT = Kind("contact", "Contact us", "detail", "details", "See", "contact", "📞")
+ABOUT = Kind("about", "About us", "section", "sections", "Read", "about", "ℹ️")
+GENERIC = Kind("items", "Browse all items", "item", "items", "Explore", "items", "📂")
+SECTION = Kind("section", "Read more", "section", "sections", "Read", "section", "📄")
+
+# Words that say nothing about what a collection holds ("menu.items" is a menu).
+GENERIC_WORDS = word_set(
+    "items item list lists entries entry data all featured latest our my the collection "
+    "records content contents nodes edges results result top main recent upcoming "
+    "groups group elements values rows blocks block section sections array objects children "
+    "cards card grid selected new current past index docs documents hits element"
+)
+
+
+def kind_for(name: str, parent: str = "") -> Kind | None:
+    """Map a collection name (or, for a generic name, its parent's) to a known kind."""
+    norm = normal_key(name)
+    if norm in KINDS:
+        return KINDS[norm]
+    # English compounds put the head noun last: "blogPosts", "featured_dishes_section".
+    for token in reversed(words(name)):
+        if token in GENERIC_WORDS:
+            continue
+        if token in KINDS:
+            return KINDS[token]
+    if parent and is_generic(name):
+        return kind_for(parent)
+    return None
+
+
+def is_generic(name: str) -> bool:
+    """Tell whether a name is made only of words like items/list/data/section."""
+    tokens = words(name)
+    return not tokens or all(token in GENERIC_WORDS for token in tokens)
+
+
+# --------------------------------------------------------------------------
+# Containers: what whole objects are about
+
+# Site-wide objects: they feed the hero, the name and the theme, never an intent.
+SITE_NAMES = word_set(
+    "site website settings config configuration meta metadata general info business "
+    "company agency organization organisation brand restaurant person profile owner "
+    "identity seo hero header banner home homepage landing footer navbar nav localbusiness "
+    "store event conference summit festival"
+)
+HERO_NAMES = word_set("hero header banner home homepage landing masthead jumbotron intro splash")
+# Objects whose content is presentation or plumbing, not something to visit.
+HIDDEN_NAMES = word_set(
+    "theme themes colors colours color colour palette palettes branding style styles design "
+    "tokens appearance scheme css seo analytics tracking scripts i18n translations locale "
+    "redirects schema layout layouts templates navigation navbar menus breadcrumbs "
+    "sitemap og opengraph twitter twittercard favicon icons links sys metadata meta "
+    "pagination includes errors options variants selectoptions"
+)
+COLOR_CONTAINERS = word_set(
+    "theme themes colors colours color colour palette palettes brand branding style styles "
+    "design tokens appearance scheme"
+)
+# Platform bookkeeping: collections of a CMS's own tables, never a visitor's destination.
+PLATFORM_COLLECTIONS = word_set(
+    "contenttypes contenttype editorinterfaces editorinterface locales roles webhooks "
+    "webhook tags tag apikeys apikey environments spacemembers extensions appinstallations "
+    "migrations settings permissions policies users user poststags postsauthors postsmeta "
+    "tagsposts productsimages actions integrations invites labels newsletters snippets "
+    "customthemesettings mobiledocrevisions postrevisions emails members "
+    "membersstatusevents tokens selectoptions options fieldoptions translations revisions "
+    "assets asset uploads files folders categories"
+)
+
+CONTACT_CONTAINERS = word_set(
+    "contact contacts contactinfo contactdetails contactus getintouch reachus footer"
+)
+ABOUT_KEYS = word_set(
+    "about aboutus aboutme bio biography story ourstory mystory mission missionstatement "
+    "vision history philosophy whoweare"
+)
+PAGE_HOME = frozenset({"", "/", "home", "index", "homepage", "start"})
+
+# Page-builder blocks (SleekCMS `_block`, Strapi dynamic zones, `type` of sections).
+BLOCK_TYPE_KEYS = ("_block", "__component", "blockType", "_type", "__typename", "type", "kind")
+BLOCK_LISTS = word_set(
+    "sitesections sections blocks components content body modules slices zones rows widgets"
+)
+# Page lists whose entries hold blocks.
+PAGE_LISTS = word_set("pages page sitepages routes")
+
+
+# --------------------------------------------------------------------------
+# Roles of the fields of one record
+
+TITLE_KEYS = (
+    "name",
+    "title",
+    "headline",
+    "heading",
+    "label",
+    "question",
+    "subject",
+    "displayname",
+    "fullname",
+    "caption",
+)
+WEAK_TITLE_KEYS = ("author", "authorname", "day", "dayofweek", "category", "role", "degree")
+SUBTITLE_KEYS = (
+    "subtitle",
+    "tagline",
+    "subheading",
+    "subheadline",
+    "strapline",
+    "role",
+    "jobtitle",
+    "position",
+    "company",
+    "organization",
+)
+DESCRIPTION_KEYS = (
+    "excerpt",
+    "customexcerpt",
+    "description",
+    "summary",
+    "shortdescription",
+    "teaser",
+    "intro",
+    "abstract",
+    "blurb",
+    "lead",
+    "answer",
+    "quote",
+    "text",
+    "bio",
+    "metadescription",
+)
+BODY_KEYS = (
+    "body",
+    "bodyhtml",
+    "content",
+    "html",
+    "contenthtml",
+    "richtext",
+    "longdescription",
+    "details",
+    "article",
+    "articlebody",
+    "post",
+    "markdown",
+    "plaintext",
+    "answer",
+    "text",
+    "description",
+    "bio",
+    "about",
+    "notes",
+    "quote",
+    "review",
+    "reviewbody",
+)
+IMAGE_WORDS = word_set(
+    "image images img imgs photo photos picture pictures pic thumbnail thumb cover avatar "
+    "logo banner poster gallery hero featuredmedia featured headshot portrait media "
+    "profilepicture sourceurl"
+)
+IMAGE_URL_KEYS = (
+    "url",
+    "src",
+    "sourceurl",
+    "secureurl",
+    "href",
+    "original",
+    "large",
+    "full",
+    "raw",
+    "file",
+    "contenturl",
+    "link",
+)
+PRICE_WORDS = word_set("price prices cost costs rent fee fees amount rate tuition fare")
+PRICE_KEYS = word_set(
+    "price prices cost rent fee amount pricevalue saleprice listprice askingprice "
+    "regularprice pricemin offers offer lowprice pricerange minprice baseprice"
+)
+CURRENCY_KEYS = word_set("currency currencycode pricecurrency curr iso4217")
+# Where a source documents its prices in minor units (Shopify's AJAX product .js).
+MINOR_UNIT_KEYS = word_set("pricemin pricemax compareatprice compareatpricemin")
+DATE_KEYS = word_set(
+    "date startdate startsat start starttime startat enddate endsat end endtime endat "
+    "publishdate publishedat published pubdate datepublished dateposted posted when "
+    "eventdate listedat listed listingdate year dateline"
+)
+BOOKKEEPING_DATE_WORDS = word_set(
+    "created updated modified createdat updatedat modifiedat datecreated dateupdated "
+    "datemodified lastmodified lastupdated revision revisedat deletedat syncedat "
+    "importedat indexedat firstpublishedat"
+)
+ADDRESS_KEYS = word_set(
+    "address streetaddress postaladdress officeaddress location addressline line1 street"
+)
+PHONE_KEYS = word_set("phone phonenumber telephone tel mobile cell whatsapp fax")
+EMAIL_KEYS = word_set("email emailaddress mail")
+URL_KEYS = word_set(
+    "url website homepage link permalink href web reservationurl bookingurl ticketurl "
+    "reservationsurl tickets booking mapurl"
+)
+SOCIAL_KEYS = word_set(
+    "social socials sociallinks socialmedia socialprofiles twitter instagram facebook "
+    "linkedin github youtube tiktok pinterest mastodon dribbble behance sameas"
+)
+HOURS_KEYS = word_set(
+    "hours openinghours openhours businesshours officehours openinghoursspecification "
+    "schedule times"
+)
+RATING_KEYS = word_set("rating stars score ratingvalue aggregaterating averagerating")
+BADGE_KEYS = word_set(
+    "category categories tags tag type producttype cuisine style course section kind genre "
+    "dietary diet suitablefordiet vegetarian vegan glutenfree spicy veg allergens labels "
+    "status availability level topic topics department city neighbourhood neighborhood "
+    "format track primarytag vendor brand seniority collection collections keywords"
+)
+# Facts a person compares on a card, with the unit word used after the number.
+FACT_UNITS: dict[str, tuple[str, str]] = {}
+for _names, _unit in (
+    ("bedrooms beds numberofbedrooms bedroom bed", "bed"),
+    ("bathrooms baths numberofbathroomstotal bathroom bath numberofbathrooms", "bath"),
+    ("numberofrooms rooms", "room"),
+    ("sqft squarefeet areasqft sizesqft livingarea", "sq ft"),
+    ("sqm areasqm squaremetres squaremeters sizesqm", "m²"),
+    ("guests capacity maxguests sleeps seats", "guest"),
+    ("duration durationminutes minutes", "min"),
+    ("servings serves yield recipeyield", "serving"),
+    ("readingtime", "min read"),
+):
+    for _name in _names.split():
+        FACT_UNITS[_name] = (_name, _unit)
+FACT_KEYS = word_set(
+    "area floorsize size lotsize yearbuilt venue room location time starttime endtime "
+    "duration level year client event company school degree author by speaker speakers "
+    "organizer performer cuisine pricerange servescuisine preptime cooktime totaltime "
+    "difficulty mileage fuel transmission brand vendor"
+)
+
+# Keys that are never shown to a visitor: ids, references, hashes, internals.
+HIDDEN_KEYS = word_set(
+    "id _id uuid guid ref _ref _key _rev _type _createdat _updatedat sys slug handle hash "
+    "createdat updatedat created updated modified modifiedgmt dategmt createdgmt "
+    "updatedgmt datecreated dateupdated datemodified lastmodified publishedversion "
+    "version revision sort sortorder order position index menuorder template format meta "
+    "links _links embedded _embedded commentstatus pingstatus sticky guid permalink path "
+    "_path _slug _meta parent usercreated userupdated createdby updatedby locale "
+    "contenttype type__ typename __typename context id_ objectid mobiledoc lexical "
+    "commentid uuid canonicalurl codeinjectionhead codeinjectionfoot ogimage "
+    "ogtitle ogdescription twitterimage twittertitle twitterdescription metatitle "
+    "metadescription plaintext pricemin emailsubject frontmatter visibility featured newsletterid "
+    "showtitleandfeatureimage emailrecipientfilter emailsegment emailonly authorid "
+    "featuredmedia author_ classlist cssclass classname anchor htmlid componentid "
+    "requiresshipping taxable grams inventoryquantity inventorymanagement "
+    "inventorypolicy fulfillmentservice barcode weightunit weight productid variantids "
+    "variantid imageid adminapigid adminapiid graphqlapiid available pricevaries "
+    "variants options1 option1 option2 option3 compareatprice compareatpricemin "
+    "compareatpricemax compareatpricevaries pricemax quantityruleminimum "
+    "quantityrulemaximum quantityruleincrement sellingplangroups sellingplanallocations "
+    "requiressellingplan mediatype previewimage aspectratio alt width height "
+    "eventattendancemode itemcondition priceeventstatus "
+    "listid tagids categoryids speakerids roomid trackid sessionids questionanswers "
+    "isservicesession isplenumsession isinformed isconfirmed liveurl recordingurl "
+    "istopspeaker categoryitems sessions_ status_ userid statusid agentid listingid "
+    "ownerid postid pageid entryid assetid mediaid imageids featuredmediaid "
+    "contentid documentid locales localizations publishedat_ "
+)
+COLOR_WORDS = word_set("color colour colors colours bg background foreground hex rgb")
+DRAFT_STATUS = word_set(
+    "draft drafts unpublished private trash trashed archived future hidden inactive deleted"
+)
+# Boolean flags whose false means "not public".
+PUBLISHED_FLAGS = word_set("published ispublished public visible active enabled live")
+HIDDEN_FLAGS = word_set("draft isdraft hidden ishidden deleted isdeleted archived unpublished")
+
+
+def is_hidden_key(key: str) -> bool:
+    """Tell whether a field is bookkeeping a visitor never needs (ids, refs, timestamps...)."""
+    if key.startswith(("_", "$", "@")):
+        return True
+    norm = normal_key(key)
+    if norm in HIDDEN_KEYS or norm in BOOKKEEPING_DATE_WORDS:
+        return True
+    parts = words(key)
+    if not parts:
+        return True
+    if parts[-1] in ("id", "ids", "uuid", "guid", "ref", "refs", "hash", "gmt", "key", "slug"):
+        return True
+    if parts[-1] in ("color", "colour", "colors", "colours") or norm.endswith("hex"):
+        return True
+    return parts[0] in ("og", "twitter", "seo", "meta") and len(parts) > 1

@@ -1,0 +1,528 @@
+"""Render generated pages from the content model: listing pages, sections and detail pages.
+
+Pure functions, no Flask: a view of the model and its records in, a
+standalone HTML document out (HTML5, one inline stylesheet, no scripts, no
+external requests but the content's own http(s) images). Every value from
+content is escaped by Jinja's autoescape or sanitised by nh3; links only for
+http(s)/mailto/tel; colours re-validated. The same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
+from .model.build import PAGE_SIZE
+from .model.normalise import Hints, Record, humanise, normalise
+from .model.values import has_markup, http_url, link_href, plain_text, rich_html
+from .text import truncate
+
+__all__ = [
+    "PAGE_SIZE",
+    "AppLinks",
+    "detail_page_id",
+    "listing_page_id",
+    "render_detail",
+    "render_listing",
+    "render_section",
+]
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+_DARK_INK = "#111827"
+_CARD_DESC = 200
+_DETAIL_BUDGET = 300_000  # characters of a detail page's remaining fields
+_SECTION_BUDGET = 200_000
+
+
+class AppLinks:
+    """Build the app's stable URLs; pass another object to link elsewhere (e.g. an export)."""
+
+    def home(self) -> str:
+        """Return the URL of the connected site's home."""
+        return "/"
+
+    def intent(self, intent_id: str, page: int = 1) -> str:
+        """Return the URL of an intent's listing page (``?page=n`` past the first)."""
+        url = f"/pages/{quote(intent_id, safe='')}"
+        return url if page == 1 else f"{url}?page={int(page)}"
+
+    def item(self, intent_id: str, item_id: str) -> str:
+        """Return the URL of one item's detail page."""
+        return f"/pages/{quote(intent_id, safe='')}/items/{quote(item_id, safe='')}"
+
+
+def detail_page_id(intent_id: str, item_id: str) -> str:
+    """Return the stored page id of an item's detail page."""
+    return f"{intent_id}-detail-{item_id}"
+
+
+def listing_page_id(intent_id: str, page: int) -> str:
+    """Return the stored page id of an intent's listing page ``page``."""
+    return intent_id if page == 1 else f"{intent_id}-page-{page}"
+
+
+# --------------------------------------------------------------------------
+# Theme
+
+
+def palette(theme: Any) -> dict[str, str]:
+    """Validate a theme and derive the colours the stylesheet needs (all ``#rrggbb``)."""
+    theme = theme if isinstance(theme, dict) else {}
+    colours = {
+        name: parse_css_color(theme.get(name)) or default for name, default in DEFAULT_THEME.items()
+    }
+    background, text = colours["background"], colours["text"]
+    if contrast_ratio(text, background) < 4.5:
+        text = readable_text_on(background, dark=_DARK_INK)
+    primary = colours["primary"]
+    return {
+        "primary": primary,
+        "secondary": colours["secondary"],
+        "accent": colours["accent"],
+        "background": background,
+        "text": text,
+        "muted": mix(text, background, 0.3),
+        "border": mix(background, text, 0.15),
+        "surface": mix(background, text, 0.035),
+        "on_header": readable_text_on(primary, colours["secondary"], dark=_DARK_INK),
+        "on_accent": readable_text_on(colours["accent"], dark=_DARK_INK),
+        "link": primary if contrast_ratio(primary, background) >= 4.5 else text,
+    }
+
+
+# --------------------------------------------------------------------------
+# Values of the detail page's remaining fields, as view nodes
+
+
+@dataclass
+class _Budget:
+    left: int
+
+    def take(self, text: str) -> bool:
+        cost = len(text) + 60
+        if cost > self.left:
+            self.left = 0
+            return False
+        self.left -= cost
+        return True
+
+
+def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> dict | None:
+    """One value as a view node (``text``, ``link``, ``html``, ``image``, ``fields``, ``list``)."""
+    if budget.left <= 0:
+        return None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        text = f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        return {"kind": "text", "text": text} if budget.take(text) else None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        href = link_href(text, key)
+        if href:
+            if http_url(text) and _imageish(key, text):
+                return (
+                    {"kind": "image", "src": href, "alt": humanise(key)}
+                    if budget.take(href)
+                    else None
+                )
+            return (
+                {"kind": "link", "href": href, "text": truncate(text, 200)}
+                if budget.take(text)
+                else None
+            )
+        if has_markup(text) or len(text) > 160 or "\n" in text:
+            html = rich_html(text)
+            return {"kind": "html", "html": html} if budget.take(html) else None
+        return {"kind": "text", "text": text} if budget.take(text) else None
+    if depth >= 3:
+        return None
+    if isinstance(value, dict):
+        record = normalise(value, hints)
+        image = record.image
+        fields = []
+        if image and not record.title:
+            return {"kind": "image", "src": image.src, "alt": image.alt or humanise(key)}
+        shown = _record_fields(record)
+        for label, text in shown:
+            if budget.take(text):
+                fields.append({"label": label, "node": {"kind": "text", "text": text}})
+        for fact in record.contact:
+            if fact.href and budget.take(fact.text):
+                fields.append(
+                    {
+                        "label": fact.label,
+                        "node": {"kind": "link", "href": fact.href, "text": fact.text},
+                    }
+                )
+        for label, inner in record.rest:
+            node = _node(inner, label, depth + 1, budget, hints)
+            if node:
+                fields.append({"label": label, "node": node})
+        if record.body is not None and budget.take(record.body):
+            fields.append({"label": "Text", "node": {"kind": "html", "html": record.body}})
+        if image:
+            fields.insert(
+                0,
+                {
+                    "label": "Image",
+                    "node": {"kind": "image", "src": image.src, "alt": image.alt or record.title},
+                },
+            )
+        if not fields:
+            return {"kind": "text", "text": record.title} if record.title else None
+        if len(fields) == 1 and fields[0]["label"] == "Name":
+            return fields[0]["node"]
+        return {"kind": "fields", "fields": fields}
+    if isinstance(value, list):
+        entries = []
+        for element in value[:200]:
+            node = _node(element, key, depth + 1, budget, hints)
+            if node:
+                entries.append(node)
+        if not entries:
+            return None
+        if (
+            all(e["kind"] == "text" for e in entries)
+            and sum(len(e["text"]) for e in entries) <= 300
+        ):
+            return {"kind": "text", "text": ", ".join(e["text"] for e in entries)}
+        if all(e["kind"] == "image" for e in entries):
+            return {"kind": "gallery", "images": entries}
+        return {"kind": "list", "items": entries, "more": max(0, len(value) - 200)}
+    return None
+
+
+def _imageish(key: str, url: str) -> bool:
+    from .model.values import looks_like_image_url
+    from .model.vocab import IMAGE_WORDS, words
+
+    return bool(IMAGE_WORDS.intersection(words(key))) or looks_like_image_url(url)
+
+
+def _record_fields(record: Record) -> list[tuple[str, str]]:
+    """The short typed fields of a record as label/text pairs (nested objects)."""
+    out = []
+    if record.title:
+        out.append(("Name", record.title))
+    if record.subtitle:
+        out.append(("Role", record.subtitle))
+    if record.price:
+        out.append((record.price_label or "Price", record.price))
+    if record.date:
+        out.append(("Date", record.date))
+    if record.address:
+        out.append(("Address", record.address))
+    for fact in record.facts:
+        out.append((fact.label, fact.text))
+    if record.rating:
+        out.append(("Rating", record.rating))
+    if record.badges:
+        out.append(("Tags", ", ".join(record.badges)))
+    if record.description and record.body is None:
+        out.append(("Description", record.description))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Cards and detail views
+
+
+def hints_of(view: dict, refs: dict | None = None) -> Hints:
+    """The hints a view's records are read with (``refs``: the model's references)."""
+    hints = view.get("hints") or {}
+    refs = refs or {}
+    return Hints(
+        currency=hints.get("currency", "") or "",
+        base_url=hints.get("base_url", "") or "",
+        kind=hints.get("kind", "") or view.get("kind", "") or "",
+        refs=refs.get("refs") or {},
+        ref_groups=refs.get("ref_groups") or {},
+    )
+
+
+_CARD_IMAGE_URL_MAX = 800  # a card's share of the page: longer URLs stay on the detail page
+
+
+def _card(record: Record, href: str, layout: str) -> dict[str, Any]:
+    image = next((i for i in record.images if len(i.src) <= _CARD_IMAGE_URL_MAX), None)
+    place = record.address
+    if place and record.title and place.startswith(record.title):
+        place = place[len(record.title) :].lstrip(", ")
+    facts = [f.text if _unit_fact(f.text) else f"{f.text}" for f in record.card_facts(3)]
+    return {
+        "title": record.title or "Untitled",
+        "href": href,
+        "image": {"src": image.src, "alt": image.alt or record.title} if image else None,
+        "subtitle": record.subtitle,
+        "price": record.price,
+        "date": record.date,
+        "place": truncate(place, 120, at_word=True) if place else "",
+        "facts": facts,
+        "rating": record.rating,
+        "badges": record.badges[:4],
+        "description": truncate(record.description, _CARD_DESC, at_word=True)
+        if layout != "quotes"
+        else truncate(record.description, 600, at_word=True),
+    }
+
+
+def _unit_fact(text: str) -> bool:
+    return any(c.isdigit() for c in text[:3])
+
+
+def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> dict[str, Any]:
+    budget = _Budget(chars)
+    facts: list[dict] = []
+    if record.date:
+        facts.append({"label": "When", "text": record.date, "href": ""})
+    if record.address:
+        facts.append({"label": "Where", "text": record.address, "href": ""})
+    for fact in record.facts:
+        facts.append({"label": fact.label, "text": fact.text, "href": fact.href})
+    if record.rating:
+        facts.append({"label": "Rating", "text": record.rating, "href": ""})
+    rest = []
+    for label, value in record.rest:
+        node = _node(value, label, 0, budget, hints)
+        if node:
+            rest.append(
+                {
+                    "label": label,
+                    "node": node,
+                    "block": node["kind"] in ("html", "fields", "list", "gallery", "image"),
+                }
+            )
+    contact = [{"label": c.label, "text": c.text, "href": c.href} for c in record.contact]
+    images = [{"src": i.src, "alt": i.alt or record.title} for i in record.images]
+    return {
+        "title": record.title,
+        "subtitle": record.subtitle,
+        "price": record.price,
+        "price_label": record.price_label,
+        "facts": facts,
+        "badges": record.badges,
+        "description": record.description if record.body is None else "",
+        "body": record.body,
+        "hero": images[0] if images else None,
+        "gallery": images[1:],
+        "contact": contact,
+        "hours": [{"day": d, "text": t} for d, t in record.hours],
+        "rest": rest,
+    }
+
+
+# --------------------------------------------------------------------------
+# Rendering
+
+_environment: jinja2.Environment | None = None
+
+
+def _env() -> jinja2.Environment:
+    global _environment
+    if _environment is None:
+        _environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _environment
+
+
+def _header(site: dict, intent: dict) -> dict[str, str]:
+    intent_id = intent.get("id")
+    if not isinstance(intent_id, str) or not intent_id:
+        raise ValueError("intent needs a string id")
+    return {
+        "site_title": plain_text(site.get("title"), 120) or "Site",
+        "site_subtitle": plain_text(site.get("subtitle"), 240),
+        "intent_id": intent_id,
+        "intent_title": plain_text(intent.get("title"), 160) or humanise(intent_id),
+        "intent_description": plain_text(intent.get("description"), 600),
+        "intent_icon": plain_text(intent.get("icon"), 16),
+    }
+
+
+def _groups_for_page(view: dict, first: int, count: int) -> list[tuple[int, str]]:
+    """(index in page, label) where a new group starts on this page."""
+    starts = view.get("groups") or []
+    out = []
+    for index in range(count):
+        position = first + index
+        label = ""
+        for group_label, start in starts:
+            if start <= position:
+                label = group_label
+        if not out or out[-1][1] != label:
+            out.append((index, label))
+    return out
+
+
+def render_listing(
+    *,
+    site: dict,
+    intent: dict,
+    view: dict,
+    records: list[list],
+    theme: dict,
+    page: int = 1,
+    refs: dict | None = None,
+    links: AppLinks | None = None,
+) -> str | None:
+    """Render listing page ``page`` of a collection from its chunk (``[[id, item(, key)], ...]``).
+
+    Returns None when the page does not exist (page 1 always does).
+    """
+    links = links or AppLinks()
+    header = _header(site, intent)
+    pages = max(1, int(view.get("pages", 1)))
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
+        return None
+    intent_id = header["intent_id"]
+    hints = hints_of(view, refs)
+    layout = view.get("layout", "cards")
+    first = (page - 1) * PAGE_SIZE
+    cards = []
+    for entry in records:
+        item_id, item = entry[0], entry[1]
+        fallback = entry[2] if len(entry) > 2 else ""
+        record = normalise(item, hints, fallback)
+        cards.append((record, _card(record, links.item(intent_id, item_id), layout)))
+    groups: list[dict] = []
+    if layout == "timeline":
+        for record, card in cards:
+            day, _, time = record.date.partition(", ")
+            if not groups or groups[-1]["label"] != day:
+                groups.append({"label": day, "cards": []})
+            card["date"] = time or card["date"]  # the day is the section's heading
+            groups[-1]["cards"].append(card)
+    else:
+        breaks = dict(_groups_for_page(view, first, len(cards)))
+        for index, (_record, card) in enumerate(cards):
+            if index in breaks or not groups:
+                groups.append({"label": breaks.get(index, ""), "cards": []})
+            groups[-1]["cards"].append(card)
+    count = int(view.get("count", len(cards)))
+    noun = view.get("noun") or ["item", "items"]
+    context = {
+        **header,
+        "colours": palette(theme),
+        "home_href": links.home(),
+        "intent_href": links.intent(intent_id, 1),
+        "page": page,
+        "pages": pages,
+        "total": count,
+        "noun": noun[0] if count == 1 else noun[1],
+        "layout": layout,
+        "groups": groups,
+        "prev_href": links.intent(intent_id, page - 1) if page > 1 else "",
+        "next_href": links.intent(intent_id, page + 1) if page < pages else "",
+        "page_title": header["intent_title"]
+        if pages == 1
+        else f"{header['intent_title']} (page {page} of {pages})",
+    }
+    return _env().get_template("generated/listing.html").render(context)
+
+
+def render_section(
+    *,
+    site: dict,
+    intent: dict,
+    view: dict,
+    data: Any,
+    theme: dict,
+    refs: dict | None = None,
+    links: AppLinks | None = None,
+) -> str:
+    """Render a section intent (about, contact, opening hours, a page) as one article."""
+    links = links or AppLinks()
+    header = _header(site, intent)
+    hints = hints_of(view, refs)
+    if isinstance(data, dict):
+        record = normalise(data, hints)
+    elif isinstance(data, list):
+        record = normalise({"entries": data}, hints)
+    else:
+        record = normalise({"text": data}, hints) if data not in (None, "") else Record()
+    detail = _detail_view(record, hints, _SECTION_BUDGET)
+    empty = not any(
+        (
+            record.title,
+            record.body,
+            record.description,
+            record.images,
+            record.contact,
+            record.hours,
+            record.rest,
+            record.facts,
+            record.address,
+            record.price,
+        )
+    )
+    context = {
+        **header,
+        "colours": palette(theme),
+        "home_href": links.home(),
+        "intent_href": links.intent(header["intent_id"], 1),
+        "page_title": header["intent_title"],
+        "role": view.get("role", "section"),
+        "detail": detail,
+        "heading": record.title if record.title and record.title != header["intent_title"] else "",
+        "empty": empty,
+    }
+    return _env().get_template("generated/section.html").render(context)
+
+
+def render_detail(
+    *,
+    site: dict,
+    intent: dict,
+    view: dict,
+    entry: list,
+    position: int,
+    theme: dict,
+    refs: dict | None = None,
+    links: AppLinks | None = None,
+) -> str:
+    """Render the detail page of one item (``entry``: ``[id, item(, key)]``, position from 0)."""
+    links = links or AppLinks()
+    header = _header(site, intent)
+    hints = hints_of(view, refs)
+    item = entry[1]
+    fallback = entry[2] if len(entry) > 2 else ""
+    record = normalise(
+        item, hints, fallback or f"{humanise((view.get('noun') or ['item'])[0])} {position + 1}"
+    )
+    group = ""
+    for label, start in view.get("groups") or []:
+        if start <= position:
+            group = label
+    page_number = position // PAGE_SIZE + 1
+    detail = _detail_view(record, hints)
+    context = {
+        **header,
+        "colours": palette(theme),
+        "home_href": links.home(),
+        "intent_href": links.intent(header["intent_id"], page_number),
+        "page_title": record.title or header["intent_title"],
+        "group": group,
+        "detail": detail,
+    }
+    return _env().get_template("generated/detail.html").render(context)
+
+
+def markup(html: str) -> Markup:
+    """Mark already-sanitised HTML as safe (used by templates for record bodies)."""
+    return Markup(html)  # noqa: S704 - callers pass nh3 output only
