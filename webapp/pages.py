@@ -57,9 +57,10 @@ def _now() -> str:
 
 
 def _site_header(site: SiteSnapshot) -> dict:
+    """What generated pages say about the site: its name (not the hero's headline)."""
     meta = site.meta
     return {
-        "title": meta["hero_title"],
+        "title": meta["site_name"] or meta["hero_title"],
         "subtitle": meta["hero_subtitle"],
         "image": meta["hero_image"],
     }
@@ -138,8 +139,13 @@ def _render_intent_page(sid: str, site: SiteSnapshot, intent: dict, page: int) -
     """Make listing page ``page`` of an intent from the model (None: no such page)."""
     model = SiteModel(sid, site)
     view = model.view(intent["id"])
-    common = {"site": _site_header(site), "intent": intent, "view": view, "theme": site.theme,
-              "refs": model.refs}  # fmt: skip
+    common = {
+        "site": _site_header(site),
+        "intent": intent,
+        "view": view,
+        "theme": site.theme,
+        "refs": model.refs,
+    }
     if view["role"] == "collection":
         records = model.field(chunk_field(intent["id"], page))
         if records is None:

@@ -114,28 +114,59 @@ def _readable_id(text: str) -> bool:
     return separated or not mixed or len(text) <= 12
 
 
-def _raw_name(value: Any) -> str | None:
-    """The text an item id is derived from: its slug, a readable id, its name or title, its id."""
+def _raw_name_and_key(value: Any) -> tuple[str | None, str | None]:
+    """The text an item id is derived from (its slug, a readable id, its name or title, its
+    id) and the key it came from."""
     if isinstance(value, dict):
-        candidates: list[Any] = [value.get(key) for key in _ID_SLUG_KEYS]
-        own_id = next((value.get(k) for k in _ID_KEYS if value.get(k) not in (None, "")), None)
+        candidates: list[tuple[str, Any]] = [(key, value.get(key)) for key in _ID_SLUG_KEYS]
+        id_key = next((k for k in _ID_KEYS if value.get(k) not in (None, "")), None)
+        own_id = value.get(id_key) if id_key else None
         if isinstance(own_id, str) and _readable_id(own_id.strip()):
-            candidates.append(own_id)
-        candidates += [value.get(key) for key in _ID_NAME_KEYS]
-        candidates.append(own_id)
-        for candidate in candidates:
+            candidates.append((id_key, own_id))
+        candidates += [(key, value.get(key)) for key in _ID_NAME_KEYS]
+        candidates.append((id_key, own_id))
+        for key, candidate in candidates:
             if isinstance(candidate, dict):
                 candidate = candidate.get("current") or candidate.get("rendered")
             if isinstance(candidate, str) and candidate.strip():
-                return candidate
+                return candidate, key
             if isinstance(candidate, int) and not isinstance(candidate, bool):
-                return str(candidate)
-        return None
+                return str(candidate), key
+        return None, None
+    return _raw_name(value), None
+
+
+def _raw_name(value: Any) -> str | None:
+    """The text an item id is derived from (see ``_raw_name_and_key``)."""
+    if isinstance(value, dict):
+        return _raw_name_and_key(value)[0]
     if isinstance(value, str) and value.strip():
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def _id_namer(sample: list) -> Any:
+    """Return ``name(item) -> str | None``: one dict lookup per item when the sampled records
+    all take their ids from the same plain string field (the usual case), the full rule else.
+    Deciding from samples keeps connecting a 50,000-item collection cheap."""
+    keys = {_raw_name_and_key(item)[1] if isinstance(item, dict) else None for item in sample}
+    key = keys.pop() if len(keys) == 1 else None
+    if (
+        key is None
+        or not sample
+        or not all(isinstance(item, dict) and isinstance(item.get(key), str) for item in sample)
+    ):
+        return _raw_name
+
+    def name(item: Any) -> str | None:
+        value = item.get(key) if isinstance(item, dict) else None
+        if isinstance(value, str) and value.strip():
+            return value
+        return _raw_name(item)
+
+    return name
 
 
 class IdMaker:
@@ -484,6 +515,7 @@ def _lay_out_collection(
     # Publication state is checked only when the sampled records carry it.
     check = any(is_unpublished(x) or _has_publication_key(x) for x in sample)
     make = IdMaker().make
+    raw_name = _id_namer(sample) if not unwrap else _raw_name
     fields: dict[str, bytes] = {}
     starts: list[list] = []
     chunk: list[list] = []
@@ -498,7 +530,7 @@ def _lay_out_collection(
             if unwrap:
                 item = read_ctx.unwrap(item)
             key = keys[index] if keys is not None else None
-            item_id = make(_raw_name(item), key, position + 1)
+            item_id = make(raw_name(item), key, position + 1)
             chunk.append([item_id, item, humanise(key)] if key is not None else [item_id, item])
             fields[f"i:{intent_id}:{item_id}"] = b"%d" % number
             position += 1
