@@ -1,9 +1,10 @@
-"""Benchmark the page generator on synthetic collections of growing size.
+"""Benchmark the content model and page rendering on synthetic collections of growing size.
 
-Times ``iter_items`` + ``render_intent_page`` (page 1) + one ``render_detail_page``
-(best of 3, ``time.perf_counter``) for 100 to 50,000 realistic items and prints
-a table with milliseconds and microseconds per item, so that the cost can be
-checked to grow linearly with the size of the data.
+Times ``build_site`` (what connecting does: classify, name, lay out chunks and
+item pointers) and, separately, rendering listing page 1 and one detail page
+from the stored chunks (best of 3, ``time.perf_counter``) for 100 to 50,000
+realistic items, so that connect cost can be checked to grow linearly with the
+size of the data and page cost to stay flat.
 
 Run: ``.venv/bin/python bench/generate_bench.py``
 """
@@ -17,11 +18,15 @@ from pathlib import Path
 # Runnable as a plain script from anywhere: put the repository on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from webapp.content.generate import (  # noqa: E402 - after the path set-up above
-    iter_items,
-    render_detail_page,
-    render_intent_page,
+from webapp.content.model.build import (  # noqa: E402 - after the path set-up above
+    MODEL_FIELD,
+    PAGE_SIZE,
+    build_site,
+    chunk_field,
+    data_field,
+    decode,
 )
+from webapp.content.render import render_detail, render_listing, render_section  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 50_000)
 REPEATS = 3
@@ -66,60 +71,76 @@ def make_items(count: int) -> list[dict]:
     ]
 
 
-def generate(items: list[dict]) -> tuple[int, int]:
-    """Run the measured work once; return the sizes of the two pages (bytes)."""
-    pairs = iter_items(items)
-    listing = render_intent_page(site=SITE, intent=INTENT, data=items, theme=THEME, page=1)
-    middle_id = pairs[len(pairs) // 2][0]
-    detail = render_detail_page(
-        site=SITE, intent=INTENT, data=items, item_id=middle_id, theme=THEME
-    )
-    assert listing is not None and detail is not None
+def build(items: list[dict]):
+    """Build the model of a shop whose products are ``items`` (what connect does)."""
+    return build_site({"site": {"name": SITE["title"]}, "products": items})
+
+
+def render(built) -> tuple[int, int]:
+    """Render listing page 1 and the detail page of its 8th item; return their sizes."""
+    model = decode(built.fields[MODEL_FIELD])
+    intent = built.intents[0]
+    view = model["views"][intent["id"]]
+    records = decode(built.fields[chunk_field(intent["id"], 1)])
+    common = {"site": SITE, "intent": intent, "view": view, "theme": THEME}
+    listing = render_listing(records=records, page=1, **common)
+    detail = render_detail(entry=records[7], position=7, **common)
     return len(listing.encode()), len(detail.encode())
+
+
+def best(function, *args) -> tuple[float, object]:
+    timings, result = [], None
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        result = function(*args)
+        timings.append(time.perf_counter() - start)
+    return min(timings), result
 
 
 def main() -> None:
     """Print the benchmark table."""
-    print(f"{'items':>8} {'best ms':>10} {'µs/item':>9} {'listing KB':>11} {'detail KB':>10}")
-    largest = 0
+    print(
+        f"{'items':>8} {'build ms':>9} {'µs/item':>8} {'render ms':>10}"
+        f" {'listing KB':>11} {'detail KB':>10}"
+    )
     for size in SIZES:
         items = make_items(size)
-        timings = []
-        for _ in range(REPEATS):
-            start = time.perf_counter()
-            listing_size, detail_size = generate(items)
-            timings.append(time.perf_counter() - start)
-        best = min(timings)
-        largest = max(largest, listing_size, detail_size)
+        build_time, built = best(build, items)
+        render_time, (listing_size, detail_size) = best(render, built)
         print(
-            f"{size:>8,} {best * 1e3:>10.1f} {best * 1e6 / size:>9.2f}"
-            f" {listing_size / 1024:>11.1f} {detail_size / 1024:>10.1f}"
+            f"{size:>8,} {build_time * 1e3:>9.1f} {build_time * 1e6 / size:>8.2f}"
+            f" {render_time * 1e3:>10.1f} {listing_size / 1024:>11.1f} {detail_size / 1024:>10.1f}"
         )
-    print(f"largest output: {largest:,} bytes")
     largest_demo_page()
 
 
 def largest_demo_page() -> None:
-    """Render every page of every bundled demo (listings and details); print the largest."""
+    """Render every page of every bundled demo (listings, sections, details); print the largest."""
     import json
 
-    from webapp.content.extract import extract_hero, extract_intents, extract_theme
-    from webapp.content.paths import resolve
     from webapp.demos import DEMOS, load_demo
 
     sizes = []
     for name in DEMOS:
-        content = json.loads(load_demo(name))
-        hero, theme = extract_hero(content), extract_theme(content)
-        for intent in extract_intents(content):
-            data = resolve(content, intent["dataPath"])
-            html = render_intent_page(site=hero, intent=intent, data=data, theme=theme)
-            sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
-            for item_id, _ in iter_items(data):
-                html = render_detail_page(
-                    site=hero, intent=intent, data=data, item_id=item_id, theme=theme
-                )
-                sizes.append((len(html.encode()), f"{name}/{intent['id']}-detail-{item_id}"))
+        built = build_site(json.loads(load_demo(name)))
+        model = decode(built.fields[MODEL_FIELD])
+        site = {"title": built.meta["site_name"], "subtitle": built.meta["hero_subtitle"]}
+        for intent in built.intents:
+            view = model["views"][intent["id"]]
+            common = {"site": site, "intent": intent, "view": view, "theme": built.theme}
+            if view["role"] != "collection":
+                data = decode(built.fields[data_field(intent["id"])])
+                html = render_section(data=data, **common)
+                sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
+                continue
+            for number in range(1, view["pages"] + 1):
+                records = decode(built.fields[chunk_field(intent["id"], number)])
+                html = render_listing(records=records, page=number, **common)
+                sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
+                for index, entry in enumerate(records):
+                    position = (number - 1) * PAGE_SIZE + index
+                    html = render_detail(entry=entry, position=position, **common)
+                    sizes.append((len(html.encode()), f"{name}/{intent['id']}-detail-{entry[0]}"))
     size, page_id = max(sizes)
     print(f"demo pages rendered: {len(sizes)}; largest: {page_id} ({size:,} bytes)")
 

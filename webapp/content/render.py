@@ -9,6 +9,7 @@ http(s)/mailto/tel; colours re-validated. The same input gives the same bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readabl
 from .model.build import PAGE_SIZE
 from .model.normalise import Hints, Record, humanise, normalise
 from .model.values import has_markup, http_url, link_href, plain_text, rich_html
+from .model.vocab import word_set
 from .text import truncate
 
 __all__ = [
@@ -254,19 +256,36 @@ def hints_of(view: dict, refs: dict | None = None) -> Hints:
 _CARD_IMAGE_URL_MAX = 800  # a card's share of the page: longer URLs stay on the detail page
 
 
-def _card(record: Record, href: str, layout: str) -> dict[str, Any]:
+# Kinds whose cards show a date (a post's, an event's); a product's publication date is noise.
+_DATED_KINDS = word_set(
+    "blog news events schedule talks podcast videos publications jobs experience education "
+    "awards courses"
+)
+_TIMED_KINDS = frozenset({"events", "schedule"})
+_TIME_OF_DAY = re.compile(r", \d{2}:\d{2}(?:–\d{2}:\d{2})?")
+
+
+def _card_date(record: Record, kind: str) -> str:
+    if not record.date or (kind and kind not in _DATED_KINDS):
+        return ""
+    if kind in _TIMED_KINDS:
+        return record.date
+    return _TIME_OF_DAY.sub("", record.date)  # "5 Mar 2026, 08:00" -> "5 Mar 2026"
+
+
+def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, Any]:
     image = next((i for i in record.images if len(i.src) <= _CARD_IMAGE_URL_MAX), None)
     place = record.address
     if place and record.title and place.startswith(record.title):
         place = place[len(record.title) :].lstrip(", ")
-    facts = [f.text if _unit_fact(f.text) else f"{f.text}" for f in record.card_facts(3)]
+    facts = [fact.text for fact in record.card_facts(3)]
     return {
         "title": record.title or "Untitled",
         "href": href,
         "image": {"src": image.src, "alt": image.alt or record.title} if image else None,
         "subtitle": record.subtitle,
         "price": record.price,
-        "date": record.date,
+        "date": _card_date(record, kind),
         "place": truncate(place, 120, at_word=True) if place else "",
         "facts": facts,
         "rating": record.rating,
@@ -275,10 +294,6 @@ def _card(record: Record, href: str, layout: str) -> dict[str, Any]:
         if layout != "quotes"
         else truncate(record.description, 600, at_word=True),
     }
-
-
-def _unit_fact(text: str) -> bool:
-    return any(c.isdigit() for c in text[:3])
 
 
 def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> dict[str, Any]:
@@ -399,7 +414,7 @@ def render_listing(
         item_id, item = entry[0], entry[1]
         fallback = entry[2] if len(entry) > 2 else ""
         record = normalise(item, hints, fallback)
-        cards.append((record, _card(record, links.item(intent_id, item_id), layout)))
+        cards.append((record, _card(record, links.item(intent_id, item_id), layout, hints.kind)))
     groups: list[dict] = []
     if layout == "timeline":
         for record, card in cards:

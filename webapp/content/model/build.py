@@ -30,6 +30,7 @@ from ..text import normal_key, slugify, truncate
 from . import vocab
 from .classify import Found, Group, find, is_gallery, is_record_list
 from .name import (
+    categories,
     collection_description,
     infer_kind,
     intent_slug,
@@ -310,6 +311,19 @@ class _Candidate:
     icon: str
 
 
+def _section_description(data: Any) -> str:
+    """A section's own words for its intent card: its intro, summary or first sentence."""
+    if not isinstance(data, dict):
+        return ""
+    for key in ("description", "intro", "summary", "subtitle", "subheading", "lead", "excerpt",
+                "text", "body", "content"):  # fmt: skip
+        text = plain_text(data.get(key), 400)
+        if len(text) >= 20:
+            sentence = text.split(". ")[0].rstrip(".")
+            return truncate(sentence, 140, at_word=True).rstrip("…") + "."
+    return ""
+
+
 def _priority(found: Found, kind: vocab.Kind | None) -> float:
     if found.role == "section":
         return 20.0 - found.depth
@@ -414,7 +428,9 @@ def _candidates(
             kind = vocab.KIND_BY_NAME["gallery"]
         label = found.label or prepared.labels.get(found.name, "")
         if found.role == "section":
-            description = f"Read {label or humanise(found.name)}."
+            description = (
+                _section_description(found.data) or f"Read {label or humanise(found.name)}."
+            )
             icon = kind.emoji if kind else vocab.SECTION.emoji
         else:
             human = label or ("" if vocab.is_generic(found.name) else humanise(found.name))
@@ -469,6 +485,28 @@ def _hints(
     }
 
 
+_LINK_KEYS = ("link", "url", "permalink", "canonical_url", "fullUrl")
+
+
+def _common_origin(findings) -> str:
+    """The site's own address when its records' links all point there (a WordPress export)."""
+    from urllib.parse import urlsplit
+
+    origins: list[str] = []
+    for found in findings.found:
+        for record in found.sample(20):
+            for key in _LINK_KEYS:
+                value = record.get(key)
+                if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+                    parts = urlsplit(value)
+                    origins.append(f"{parts.scheme}://{parts.netloc}/")
+                    break
+    if len(origins) < 2:
+        return ""
+    top = max(set(origins), key=origins.count)
+    return top if origins.count(top) * 5 >= len(origins) * 4 else ""
+
+
 def _site_currency(prepared: Prepared) -> str:
     doc = prepared.doc
     stack: list[tuple[Any, int]] = [(doc, 0)]
@@ -505,10 +543,26 @@ def _layout(kind: vocab.Kind | None, found: Found | None) -> str:
     return "cards"
 
 
+def _runs_field(groups: list[Group], sample: list[dict]) -> str | None:
+    """A category field whose values come in runs (Starters, then Mains...): its sections."""
+    if len(groups) != 1 or groups[0].label:
+        return None
+    found = categories(sample[:50])
+    if found is None or found[0] not in ("category", "course", "section", "type", "cuisine"):
+        return None
+    values = [x.get(found[0]) for x in sample if isinstance(x, dict)]
+    changes = sum(1 for a, b in zip(values, values[1:], strict=False) if a != b)
+    return found[0] if changes < len(set(values)) else None
+
+
 def _lay_out_collection(
     intent_id: str, groups: list[Group], context: Context, pre_unwrapped: bool
 ) -> tuple[list[list], dict[str, bytes], int]:
-    """Enumerate a collection's records into chunks and item pointers; linear in its size."""
+    """Enumerate a collection's records into chunks and item pointers; linear in its size.
+
+    A collection without sections of its own whose records come in runs of one
+    category (a menu listed starters first, then mains) gets those runs as sections.
+    """
     sample = [x for g in groups for x in islice(g.items, 20) if isinstance(x, dict)]
     read_ctx = context if pre_unwrapped else context_for(sample, context)
     unwrap = read_ctx.active and not pre_unwrapped
@@ -516,6 +570,8 @@ def _lay_out_collection(
     check = any(is_unpublished(x) or _has_publication_key(x) for x in sample)
     make = IdMaker().make
     raw_name = _id_namer(sample) if not unwrap else _raw_name
+    runs = _runs_field(groups, sample)
+    run_label = None
     fields: dict[str, bytes] = {}
     starts: list[list] = []
     chunk: list[list] = []
@@ -530,6 +586,10 @@ def _lay_out_collection(
             if unwrap:
                 item = read_ctx.unwrap(item)
             key = keys[index] if keys is not None else None
+            if runs is not None and isinstance(item, dict) and item.get(runs) != run_label:
+                run_label = item.get(runs)
+                label = plain_text(run_label, 60) if isinstance(run_label, str) else ""
+                starts.append([label, position])
             item_id = make(raw_name(item), key, position + 1)
             chunk.append([item_id, item, humanise(key)] if key is not None else [item_id, item])
             fields[f"i:{intent_id}:{item_id}"] = b"%d" % number
@@ -540,6 +600,8 @@ def _lay_out_collection(
                 number += 1
     if chunk or number == 1:
         fields[chunk_field(intent_id, number)] = _encode(chunk)
+    if runs is not None:
+        starts = [s for s in starts if s[0]] or starts[:1]
     return [s for s in starts if s[0] or len(starts) == 1], fields, position
 
 
@@ -606,6 +668,8 @@ def build_site(content: Any) -> Built:
     """Build the content model of a parsed document (see the module docstring)."""
     prepared = prepare(content)
     findings = find(prepared)
+    if not prepared.context.base_url:
+        prepared.context.base_url = _common_origin(findings)
     header = site_header(prepared, findings)
     theme = site_theme(prepared)
     context = prepared.context
@@ -620,7 +684,7 @@ def build_site(content: Any) -> Built:
     # (intent, data, kind): about, opening hours and contact close the list.
     specials: list[tuple[dict, dict, vocab.Kind]] = []
     site_name = header["name"]
-    named = site_name != "Untitled site" and len(site_name) <= 50
+    named = header["named"] and len(site_name) <= 50
     about_sources = findings.about or findings.about_weak
     if about_sources:
         data, paths = _merge_sources(about_sources)

@@ -142,7 +142,10 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
 
 
 def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
-    """Return ``{"name", "title", "subtitle", "image"}`` of the site."""
+    """Return ``{"name", "title", "subtitle", "image", "named"}`` of the site.
+
+    ``named`` is False when the site states no name (untitled, or only its host is known).
+    """
     base_url = prepared.context.base_url
     platform = [prepared.site] if prepared.site else []
     platform_node = [prepared.site["node"]] if isinstance(prepared.site.get("node"), dict) else []
@@ -150,9 +153,11 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
     roots = _root_scalars(prepared.doc)
     heroes = findings.hero
     name = _first_text(sites + roots, _NAME_KEYS, MAX_TITLE)
+    from_host = False
     if not name and base_url:
-        name = urlsplit(base_url).hostname or ""
-        name = name.removeprefix("www.")
+        # Only the site's address is known: its host names it ("longroadpedal.com").
+        name = (urlsplit(base_url).hostname or "").removeprefix("www.")
+        from_host = bool(name)
     hero_title = _first_text(heroes, _HERO_TITLE_KEYS, MAX_TITLE)
     name = name or hero_title or UNTITLED
     subtitle = _first_text(
@@ -162,7 +167,13 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
         avoid=hero_title or name,
     )
     image = _first_image(heroes + platform + platform_node + sites + roots, base_url)
-    return {"name": name, "title": hero_title or name, "subtitle": subtitle, "image": image}
+    return {
+        "name": name,
+        "title": hero_title or name,
+        "subtitle": subtitle,
+        "image": image,
+        "named": name != UNTITLED and not from_host,
+    }
 
 
 # --------------------------------------------------------------------------

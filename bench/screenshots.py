@@ -1,0 +1,96 @@
+"""Take the content model's screenshots in Chromium (desktop and phone) for ``docs/screens/``.
+
+Starts the app on a free port (in-process server, memory backend), connects
+fixtures from ``tests/fixtures/content/`` the way a person would (paste the
+JSON), generates pages and saves full-page screenshots at 1280×800 and
+390×844: the SleekCMS-blocks restaurant's home, menu page and a dish's detail
+page, and a WordPress blog listing. Remote images (which this machine cannot
+reach) are answered with a placeholder gradient, as in the browser tests.
+
+Run: ``.venv/bin/python bench/screenshots.py`` (needs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import sys
+import threading
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS, placeholder_image  # noqa: E402
+
+from webapp import create_app  # noqa: E402
+
+OUT = ROOT / "docs" / "screens" / "content"
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def connect(page, base: str, fixture: str) -> None:
+    """Paste a fixture into the connect form, as a person would."""
+    page.goto(base + "/")
+    document = (FIXTURES / f"{fixture}.json").read_text()
+    # Setting the value directly: typing 60 KB of JSON would only slow the script down.
+    page.locator("textarea[name=json]").evaluate("(area, text) => { area.value = text }", document)
+    page.locator("form:has(textarea[name=json]) button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def generate(page, intent_title: str) -> None:
+    card = page.locator("article.intent", has=page.get_by_role("heading", name=intent_title))
+    card.get_by_role("button", name="Generate").click()
+    page.wait_for_load_state()
+
+
+def main() -> None:
+    logging.getLogger("webapp.storage").setLevel(logging.ERROR)
+    app = create_app({"SECRET_KEY": "screenshots", "STORAGE_BACKEND": "memory"})
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for size_name, (width, height) in SIZES.items():
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
+            page = context.new_page()
+
+            def shot(name: str, page=page, size_name=size_name) -> None:
+                path = OUT / f"{name}-{size_name}.png"
+                page.screenshot(path=path, full_page=True)
+                print(path.relative_to(ROOT))
+
+            connect(page, base, "sleekcms-restaurant")
+            shot("sleekcms-home")
+            generate(page, "Browse the menu")
+            shot("sleekcms-menu")
+            page.get_by_role("link", name="Saffron risotto").click()
+            page.wait_for_load_state()
+            shot("sleekcms-dish")
+            context.clear_cookies()  # a new visitor: the connect form again
+            connect(page, base, "wordpress-posts")
+            generate(page, "Read the blog")
+            shot("wordpress-blog")
+            context.close()
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
