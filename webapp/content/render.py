@@ -22,7 +22,7 @@ from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readabl
 from .model.build import PAGE_SIZE
 from .model.normalise import Hints, Record, humanise, normalise
 from .model.values import has_markup, http_url, link_href, plain_text, rich_html
-from .model.vocab import word_set
+from .model.vocab import DATED_KINDS as _DATED_KINDS
 from .text import truncate
 
 __all__ = [
@@ -155,6 +155,13 @@ def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> di
         fields = []
         if image and not record.title:
             return {"kind": "image", "src": image.src, "alt": image.alt or humanise(key)}
+        text = record.body if record.body is not None else record.description
+        if record.title and text and not (record.rest or record.facts or record.price):
+            # A titled piece of text (a page block, a FAQ entry): a heading and its words.
+            if budget.take(record.title + str(text)):
+                html = text if record.body is not None else Markup("<p>%s</p>") % text
+                return {"kind": "article", "title": record.title, "html": html}
+            return None
         shown = _record_fields(record)
         for label, text in shown:
             if budget.take(text):
@@ -183,6 +190,8 @@ def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> di
             )
         if not fields:
             return {"kind": "text", "text": record.title} if record.title else None
+        if all(f["node"]["kind"] == "text" and _numeric(f["node"]["text"]) for f in fields):
+            return None  # counters and internal numbers ("Status 2", "Cid 0")
         if len(fields) == 1 and fields[0]["label"] == "Name":
             return fields[0]["node"]
         return {"kind": "fields", "fields": fields}
@@ -203,6 +212,10 @@ def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> di
             return {"kind": "gallery", "images": entries}
         return {"kind": "list", "items": entries, "more": max(0, len(value) - 200)}
     return None
+
+
+def _numeric(text: str) -> bool:
+    return text.replace(",", "").replace(".", "").replace("-", "").strip().isdigit()
 
 
 def _imageish(key: str, url: str) -> bool:
@@ -256,11 +269,6 @@ def hints_of(view: dict, refs: dict | None = None) -> Hints:
 _CARD_IMAGE_URL_MAX = 800  # a card's share of the page: longer URLs stay on the detail page
 
 
-# Kinds whose cards show a date (a post's, an event's); a product's publication date is noise.
-_DATED_KINDS = word_set(
-    "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses"
-)
 _TIMED_KINDS = frozenset({"events", "schedule"})
 _TIME_OF_DAY = re.compile(r", \d{2}:\d{2}(?:–\d{2}:\d{2})?")
 
@@ -319,6 +327,7 @@ def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> d
                 }
             )
     contact = [{"label": c.label, "text": c.text, "href": c.href} for c in record.contact]
+    links = [{"label": link.label, "href": link.href} for link in record.links[:4]]
     images = [{"src": i.src, "alt": i.alt or record.title} for i in record.images]
     return {
         "title": record.title,
@@ -332,6 +341,7 @@ def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> d
         "hero": images[0] if images else None,
         "gallery": images[1:],
         "contact": contact,
+        "links": links,
         "hours": [{"day": d, "text": t} for d, t in record.hours],
         "rest": rest,
     }

@@ -30,6 +30,7 @@ from ..text import normal_key, slugify, truncate
 from . import vocab
 from .classify import Found, Group, find, is_gallery, is_record_list
 from .name import (
+    TYPE_KEYS,
     categories,
     collection_description,
     infer_kind,
@@ -37,6 +38,7 @@ from .name import (
     kind_of,
     noun_of,
     titles_for,
+    type_name,
     unique_id,
     unique_title,
 )
@@ -311,6 +313,17 @@ class _Candidate:
     icon: str
 
 
+def _shows_images(sample: list[dict]) -> bool:
+    from .normalise import normalise
+
+    return any(normalise(record).images for record in sample[:10])
+
+
+def _recount(description: str, before: int, after: int) -> str:
+    """Correct the count in a description once unpublished records are left out."""
+    return description.replace(f" {before:,} ", f" {after:,} ", 1)
+
+
 def _section_description(data: Any) -> str:
     """A section's own words for its intent card: its intro, summary or first sentence."""
     if not isinstance(data, dict):
@@ -354,8 +367,9 @@ def _page_kind(record: dict) -> str:
 def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) -> list[Found]:
     """A site's few pages: one intent each (About, Contact...), children under their parent."""
     records = [x for g in found.groups for x in g.items if isinstance(x, dict)]
-    read_ctx = context if pre_unwrapped else context_for(records[:20], context)
-    if read_ctx.active and not pre_unwrapped:
+    plain = pre_unwrapped or found.plain
+    read_ctx = context if plain else context_for(records[:20], context)
+    if read_ctx.active and not plain:
         records = [read_ctx.unwrap(x) for x in records]
     records = [x for x in records if not is_unpublished(x)]
     path = found.paths[0] if found.paths else ROOT
@@ -388,6 +402,12 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
             findings.about.insert(0, (path, record))
         elif kind == "contact":
             findings.contact.insert(0, (path, record))
+        elif kind == "home":
+            # A home page built of blocks (Storyblok): its hero and contact block are the site's.
+            home = find(Prepared(record, read_ctx))
+            findings.hero.extend(home.hero)
+            findings.contact.extend((path, value) for _, value in home.contact)
+            findings.about.extend((path, value) for _, value in home.about)
         elif kind != "home" and title:
             out.append(
                 Found(
@@ -403,29 +423,93 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
     return out
 
 
+def _reading(found: Found, context: Context, pre_unwrapped: bool) -> list[dict]:
+    """A collection's sampled records as plain JSON (unwrapped where the platform wraps them)."""
+    sample = found.sample(50)
+    if pre_unwrapped or found.plain:
+        return sample
+    read_ctx = context_for(sample[:20], context)
+    if not read_ctx.active:
+        return sample
+    return [x for x in (read_ctx.unwrap(r) for r in sample) if isinstance(x, dict)]
+
+
+MAX_SPLIT = 5_000  # records read in full to split a collection by the type they declare
+
+
+def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[Found] | None:
+    """Records of several declared types in one list (Prismic results, Storyblok stories,
+    Sanity-like documents): one collection per type, when a type names a known kind."""
+    if found.count > MAX_SPLIT or len(found.groups) != 1:
+        return None
+    records = [x for x in found.groups[0].items if isinstance(x, dict)]
+    if not (pre_unwrapped or found.plain):
+        read_ctx = context_for(records[:20], context)
+        if read_ctx.active:
+            records = [x for x in (read_ctx.unwrap(r) for r in records) if isinstance(x, dict)]
+    for key in TYPE_KEYS:
+        types = [type_name(r.get(key)) for r in records]
+        distinct = list(dict.fromkeys(types))
+        if len(distinct) < 2 or "" in distinct or len(distinct) > 8:
+            continue
+        # Types of one kind stay together (MusicEvent and ComedyEvent are both events).
+        family = {t: _type_family(t) for t in distinct}
+        if len(set(family.values())) < 2 or not any(vocab.kind_for(t) for t in distinct):
+            continue
+        path = found.paths[0] if found.paths else ROOT
+        parts = []
+        for name in dict.fromkeys(family.values()):
+            members = {t for t, f in family.items() if f == name}
+            chosen = [r for r, t in zip(records, types, strict=True) if t in members]
+            parts.append(
+                Found("collection", next(iter(members)), parent=found.parent, paths=[path],
+                      depth=found.depth, order=found.order, currency=found.currency,
+                      plain=True, groups=[Group("", path, chosen)])
+            )  # fmt: skip
+        return parts
+    return None
+
+
+def _type_family(type_value: str) -> str:
+    kind = vocab.kind_for(type_value)
+    return kind.name if kind else _page_kind({"slug": type_value}) or type_value
+
+
 def _candidates(
     findings, prepared: Prepared, lookups: set[int], pre_unwrapped: bool
 ) -> list[_Candidate]:
     out: list[_Candidate] = []
     expanded: list[Found] = []
-    for found in findings.found:
+    queue = list(findings.found)
+    while queue:
+        found = queue.pop(0)
+        if found.role == "collection" and not found.plain:
+            parts = _split_by_type(found, prepared.context, pre_unwrapped)
+            if parts:
+                queue[:0] = parts
+                continue
+        reading = _reading(found, prepared.context, pre_unwrapped)
         if (
             found.role == "collection"
             and found.count <= 30
-            and (kind_of(found, prepared.labels) or vocab.GENERIC).name == "pages"
+            and (kind_of(found, prepared.labels, reading) or vocab.GENERIC).name == "pages"
         ):
             expanded.extend(_split_pages(found, findings, prepared.context, pre_unwrapped))
         else:
             expanded.append(found)
+    several = sum(1 for f in expanded if f.role == "collection" and f.count >= 2)
     for found in expanded:
         if found.role == "collection":
             if any(id(group.items) in lookups for group in found.groups):
                 continue
-            if found.count == 0:
-                continue
-        kind = kind_of(found, prepared.labels)
+            if found.count == 0 or (found.count == 1 and several and found.depth > 0):
+                continue  # one record beside real collections: a feed's author, one account
+        reading = _reading(found, prepared.context, pre_unwrapped)
+        kind = kind_of(found, prepared.labels, reading)
         if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):
             kind = vocab.KIND_BY_NAME["gallery"]
+        if kind is not None and kind.name == "gallery" and not _shows_images(reading):
+            continue  # photos that cannot be shown (API references) make no gallery
         label = found.label or prepared.labels.get(found.name, "")
         if found.role == "section":
             description = (
@@ -434,7 +518,7 @@ def _candidates(
             icon = kind.emoji if kind else vocab.SECTION.emoji
         else:
             human = label or ("" if vocab.is_generic(found.name) else humanise(found.name))
-            description = collection_description(kind, found, human)
+            description = collection_description(kind, found, human, reading)
             icon = kind.emoji if kind else vocab.GENERIC.emoji
         id_base = (
             (kind.id_base if kind and found.role == "collection" else "")
@@ -504,7 +588,13 @@ def _common_origin(findings) -> str:
     if len(origins) < 2:
         return ""
     top = max(set(origins), key=origins.count)
+    if any(host in top for host in _PLATFORM_HOSTS):
+        return ""  # the records live on a platform (Eventbrite, Notion), not on the site
     return top if origins.count(top) * 5 >= len(origins) * 4 else ""
+
+
+_PLATFORM_HOSTS = ("eventbrite.", "notion.so", "notion.site", "airtable.com", "meetup.com",
+                   "ticketmaster.", "facebook.com", "google.com", "instagram.com")  # fmt: skip
 
 
 def _site_currency(prepared: Prepared) -> str:
@@ -551,6 +641,7 @@ def _runs_field(groups: list[Group], sample: list[dict]) -> str | None:
     if found is None or found[0] not in ("category", "course", "section", "type", "cuisine"):
         return None
     values = [x.get(found[0]) for x in sample if isinstance(x, dict)]
+    values = [value if isinstance(value, str) else None for value in values]
     changes = sum(1 for a, b in zip(values, values[1:], strict=False) if a != b)
     return found[0] if changes < len(set(values)) else None
 
@@ -670,7 +761,6 @@ def build_site(content: Any) -> Built:
     findings = find(prepared)
     if not prepared.context.base_url:
         prepared.context.base_url = _common_origin(findings)
-    header = site_header(prepared, findings)
     theme = site_theme(prepared)
     context = prepared.context
     pre_unwrapped = prepared.doc is not content
@@ -680,6 +770,7 @@ def build_site(content: Any) -> Built:
         prepared, [f for f in findings.found if f.role == "collection"]
     )
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped)
+    header = site_header(prepared, findings)  # after: a home page's hero may name the site
 
     # (intent, data, kind): about, opening hours and contact close the list.
     specials: list[tuple[dict, dict, vocab.Kind]] = []
@@ -748,11 +839,21 @@ def build_site(content: Any) -> Built:
         if found.role == "collection":
             noun = noun_of(candidate.kind, found, prepared.labels)
             views[intent["id"]] = _collection_view(
-                intent, candidate.kind, found.groups, context, pre_unwrapped, hints, noun, fields
+                intent,
+                candidate.kind,
+                found.groups,
+                context,
+                pre_unwrapped or found.plain,
+                hints,
+                noun,
+                fields,
             )
-            if views[intent["id"]]["count"] == 0:
+            count = views[intent["id"]]["count"]
+            if count == 0:
                 del views[intent["id"]]
                 continue
+            if count != found.count:  # drafts left out: say how many are shown
+                intent["description"] = _recount(intent["description"], found.count, count)
         else:
             views[intent["id"]] = _section_view(
                 intent, candidate.kind, found.data, context, hints, fields
@@ -851,8 +952,9 @@ def _contact_words(data: dict) -> str:
         if isinstance(node, dict):
             for key, value in islice(node.items(), 60):
                 norm = normal_key(key)
+                parts = set(vocab.words(key))
                 for names, word in table:
-                    if norm in names and word not in found:
+                    if (norm in names or parts & names) and word not in found:
                         found.append(word)
                 if isinstance(value, dict):
                     stack.append(value)

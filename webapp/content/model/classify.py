@@ -27,7 +27,7 @@ from typing import Any
 from ..paths import ROOT, is_addressable_key, join
 from ..text import normal_key
 from .normalise import humanise, is_unpublished
-from .unwrap import Prepared
+from .unwrap import Prepared, value_shape
 from .values import http_url, plain_text
 from .vocab import (
     ABOUT_KEYS,
@@ -62,6 +62,22 @@ _ADDRESS_FIELDS = frozenset(
 _CONTACT_FIELD_WORDS = PHONE_KEYS | EMAIL_KEYS | _ADDRESS_FIELDS | HOURS_KEYS | SOCIAL_KEYS
 
 
+def _is_hours_field(key: str) -> bool:
+    """``openingHours``, ``regularOpeningHours``, ``business_hours``..."""
+    parts = words(key)
+    return normal_key(key) in HOURS_KEYS or (bool(parts) and parts[-1] == "hours")
+
+
+def _is_contact_field(key: str) -> bool:
+    """A site's contact detail: ``phone``, ``nationalPhoneNumber``, ``formattedAddress``..."""
+    parts = set(words(key))
+    return (
+        normal_key(key) in _CONTACT_FIELD_WORDS
+        or bool(parts & {"phone", "telephone", "email", "address"})
+        or _is_hours_field(key)
+    )
+
+
 @dataclass
 class Group:
     """One list of records inside a collection (the only one, or one section of a grouped one)."""
@@ -86,6 +102,7 @@ class Found:
     depth: int = 0
     order: int = 0
     currency: str = ""
+    plain: bool = False  # records already read as plain JSON (split by type, pages)
 
     @property
     def count(self) -> int:
@@ -233,8 +250,11 @@ def _is_image_list(items: list[dict]) -> bool:
 
 def _label_of(item: dict) -> str:
     for key in ("title", "name", "heading", "label", "headline", "displayName"):
-        text = plain_text(item.get(key), 80)
-        if text:
+        value = item.get(key)
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            value = value["text"]  # {"text": ..., "languageCode": ...}
+        text = plain_text(value, 80)
+        if text and not http_url(text) and not ("/" in text and " " not in text):
             return text
     return ""
 
@@ -454,6 +474,8 @@ class _Walker:
             return
         if any(http_url(item) for item in scalars[:5]):
             return  # a list of URLs (photos, links) belongs to its record
+        if kind_for(name, parent) is None:
+            return  # plain values deserve a page only when they are a known thing (skills)
         self.findings.found.append(
             Found(
                 "collection",
@@ -649,16 +671,18 @@ class _Walker:
         self, key: str, value: Any, path: str, depth: int, site_like: bool
     ) -> bool:
         norm = normal_key(key)
+        if isinstance(value, dict) and value_shape(value) == "text":
+            value = value["text"]  # Google's {"text": ..., "languageCode": ...}
         if norm in CONTACT_CONTAINERS:
             if _has_content(value):
                 self.findings.contact.append((path, value))
             return True
-        if depth <= 3 and (site_like or depth <= 1) and norm in _CONTACT_FIELD_WORDS:
+        if depth <= 3 and (site_like or depth <= 1) and _is_contact_field(key):
             if isinstance(value, list) and norm == "location" and is_record_list(value):
                 return False  # "location": [...] is a list of places
             if _has_content(value):
                 self.findings.contact.append((path, {key: value}))
-                if norm in HOURS_KEYS and isinstance(value, list | dict) and len(value) >= 2:
+                if _is_hours_field(key) and isinstance(value, list | dict) and len(value) >= 2:
                     self.findings.hours.append((path, {key: value}))
             return True
         if norm in ABOUT_KEYS and depth <= 3:

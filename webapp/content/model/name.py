@@ -9,11 +9,12 @@ raw keys when a better word is known.
 from __future__ import annotations
 
 from itertools import islice
+from typing import Any
 
 from ..text import normal_key, slugify, truncate
 from .classify import Found
 from .normalise import humanise
-from .vocab import GENERIC, KINDS, Kind, is_generic, kind_for, plural, words
+from .vocab import BOOKKEEPING_DATE_WORDS, GENERIC, KINDS, Kind, is_generic, kind_for, plural, words
 
 MAX_ID_LENGTH = 60
 MAX_TITLE = 80
@@ -37,6 +38,11 @@ def _keys(sample: list[dict]) -> set[str]:
     return keys
 
 
+def _any_word(keys: set[str], wanted: set[str]) -> bool:
+    """Whether a normalised key contains one of the words (``postbody`` holds ``body``)."""
+    return any(word in key for key in keys for word in wanted)
+
+
 def infer_kind(sample: list[dict]) -> Kind | None:
     """Guess what records are from the fields they carry (for unnamed collections)."""
     if not sample:
@@ -58,6 +64,10 @@ def infer_kind(sample: list[dict]) -> Kind | None:
         "areasqm",
         "numberofrooms",
         "lotsize",
+        "bedroomstotal",
+        "bathroomstotalinteger",
+        "livingarea",
+        "listprice",
     ):
         return KINDS["homes"]
     if any_of("speakers", "speakerids", "roomid", "room", "track") and any_of(
@@ -86,25 +96,18 @@ def infer_kind(sample: list[dict]) -> Kind | None:
         "bio", "photo", "avatar", "profilepicture", "headshot", "image", "biography"
     ):
         return KINDS["team"]
+    if has("client") and any_of("year", "category", "services", "role", "cover", "summary"):
+        return KINDS["portfolio"]
+    dated = {key for key in keys if key not in BOOKKEEPING_DATE_WORDS}
     if (
         any_of("title", "headline", "name")
-        and any_of(
-            "content", "body", "html", "excerpt", "articlebody", "markdown", "bodyhtml", "plaintext"
-        )
-        and any_of(
-            "date",
-            "publishedat",
-            "published",
-            "datepublished",
-            "publishdate",
-            "createdat",
-            "pubdate",
-            "readingtime",
+        and _any_word(keys, {"content", "body", "html", "excerpt", "markdown", "encoded"})
+        and (
+            _any_word(dated, {"date", "published", "posted", "publishon"})
+            or any_of("createdat", "readingtime")
         )
     ):
         return KINDS["blog"]
-    if has("client") and any_of("year", "category", "services", "role", "cover", "summary"):
-        return KINDS["portfolio"]
     if any_of("ingredients", "recipeingredient", "instructions", "recipeinstructions"):
         return KINDS["recipes"]
     if has("price") or has("offers"):
@@ -112,8 +115,30 @@ def infer_kind(sample: list[dict]) -> Kind | None:
     return None
 
 
-def kind_of(found: Found, labels: dict[str, str]) -> Kind | None:
-    """The kind of a found collection: by its name, its content's label, or its fields."""
+TYPE_KEYS = ("type", "component", "_type", "__typename", "contentType", "typeName", "@type")
+
+
+def type_name(value: Any) -> str:
+    """A record type's meaningful part: ``node--article`` -> ``article``, ``blog_post`` kept."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 60 or " " in value:
+        return ""
+    return value.rsplit("--", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+
+
+def shared_type(sample: list[dict]) -> str:
+    """The type every sampled record declares (WordPress ``post``, Prismic ``recipe``) or ""."""
+    for key in TYPE_KEYS:
+        values = {type_name(r.get(key)) for r in sample}
+        if len(values) == 1 and "" not in values:
+            return values.pop()
+    return ""
+
+
+def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = None) -> Kind | None:
+    """The kind of a found collection: by its name, its content's label, or its fields.
+
+    ``sample``: its records as plain JSON (unwrapped), when they differ from the stored ones.
+    """
     names = [found.name]
     if found.name in labels:
         names.insert(0, labels[found.name])
@@ -126,10 +151,10 @@ def kind_of(found: Found, labels: dict[str, str]) -> Kind | None:
         if kind and kind.name not in ("pages",):
             return kind
     if is_generic(found.name) or found.role == "collection":
-        sample = found.sample()
-        types = {r.get("type") for r in sample if isinstance(r.get("type"), str)}
-        if len(types) == 1 and len(sample) == sum(1 for r in sample if "type" in r):
-            kind = kind_for(types.pop())  # WordPress: "post", "page"; custom post types
+        sample = found.sample() if sample is None else sample
+        declared = shared_type(sample)
+        if declared:
+            kind = kind_for(declared)  # WordPress "post", Prismic "recipe", Drupal "node--article"
             if kind:
                 return kind
         return infer_kind(sample)
@@ -173,6 +198,10 @@ def categories(sample: list[dict]) -> tuple[str, list[str]] | None:
             value = record.get(name)
             if not isinstance(value, str) or not value.strip() or len(value) > 30:
                 continue
+            if any(c.isdigit() for c in value) and " " not in value:
+                break  # references ("65b2b0…"), not category names
+            if "_" in value and " " not in value:
+                value = value.replace("_", " ").capitalize()  # "all_levels" -> "All levels"
             present += 1
             if value.strip() not in values:
                 values.append(value.strip())
@@ -183,7 +212,9 @@ def categories(sample: list[dict]) -> tuple[str, list[str]] | None:
     return None
 
 
-def collection_description(kind: Kind | None, found: Found, label: str) -> str:
+def collection_description(
+    kind: Kind | None, found: Found, label: str, sample: list[dict] | None = None
+) -> str:
     """Describe a collection in one sentence, with its size and its sections if grouped."""
     count = found.count
     if kind is None:
@@ -198,7 +229,7 @@ def collection_description(kind: Kind | None, found: Found, label: str) -> str:
         listed = _join_words(labels[:6]) if len(labels) <= 6 else ", ".join(labels[:5]) + "…"
         text += f" in {len(labels)} sections: {listed}"
     else:
-        found_categories = categories(found.sample(50))
+        found_categories = categories(found.sample(50) if sample is None else sample)
         if found_categories:
             field_name, values = found_categories
             listed = _join_words(values)

@@ -11,7 +11,9 @@ twice. Pure and bounded: at most ``MAX_FIELDS`` fields of one record are read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from itertools import islice
 from typing import Any
 
@@ -25,12 +27,14 @@ from .vocab import (
     BODY_KEYS,
     CURRENCY_KEYS,
     DATE_KEYS,
+    DATED_KINDS,
     DESCRIPTION_KEYS,
     DRAFT_STATUS,
     EMAIL_KEYS,
     FACT_KEYS,
     FACT_UNITS,
     HIDDEN_FLAGS,
+    HIDDEN_KEYS,
     HOURS_KEYS,
     IMAGE_URL_KEYS,
     IMAGE_WORDS,
@@ -45,6 +49,7 @@ from .vocab import (
     URL_KEYS,
     WEAK_TITLE_KEYS,
     is_hidden_key,
+    word_set,
     words,
 )
 
@@ -136,9 +141,16 @@ _STATUS_HIDDEN = DRAFT_STATUS | frozenset(
         "ok",
     ]
 )
-_STATUS_KEYS = frozenset(["status", "state", "availability", "eventstatus", "stockstatus"])
-_PLATFORM_TYPES = frozenset(
-    ["post", "page", "entry", "attachment", "revision", "navmenuitem", "wpblock"]
+_STATUS_KEYS = word_set(
+    "status state availability eventstatus stockstatus standardstatus mlsstatus"
+)
+_PLATFORM_TYPES = word_set(
+    "post page entry attachment revision navmenuitem wpblock simple variable grouped external "
+    "node story document item record object"
+)
+# A value that is a reference (Mongo ObjectId, UUID, long hex), never something to read.
+_REFERENCE_ID = re.compile(
+    r"[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )
 _UNIT_CODES = {"FTK": "sq ft", "MTK": "m²", "SQF": "sq ft", "SQM": "m²", "ACR": "acres"}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -186,7 +198,8 @@ class Record:
     address: str = ""
     facts: list[Fact] = field(default_factory=list)  # key facts: card shows the first three
     badges: list[str] = field(default_factory=list)
-    contact: list[Fact] = field(default_factory=list)  # phone, email, website, social
+    contact: list[Fact] = field(default_factory=list)  # phone, email, social
+    links: list[Fact] = field(default_factory=list)  # the record's own pages (tickets, website)
     hours: list[tuple[str, str]] = field(default_factory=list)
     rest: list[tuple[str, Any]] = field(default_factory=list)  # (label, value) for the detail
 
@@ -204,8 +217,9 @@ class Record:
 
 
 def humanise(key: str, limit: int = 60) -> str:
-    """Turn a key into a label: ``unitPrice`` -> ``Unit price``, ``wp:term`` -> ``Wp term``."""
+    """Turn a key into a label: ``unitPrice`` -> ``Unit price``, ``dc:creator`` -> ``Creator``."""
     key = key.rsplit(".", 1)[-1] if "." in key else key
+    key = key.rsplit(":", 1)[-1] if ":" in key[1:] else key  # XML namespaces: dc:, media:
     parts = words(key)
     if not parts:
         return truncate(key.strip(), limit) or "Value"
@@ -291,7 +305,10 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     if not imagey and keys_of(value) & {"name", "title", "label", "fullname"}:
         return None  # a person or a thing with a picture, not a picture
     # Size maps: {"formats": {"large": {"url"}}}, {"sizes": {...}}
-    for nested_key in ("formats", "sizes", "image", "asset", "fields", "data", "thumbnail"):
+    for nested_key in (
+        "formats", "sizes", "image", "asset", "fields", "data", "thumbnail", "uri", "external",
+        "file",
+    ):  # fmt: skip
         nested = value.get(nested_key)
         if isinstance(nested, dict):
             for size in ("large", "medium", "full", "original", "small", "url", "src"):
@@ -348,6 +365,8 @@ def _short_texts(value: Any, limit: int = BADGE_MAX) -> list[str]:
                     found.append(label)
                 continue
             text = v.plain_text(element, limit + 1)
+            if "_" in text and " " not in text:
+                text = text.replace("_", " ")  # an identifier: "all_levels" -> "All levels"
             if 0 < len(text) <= limit and not v.http_url(text):
                 found.append(text[0].upper() + text[1:] if text.islower() else text)
     return found
@@ -357,7 +376,7 @@ def _rating(value: Any) -> str:
     if isinstance(value, dict):
         score = v.number(value.get("ratingValue", value.get("value", value.get("average"))))
         count = v.number(value.get("reviewCount", value.get("ratingCount", value.get("count"))))
-        if score is None:
+        if not score:  # no rating yet ("average_rating": "0.00")
             return ""
         text = f"★ {v.format_count(score)}"
         if count:
@@ -365,7 +384,7 @@ def _rating(value: Any) -> str:
             text += f" ({v.format_count(count)} {noun})"
         return text
     score = v.number(value)
-    if score is None or not 0 <= score <= 10:
+    if score is None or not 0 < score <= 10:
         return ""
     return f"★ {v.format_count(score)}"
 
@@ -504,6 +523,8 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
     for name in TITLE_KEYS:
         if name in by_norm and _title_text(_value(fields, by_norm[name])):
             return by_norm[name]
+    if hints.kind == "homes":
+        return None  # a home is called by its address (below), not by its agent's name
     for key, value in fields:
         parts = words(key)
         if (
@@ -535,12 +556,15 @@ def _value(fields: list[tuple[str, Any]], key: str) -> Any:
     return None
 
 
+_RESOURCE_PATH = re.compile(r"^[\w.-]+(?:/[\w.-]+){2,}$")
+
+
 def _title_text(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return v.format_count(value)
     text = v.plain_text(value, TITLE_MAX)
-    if v.http_url(text):
-        return ""
+    if v.http_url(text) or _RESOURCE_PATH.match(text):
+        return ""  # a URL or an API resource path ("places/ChIJ…/reviews/…") names nothing
     return text
 
 
@@ -577,6 +601,9 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
     for key, value in fields:
         if normal_key(key) in CURRENCY_KEYS:
             currency = v.currency_code(value) or currency
+        elif normal_key(key) == "pricehtml" and isinstance(value, str) and not currency:
+            symbol = re.search(r"[$€£¥₹]", html_unescape(value))  # WooCommerce: "&#36;18.00"
+            currency = v.currency_code(symbol.group()) if symbol else currency
         elif normal_key(key) in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
@@ -607,13 +634,19 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         # References to other records (roomId, speakers: [ids]) read as their titles.
         ref_titles = (
             _referenced(value, hints.refs)
-            if hints.refs and norm not in ("id", "uuid", "key") and _ref_shaped(value)
+            if hints.refs
+            and norm not in ("id", "uuid", "key")
+            and norm not in HIDDEN_KEYS
+            and _ref_shaped(value)
             else []
         )
         if ref_titles:
             for label, text in _ref_facts(key, value, ref_titles, hints):
                 record.facts.append(Fact(label, show(text)))
             take(key)
+            continue
+        if _is_reference(value):
+            take(key)  # an unresolved reference id ("65b2a1c3d4e5f60718293a4b")
             continue
         if (
             is_hidden_key(key)
@@ -635,9 +668,9 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 isinstance(value, str)
                 and normal_key(value) not in _PLATFORM_TYPES
                 and len(value) <= 40
-                and "." not in value
+                and not any(mark in value for mark in ".-/_")
             ):
-                record.badges.append(show(humanise(value) if "_" in value else value))
+                record.badges.append(show(value))
             continue
         if norm == "options" and isinstance(value, list):
             take(key)
@@ -653,9 +686,11 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             continue
         if isinstance(value, bool):
             take(key)
-            label = _FLAG_LABELS.get(norm)
-            if value and (label or norm in BADGE_KEYS or len(parts) <= 3):
-                record.badges.append(show(label or humanise(key)))
+            label = _FLAG_LABELS.get(norm) or _FLAG_LABELS.get(norm.removeprefix("is"))
+            if value and label:  # platform flags ("purchasable", "listed") say nothing
+                record.badges.append(show(label))
+            elif value and norm in ("isfree", "free") and not record.price:
+                record.price, record.price_label = show("Free"), "Price"
             continue
         if norm in CURRENCY_KEYS:
             take(key)
@@ -666,6 +701,9 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 record.hours = rows
                 take(key)
                 continue
+        if record.price and norm in PRICE_KEYS and isinstance(value, dict | list):
+            take(key)  # ticket or offer details once the price is known
+            continue
         if not record.price and (
             norm in PRICE_KEYS or (parts & PRICE_WORDS and "range" not in parts)
         ):
@@ -700,19 +738,25 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                     key
                 )  # an image we cannot show (a relative path, a file id): never its metadata
                 continue
-        if _is_date_key(key) and not isinstance(value, dict | list):
-            parsed = v.parse_date(value)
+        if _is_date_key(key) and parts & _PUBLICATION and hints.kind not in DATED_KINDS | {""}:
+            take(key)  # a team member's or a product's publication date is bookkeeping
+            continue
+        if _is_date_key(key) and not isinstance(value, list):
+            when = value
+            if isinstance(value, dict):  # Eventbrite {local, utc}, Google {dateTime}
+                when = next((value[k] for k in _DATE_MEMBERS if value.get(k)), None)
+            parsed = v.parse_date(when)
             if parsed:
                 take(key)
                 if not record.date:
                     record.date_sort, record.date = parsed[0], show(parsed[1])
                 elif parts & {"end", "endsat", "enddate", "endtime", "ends"} or "end" in parts:
-                    end = v.parse_date(value)
-                    if end and end[1][:11] == record.date[:11] and end[2]:
+                    end = parsed
+                    if end[2] and end[1].split(", ")[0] == record.date.split(", ")[0]:
                         record.date = show(f"{record.date}–{end[1].rsplit(', ', 1)[-1]}")
-                    elif end:
+                    else:
                         record.date = show(f"{record.date} – {end[1]}")
-                else:
+                elif not parts & {"published", "publish", "posted", "pub"}:
                     record.facts.append(Fact(humanise(key), show(parsed[1])))
                 continue
         if norm in ADDRESS_KEYS or norm == "location" and isinstance(value, dict):
@@ -721,11 +765,20 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 record.address = show(text)
                 take(key)
                 continue
-        if norm in PHONE_KEYS | EMAIL_KEYS | URL_KEYS or norm in SOCIAL_KEYS:
+        if norm in PHONE_KEYS | EMAIL_KEYS | SOCIAL_KEYS or parts & {"phone", "email"}:
             for label, text in _contact_entries(key, value):
                 href = v.link_href(text, key)
                 if href or text:
                     record.contact.append(Fact(label, show(text), href))
+            take(key)
+            continue
+        last = words(key)[-1:] or [""]
+        if norm in URL_KEYS or (last[0] in ("url", "uri") and isinstance(value, str)):
+            href = v.http_url(value) if isinstance(value, str) else ""
+            if href and v.looks_like_image_url(href):
+                record.images.append(Image(href, record.title))  # a photo's own URL
+            elif href and not _platform_link(href):
+                record.links.append(Fact(_link_label(norm, hints), href, href))
             take(key)
             continue
         if norm in RATING_KEYS:
@@ -736,9 +789,11 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 continue
         unit_fact = _fact_with_unit(key, value)
         if unit_fact is not None:
-            record.facts.insert(sum(1 for f in record.facts if _is_unit(f)), unit_fact)
-            show(unit_fact.text)
             take(key)
+            unit = unit_fact.text.split(" ", 1)[-1].rstrip("s")
+            if not any(f.text.split(" ", 1)[-1].rstrip("s") == unit for f in record.facts):
+                record.facts.insert(sum(1 for f in record.facts if _is_unit(f)), unit_fact)
+                show(unit_fact.text)
             continue
         if norm in BADGE_KEYS and not isinstance(value, int | float):
             texts = _short_texts(value)
@@ -763,10 +818,22 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 take(key)
                 continue
         if isinstance(value, str):
-            if norm in DESCRIPTION_KEYS and DESCRIPTION_KEYS.index(norm) < description_rank:
-                description_rank, description_key = DESCRIPTION_KEYS.index(norm), key
-            if norm in BODY_KEYS and len(value) > 0 and BODY_KEYS.index(norm) < body_rank:
-                body_rank, body_key = BODY_KEYS.index(norm), key
+            last = words(key)[-1:] or [""]
+            # "post-summary", "body_html": the last word says what the field is.
+            rank = (
+                DESCRIPTION_KEYS.index(norm)
+                if norm in DESCRIPTION_KEYS
+                else (len(DESCRIPTION_KEYS) - 0.5 if last[0] in DESCRIPTION_KEYS else None)
+            )
+            if rank is not None and rank < description_rank:
+                description_rank, description_key = rank, key
+            rank = (
+                BODY_KEYS.index(norm)
+                if norm in BODY_KEYS
+                else (len(BODY_KEYS) - 0.5 if last[0] in BODY_KEYS else None)
+            )
+            if rank is not None and rank < body_rank:
+                body_rank, body_key = rank, key
         if norm in FACT_KEYS and isinstance(value, str | int | float | dict | list):
             text = _fact_text(value)
             if text:
@@ -788,6 +855,15 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         if all(x.get("available") is False for x in variants[:100]):
             record.badges.insert(0, show("Sold out"))
     record.facts.sort(key=_fact_rank)
+    if record.rating and "(" not in record.rating:
+        count = next(
+            (v.number(value) for key, value in fields
+             if normal_key(key) in ("ratingcount", "reviewcount", "userratingcount")),
+            None,
+        )  # fmt: skip
+        if count:
+            noun = "review" if count == 1 else "reviews"
+            record.rating = show(f"{record.rating} ({v.format_count(count)} {noun})")
 
     # Description (cards) and body (detail pages): the short text and the long one.
     if body_key is not None and body_key == description_key:
@@ -816,8 +892,13 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             continue
         if isinstance(value, str | int | float):
             text = v.plain_text(value, 400)
-            if not text or text.casefold() in shown:
-                continue
+            folded = text.casefold()
+            if (
+                not text
+                or folded in shown
+                or (len(folded) >= 20 and any(folded in known for known in shown))
+            ):
+                continue  # never the same words twice (a short description inside the long one)
             if isinstance(value, str) and len(value) > 200 and record.body is None:
                 record.body = v.rich_html(value)
                 shown.add(text.casefold())
@@ -855,6 +936,30 @@ def _status_badge(value: str) -> str:
 
 def plain_text_label(value: Any) -> str:
     return v.plain_text(value, 40) if isinstance(value, str) else ""
+
+
+_DATE_MEMBERS = ("local", "dateTime", "date", "start", "utc")
+_PUBLICATION = frozenset({"published", "publish", "pub", "posted", "publication"})
+_PLATFORM_HOSTS = ("notion.so", "www.notion.so", "airtable.com")
+
+
+def _platform_link(url: str) -> bool:
+    """A link into an editing tool (a Notion page, an Airtable record), not the site."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in _PLATFORM_HOSTS
+
+
+def _link_label(norm: str, hints: Hints) -> str:
+    if "ticket" in norm or hints.kind == "events":
+        return "Tickets and details"
+    if "booking" in norm or "reservation" in norm:
+        return "Book"
+    if norm in ("website", "homepage", "web"):
+        return "Website"
+    if "map" in norm:
+        return "Map"
+    return "Read on the site"
 
 
 def _is_file_object(value: Any) -> bool:
@@ -904,6 +1009,11 @@ def _ref_facts(key: str, value: Any, titles: list[str], hints: Hints) -> list[tu
             label = hints.ref_groups.get(str(element)) or _ref_label(key)
             grouped.setdefault(label, []).append(title)
     return [(label, ", ".join(names)) for label, names in grouped.items()]
+
+
+def _is_reference(value: Any) -> bool:
+    elements = value if isinstance(value, list) and value else [value]
+    return all(isinstance(e, str) and _REFERENCE_ID.fullmatch(e.strip().lower()) for e in elements)
 
 
 def _ref_shaped(value: Any) -> bool:

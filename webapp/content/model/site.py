@@ -96,6 +96,8 @@ def _first_text(containers: list[dict], keys: tuple[str, ...], limit: int, avoid
                 value = value.get("name") or value.get("text")
             text = plain_text(value, limit)
             if text and text != avoid and not text.startswith(("http://", "https://")):
+                if "/" in text and " " not in text:
+                    continue  # an API resource path ("places/ChIJ…"), not a name
                 return text
     return ""
 
@@ -115,8 +117,15 @@ def _first_image(containers: list[dict], base_url: str) -> str:
 
 
 def _root_scalars(doc: Any) -> list[dict]:
+    """The root's own values (and text objects such as Google's ``displayName: {text}``)."""
     if isinstance(doc, dict):
-        return [{k: v for k, v in islice(doc.items(), 200) if not isinstance(v, dict | list)}]
+        return [
+            {
+                k: v
+                for k, v in islice(doc.items(), 200)
+                if not isinstance(v, dict | list) or (isinstance(v, dict) and "text" in v)
+            }
+        ]
     return []
 
 

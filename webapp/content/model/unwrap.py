@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..paths import ROOT, join
 from ..text import normal_key
+from .vocab import SYSTEM_WORDS
 
 MAX_UNWRAP_DEPTH = 10
 MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
@@ -84,6 +85,8 @@ class Context:
         if isinstance(value, list):
             if value and _is_portable_text(value):
                 return portable_text_html(value)
+            if value and _is_spans(value):
+                return spans_html(value)
             out = []
             for element in islice(value, MAX_LIST):
                 inner = self.unwrap(element, depth + 1, links_left)
@@ -123,15 +126,75 @@ class Context:
             isinstance(value.get("asset"), dict) and "_ref" in value["asset"]
         ):
             return self._sanity_image(value)
-        if "data" in keys and len(keys - {"data", "meta"}) == 0:
-            return self.unwrap(value["data"], depth + 1, links_left)  # Strapi relation envelope
+        if "data" in keys and len(keys - {"data", "meta", "links"}) == 0:
+            return self.unwrap(value["data"], depth + 1, links_left)  # Strapi, JSON:API relations
         if "attributes" in keys and isinstance(value["attributes"], dict) and len(value) <= 3:
             flat = {"id": value.get("id")} if "id" in value else {}
             flat.update(value["attributes"])
             return self._plain_object(flat, depth, links_left)
         if "@id" in keys and len(value) == 1 and isinstance(value["@id"], str):
             return self._linked(value["@id"], depth, links_left)
+        shape = value_shape(value)
+        if shape == "typed":  # Notion: {"type": "number", "number": 28}
+            return self._typed(value, depth, links_left)
+        if shape == "text":  # {"text": "...", "html": "..."}, {"text": ..., "languageCode": ...}
+            return value["text"]
+        if shape == "formatted":  # Drupal: {"value", "format", "processed", "summary"}
+            text = value.get("processed") or value.get("value")
+            return text if isinstance(text, str) else None
+        if shape == "tree":  # ProseMirror/TipTap, Lexical, DatoCMS DAST rich text
+            return tree_html(value)
+        if shape == "resource" and self.links:  # JSON:API {"type", "id"} linkage
+            return self._linked(value["id"], depth, links_left)
+        wrapper = wrapped_member(value)
+        if wrapper is not None:  # Airtable fields, Webflow fieldData, Storyblok content...
+            return self._lifted(value, wrapper, depth, links_left)
         return self._plain_object(value, depth, links_left)
+
+    def _typed(self, value: dict, depth: int, links_left: int) -> Any:
+        inner = value[value["type"]]
+        if (
+            isinstance(inner, list)
+            and inner
+            and all(isinstance(x, dict) and "plain_text" in x for x in inner)
+        ):
+            return "".join(str(x.get("plain_text", "")) for x in inner)
+        if isinstance(inner, dict) and set(inner) >= {"start"} and "end" in inner:
+            return inner["start"]  # a Notion date: when it starts
+        if isinstance(inner, dict) and isinstance(inner.get("name"), str) and "color" in inner:
+            return inner["name"]  # a Notion select or status
+        if (
+            isinstance(inner, list)
+            and inner
+            and all(
+                isinstance(x, dict) and isinstance(x.get("name"), str) and "color" in x
+                for x in inner
+            )
+        ):
+            return [x["name"] for x in inner]  # a Notion multi-select
+        return self.unwrap(inner, depth + 1, links_left)
+
+    def _lifted(self, value: dict, wrapper: str, depth: int, links_left: int) -> dict:
+        """A record whose content sits in one member: that member's fields, then the rest.
+
+        JSON:API relationships are fields too; Drupal's ``field_`` prefix is dropped.
+        """
+        out = self._plain_object(_drupal_names(value[wrapper]), depth, links_left)
+        relationships = value.get("relationships")
+        if isinstance(relationships, dict):
+            for key, inner in _drupal_names(relationships).items():
+                if key not in out:
+                    unwrapped = self.unwrap(inner, depth + 1, links_left)
+                    if unwrapped not in (None, [], {}):
+                        out[key] = unwrapped
+        for key, inner in value.items():
+            if key == "relationships":
+                continue
+            if key != wrapper and key not in out:
+                unwrapped = self.unwrap(inner, depth + 1, links_left)
+                if unwrapped is not None:
+                    out[key] = unwrapped
+        return out
 
     def _plain_object(self, value: dict, depth: int, links_left: int) -> dict:
         out: dict[str, Any] = {}
@@ -239,6 +302,172 @@ class Context:
         if text.startswith("/") and self.base_url:
             return urljoin(self.base_url, text)
         return ""
+
+
+# --------------------------------------------------------------------------
+# Shapes of single values
+
+_TEXT_KEYS = frozenset({"text", "html", "languageCode", "language", "lang", "locale"})
+_WRAPPER_KEYS = ("fields", "fieldData", "properties", "attributes", "content", "data", "node")
+# Keys a wrapped record keeps beside its content: ids, types, dates, links, flags.
+_TREE_TYPES = frozenset({"doc", "root"})
+
+
+def value_shape(value: dict) -> str:
+    """Name a value's platform shape: "typed", "text", "formatted", "tree", "resource", or ""."""
+    kind = value.get("type")
+    if isinstance(kind, str) and kind in value and kind != "type" and len(value) <= 6:
+        return "typed"
+    keys = value.keys()
+    if isinstance(value.get("text"), str) and keys <= _TEXT_KEYS and len(keys) >= 2:
+        return "text"
+    if (
+        ("processed" in keys or "format" in keys)
+        and isinstance(value.get("value"), str)
+        and (keys <= {"value", "format", "processed", "summary"})
+    ):
+        return "formatted"
+    if (
+        (kind in _TREE_TYPES and isinstance(value.get("content") or value.get("children"), list))
+        or (isinstance(value.get("root"), dict) and value["root"].get("type") == "root")
+        or (value.get("schema") == "dast" and isinstance(value.get("document"), dict))
+        or (isinstance(value.get("value"), dict) and value["value"].get("schema") == "dast")
+    ):
+        return "tree"
+    if keys <= {"type", "id", "meta"} and {"type", "id"} <= keys and isinstance(value["id"], str):
+        return "resource"
+    return ""
+
+
+def wrapped_member(value: dict) -> str | None:
+    """The member holding a record's content beside system keys (``fields``, ``fieldData``...).
+
+    Airtable ``records[].fields``, Webflow ``items[].fieldData``, Notion
+    ``results[].properties``, JSON:API ``data[].attributes``, Prismic
+    ``results[].data``, Storyblok ``stories[].content``, GraphQL ``edges[].node``.
+    """
+    for key in _WRAPPER_KEYS:
+        inner = value.get(key)
+        if not isinstance(inner, dict) or len(inner) < 2 or "rendered" in inner:
+            continue
+        if value_shape(inner) or (key == "data" and len(value) <= 2):
+            continue
+        others = [k for k in value if k != key]
+        system = sum(1 for k in others if _normal(k) in SYSTEM_WORDS or k.startswith(("_", "@")))
+        if system * 2 >= len(others):
+            return key
+    return None
+
+
+def _drupal_names(fields: dict) -> dict:
+    """Drop Drupal's ``field_`` prefix from field names (``field_image`` -> ``image``)."""
+    if not any(isinstance(k, str) and k.startswith("field_") for k in fields):
+        return fields
+    renamed: dict[str, Any] = {}
+    for key, value in fields.items():
+        name = key[6:] if isinstance(key, str) and key.startswith("field_") and key[6:] else key
+        renamed.setdefault(name, value)
+    return renamed
+
+
+def _normal(key: str) -> str:
+    return re.sub(r"[\W_]+", "", key.lower())
+
+
+_TREE_BLOCKS = {
+    "paragraph": "p", "heading": "h2", "heading1": "h2", "heading2": "h2", "heading3": "h3",
+    "heading4": "h4", "heading5": "h5", "heading6": "h6", "list": "ul", "bulletlist": "ul",
+    "bullet_list": "ul", "orderedlist": "ol", "ordered_list": "ol", "listitem": "li",
+    "list_item": "li", "list-item": "li", "o-list-item": "li", "blockquote": "blockquote",
+    "quote": "blockquote", "code": "pre", "codeblock": "pre", "code_block": "pre",
+    "preformatted": "pre", "horizontalrule": "hr", "horizontal_rule": "hr", "thematicbreak": "hr",
+}  # fmt: skip
+_TREE_MARKS = {"bold": "strong", "strong": "strong", "italic": "em", "emphasis": "em",
+               "underline": "u", "code": "code"}  # fmt: skip
+
+
+def tree_html(value: dict, budget: int = 20_000) -> str:
+    """Turn a rich-text tree (ProseMirror/TipTap, Lexical, DatoCMS DAST) into escaped HTML."""
+    if isinstance(value.get("value"), dict):
+        value = value["value"]
+    if isinstance(value.get("document"), dict):
+        value = value["document"]
+    if isinstance(value.get("root"), dict):
+        value = value["root"]
+    out: list[str] = []
+    seen = 0
+
+    def render(node: Any, depth: int) -> None:
+        nonlocal seen
+        seen += 1
+        if seen > budget or depth > 30 or not isinstance(node, dict):
+            return
+        text = node.get("text", node.get("value") if node.get("type") == "span" else None)
+        if isinstance(text, str):
+            piece = html.escape(text)
+            marks = node.get("marks") or []
+            names = [m.get("type") if isinstance(m, dict) else m for m in marks]
+            if isinstance(node.get("format"), int):  # Lexical: a bit field, 1 bold, 2 italic
+                names += ["bold"] * bool(node["format"] & 1) + ["italic"] * bool(node["format"] & 2)
+            for name in names:
+                tag = _TREE_MARKS.get(name) if isinstance(name, str) else None
+                if tag:
+                    piece = f"<{tag}>{piece}</{tag}>"
+            out.append(piece)
+            return
+        kind = str(node.get("type", "")).replace("-", "_") if node.get("type") else ""
+        tag = _TREE_BLOCKS.get(kind) or _TREE_BLOCKS.get(kind.lower())
+        if kind == "heading" and isinstance(node.get("attrs"), dict):
+            tag = f"h{min(6, max(2, int(node['attrs'].get('level', 2) or 2)))}"
+        elif kind == "heading" and isinstance(node.get("tag"), str) and node["tag"][:1] == "h":
+            tag = "h2" if node["tag"] == "h1" else node["tag"]
+        elif kind == "heading" and isinstance(node.get("level"), int):
+            tag = f"h{min(6, max(2, node['level']))}"
+        elif kind == "list" and (
+            node.get("listType") == "number" or node.get("style") == "numbered"
+        ):
+            tag = "ol"
+        if tag == "hr":
+            out.append("<hr>")
+            return
+        if tag:
+            out.append(f"<{tag}>")
+        for child in node.get("content") or node.get("children") or []:
+            render(child, depth + 1)
+        if tag:
+            out.append(f"</{tag}>")
+
+    render(value, 0)
+    return "".join(out)
+
+
+def spans_html(blocks: list) -> str:
+    """Turn Prismic rich text (``[{type, text, spans}]``) into escaped HTML."""
+    out: list[str] = []
+    open_list = ""
+    for block in blocks[:2_000]:
+        if not isinstance(block, dict) or not isinstance(block.get("text"), str):
+            continue
+        kind = block.get("type", "paragraph")
+        wanted = {"list-item": "ul", "o-list-item": "ol"}.get(kind, "")
+        if open_list and wanted != open_list:
+            out.append(f"</{open_list}>")
+            open_list = ""
+        if wanted and not open_list:
+            out.append(f"<{wanted}>")
+            open_list = wanted
+        tag = "li" if wanted else _TREE_BLOCKS.get(kind, "p")
+        out.append(f"<{tag}>{html.escape(block['text'])}</{tag}>")
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "".join(out)
+
+
+def _is_spans(value: list) -> bool:
+    head = value[:5]
+    return all(
+        isinstance(b, dict) and isinstance(b.get("text"), str) and "spans" in b for b in head
+    )
 
 
 # --------------------------------------------------------------------------
@@ -757,12 +986,14 @@ def _needs_unwrap(records: list[dict]) -> bool:
                 or (isinstance(node.get("sys"), dict) and "fields" in keys)
                 or node.get("nodeType") == "document"
                 or probe._is_locale_map(node)
+                or value_shape(node) not in ("", "resource")
+                or wrapped_member(node) is not None
             ):
                 return True
             if depth < 4:
                 stack.extend((v, depth + 1) for v in islice(node.values(), 60))
         elif isinstance(node, list) and depth < 4:
-            if node and _is_portable_text(node):
+            if node and (_is_portable_text(node) or _is_spans(node)):
                 return True
             stack.extend((v, depth + 1) for v in islice(node, 10))
         elif isinstance(node, str) and node.startswith(_GHOST_URL):
@@ -798,9 +1029,23 @@ def prepare(content: Any) -> Prepared:
         ):
             return _prepare_jsonld(content)
         data = content.get("data")
-        if isinstance(data, list) and set(content) <= {"data", "meta", "links", "included"}:
+        if isinstance(data, list) and set(content) <= {
+            "data",
+            "meta",
+            "links",
+            "included",
+            "jsonapi",
+        }:
             # Strapi / Directus / JSON:API envelopes: the records are the document.
             context = Context(platform="api", active=_needs_unwrap(_sample_dicts(data)))
+            for entry in (*data, *(content.get("included") or [])):
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str) and "type" in entry:
+                    context.links[entry["id"]] = entry  # JSON:API resources, by id
+            links = content.get("links")
+            self_link = links.get("self") if isinstance(links, dict) else None
+            if isinstance(self_link, dict):
+                self_link = self_link.get("href")
+            context.base_url = _origin(self_link)
             records = [context.unwrap(r) if context.active else r for r in data]
             return Prepared({"data": records}, context, {"data": "data"})
     if isinstance(content, list):

@@ -270,6 +270,11 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         inner_currency = ""
         for key in ("priceCurrency", "currency", "currencyCode", "currency_code"):
             inner_currency = inner_currency or currency_code(value.get(key))
+        display = value.get("display")
+        if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
+            return display.strip()[:30]  # the platform's own formatting ("$65.00")
+        if "major_value" in value:
+            return price_text(value["major_value"], inner_currency or currency, minor=False)
         for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents"):
             if key in value and not isinstance(value[key], dict | list):
                 return price_text(
@@ -278,6 +283,9 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         spec = value.get("priceSpecification")
         if isinstance(spec, dict | list):
             return price_text(spec, inner_currency or currency, minor=minor)
+        for key, inner in list(value.items())[:20]:  # {"minimum_ticket_price": {...}}
+            if isinstance(inner, dict) and "price" in key.lower():
+                return price_text(inner, inner_currency or currency, minor=minor)
         return ""
     if isinstance(value, bool) or value is None:
         return ""
@@ -339,7 +347,7 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
         return None
     match = _ISO_DATE.match(value.strip())
     if not match:
-        return None
+        return _rfc822(value)
     year, month, day, hour, minute = (int(g) if g else None for g in match.groups()[:5])
     try:
         moment = datetime(year, month, day, hour or 0, minute or 0)  # noqa: DTZ001 - as written
@@ -347,6 +355,23 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
         return None
     has_time = hour is not None and (hour, minute) != (0, 0)
     return value.strip(), _display(moment, has_time), has_time
+
+
+_RFC822 = re.compile(r"^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
+def _rfc822(value: str) -> tuple[str, str, bool] | None:
+    """An RSS date ("Thu, 12 Mar 2026 09:00:00 GMT"), shown in the zone it was written in."""
+    from email.utils import parsedate_to_datetime
+
+    if not _RFC822.match(value.strip()):
+        return None
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    has_time = bool(moment.hour or moment.minute)
+    return moment.isoformat(), _display(moment, has_time), has_time
 
 
 def _display(moment: datetime, has_time: bool) -> str:

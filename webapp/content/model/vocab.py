@@ -131,8 +131,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("faq", "Read the FAQ", "question", "questions", "Read answers to", "faq", "❓"),
     ),
     (
-        "products product shop store catalog catalogue merchandise merch goods collection"
-        " collections",
+        "products product shop store catalog catalogue merchandise merch goods",
         Kind("products", "Shop the products", "product", "products", "Browse", "products", "🛍️"),
     ),
     (
@@ -256,7 +255,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("links", "See useful links", "link", "links", "See", "links", "🔗"),
     ),
     (
-        "docs documentation guides tutorials",
+        "documentation guides tutorials",
         Kind("guides", "Read the guides", "guide", "guides", "Read", "guides", "📘"),
     ),
 ]
@@ -274,7 +273,8 @@ GENERIC_WORDS = word_set(
     "items item list lists entries entry data all featured latest our my the collection "
     "records content contents nodes edges results result top main recent upcoming "
     "groups group elements values rows blocks block section sections array objects children "
-    "cards card grid selected new current past index docs documents hits element"
+    "cards card grid selected new current past index documents hits element value values "
+    "results docs nodes edges"
 )
 
 
@@ -289,6 +289,8 @@ def kind_for(name: str, parent: str = "") -> Kind | None:
             continue
         if token in KINDS:
             return KINDS[token]
+        if plural(token) in KINDS:  # type names are singular: "class", "teacher"
+            return KINDS[plural(token)]
     if parent and is_generic(name):
         return kind_for(parent)
     return None
@@ -308,7 +310,8 @@ SITE_NAMES = word_set(
     "site website settings config configuration meta metadata general info business "
     "company agency organization organisation brand restaurant person profile owner "
     "identity seo hero header banner home homepage landing footer navbar nav localbusiness "
-    "store event conference summit festival"
+    "store event conference summit festival studio channel feed publication organisation "
+    "websitesettings"
 )
 HERO_NAMES = word_set("hero header banner home homepage landing masthead jumbotron intro splash")
 # Objects whose content is presentation or plumbing, not something to visit.
@@ -317,7 +320,9 @@ HIDDEN_NAMES = word_set(
     "tokens appearance scheme css seo analytics tracking scripts i18n translations locale "
     "redirects schema layout layouts templates navigation navbar menus breadcrumbs "
     "sitemap og opengraph twitter twittercard favicon icons links sys metadata meta "
-    "pagination includes errors options variants selectoptions"
+    "pagination includes errors options variants selectoptions addresscomponents types "
+    "viewport pluscode geometry geo periods weekdaydescriptions accessibilityoptions "
+    "paymentoptions parkingoptions collection"
 )
 COLOR_CONTAINERS = word_set(
     "theme themes colors colours color colour palette palettes brand branding style styles "
@@ -339,18 +344,42 @@ CONTACT_CONTAINERS = word_set(
 )
 ABOUT_KEYS = word_set(
     "about aboutus aboutme bio biography story ourstory mystory mission missionstatement "
-    "vision history philosophy whoweare"
+    "vision history philosophy whoweare editorialsummary sitedescription"
 )
 PAGE_HOME = frozenset({"", "/", "home", "index", "homepage", "start"})
 
 # Page-builder blocks (SleekCMS `_block`, Strapi dynamic zones, `type` of sections).
-BLOCK_TYPE_KEYS = ("_block", "__component", "blockType", "_type", "__typename", "type", "kind")
+BLOCK_TYPE_KEYS = (
+    "_block",
+    "__component",
+    "component",
+    "slice_type",
+    "blockType",
+    "_modelApiKey",
+    "_type",
+    "__typename",
+    "type",
+    "kind",
+)
 BLOCK_LISTS = word_set(
     "sitesections sections blocks components content body modules slices zones rows widgets"
 )
 # Page lists whose entries hold blocks.
 PAGE_LISTS = word_set("pages page sitepages routes")
 
+
+# Keys a platform keeps beside a record's content (Airtable ``fields``, Webflow
+# ``fieldData``, Storyblok ``content``...): ids, types, dates, links, flags.
+SYSTEM_WORDS = word_set(
+    "id uuid uid type object slug fullslug href url link links self name created updated "
+    "modified published publication archived draft isdraft isarchived intrash lang locale "
+    "position parent parentid groupid sort tag tags taglist alternate languages meta time "
+    "cmslocaleid createdtime createdon lastupdated lastpublished releaseid cover icon "
+    "relationships component isstartpage firstpublishedat publishedat createdat updatedat "
+    "lasteditedtime lasteditedby createdby publicurl sortbydate translatedslugs "
+    "defaultfullslug path firstpublicationdate lastpublicationdate alternatelanguages "
+    "linkeddocuments slugs"
+)
 
 # --------------------------------------------------------------------------
 # Roles of the fields of one record
@@ -428,6 +457,9 @@ IMAGE_WORDS = word_set(
 )
 IMAGE_URL_KEYS = (
     "url",
+    "mediaurl",
+    "filename",
+    "asseturl",
     "src",
     "sourceurl",
     "secureurl",
@@ -443,7 +475,8 @@ IMAGE_URL_KEYS = (
 PRICE_WORDS = word_set("price prices cost costs rent fee fees amount rate tuition fare")
 PRICE_KEYS = word_set(
     "price prices cost rent fee amount pricevalue saleprice listprice askingprice "
-    "regularprice pricemin offers offer lowprice pricerange minprice baseprice"
+    "regularprice pricemin offers offer lowprice pricerange minprice baseprice "
+    "ticketavailability pricefrom startingprice"
 )
 CURRENCY_KEYS = word_set("currency currencycode pricecurrency curr iso4217")
 # Where a source documents its prices in minor units (Shopify's AJAX product .js).
@@ -451,15 +484,19 @@ MINOR_UNIT_KEYS = word_set("pricemin pricemax compareatprice compareatpricemin")
 DATE_KEYS = word_set(
     "date startdate startsat start starttime startat enddate endsat end endtime endat "
     "publishdate publishedat published pubdate datepublished dateposted posted when "
-    "eventdate listedat listed listingdate year dateline"
+    "eventdate listedat listed listingdate year dateline publishon firstpublicationdate"
 )
 BOOKKEEPING_DATE_WORDS = word_set(
     "created updated modified createdat updatedat modifiedat datecreated dateupdated "
     "datemodified lastmodified lastupdated revision revisedat deletedat syncedat "
-    "importedat indexedat firstpublishedat"
+    "importedat indexedat firstpublishedat addedon updatedon changed revisiontimestamp "
+    "lastcommenttimestamp createdtime lastpublished createdon lasteditedtime "
+    "modificationtimestamp lastpublicationdate originalentrytimestamp statuschangetimestamp "
+    "pricechangetimestamp photoschangetimestamp datemodifiedgmt datecreatedgmt"
 )
 ADDRESS_KEYS = word_set(
-    "address streetaddress postaladdress officeaddress location addressline line1 street"
+    "address streetaddress postaladdress officeaddress location addressline line1 street "
+    "unparsedaddress formattedaddress fulladdress"
 )
 PHONE_KEYS = word_set("phone phonenumber telephone tel mobile cell whatsapp fax")
 EMAIL_KEYS = word_set("email emailaddress mail")
@@ -469,7 +506,8 @@ URL_KEYS = word_set(
 )
 SOCIAL_KEYS = word_set(
     "social socials sociallinks socialmedia socialprofiles twitter instagram facebook "
-    "linkedin github youtube tiktok pinterest mastodon dribbble behance sameas"
+    "linkedin github youtube tiktok pinterest mastodon dribbble behance sameas "
+    "socialaccounts socialprofiles"
 )
 HOURS_KEYS = word_set(
     "hours openinghours openhours businesshours officehours openinghoursspecification "
@@ -485,10 +523,14 @@ BADGE_KEYS = word_set(
 # Facts a person compares on a card, with the unit word used after the number.
 FACT_UNITS: dict[str, tuple[str, str]] = {}
 for _names, _unit in (
-    ("bedrooms beds numberofbedrooms bedroom bed", "bed"),
-    ("bathrooms baths numberofbathroomstotal bathroom bath numberofbathrooms", "bath"),
+    ("bedrooms beds numberofbedrooms bedroom bed bedroomstotal", "bed"),
+    (
+        "bathrooms baths numberofbathroomstotal bathroom bath numberofbathrooms "
+        "bathroomstotalinteger bathroomstotal bathroomsfull",
+        "bath",
+    ),
     ("numberofrooms rooms", "room"),
-    ("sqft squarefeet areasqft sizesqft livingarea", "sq ft"),
+    ("sqft squarefeet areasqft sizesqft livingarea buildingareatotal", "sq ft"),
     ("sqm areasqm squaremetres squaremeters sizesqm", "m²"),
     ("guests capacity maxguests sleeps seats", "guest"),
     ("duration durationminutes minutes", "min"),
@@ -506,6 +548,29 @@ FACT_KEYS = word_set(
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
 HIDDEN_KEYS = word_set(
+    "catalogvisibility downloadlimit downloadexpiry downloads downloadable virtual taxstatus "
+    "taxclass backorders backordersallowed backordered totalsales pricehtml purchasable "
+    "shippingrequired shippingtaxable shippingclass shippingclassid soldindividually "
+    "reviewsallowed managestock lowstockamount stockquantity metadata hasoptions "
+    "postpassword globaluniqueid dateonsalefrom dateonsaleto dateonsalefromgmt "
+    "dateonsaletogmt relatedids upsellids crosssellids groupedproducts permalinktemplate "
+    "generatedslug shareable txtimelimit privacysetting inventorytype "
+    "resourceuri hidestartdate hideenddate isseries isseriesparent showremaining "
+    "isexternallyticketed isreservedseating islocked showpickasseatmap showseatmapthumbnail "
+    "showcolorsinseatmapthumbnail ispasswordprotected iscardvisible organizationid "
+    "organizerid venueid categoryid subcategoryid formatid drupalinternalnid "
+    "drupalinternalvid drupalinternalfid drupalinternaltid drupalinternaluid langcode "
+    "defaultlangcode promote revisionlog revisiontranslationaffected contenttranslationsource "
+    "contenttranslationoutdated recordtype workflowstate systemdatavariants systemdataid "
+    "systemdatasourcetype systemdataorigin colordata likecount originalsize mediafocalpoint "
+    "publiccommentcount commentstate starred passthrough recordtypelabel structuredcontent "
+    "lang alternatelanguages linkeddocuments slugs component isstartpage groupid "
+    "releaseid sortbydate translatedslugs defaultfullslug fullslug taglist slug lock "
+    "sluglock status_ cmslocaleid isdraft isarchived object createdby lasteditedby icon "
+    "commentcount lastcommentuid lastcommentname lastcommenttimestamp cid ratingcount "
+    "userratingcount reviewcount relatedids "
+    "publicurl intrash mlsstatus originatingsystemname originatingsystemkey listingkey "
+    "listingid sourcesystemkey listoffice listofficekey listagentkey listagentmlsid "
     "id _id uuid guid ref _ref _key _rev _type _createdat _updatedat sys slug handle hash "
     "createdat updatedat created updated modified modifiedgmt dategmt createdgmt "
     "updatedgmt datecreated dateupdated datemodified lastmodified publishedversion "
@@ -526,11 +591,14 @@ HIDDEN_KEYS = word_set(
     "quantityrulemaximum quantityruleincrement sellingplangroups sellingplanallocations "
     "requiressellingplan mediatype previewimage aspectratio alt width height "
     "eventattendancemode itemcondition priceeventstatus "
-    "listid tagids categoryids speakerids roomid trackid sessionids questionanswers "
-    "isservicesession isplenumsession isinformed isconfirmed liveurl recordingurl "
-    "istopspeaker categoryitems sessions_ status_ userid statusid agentid listingid "
-    "ownerid postid pageid entryid assetid mediaid imageids featuredmediaid "
-    "contentid documentid locales localizations publishedat_ "
+    "listid questionanswers isservicesession isplenumsession isinformed isconfirmed liveurl "
+    "recordingurl istopspeaker userid statusid locales localizations "
+)
+# Kinds whose records are dated by publication (posts) or happen on a date (events);
+# elsewhere a publication date is bookkeeping.
+DATED_KINDS = word_set(
+    "blog news events schedule talks podcast videos publications jobs experience education "
+    "awards courses homes"
 )
 COLOR_WORDS = word_set("color colour colors colours bg background foreground hex rgb")
 DRAFT_STATUS = word_set(
@@ -538,7 +606,10 @@ DRAFT_STATUS = word_set(
 )
 # Boolean flags whose false means "not public".
 PUBLISHED_FLAGS = word_set("published ispublished public visible active enabled live")
-HIDDEN_FLAGS = word_set("draft isdraft hidden ishidden deleted isdeleted archived unpublished")
+HIDDEN_FLAGS = word_set(
+    "draft isdraft hidden ishidden deleted isdeleted archived isarchived unpublished intrash "
+    "trashed"
+)
 
 
 def is_hidden_key(key: str) -> bool:
