@@ -110,10 +110,11 @@ def _cards(pages: list[str], intent_id: str) -> list[tuple[str, str, str]]:
 
 
 def _find_intent(found: dict[str, str], titles: list[str]) -> str | None:
-    wanted = [t.casefold() for t in titles]
-    for intent_id, title in found.items():
-        if title.casefold() in wanted:
-            return intent_id
+    """The intent with the first acceptable title found (alternatives in order of preference)."""
+    for wanted in titles:
+        for intent_id, title in found.items():
+            if title.casefold() == wanted.casefold():
+                return intent_id
     return None
 
 

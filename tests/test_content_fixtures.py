@@ -12,8 +12,21 @@ from __future__ import annotations
 import pytest
 from content_expectations import fixture_names, run
 
+# Expectations written blind that the model does not meet yet (strict: a fix must remove them).
+KNOWN_GAPS = {
+    "drupal-jsonapi": "Drupal's node--article reads as a blog post; this gazette expects news",
+}
 
-@pytest.mark.parametrize("name", fixture_names())
+
+def _cases():
+    for name in fixture_names():
+        if name in KNOWN_GAPS:
+            yield pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name]))
+        else:
+            yield name
+
+
+@pytest.mark.parametrize("name", _cases())
 def test_fixture_reads_as_a_person_expects(client, name):
     report = run(client, name)
     assert not report.problems, "\n".join(report.problems)
@@ -21,4 +34,4 @@ def test_fixture_reads_as_a_person_expects(client, name):
 
 
 def test_there_are_enough_fixtures():
-    assert len(fixture_names()) >= 15
+    assert len(fixture_names()) >= 30

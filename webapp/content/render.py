@@ -147,7 +147,7 @@ def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> di
             html = rich_html(text)
             return {"kind": "html", "html": html} if budget.take(html) else None
         return {"kind": "text", "text": text} if budget.take(text) else None
-    if depth >= 3:
+    if depth >= 5:
         return None
     if isinstance(value, dict):
         record = normalise(value, hints)
@@ -286,13 +286,14 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
     place = record.address
     if place and record.title and place.startswith(record.title):
         place = place[len(record.title) :].lstrip(", ")
-    facts = [fact.text for fact in record.card_facts(3)]
+    facts = [fact.text for fact in record.card_facts(4)]
     return {
         "title": record.title or "Untitled",
         "href": href,
         "image": {"src": image.src, "alt": image.alt or record.title} if image else None,
         "subtitle": record.subtitle,
         "price": record.price,
+        "was_price": record.was_price,
         "date": _card_date(record, kind),
         "place": truncate(place, 120, at_word=True) if place else "",
         "facts": facts,
@@ -327,12 +328,13 @@ def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> d
                 }
             )
     contact = [{"label": c.label, "text": c.text, "href": c.href} for c in record.contact]
-    links = [{"label": link.label, "href": link.href} for link in record.links[:4]]
+    links = [{"label": link.text, "href": link.href} for link in record.links[:4]]
     images = [{"src": i.src, "alt": i.alt or record.title} for i in record.images]
     return {
         "title": record.title,
         "subtitle": record.subtitle,
         "price": record.price,
+        "was_price": record.was_price,
         "price_label": record.price_label,
         "facts": facts,
         "badges": record.badges,

@@ -212,6 +212,9 @@ _REF_WORDS = frozenset({"id", "ids", "ref", "refs"})
 _REF_KEYS = frozenset({"speakers", "authors", "categoryitems", "tags", "categories", "room"})
 
 
+_LINK_ID = re.compile(r"[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _referenced_ids(samples: list[list[dict]]) -> set[str]:
     ids: set[str] = set()
     for sample in samples:
@@ -221,6 +224,8 @@ def _referenced_ids(samples: list[list[dict]]) -> set[str]:
                     continue
                 parts = vocab.words(key)
                 named = bool(parts) and (parts[-1] in _REF_WORDS or normal_key(key) in _REF_KEYS)
+                if isinstance(value, str) and _LINK_ID.fullmatch(value.strip().lower()):
+                    named = True  # a UUID or an object id in any field ("teacher": "0bb7…")
                 if not named and not isinstance(value, list):
                     continue
                 for element in value if isinstance(value, list) else [value]:
@@ -259,10 +264,10 @@ def _record_sources(doc: Any, budget: int = 2_000) -> list[tuple[list, str]]:
     return sources
 
 
-def _refs(prepared: Prepared, chosen: list[Found]) -> tuple[dict, dict, set[int]]:
+def _refs(prepared: Prepared, samples: list[list[dict]]) -> tuple[dict, dict, set[int]]:
     """Titles of referenced records (and the labels of their lists), and the ids (``id()``)
-    of lists that are only lookup tables."""
-    wanted = _referenced_ids([found.sample(50) for found in chosen if found.role == "collection"])
+    of lists that are only lookup tables. ``samples``: the collections' records, read."""
+    wanted = _referenced_ids(samples)
     refs: dict[str, str] = {}
     groups: dict[str, str] = {}
     lookups: set[int] = set()
@@ -270,7 +275,7 @@ def _refs(prepared: Prepared, chosen: list[Found]) -> tuple[dict, dict, set[int]
         return refs, groups, lookups
     for source, label in _record_sources(prepared.doc):
         head = [x for x in islice(source, 50) if isinstance(x, dict)]
-        ids = {str(x.get("id", x.get("_id"))) for x in head}
+        ids = {str(x.get(k)) for x in head for k in ("id", "_id", "uuid") if x.get(k) is not None}
         if not ids & wanted:
             continue
         visible = max(
@@ -285,13 +290,15 @@ def _refs(prepared: Prepared, chosen: list[Found]) -> tuple[dict, dict, set[int]
         for record in islice(source, MAX_REFS):
             if len(refs) >= MAX_REFS:
                 break
-            key = record.get("id", record.get("_id")) if isinstance(record, dict) else None
+            if not isinstance(record, dict):
+                continue
+            keys = [record.get(k) for k in ("id", "_id", "uuid") if record.get(k) is not None]
             title = ""
             for name in ("fullName", "name", "title", "label", "displayName"):
-                title = plain_text(record.get(name), 80) if isinstance(record, dict) else ""
+                title = plain_text(record.get(name), 80)
                 if title:
                     break
-            if key is not None and title:
+            for key in keys if title else []:
                 refs[str(key)] = title
                 if label:
                     groups[str(key)] = label
@@ -317,6 +324,16 @@ def _shows_images(sample: list[dict]) -> bool:
     from .normalise import normalise
 
     return any(normalise(record).images for record in sample[:10])
+
+
+def _named_by_about_page(findings) -> dict | None:
+    """A site that states no name but has an "About Olive & Ember" page is Olive & Ember."""
+    for _path, value in findings.about:
+        title = plain_text(value.get("title"), 80) if isinstance(value, dict) else ""
+        match = re.match(r"^About (?!us\b)(.{2,50})$", title, re.IGNORECASE)
+        if match:
+            return {"name": match.group(1), "named": True}
+    return None
 
 
 def _recount(description: str, before: int, after: int) -> str:
@@ -347,6 +364,11 @@ def _priority(found: Found, kind: vocab.Kind | None) -> float:
     return base + size - found.depth
 
 
+def _key(value: Any) -> Any:
+    """A value usable as a dict key (ids from content may be lists or objects), else None."""
+    return value if isinstance(value, str | int | float | bool) else None
+
+
 def _page_kind(record: dict) -> str:
     """What a site page is for: "about", "contact", "home" or "" (anything else)."""
     from ..text import normal_key as norm
@@ -373,26 +395,27 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
         records = [read_ctx.unwrap(x) for x in records]
     records = [x for x in records if not is_unpublished(x)]
     path = found.paths[0] if found.paths else ROOT
-    ids = {x.get("id") for x in records if x.get("id") not in (None, 0, "")}
+    records = [x for x in records if isinstance(x, dict)]
+    ids = {_key(x.get("id")) for x in records if _key(x.get("id")) not in (None, 0, "")}
     children: dict[Any, list[dict]] = {}
     for record in records:
-        parent = record.get("parent") or record.get("parent_id") or record.get("parentId")
+        parent = _key(record.get("parent") or record.get("parent_id") or record.get("parentId"))
         if parent in ids:
             children.setdefault(parent, []).append(record)
     out: list[Found] = []
     for record in records:
-        parent = record.get("parent") or record.get("parent_id") or record.get("parentId")
+        parent = _key(record.get("parent") or record.get("parent_id") or record.get("parentId"))
         if parent in ids:
             continue
         title = plain_text(record.get("title") or record.get("name"), 80)
         kind = _page_kind(record)
-        if record.get("id") in children:
+        if _key(record.get("id")) in children:
             out.append(
                 Found(
                     "collection",
                     title or "pages",
                     label=title,
-                    groups=[Group("", path, children[record["id"]])],
+                    groups=[Group("", path, children[_key(record["id"])])],
                     paths=[path],
                     depth=found.depth,
                     order=found.order,
@@ -749,8 +772,10 @@ def _collection_view(intent, kind, groups, context, pre_unwrapped, hints, noun, 
 
 
 def _section_view(intent, kind, data, context, hints, fields, role="section"):
-    if context.active and not isinstance(data, str):
-        data = context.unwrap(data)
+    if not isinstance(data, str):
+        read_ctx = context_for([data] if isinstance(data, dict) else [], context)
+        if read_ctx.active:
+            data = read_ctx.unwrap(data)
     fields[data_field(intent["id"])] = _encode(data)
     return _view(intent, role, kind, hints, role if role in ("contact", "about") else "article")
 
@@ -767,10 +792,17 @@ def build_site(content: Any) -> Built:
     site_currency = _site_currency(prepared)
 
     refs, ref_groups, lookups = _refs(
-        prepared, [f for f in findings.found if f.role == "collection"]
+        prepared,
+        [
+            _reading(found, context, pre_unwrapped)
+            for found in findings.found
+            if found.role == "collection"
+        ],
     )
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
+    if not header["named"]:
+        header.update(_named_by_about_page(findings) or {})
 
     # (intent, data, kind): about, opening hours and contact close the list.
     specials: list[tuple[dict, dict, vocab.Kind]] = []
@@ -779,6 +811,8 @@ def build_site(content: Any) -> Built:
     about_sources = findings.about or findings.about_weak
     if about_sources:
         data, paths = _merge_sources(about_sources)
+        for key, value in findings.about_facts.items():
+            data.setdefault(key, value)  # "4.6 ★ from 312 reviews" belongs to the story
         intent = {
             "id": "about",
             "title": f"About {site_name}" if named else "About us",

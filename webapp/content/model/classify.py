@@ -47,6 +47,7 @@ from .vocab import (
     SOCIAL_KEYS,
     is_generic,
     kind_for,
+    word_set,
     words,
 )
 
@@ -62,18 +63,33 @@ _ADDRESS_FIELDS = frozenset(
 _CONTACT_FIELD_WORDS = PHONE_KEYS | EMAIL_KEYS | _ADDRESS_FIELDS | HOURS_KEYS | SOCIAL_KEYS
 
 
+_ABOUT_FACTS = word_set(
+    "rating aggregaterating userratingcount ratingcount reviewcount founded foundingdate "
+    "established pricerange servescuisine cuisine"
+)
+
+
 def _is_hours_field(key: str) -> bool:
     """``openingHours``, ``regularOpeningHours``, ``business_hours``..."""
     parts = words(key)
     return normal_key(key) in HOURS_KEYS or (bool(parts) and parts[-1] == "hours")
 
 
-def _is_contact_field(key: str) -> bool:
-    """A site's contact detail: ``phone``, ``nationalPhoneNumber``, ``formattedAddress``..."""
-    parts = set(words(key))
+def _is_contact_field(key: str, value: Any = None) -> bool:
+    """A site's contact detail: ``phone``, ``nationalPhoneNumber``, ``formattedAddress``,
+    ``websiteUri``... (a ``website`` *object* is the site itself, not its address)."""
+    parts = words(key)
+    if not parts or {"components", "component", "settings"} & set(parts):
+        return False  # Google's addressComponents, Squarespace's websiteSettings
+    last = parts[-1]
+    if last == "number" and "phone" in parts:
+        last = "phone"
+    if last in ("uri", "url") and "website" in parts:
+        last = "website"
     return (
         normal_key(key) in _CONTACT_FIELD_WORDS
-        or bool(parts & {"phone", "telephone", "email", "address"})
+        or last in ("phone", "telephone", "email", "address")
+        or (last == "website" and isinstance(value, str))
         or _is_hours_field(key)
     )
 
@@ -128,6 +144,7 @@ class Findings:
     about: list[tuple[str, Any]] = field(default_factory=list)
     about_weak: list[tuple[str, Any]] = field(default_factory=list)
     hours: list[tuple[str, Any]] = field(default_factory=list)  # opening hours worth a page
+    about_facts: dict[str, Any] = field(default_factory=dict)  # the site's rating, founded...
     site: list[dict] = field(default_factory=list)  # site-like objects, best first
     hero: list[dict] = field(default_factory=list)  # hero blocks
     order: int = 0
@@ -677,13 +694,16 @@ class _Walker:
             if _has_content(value):
                 self.findings.contact.append((path, value))
             return True
-        if depth <= 3 and (site_like or depth <= 1) and _is_contact_field(key):
+        if depth <= 3 and (site_like or depth <= 1) and _is_contact_field(key, value):
             if isinstance(value, list) and norm == "location" and is_record_list(value):
                 return False  # "location": [...] is a list of places
             if _has_content(value):
                 self.findings.contact.append((path, {key: value}))
                 if _is_hours_field(key) and isinstance(value, list | dict) and len(value) >= 2:
                     self.findings.hours.append((path, {key: value}))
+            return True
+        if site_like and depth <= 1 and norm in _ABOUT_FACTS and not isinstance(value, list):
+            self.findings.about_facts.setdefault(key, value)
             return True
         if norm in ABOUT_KEYS and depth <= 3:
             if (isinstance(value, str) and len(value.strip()) >= 20) or (

@@ -96,6 +96,12 @@ def infer_kind(sample: list[dict]) -> Kind | None:
         "bio", "photo", "avatar", "profilepicture", "headshot", "image", "biography"
     ):
         return KINDS["team"]
+    if (
+        _any_word(keys, {"duration"})
+        and _any_word(keys, {"price"})
+        and not any_of("variants", "sku", "startdate", "startsat", "date")
+    ):
+        return KINDS["services"]  # priced by the job and timed: a service
     if has("client") and any_of("year", "category", "services", "role", "cover", "summary"):
         return KINDS["portfolio"]
     dated = {key for key in keys if key not in BOOKKEEPING_DATE_WORDS}

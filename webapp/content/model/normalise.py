@@ -192,10 +192,12 @@ class Record:
     images: list[Image] = field(default_factory=list)
     price: str = ""
     price_label: str = ""
+    was_price: str = ""  # the price before a sale
     date: str = ""  # display text ("12 Mar 2026, 19:30")
     date_sort: str = ""  # sortable ISO text
     rating: str = ""
     address: str = ""
+    address_is_one_line: bool = False  # written as one string ("1428 Alder Creek Rd, Bend")
     facts: list[Fact] = field(default_factory=list)  # key facts: card shows the first three
     badges: list[str] = field(default_factory=list)
     contact: list[Fact] = field(default_factory=list)  # phone, email, social
@@ -337,6 +339,10 @@ def _absolute(url: str, base_url: str) -> str:
 
 def _images(key: str, value: Any, base_url: str) -> list[Image]:
     key_is_image = bool(IMAGE_WORDS.intersection(words(key)))
+    if isinstance(value, list) and value and all(isinstance(x, dict) for x in value[:50]):
+        order_key = next((k for k in ("Order", "order", "position", "sort") if k in value[0]), None)
+        if order_key and all(isinstance(x.get(order_key), int) for x in value[:50]):
+            value = sorted(value[:MAX_IMAGES], key=lambda x: x[order_key])  # RESO Media order
     if isinstance(value, list):
         found = []
         for element in islice(value, MAX_IMAGES):
@@ -458,9 +464,42 @@ def _fact_with_unit(key: str, value: Any) -> Fact | None:
     unit = unit_entry[1]
     if isinstance(value, dict) and isinstance(value.get("unitCode"), str):
         unit = _UNIT_CODES.get(value["unitCode"].upper(), unit)
-    if unit in ("bed", "bath", "room", "guest", "serving") and amount != 1:
+    label = _UNIT_LABELS.get(unit, humanise(key))  # "BathroomsTotalInteger" reads "Bathrooms"
+    if unit == "serving":
+        return Fact(label, f"Serves {v.format_count(amount)}")
+    if unit in ("bed", "bath", "room", "guest") and amount != 1:
         unit += "s"
-    return Fact(humanise(key), f"{v.format_count(amount)} {unit}")
+    return Fact(label, f"{v.format_count(amount)} {unit}")
+
+
+_UNIT_LABELS = {"bed": "Bedrooms", "bath": "Bathrooms", "room": "Rooms", "sq ft": "Area",
+                "m²": "Area", "guest": "Capacity", "serving": "Servings"}  # fmt: skip
+
+
+_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?$")
+_DURATION_WORDS = frozenset({"prep", "cook", "total", "duration", "reading", "runtime", "length"})
+
+
+def _duration_fact(key: str, value: Any) -> Fact | None:
+    """``prep_time: 20`` or ``prepTime: "PT20M"`` as "Prep time 20 min"."""
+    parts = set(words(key))
+    if not parts & _DURATION_WORDS:
+        return None
+    minutes = None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600:
+        minutes = value
+    elif isinstance(value, str) and _ISO_DURATION.match(value.strip().upper()):
+        hours, mins = _ISO_DURATION.match(value.strip().upper()).groups()
+        minutes = int(hours or 0) * 60 + int(mins or 0)
+    if not minutes:
+        return None
+    text = (
+        f"{minutes} min"
+        if minutes < 60
+        else f"{minutes // 60} h {minutes % 60} min".replace(" 0 min", "")
+    )
+    label = humanise(key)
+    return Fact(label, f"{label.split(' ')[0]} {text}" if "time" in parts else text)
 
 
 def _measure(value: Any) -> str:
@@ -541,7 +580,7 @@ def _pick_weak_title(fields: list[tuple[str, Any]]) -> str | None:
     """The key of a field that can name a record without a name (a review's author)."""
     by_norm: dict[str, str] = {}
     for key, value in fields:
-        if isinstance(value, str):
+        if isinstance(value, str | dict):
             by_norm.setdefault(normal_key(key), key)
     for name in WEAK_TITLE_KEYS:
         if name in by_norm and _title_text(_value(fields, by_norm[name])):
@@ -562,6 +601,8 @@ _RESOURCE_PATH = re.compile(r"^[\w.-]+(?:/[\w.-]+){2,}$")
 def _title_text(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return v.format_count(value)
+    if isinstance(value, dict):  # a person: {"displayName": ..., "uri": ...}
+        value = value.get("displayName") or value.get("name") or value.get("text")
     text = v.plain_text(value, TITLE_MAX)
     if v.http_url(text) or _RESOURCE_PATH.match(text):
         return ""  # a URL or an API resource path ("places/ChIJ…/reviews/…") names nothing
@@ -598,9 +639,12 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
 
     currency = hints.currency
     minor = hints.minor_units
+    was_prices: list[Any] = []
     for key, value in fields:
         if normal_key(key) in CURRENCY_KEYS:
             currency = v.currency_code(value) or currency
+        elif normal_key(key) in ("country", "addresscountry", "countrycode") and not currency:
+            currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
         elif normal_key(key) == "pricehtml" and isinstance(value, str) and not currency:
             symbol = re.search(r"[$€£¥₹]", html_unescape(value))  # WooCommerce: "&#36;18.00"
             currency = v.currency_code(symbol.group()) if symbol else currency
@@ -629,8 +673,10 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
     for key, value in fields:
         if key in used:
             continue
-        norm = normal_key(key)
-        parts = set(words(key))
+        local = key.rsplit(":", 1)[-1] if ":" in key[1:] else key  # XML namespaces (RSS)
+        norm = normal_key(local)
+        parts = set(words(local))
+        image_parts = set(words(key))  # "media:content" is an image
         # References to other records (roomId, speakers: [ids]) read as their titles.
         ref_titles = (
             _referenced(value, hints.refs)
@@ -658,7 +704,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             continue
         if norm in _STATUS_KEYS and isinstance(value, str):
             take(key)
-            badge = _status_badge(value)
+            badge = _status_badge(value, listing=hints.kind == "homes")
             if badge:
                 record.badges.append(show(badge))
             continue
@@ -695,6 +741,10 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         if norm in CURRENCY_KEYS:
             take(key)
             continue
+        if norm in ("schedule", "times", "when") and isinstance(value, str):
+            record.facts.append(Fact(humanise(key), show(v.plain_text(value, 80))))
+            take(key)  # "Mon & Wed 7:00 am": when a class meets, worth a place on its card
+            continue
         if norm in HOURS_KEYS and not isinstance(value, int | float):
             rows = _hours(value)
             if rows:
@@ -703,6 +753,10 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 continue
         if record.price and norm in PRICE_KEYS and isinstance(value, dict | list):
             take(key)  # ticket or offer details once the price is known
+            continue
+        if norm in _WAS_PRICE_KEYS:
+            take(key)
+            was_prices.append(value)
             continue
         if not record.price and (
             norm in PRICE_KEYS or (parts & PRICE_WORDS and "range" not in parts)
@@ -715,16 +769,18 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                         if badge:
                             record.badges.append(show(badge))
                         break
+                if parts & {"from", "starting"} and not text.startswith("From"):
+                    text = f"From {text}"  # priceFrom: 89 -> "From 89"
                 record.price = show(text)
                 record.price_label = (
                     humanise(key) if norm not in ("price", "offers", "offer") else "Price"
                 )
                 take(key)
                 continue
-        if parts & IMAGE_WORDS or (isinstance(value, dict | list) and norm not in BODY_KEYS):
+        if image_parts & IMAGE_WORDS or (isinstance(value, dict | list) and norm not in BODY_KEYS):
             found = _images(key, value, hints.base_url)
             elements = value if isinstance(value, list) else [value]
-            if found and (parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
+            if found and (image_parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
                 for image in found:
                     if (
                         all(image.src != known.src for known in record.images)
@@ -763,6 +819,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             text = v.address_text(value)
             if text and not record.address:
                 record.address = show(text)
+                record.address_is_one_line = isinstance(value, str)
                 take(key)
                 continue
         if norm in PHONE_KEYS | EMAIL_KEYS | SOCIAL_KEYS or parts & {"phone", "email"}:
@@ -778,7 +835,10 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             if href and v.looks_like_image_url(href):
                 record.images.append(Image(href, record.title))  # a photo's own URL
             elif href and not _platform_link(href):
-                record.links.append(Fact(_link_label(norm, hints), href, href))
+                label = _link_label(norm, hints)
+                # A website reads as its address ("bluedoorbakery.com"); other links by purpose.
+                text = _host(href) if label == "Website" else label
+                record.links.append(Fact(label, text, href))
             take(key)
             continue
         if norm in RATING_KEYS:
@@ -834,6 +894,11 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             )
             if rank is not None and rank < body_rank:
                 body_rank, body_key = rank, key
+        duration = _duration_fact(key, value)
+        if duration is not None:
+            record.facts.append(Fact(duration.label, show(duration.text)))
+            take(key)
+            continue
         if norm in FACT_KEYS and isinstance(value, str | int | float | dict | list):
             text = _fact_text(value)
             if text:
@@ -841,6 +906,12 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 take(key)
                 continue
 
+    current = v.number(re.sub(r"[^\d.]", "", record.price)) if record.price else None
+    for value in was_prices:  # a sale: "$15.30, was $18.00"
+        amount = v.number(value)
+        if current is not None and amount is not None and amount > current:
+            record.was_price = show(v.price_text(value, currency, minor=minor))
+            break
     variants = item.get("variants")
     if isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50]):
         if not record.price:
@@ -896,6 +967,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             if (
                 not text
                 or folded in shown
+                or _RESOURCE_PATH.match(text)
                 or (len(folded) >= 20 and any(folded in known for known in shown))
             ):
                 continue  # never the same words twice (a short description inside the long one)
@@ -917,18 +989,29 @@ def _fact_rank(fact: Fact) -> int:
     if unit in _FACT_ORDER:
         return _FACT_ORDER.index(unit) // 2
     label = set(words(fact.label))
-    if label & {"room", "venue", "location", "stage", "where", "place", "hall"}:
+    if label & {"room", "venue", "location", "stage", "where", "place", "hall", "schedule"}:
         return 3
-    if label & {"speakers", "speaker", "author", "authors", "by", "performer", "host", "chef"}:
+    if label & {"speakers", "speaker", "author", "authors", "by", "performer", "host", "chef",
+                "teacher", "instructor", "creator", "coach"}:  # fmt: skip
         return 4
     return 5
 
 
-def _status_badge(value: str) -> str:
-    """A status worth showing ("Sold out", "Cancelled", "Pending"), or "" for routine ones."""
+_STATUS_WORDS = {"outofstock": "Out of stock", "onbackorder": "On backorder",
+                  "soldout": "Sold out", "preorder": "Pre-order"}  # fmt: skip
+
+
+def _status_badge(value: str, listing: bool = False) -> str:
+    """A status worth showing ("Sold out", "Cancelled", "Pending"), or "" for routine ones.
+
+    For a home, "Active" (for sale) is news too; only drafts stay hidden.
+    """
     word = value.rsplit("/", 1)[-1].strip()
-    if normal_key(word) in _STATUS_HIDDEN or not word or len(word) > 40:
+    hidden = DRAFT_STATUS if listing else _STATUS_HIDDEN
+    if normal_key(word) in hidden or not word or len(word) > 40:
         return ""
+    if normal_key(word) in _STATUS_WORDS:
+        return _STATUS_WORDS[normal_key(word)]
     if word.startswith("Event") and len(word) > 5 and word[5].isupper():
         word = word[5:]  # schema.org EventCancelled -> Cancelled
     return humanise(word)
@@ -939,8 +1022,22 @@ def plain_text_label(value: Any) -> str:
 
 
 _DATE_MEMBERS = ("local", "dateTime", "date", "start", "utc")
+# A listing priced without a currency is priced in its country's (RESO's "Country": "US").
+_COUNTRY_CURRENCY = {
+    "us": "USD", "usa": "USD", "unitedstates": "USD", "ca": "CAD", "canada": "CAD", "gb": "GBP",
+    "uk": "GBP", "unitedkingdom": "GBP", "au": "AUD", "australia": "AUD", "nz": "NZD",
+    "ie": "EUR", "de": "EUR", "fr": "EUR", "es": "EUR", "it": "EUR", "nl": "EUR", "pt": "EUR",
+    "be": "EUR", "at": "EUR", "fi": "EUR", "ch": "CHF", "jp": "JPY", "in": "INR",
+}  # fmt: skip
+_WAS_PRICE_KEYS = frozenset({"regularprice", "compareatprice", "originalprice", "wasprice"})
 _PUBLICATION = frozenset({"published", "publish", "pub", "posted", "publication"})
 _PLATFORM_HOSTS = ("notion.so", "www.notion.so", "airtable.com")
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 def _platform_link(url: str) -> bool:
@@ -955,7 +1052,7 @@ def _link_label(norm: str, hints: Hints) -> str:
         return "Tickets and details"
     if "booking" in norm or "reservation" in norm:
         return "Book"
-    if norm in ("website", "homepage", "web"):
+    if "website" in norm or norm in ("homepage", "web"):
         return "Website"
     if "map" in norm:
         return "Map"
@@ -1050,6 +1147,15 @@ def _contact_entries(key: str, value: Any) -> list[tuple[str, str]]:
             out.extend(_contact_entries(key, element))
         return out
     if isinstance(value, dict):
+        urls = [x for x in islice(value.values(), 20) if isinstance(x, str) and v.http_url(x)]
+        service = next(
+            (value[k] for k in ("serviceName", "service", "platform", "network", "name", "label",
+                                "title", "type") if isinstance(value.get(k), str)),
+            "",
+        )  # fmt: skip
+        if urls and service:  # a social account: its profile, named by its service
+            name = service.split("-")[0].replace("_", " ").strip()
+            return [(name[:1].upper() + name[1:40], urls[0])]
         out = []
         for inner_key, inner in islice(value.items(), 20):
             if isinstance(inner, str) and inner.strip() and not is_hidden_key(inner_key):
@@ -1061,7 +1167,9 @@ def _contact_entries(key: str, value: Any) -> list[tuple[str, str]]:
 def _fallback_title(fields, used, record: Record, hints: Hints) -> str:
     """A title for a record without a name: its address, then its first short text."""
     if record.address and hints.kind in ("homes", "locations", "rooms", ""):
-        return record.address.split(", ")[0] if hints.kind == "homes" else record.address
+        if hints.kind == "homes" and not record.address_is_one_line:
+            return record.address.split(", ")[0]  # the street, from the address's parts
+        return record.address
     for key, value in fields:
         if key in used or is_hidden_key(key) or not isinstance(value, str):
             continue

@@ -328,7 +328,11 @@ def value_shape(value: dict) -> str:
     ):
         return "formatted"
     if (
-        (kind in _TREE_TYPES and isinstance(value.get("content") or value.get("children"), list))
+        (
+            isinstance(kind, str)
+            and kind in _TREE_TYPES
+            and isinstance(value.get("content") or value.get("children"), list)
+        )
         or (isinstance(value.get("root"), dict) and value["root"].get("type") == "root")
         or (value.get("schema") == "dast" and isinstance(value.get("document"), dict))
         or (isinstance(value.get("value"), dict) and value["value"].get("schema") == "dast")
@@ -818,6 +822,8 @@ def _common_name(nodes: list[dict], keys: tuple[str, ...]) -> str:
 
     counts: Counter[str] = Counter()
     for node in nodes[:200]:
+        if not isinstance(node, dict):
+            continue
         for key in keys:
             value = node.get(key)
             value = value[0] if isinstance(value, list) and value else value
@@ -901,6 +907,10 @@ def _prepare_jsonld(content: Any) -> Prepared:
     return Prepared(doc, context, raw_paths, site=facts)
 
 
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str | int | float | bool) else None
+
+
 def _prepare_ghost_export(content: dict) -> Prepared:
     data = content["db"][0]["data"]
     context = Context(platform="ghost", active=True)
@@ -909,28 +919,28 @@ def _prepare_ghost_export(content: dict) -> Prepared:
         if isinstance(row, dict) and isinstance(row.get("key"), str):
             settings[row["key"]] = row.get("value")
     context.base_url = _origin(settings.get("url"))
-    tags = {t.get("id"): t for t in data.get("tags") or [] if isinstance(t, dict)}
-    users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
+    tags = {_hashable(t.get("id")): t for t in data.get("tags") or [] if isinstance(t, dict)}
+    users = {_hashable(u.get("id")): u for u in data.get("users") or [] if isinstance(u, dict)}
     post_tags: dict[Any, list[str]] = {}
     for row in data.get("posts_tags") or []:
-        if isinstance(row, dict) and row.get("tag_id") in tags:
+        if isinstance(row, dict) and _hashable(row.get("tag_id")) in tags:
             name = tags[row["tag_id"]].get("name")
             if isinstance(name, str) and not name.startswith("#"):  # "#internal" tags
-                post_tags.setdefault(row.get("post_id"), []).append(name)
+                post_tags.setdefault(_hashable(row.get("post_id")), []).append(name)
     post_authors: dict[Any, list[str]] = {}
     for row in data.get("posts_authors") or []:
-        if isinstance(row, dict) and row.get("author_id") in users:
+        if isinstance(row, dict) and _hashable(row.get("author_id")) in users:
             name = users[row["author_id"]].get("name")
             if isinstance(name, str):
-                post_authors.setdefault(row.get("post_id"), []).append(name)
+                post_authors.setdefault(_hashable(row.get("post_id")), []).append(name)
     posts, pages = [], []
     for post in data.get("posts") or []:
         if not isinstance(post, dict) or post.get("status") not in (None, "published"):
             continue
         record = context.unwrap(post)
-        if post.get("id") in post_tags:
+        if _hashable(post.get("id")) in post_tags:
             record["tags"] = post_tags[post["id"]]
-        if post.get("id") in post_authors:
+        if _hashable(post.get("id")) in post_authors:
             record["author"] = ", ".join(post_authors[post["id"]])
         (pages if post.get("type") == "page" else posts).append(record)
     doc: dict[str, Any] = {}

@@ -248,7 +248,9 @@ def currency_code(value: Any) -> str:
 
 
 def format_money(amount: Decimal, currency: str, cents: bool) -> str:
-    """Format an amount: ``$220.00``, ``€9.50``, ``$425,000``, ``CHF 12.00``, ``12.50``."""
+    """Format an amount: ``$220.00``, ``€9.50``, ``$425,000``, ``CHF 12.00``; zero is Free."""
+    if amount == 0:
+        return "Free"
     text = f"{amount:,.2f}" if cents else f"{amount:,.0f}"
     if not currency:
         return text
@@ -270,11 +272,11 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         inner_currency = ""
         for key in ("priceCurrency", "currency", "currencyCode", "currency_code"):
             inner_currency = inner_currency or currency_code(value.get(key))
+        if "major_value" in value:  # Eventbrite: minor units in "value", major in "major_value"
+            return price_text(value["major_value"], inner_currency or currency, minor=False)
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
-            return display.strip()[:30]  # the platform's own formatting ("$65.00")
-        if "major_value" in value:
-            return price_text(value["major_value"], inner_currency or currency, minor=False)
+            return display.strip()[:30]  # the platform's own formatting
         for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents"):
             if key in value and not isinstance(value[key], dict | list):
                 return price_text(

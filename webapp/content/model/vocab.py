@@ -151,8 +151,12 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("education", "Explore education", "entry", "entries", "See", "education", "🎓"),
     ),
     (
-        "courses classes lessons workshops programs programmes trainings",
+        "courses programs programmes trainings modules",
         Kind("courses", "Browse courses", "course", "courses", "Browse", "courses", "📚"),
+    ),
+    (
+        "classes class lessons workshops sessionsoffered",
+        Kind("classes", "Explore our classes", "class", "classes", "Explore", "classes", "🧘"),
     ),
     (
         "talks talk speaking presentations lectures keynotes webinars",
@@ -396,7 +400,18 @@ TITLE_KEYS = (
     "fullname",
     "caption",
 )
-WEAK_TITLE_KEYS = ("author", "authorname", "day", "dayofweek", "category", "role", "degree")
+WEAK_TITLE_KEYS = (
+    "author",
+    "authorname",
+    "authorattribution",
+    "reviewer",
+    "username",
+    "day",
+    "dayofweek",
+    "category",
+    "role",
+    "degree",
+)
 SUBTITLE_KEYS = (
     "subtitle",
     "tagline",
@@ -428,6 +443,7 @@ DESCRIPTION_KEYS = (
 )
 BODY_KEYS = (
     "body",
+    "encoded",
     "bodyhtml",
     "content",
     "html",
@@ -516,7 +532,7 @@ HOURS_KEYS = word_set(
 RATING_KEYS = word_set("rating stars score ratingvalue aggregaterating averagerating")
 BADGE_KEYS = word_set(
     "category categories tags tag type producttype cuisine style course section kind genre "
-    "dietary diet suitablefordiet vegetarian vegan glutenfree spicy veg allergens labels "
+    "dietary diet suitablefordiet vegetarian vegan glutenfree spicy veg labels "
     "status availability level topic topics department city neighbourhood neighborhood "
     "format track primarytag vendor brand seniority collection collections keywords"
 )
@@ -543,7 +559,8 @@ FACT_KEYS = word_set(
     "area floorsize size lotsize yearbuilt venue room location time starttime endtime "
     "duration level year client event company school degree author by speaker speakers "
     "organizer performer cuisine pricerange servescuisine preptime cooktime totaltime "
-    "difficulty mileage fuel transmission brand vendor"
+    "difficulty mileage fuel transmission brand vendor allergens creator authors "
+    "performers organizer host"
 )
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
@@ -568,7 +585,7 @@ HIDDEN_KEYS = word_set(
     "releaseid sortbydate translatedslugs defaultfullslug fullslug taglist slug lock "
     "sluglock status_ cmslocaleid isdraft isarchived object createdby lasteditedby icon "
     "commentcount lastcommentuid lastcommentname lastcommenttimestamp cid ratingcount "
-    "userratingcount reviewcount relatedids "
+    "userratingcount reviewcount relatedids source slicetype slicelabel variation linktype "
     "publicurl intrash mlsstatus originatingsystemname originatingsystemkey listingkey "
     "listingid sourcesystemkey listoffice listofficekey listagentkey listagentmlsid "
     "id _id uuid guid ref _ref _key _rev _type _createdat _updatedat sys slug handle hash "
@@ -598,7 +615,7 @@ HIDDEN_KEYS = word_set(
 # elsewhere a publication date is bookkeeping.
 DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses homes"
+    "awards courses homes reviews"
 )
 COLOR_WORDS = word_set("color colour colors colours bg background foreground hex rgb")
 DRAFT_STATUS = word_set(
