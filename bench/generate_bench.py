@@ -20,13 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from webapp.content.model.build import (  # noqa: E402 - after the path set-up above
     MODEL_FIELD,
-    PAGE_SIZE,
     build_site,
     chunk_field,
-    data_field,
     decode,
 )
-from webapp.content.render import render_detail, render_listing, render_section  # noqa: E402
+from webapp.content.render import render_detail, render_listing  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 50_000)
 REPEATS = 3
@@ -118,29 +116,16 @@ def largest_demo_page() -> None:
     """Render every page of every bundled demo (listings, sections, details); print the largest."""
     import json
 
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from test_render import demo_pages  # the same walk over every page the tests make
+
     from webapp.demos import DEMOS, load_demo
 
     sizes = []
     for name in DEMOS:
-        built = build_site(json.loads(load_demo(name)))
-        model = decode(built.fields[MODEL_FIELD])
-        site = {"title": built.meta["site_name"], "subtitle": built.meta["hero_subtitle"]}
-        for intent in built.intents:
-            view = model["views"][intent["id"]]
-            common = {"site": site, "intent": intent, "view": view, "theme": built.theme}
-            if view["role"] != "collection":
-                data = decode(built.fields[data_field(intent["id"])])
-                html = render_section(data=data, **common)
-                sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
-                continue
-            for number in range(1, view["pages"] + 1):
-                records = decode(built.fields[chunk_field(intent["id"], number)])
-                html = render_listing(records=records, page=number, **common)
-                sizes.append((len(html.encode()), f"{name}/{intent['id']}"))
-                for index, entry in enumerate(records):
-                    position = (number - 1) * PAGE_SIZE + index
-                    html = render_detail(entry=entry, position=position, **common)
-                    sizes.append((len(html.encode()), f"{name}/{intent['id']}-detail-{entry[0]}"))
+        for intent, kind, html in demo_pages(json.loads(load_demo(name))):
+            page_id = intent["id"] if isinstance(kind, str) else f"{intent['id']}-detail-{kind[0]}"
+            sizes.append((len(html.encode()), f"{name}/{page_id}"))
     size, page_id = max(sizes)
     print(f"demo pages rendered: {len(sizes)}; largest: {page_id} ({size:,} bytes)")
 

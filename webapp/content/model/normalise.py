@@ -878,20 +878,10 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 take(key)
                 continue
         if isinstance(value, str):
-            last = words(key)[-1:] or [""]
-            # "post-summary", "body_html": the last word says what the field is.
-            rank = (
-                DESCRIPTION_KEYS.index(norm)
-                if norm in DESCRIPTION_KEYS
-                else (len(DESCRIPTION_KEYS) - 0.5 if last[0] in DESCRIPTION_KEYS else None)
-            )
+            rank = _text_rank(key, norm, DESCRIPTION_KEYS)
             if rank is not None and rank < description_rank:
                 description_rank, description_key = rank, key
-            rank = (
-                BODY_KEYS.index(norm)
-                if norm in BODY_KEYS
-                else (len(BODY_KEYS) - 0.5 if last[0] in BODY_KEYS else None)
-            )
+            rank = _text_rank(key, norm, BODY_KEYS)
             if rank is not None and rank < body_rank:
                 body_rank, body_key = rank, key
         duration = _duration_fact(key, value)
@@ -1057,6 +1047,15 @@ def _link_label(norm: str, hints: Hints) -> str:
     if "map" in norm:
         return "Map"
     return "Read on the site"
+
+
+def _text_rank(key: str, norm: str, names: tuple[str, ...]) -> float | None:
+    """How good a text field is for a role (lower is better): by name, else by its last word
+    ("post-summary", "body_html"), else None."""
+    if norm in names:
+        return names.index(norm)
+    last = words(key)[-1:] or [""]
+    return len(names) - 0.5 if last[0] in names else None
 
 
 def _is_file_object(value: Any) -> bool:
