@@ -554,3 +554,117 @@ def test_truncate_marks_the_cut_and_can_keep_words_whole():
     assert truncate("hello wonderful world", 12) == "hello wonde…"
     assert truncate("hello wonderful world", 12, at_word=True) == "hello…"
     assert len(truncate("x" * 500, 60, at_word=True)) == 60
+
+
+# ---------------------------------------------------------------------------
+# Rules of the content model, one by one
+
+
+def test_pages_under_one_path_prefix_are_one_collection():
+    body = "A long enough body of text for a page."
+    content = {
+        "site": {"name": "Field Notes"},
+        "pages": [
+            {"title": "Home", "path": "/"},
+            {"title": "About", "path": "/about", "body": "We write about birds and their people."},
+            *({"title": f"Post {n}", "path": f"/blog/post-{n}", "body": body,
+               "date": f"2026-01-0{n}"} for n in range(1, 4)),
+            {"title": "Terms", "path": "/terms", "body": body},
+        ],
+    }  # fmt: skip
+    titles = {i["title"]: i for i in extract_intents(content)}
+    assert titles["Read the blog"]["description"] == "Read 3 posts."
+    assert {"About Field Notes", "Terms"} <= set(titles)
+
+
+def test_theme_comes_from_the_site_never_from_a_record():
+    content = {
+        "site": {"name": "Blog", "theme": {"primary": "#123456"}},
+        "posts": [
+            {"title": f"Post {n}", "backgroundColor": "#ff0000", "textColor": "#00ff00"}
+            for n in range(3)
+        ],
+        "pages": [{"title": "Landing", "sections": [{"_block": "hero", "bgColor": "#ff00ff"}]}],
+    }
+    theme = extract_theme(content)
+    assert theme["primary"] == "#123456"
+    assert "#ff0000" not in theme.values() and "#ff00ff" not in theme.values()
+
+
+def test_records_wrapped_one_level_down_are_read_as_records():
+    from webapp.content.model.normalise import normalise
+    from webapp.content.model.unwrap import Context
+
+    context = Context(active=True)
+    airtable = {
+        "id": "recA1",
+        "createdTime": "2026-01-01T00:00:00.000Z",
+        "fields": {"Name": "Morning bun", "Price": 4.5, "Category": "Pastries"},
+    }
+    notion = {"object": "page", "id": "p1", "properties": {
+        "Name": {"id": "title", "type": "title", "title": [{"plain_text": "Jazz night"}]},
+        "Date": {"id": "d", "type": "date", "date": {"start": "2026-04-18T20:00", "end": None}},
+        "Venue": {"id": "v", "type": "select", "select": {"name": "Main Hall", "color": "red"}},
+    }}  # fmt: skip
+    bun = normalise(context.unwrap(airtable))
+    assert (bun.title, bun.price, bun.badges) == ("Morning bun", "4.50", ["Pastries"])
+    jazz = normalise(context.unwrap(notion))
+    assert (jazz.title, jazz.date) == ("Jazz night", "18 Apr 2026, 20:00")
+    assert [(f.label, f.text) for f in jazz.facts] == [("Venue", "Main Hall")]
+
+
+def test_rich_text_trees_become_html():
+    from webapp.content.model.unwrap import tree_html
+
+    prosemirror = {"type": "doc", "content": [{"type": "paragraph", "content": [
+        {"type": "text", "text": "Hi <there>", "marks": [{"type": "bold"}]}]}]}  # fmt: skip
+    lexical = {"root": {"type": "root", "children": [{"type": "heading", "tag": "h1",
+               "children": [{"type": "text", "text": "Title", "format": 2}]}]}}  # fmt: skip
+    assert tree_html(prosemirror) == "<p><strong>Hi &lt;there&gt;</strong></p>"
+    assert tree_html(lexical) == "<h2><em>Title</em></h2>"
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "minor", "shown"),
+    [
+        (220, "", False, "220"),
+        ("220.00", "", False, "220.00"),
+        (22000, "USD", True, "$220.00"),
+        (13.5, "EUR", False, "€13.50"),
+        (425000, "USD", False, "$425,000"),
+        ({"price": "28.00", "priceCurrency": "USD"}, "", False, "$28.00"),
+        ({"amount": 12, "currency": "CHF"}, "", False, "CHF 12"),
+        (0, "GBP", False, "Free"),
+    ],
+)
+def test_prices_read_as_a_person_writes_them(value, currency, minor, shown):
+    from webapp.content.model.values import price_text
+
+    assert price_text(value, currency, minor=minor) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-03-14", "14 Mar 2026"),
+        ("2026-03-14T20:00:00-05:00", "14 Mar 2026, 20:00"),
+        (1773500400, "14 Mar 2026, 15:00"),
+        (1773500400000, "14 Mar 2026, 15:00"),
+        ("Thu, 12 Mar 2026 09:00:00 GMT", "12 Mar 2026, 09:00"),
+        ("not a date", None),
+        (12, None),
+    ],
+)
+def test_dates_read_as_a_person_writes_them(value, shown):
+    from webapp.content.model.values import parse_date
+
+    parsed = parse_date(value)
+    assert (parsed[1] if parsed else None) == shown
+
+
+def test_markdown_is_rendered_and_sanitised():
+    from webapp.content.model.values import rich_html
+
+    html = str(rich_html("## Method\n\n**Rest** the dough. <script>x()</script> [a](javascript:x)"))
+    assert "<h2>Method</h2>" in html and "<strong>Rest</strong>" in html
+    assert "<script" not in html and 'href="javascript' not in html and "**" not in html

@@ -416,3 +416,46 @@ def test_menu_page_lists_every_dish_of_the_demo(client):
         assert dish in text
     listing = client.get("/pages/menu").get_data(as_text=True)
     assert len(set(re.findall(r'href="/pages/menu/items/([a-z0-9-]+)"', listing))) == 14
+
+
+def test_a_session_stored_before_the_content_model_gets_one_on_first_use(client, app):
+    """Sessions created by the previous version (content and intents, no model) keep working."""
+    content = {
+        "site": {"name": "Old shop"},
+        "products": [{"id": f"p{n}", "name": f"Lamp {n}", "price": 10 + n} for n in range(60)],
+        "contact": {"email": "hi@old.example"},
+    }
+    old_intents = [
+        {"id": "products", "title": "Shop the products", "description": "d", "icon": "🛍️",
+         "dataPath": "products"},
+        {"id": "contact", "title": "Contact us", "description": "d", "icon": "📞",
+         "dataPath": "contact"},
+    ]  # fmt: skip
+    connect_demo(client)  # a browser session bound to a site session id...
+    sid = site_sid(client)
+    store = app.extensions["site_store"]
+    store.delete(sid)  # ...whose keys are rewritten the way the old version wrote them
+    meta = {
+        "site_name": "Old shop",
+        "hero_title": "Old shop",
+        "hero_subtitle": "",
+        "hero_image": "",
+        "source": "paste",
+        "created_at": "2026-11-01T00:00:00+00:00",
+    }
+    theme = {"primary": "#123456"}
+    store.create(sid, content_json=json.dumps(content), meta=meta, intents=old_intents, theme=theme)
+    assert store.load(sid, ReadPlan(model=True)).model is None
+    assert generate(client, "products").status_code == 303
+    listing = visible_text(client.get("/pages/products").get_data(as_text=True))
+    assert "Lamp 0" in listing and "Lamp 47" in listing
+    assert "Lamp 59" in visible_text(client.get("/pages/products?page=2").get_data(as_text=True))
+    detail = client.get("/pages/products/items/p3")
+    assert detail.status_code == 200 and "Lamp 3" in visible_text(detail.get_data(as_text=True))
+    assert client.get("/pages/products/items/nope").status_code == 404
+    generate(client, "contact")
+    assert "hi@old.example" in client.get("/pages/contact").get_data(as_text=True)
+    # The model was built once and kept with the session; intents and ids are unchanged.
+    site = store.load(sid, ReadPlan(model=True))
+    assert site.model is not None and site.content_json is None
+    assert [i["id"] for i in site.intents] == ["products", "contact"]

@@ -369,6 +369,28 @@ def _key(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) else None
 
 
+_LOCALES = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?$")
+
+
+def _path_prefix(record: dict) -> str:
+    """The first folder of a page's path ("/blog/first-post" -> "blog"), or ""."""
+    from urllib.parse import urlsplit
+
+    for key in ("_path", "path", "full_slug", "fullSlug", "uri", "url", "link", "slug"):
+        value = record.get(key)
+        if isinstance(value, dict):
+            value = value.get("alias")  # Drupal: {"alias": "/news/…"}
+        if not isinstance(value, str) or "/" not in value.strip("/"):
+            continue
+        path = urlsplit(value).path if "://" in value else value
+        segments = [s for s in path.strip("/").split("/") if s]
+        if segments and _LOCALES.match(segments[0]) and len(segments) > 2:
+            segments = segments[1:]  # /en/blog/post
+        if len(segments) >= 2 and not segments[0].isdigit():
+            return segments[0]
+    return ""
+
+
 def _page_kind(record: dict) -> str:
     """What a site page is for: "about", "contact", "home" or "" (anything else)."""
     from ..text import normal_key as norm
@@ -403,9 +425,22 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
         if parent in ids:
             children.setdefault(parent, []).append(record)
     out: list[Found] = []
+    # Pages under one path prefix (/blog/…, /news/…) are one collection, named by it.
+    prefixes: dict[str, list[dict]] = {}
+    for record in records:
+        segment = _path_prefix(record)
+        if segment:
+            prefixes.setdefault(segment, []).append(record)
+    grouped = {segment: pages for segment, pages in prefixes.items() if len(pages) >= 2}
+    in_groups = {id(page) for pages in grouped.values() for page in pages}
+    for segment, pages in grouped.items():
+        out.append(
+            Found("collection", segment, groups=[Group("", path, pages)], paths=[path],
+                  depth=found.depth, order=found.order, plain=True)
+        )  # fmt: skip
     for record in records:
         parent = _key(record.get("parent") or record.get("parent_id") or record.get("parentId"))
-        if parent in ids:
+        if parent in ids or id(record) in in_groups:
             continue
         title = plain_text(record.get("title") or record.get("name"), 80)
         kind = _page_kind(record)
@@ -419,6 +454,7 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
                     paths=[path],
                     depth=found.depth,
                     order=found.order,
+                    plain=True,
                 )
             )
         elif kind == "about":
@@ -514,7 +550,7 @@ def _candidates(
         reading = _reading(found, prepared.context, pre_unwrapped)
         if (
             found.role == "collection"
-            and found.count <= 30
+            and found.count <= 200
             and (kind_of(found, prepared.labels, reading) or vocab.GENERIC).name == "pages"
         ):
             expanded.extend(_split_pages(found, findings, prepared.context, pre_unwrapped))
