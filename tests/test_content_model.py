@@ -668,3 +668,13 @@ def test_markdown_is_rendered_and_sanitised():
     html = str(rich_html("## Method\n\n**Rest** the dough. <script>x()</script> [a](javascript:x)"))
     assert "<h2>Method</h2>" in html and "<strong>Rest</strong>" in html
     assert "<script" not in html and 'href="javascript' not in html and "**" not in html
+
+
+def test_sections_past_the_cap_are_listed_too():
+    text = "A section with enough words to be a page of its own."
+    content = {"items": [{"name": "a", "size": 1}, {"name": "b", "size": 2}]}
+    content.update({f"section{n}": {"title": f"Part {n}", "body": text} for n in range(20)})
+    intents = extract_intents(content)
+    assert len(intents) == MAX_INTENTS
+    shown = ",".join(intent["dataPath"] for intent in intents).split(",")
+    assert all(f"section{n}" in shown for n in range(20))

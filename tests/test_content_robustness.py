@@ -93,3 +93,50 @@ def test_random_documents_build_and_render_safely(seed):
     for document in documents(50, seed):
         for _intent, _kind, page in demo_pages(document):
             assert_safe(page)
+
+
+def test_pathological_strings_stay_linear():
+    """Strings that made regular expressions quadratic ("<a" repeated, long runs of spaces)."""
+    document = {
+        "products": [
+            {"name": "<a" * 200_000, "price": " " * 30_000 + "x", "prep_time": "PT" + "9" * 5000},
+            {"name": "b", "description": "<a" * 100_000, "price": "1" * 5_000},
+        ]
+    }
+    pages = list(demo_pages(document))
+    assert pages
+    for _intent, _kind, page in pages:
+        assert_safe(page)
+
+
+def test_linked_entries_are_summarised_not_copied():
+    """300 reviews linking to a restaurant with a 400-dish menu store the menu once."""
+    from webapp.content.model.build import build_site
+
+    menu = [{"@type": "MenuItem", "name": f"Dish {n}", "description": "x" * 80} for n in range(400)]
+    graph = [
+        {
+            "@type": "Restaurant",
+            "@id": "#r",
+            "name": "R",
+            "hasMenu": {
+                "@type": "Menu",
+                "hasMenuSection": [{"@type": "MenuSection", "name": "All", "hasMenuItem": menu}],
+            },
+        }
+    ]
+    graph += [{"@type": "Review", "itemReviewed": {"@id": "#r"}, "author": f"A{n}",
+               "reviewBody": "Lovely."} for n in range(300)]  # fmt: skip
+    document = {"@context": "https://schema.org", "@graph": graph}
+    stored = sum(len(value) for value in build_site(document).fields.values())
+    assert stored < 4 * len(json.dumps(document))
+
+
+def test_interleaved_categories_keep_the_model_small():
+    from webapp.content.model.build import MODEL_FIELD, build_site
+
+    kinds = ["Starters", "Mains", "Desserts"]
+    dishes = [{"name": f"Dish {n}", "category": kinds[n % 3] if n < 50 else kinds[n % 2]}
+              for n in range(20_000)]  # fmt: skip
+    model = build_site({"menu": dishes}).fields[MODEL_FIELD]
+    assert len(model) < 20_000

@@ -459,3 +459,49 @@ def test_a_session_stored_before_the_content_model_gets_one_on_first_use(client,
     site = store.load(sid, ReadPlan(model=True))
     assert site.model is not None and site.content_json is None
     assert [i["id"] for i in site.intents] == ["products", "contact"]
+
+
+def _old_session(client, app, content, intents):
+    """A browser connected to a session written the way the previous version wrote it."""
+    connect_demo(client)
+    sid = site_sid(client)
+    store = app.extensions["site_store"]
+    store.delete(sid)
+    meta = {"site_name": "Old", "hero_title": "Old", "hero_subtitle": "", "hero_image": "",
+            "source": "paste", "created_at": "2026-11-01T00:00:00+00:00"}  # fmt: skip
+    store.create(sid, content_json=json.dumps(content), meta=meta, intents=intents, theme={})
+    return sid, store
+
+
+def test_an_old_session_keeps_the_item_ids_its_pages_link_to(client, app):
+    """The previous version named items by their id first: old links and bookmarks still work."""
+    content = {"menu": [{"id": 101, "name": "Soup"}, {"id": 102, "name": "Stew"}]}
+    intents = [{"id": "menu", "title": "Menu", "description": "d", "icon": "🍽️",
+                "dataPath": "menu"}]  # fmt: skip
+    _old_session(client, app, content, intents)
+    response = client.get("/pages/menu/items/101")
+    assert response.status_code == 200 and "Soup" in response.get_data(as_text=True)
+
+
+def test_a_model_of_another_version_is_rebuilt(client, app):
+    connect(client, source="paste", json=json.dumps({"menu": [{"name": "Soup"}, {"name": "Pie"}]}))
+    sid = site_sid(client)
+    store = app.extensions["site_store"]
+    store.save_model(sid, {"model": b'{"v": 0, "views": {}}'})
+    assert generate(client, "menu").status_code == 303
+    assert "Soup" in visible_text(client.get("/pages/menu").get_data(as_text=True))
+    assert b'"v":0' not in store.load(sid, ReadPlan(model=True)).model
+
+
+def test_a_lost_listing_chunk_is_a_404_never_a_blank_page(client, app):
+    connect(client, source="paste", json=json.dumps({"menu": [{"name": "Soup"}, {"name": "Pie"}]}))
+    sid = site_sid(client)
+    store = app.extensions["site_store"]
+    if store.backend_name == "redis":
+        store.client.hdel(store.keys(sid).session, "c:menu:1")
+    else:
+        large = store.cache.get(store.keys(sid).session + "#fields")
+        del large["c:menu:1"]
+        store.cache.set(store.keys(sid).session + "#fields", large)
+    assert generate(client, "menu").status_code == 404
+    assert store.load(sid, ReadPlan(page_index=True)).page_ids == set()

@@ -248,12 +248,11 @@ def test_item_ids_prefer_slugs_and_readable_ids_over_random_keys():
         {"id": 719402, "slug": "keynote", "title": "Keynote: slow web"},
         {"id": "719403", "title": "Lunch"},
     ]
-    assert [item_id for item_id, _ in iter_items(data)] == [
-        "first-post",
-        "priya-raman",
-        "keynote",
-        "lunch",
-    ]
+    built = build_site({"posts": data})
+    ids = [entry[0] for entry in decode(built.fields[chunk_field(built.intents[0]["id"], 1)])]
+    assert ids == ["first-post", "priya-raman", "keynote", "lunch"]
+    # Sessions stored by the previous version keep the ids it gave (id first).
+    assert [item_id for item_id, _ in iter_items(data)][2:] == ["719402", "719403"]
 
 
 def test_iter_items_unique_url_safe_bounded():

@@ -21,6 +21,7 @@ from flask import (
 
 from .content.model.build import (
     MODEL_FIELD,
+    MODEL_VERSION,
     build_views,
     chunk_field,
     data_field,
@@ -76,22 +77,28 @@ def _intent_or_404(site: SiteSnapshot, intent_id: str) -> dict:
 class SiteModel:
     """The content model of a site session as one request read it.
 
-    A session stored before the content model existed has none: it is built
-    from the session's content for the intents it has, stored, and used at once.
+    A session stored before the content model existed has none, and one stored by
+    another version of it has a model of another format: it is built from the
+    session's content for the intents it has (their item ids unchanged), stored,
+    and used at once.
     """
 
     def __init__(self, sid: str, site: SiteSnapshot) -> None:
         self.site = site
         self.built: dict[str, bytes] | None = None
-        if site.model is not None:
-            model = site.model
-        elif site.content_json is not None:
-            self.built = build_views(json.loads(site.content_json), site.intents)
-            get_store().save_model(sid, self.built)
-            model = self.built[MODEL_FIELD]
-        else:
+        model = decode(site.model) if site.model is not None else None
+        if model is not None and model.get("v") == MODEL_VERSION:
+            self.model = model
+            return
+        content_json = site.content_json
+        if content_json is None:  # the model is outdated: its content was not read with it
+            again = get_store().load(sid, ReadPlan(content=True))
+            content_json = again.content_json if again is not None else None
+        if content_json is None:
             raise SessionNotFound("The site session is incomplete.")
-        self.model = decode(model)
+        self.built = build_views(json.loads(content_json), site.intents)
+        get_store().save_model(sid, self.built)
+        self.model = decode(self.built[MODEL_FIELD])
 
     def view(self, intent_id: str) -> dict:
         view = self.model.get("views", {}).get(intent_id)
@@ -192,6 +199,8 @@ def _generate(intent_id: str, *, replace: bool):
     if intent_id in site.page_ids and not replace:
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
     html = _render_intent_page(sid, site, intent, 1)
+    if html is None:  # the model lost this page's data (storage tampered with): never store it
+        abort(404, description=f"{intent['title']} has no content to show.")
     # Regenerating also drops the intent's later listing pages and detail pages,
     # which are made again from the current generator on their next view.
     later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")

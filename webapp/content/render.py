@@ -548,8 +548,3 @@ def render_detail(
         "detail": detail,
     }
     return _env().get_template("generated/detail.html").render(context)
-
-
-def markup(html: str) -> Markup:
-    """Mark already-sanitised HTML as safe (used by templates for record bodies)."""
-    return Markup(html)  # noqa: S704 - callers pass nh3 output only

@@ -4,7 +4,8 @@
 intents and the *fields* to store in the session hash:
 
 * ``model``: the site and one *view* per intent (what it shows, its kind,
-  sections, counts, the hints its records are read with), a few KB;
+  sections, counts, the hints its records are read with) and the titles of
+  referenced records; small (at most 60 sections a view, 3,000 references);
 * ``c:{intent}:{n}``: listing chunk ``n`` of a collection, ``PAGE_SIZE``
   records with their ids (one listing page = one field);
 * ``i:{intent}:{item}``: the chunk number holding an item (an item-exists
@@ -44,13 +45,14 @@ from .name import (
 )
 from .normalise import humanise, is_unpublished
 from .site import site_header, site_theme
-from .unwrap import Context, Prepared, context_for, prepare
+from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
 
 MODEL_VERSION = 1
 PAGE_SIZE = 48
 MAX_INTENTS = 15
 MAX_REFS = 3_000
+MAX_RUNS = 60  # sections a category can split a collection into (the model stays small)
 ITEM_ID_MAX = 64
 _BASE_MAX = 56
 _SLUG_SCAN = 400
@@ -364,11 +366,6 @@ def _priority(found: Found, kind: vocab.Kind | None) -> float:
     return base + size - found.depth
 
 
-def _key(value: Any) -> Any:
-    """A value usable as a dict key (ids from content may be lists or objects), else None."""
-    return value if isinstance(value, str | int | float | bool) else None
-
-
 _LOCALES = re.compile(r"^[a-z]{2}(?:-[a-z]{2})?$")
 
 
@@ -418,17 +415,18 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
     records = [x for x in records if not is_unpublished(x)]
     path = found.paths[0] if found.paths else ROOT
     records = [x for x in records if isinstance(x, dict)]
-    ids = {_key(x.get("id")) for x in records if _key(x.get("id")) not in (None, 0, "")}
+    ids = {hashable(x.get("id")) for x in records if hashable(x.get("id")) not in (None, 0, "")}
     children: dict[Any, list[dict]] = {}
     for record in records:
-        parent = _key(record.get("parent") or record.get("parent_id") or record.get("parentId"))
+        parent = hashable(record.get("parent") or record.get("parent_id") or record.get("parentId"))
         if parent in ids:
             children.setdefault(parent, []).append(record)
     out: list[Found] = []
     # Pages under one path prefix (/blog/…, /news/…) are one collection, named by it.
     prefixes: dict[str, list[dict]] = {}
     for record in records:
-        segment = _path_prefix(record)
+        parent = hashable(record.get("parent") or record.get("parent_id") or record.get("parentId"))
+        segment = _path_prefix(record) if parent not in ids else ""  # children: by parent
         if segment:
             prefixes.setdefault(segment, []).append(record)
     grouped = {segment: pages for segment, pages in prefixes.items() if len(pages) >= 2}
@@ -439,18 +437,18 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
                   depth=found.depth, order=found.order, plain=True)
         )  # fmt: skip
     for record in records:
-        parent = _key(record.get("parent") or record.get("parent_id") or record.get("parentId"))
+        parent = hashable(record.get("parent") or record.get("parent_id") or record.get("parentId"))
         if parent in ids or id(record) in in_groups:
             continue
         title = plain_text(record.get("title") or record.get("name"), 80)
         kind = _page_kind(record)
-        if _key(record.get("id")) in children:
+        if hashable(record.get("id")) in children:
             out.append(
                 Found(
                     "collection",
                     title or "pages",
                     label=title,
-                    groups=[Group("", path, children[_key(record["id"])])],
+                    groups=[Group("", path, children[hashable(record["id"])])],
                     paths=[path],
                     depth=found.depth,
                     order=found.order,
@@ -647,13 +645,9 @@ def _common_origin(findings) -> str:
     if len(origins) < 2:
         return ""
     top = max(set(origins), key=origins.count)
-    if any(host in top for host in _PLATFORM_HOSTS):
+    if vocab.is_platform_link(top):
         return ""  # the records live on a platform (Eventbrite, Notion), not on the site
     return top if origins.count(top) * 5 >= len(origins) * 4 else ""
-
-
-_PLATFORM_HOSTS = ("eventbrite.", "notion.so", "notion.site", "airtable.com", "meetup.com",
-                   "ticketmaster.", "facebook.com", "google.com", "instagram.com")  # fmt: skip
 
 
 def _site_currency(prepared: Prepared) -> str:
@@ -680,7 +674,7 @@ def _site_currency(prepared: Prepared) -> str:
     return ""
 
 
-def _layout(kind: vocab.Kind | None, found: Found | None) -> str:
+def _layout(kind: vocab.Kind | None) -> str:
     if kind is not None and kind.name == "gallery":
         return "gallery"
     if kind is not None and kind.name == "faq":
@@ -706,7 +700,11 @@ def _runs_field(groups: list[Group], sample: list[dict]) -> str | None:
 
 
 def _lay_out_collection(
-    intent_id: str, groups: list[Group], context: Context, pre_unwrapped: bool
+    intent_id: str,
+    groups: list[Group],
+    context: Context,
+    pre_unwrapped: bool,
+    namer: Any = None,
 ) -> tuple[list[list], dict[str, bytes], int]:
     """Enumerate a collection's records into chunks and item pointers; linear in its size.
 
@@ -719,7 +717,7 @@ def _lay_out_collection(
     # Publication state is checked only when the sampled records carry it.
     check = any(is_unpublished(x) or _has_publication_key(x) for x in sample)
     make = IdMaker().make
-    raw_name = _id_namer(sample) if not unwrap else _raw_name
+    raw_name = namer or (_id_namer(sample) if not unwrap else _raw_name)
     runs = _runs_field(groups, sample)
     run_label = None
     fields: dict[str, bytes] = {}
@@ -740,6 +738,8 @@ def _lay_out_collection(
                 run_label = item.get(runs)
                 label = plain_text(run_label, 60) if isinstance(run_label, str) else ""
                 starts.append([label, position])
+                if len(starts) > MAX_RUNS:  # categories interleaved after all: no sections
+                    runs, starts = None, [["", 0]]
             item_id = make(raw_name(item), key, position + 1)
             chunk.append([item_id, item, humanise(key)] if key is not None else [item_id, item])
             fields[f"i:{intent_id}:{item_id}"] = b"%d" % number
@@ -752,6 +752,8 @@ def _lay_out_collection(
         fields[chunk_field(intent_id, number)] = _encode(chunk)
     if runs is not None:
         starts = [s for s in starts if s[0]] or starts[:1]
+    elif len(starts) > 1 and all(not label for label, _ in starts):
+        starts = starts[:1]
     return [s for s in starts if s[0] or len(starts) == 1], fields, position
 
 
@@ -791,15 +793,17 @@ def _view(
     return view
 
 
-def _collection_view(intent, kind, groups, context, pre_unwrapped, hints, noun, fields):
-    starts, item_fields, count = _lay_out_collection(intent["id"], groups, context, pre_unwrapped)
+def _collection_view(intent, kind, groups, context, pre_unwrapped, hints, noun, fields, namer=None):
+    starts, item_fields, count = _lay_out_collection(
+        intent["id"], groups, context, pre_unwrapped, namer
+    )
     fields.update(item_fields)
     return _view(
         intent,
         "collection",
         kind,
         hints,
-        _layout(kind, None),
+        _layout(kind),
         noun=noun,
         count=count,
         groups=starts,
@@ -885,7 +889,7 @@ def build_site(content: Any) -> Built:
     room = MAX_INTENTS - len(specials)
     ranked = sorted(candidates, key=lambda c: (-c.priority, c.found.order))
     chosen = ranked[:room]
-    leftover = [c for c in ranked[room:] if c.found.role == "collection"]
+    leftover = ranked[room:]  # collections and sections alike: nothing dropped silently
     if leftover:
         chosen = ranked[: room - 1]
         leftover = [c for c in ranked[room - 1 :]]
@@ -1039,6 +1043,19 @@ def _contact_words(data: dict) -> str:
 # Sessions stored before the content model: views for the intents they have
 
 
+def _legacy_raw_name(value: Any) -> str | None:
+    """The text the previous version named items by: id, slug, name, title, in that order."""
+    if isinstance(value, dict):
+        for key in ("id", "slug", "name", "title"):
+            candidate = value.get(key)
+            if isinstance(candidate, str) and candidate.strip():
+                return candidate
+            if isinstance(candidate, int | float) and not isinstance(candidate, bool):
+                return str(int(candidate)) if float(candidate).is_integer() else str(candidate)
+        return None
+    return _raw_name(value)
+
+
 def build_views(content: Any, intents: list[dict]) -> dict[str, bytes]:
     """Build model fields for existing intents from their dataPaths (older sessions)."""
     context = Context()
@@ -1064,8 +1081,9 @@ def build_views(content: Any, intents: list[dict]) -> dict[str, bytes]:
             kind = vocab.kind_for(paths[0].rsplit(".", 1)[-1]) or infer_kind(sample)
             hints = {"currency": "", "base_url": "", "kind": kind.name if kind else ""}
             noun = (kind.singular, kind.plural) if kind else ("item", "items")
+            # The ids the previous version gave, so that pages and bookmarks keep working.
             views[intent["id"]] = _collection_view(
-                intent, kind, groups, context, False, hints, noun, fields
+                intent, kind, groups, context, False, hints, noun, fields, _legacy_raw_name
             )
         else:
             data = (

@@ -52,7 +52,7 @@ from .vocab import (
 )
 
 MAX_DEPTH = 8
-MAX_KEYS = 500
+MAX_KEYS = 5_000
 NODE_BUDGET = 5_000
 SAMPLE = 50  # records compared when deciding whether a list is a collection
 MAX_GROUP_DEPTH = 3

@@ -161,7 +161,6 @@ class Hints:
     """What a collection tells about all its records (currency, minor units, lookups)."""
 
     currency: str = ""
-    minor_units: bool = False
     base_url: str = ""
     kind: str = ""  # the collection's kind name (``homes``, ``menu``...)
     refs: dict[str, str] = field(default_factory=dict)  # referenced id -> title
@@ -210,7 +209,7 @@ class Record:
         return self.images[0] if self.images else None
 
     def card_facts(self, limit: int = 3) -> list[Fact]:
-        """The facts a card shows: the unit facts first (3 beds, 2 baths), then others."""
+        """The facts a card shows: the first ``limit`` (facts are kept best first)."""
         return self.facts[:limit]
 
 
@@ -476,7 +475,7 @@ _UNIT_LABELS = {"bed": "Bedrooms", "bath": "Bathrooms", "room": "Rooms", "sq ft"
                 "m²": "Area", "guest": "Capacity", "serving": "Servings"}  # fmt: skip
 
 
-_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?$")
+_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d{1,4})H)?(?:(\d{1,4})M)?$")
 _DURATION_WORDS = frozenset({"prep", "cook", "total", "duration", "reading", "runtime", "length"})
 
 
@@ -638,7 +637,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         return text
 
     currency = hints.currency
-    minor = hints.minor_units
+    minor = False
     was_prices: list[Any] = []
     for key, value in fields:
         if normal_key(key) in CURRENCY_KEYS:
@@ -1021,7 +1020,6 @@ _COUNTRY_CURRENCY = {
 }  # fmt: skip
 _WAS_PRICE_KEYS = frozenset({"regularprice", "compareatprice", "originalprice", "wasprice"})
 _PUBLICATION = frozenset({"published", "publish", "pub", "posted", "publication"})
-_PLATFORM_HOSTS = ("notion.so", "www.notion.so", "airtable.com")
 
 
 def _host(url: str) -> str:
@@ -1030,11 +1028,15 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
+_EDITOR_HOSTS = ("notion.so", "airtable.com")
+
+
 def _platform_link(url: str) -> bool:
     """A link into an editing tool (a Notion page, an Airtable record), not the site."""
     from urllib.parse import urlsplit
 
-    return (urlsplit(url).hostname or "") in _PLATFORM_HOSTS
+    host = urlsplit(url).hostname or ""
+    return any(host == name or host.endswith("." + name) for name in _EDITOR_HOSTS)
 
 
 def _link_label(norm: str, hints: Hints) -> str:

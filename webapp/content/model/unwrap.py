@@ -73,6 +73,9 @@ class Context:
     locales: frozenset[str] = frozenset()
     base_url: str = ""
     links: dict[str, Any] = field(default_factory=dict)  # id -> raw entry/asset/document
+    # Linked entries as summaries, made once per id: a record names what it links to
+    # (an author, a venue); copying whole entries into every record would store N×M.
+    summaries: dict[str, Any] = field(default_factory=dict, repr=False)
     sanity_project: tuple[str, str] | None = None  # (projectId, dataset)
     active: bool = False  # whether records need unwrapping at all
 
@@ -84,9 +87,9 @@ class Context:
             return None
         if isinstance(value, list):
             if value and _is_portable_text(value):
-                return portable_text_html(value)
+                return _tolerant(portable_text_html, value)
             if value and _is_spans(value):
-                return spans_html(value)
+                return _tolerant(spans_html, value)
             out = []
             for element in islice(value, MAX_LIST):
                 inner = self.unwrap(element, depth + 1, links_left)
@@ -97,7 +100,12 @@ class Context:
             if isinstance(value, str) and value.startswith(_GHOST_URL):
                 return self.absolute(value[len(_GHOST_URL) :]) or None
             return value
-        return self._unwrap_object(value, depth, links_left)
+        try:
+            return self._unwrap_object(value, depth, links_left)
+        except _SHAPE_ERRORS:
+            # A platform shape with a wrong type in one slot (a list where an id goes):
+            # read it as a plain object rather than fail the whole document.
+            return self._plain_object(value, depth, links_left, embedded=False)
 
     def _unwrap_object(self, value: dict, depth: int, links_left: int) -> Any:
         keys = value.keys()
@@ -196,9 +204,11 @@ class Context:
                     out[key] = unwrapped
         return out
 
-    def _plain_object(self, value: dict, depth: int, links_left: int) -> dict:
+    def _plain_object(
+        self, value: dict, depth: int, links_left: int, embedded: bool = True
+    ) -> dict:
         out: dict[str, Any] = {}
-        embedded = value.get("_embedded")
+        embedded = value.get("_embedded") if embedded else None
         for key, inner in islice(value.items(), 500):
             if key == "_embedded":
                 continue
@@ -206,7 +216,7 @@ class Context:
             if unwrapped is not None:
                 out[key] = unwrapped
         if isinstance(embedded, dict):
-            out.update(_wordpress_embedded(embedded, out))
+            out.update(_tolerant(_wordpress_embedded, embedded, out) or {})
         return out
 
     def _entry(self, entry: dict, depth: int, links_left: int) -> dict:
@@ -239,12 +249,17 @@ class Context:
     def _linked(self, link_id: Any, depth: int, links_left: int) -> Any:
         if not isinstance(link_id, str) or links_left <= 0:
             return None
+        if link_id in self.summaries:
+            return self.summaries[link_id]
         target = self.links.get(link_id)
         if target is None:
             return None
         if isinstance(target, dict) and target.get("_type") == "sanity.imageAsset":
-            return {"url": target["url"]} if isinstance(target.get("url"), str) else None
-        return self.unwrap(target, depth + 1, links_left - 1)
+            found = {"url": target["url"]} if isinstance(target.get("url"), str) else None
+        else:
+            found = _summary(self.unwrap(target, depth + 1, 0))
+        self.summaries[link_id] = found
+        return found
 
     def _sanity_image(self, value: dict) -> dict | None:
         """A Sanity image: its expanded URL, or one built from the asset id when possible."""
@@ -304,6 +319,40 @@ class Context:
         return ""
 
 
+_SUMMARY_KEYS = 20
+_SUMMARY_TEXT = 1_000
+
+
+def _summary(value: Any) -> Any:
+    """A linked entry as a record shows it: its own short fields, small objects (an image, an
+    address) and short lists of names; bounded, whatever the entry holds."""
+    if not isinstance(value, dict):
+        return value[:_SUMMARY_TEXT] if isinstance(value, str) else value
+    out: dict[str, Any] = {}
+    for key, inner in value.items():
+        if len(out) >= _SUMMARY_KEYS:
+            break
+        if isinstance(inner, str):
+            out[key] = inner[:_SUMMARY_TEXT]
+        elif isinstance(inner, int | float | bool) or inner is None:
+            out[key] = inner
+        elif (
+            isinstance(inner, dict)
+            and len(inner) <= 12
+            and all(not isinstance(x, dict | list) for x in inner.values())
+        ):
+            out[key] = {
+                k: (x[:_SUMMARY_TEXT] if isinstance(x, str) else x) for k, x in inner.items()
+            }
+        elif (
+            isinstance(inner, list)
+            and len(inner) <= 10
+            and all(isinstance(x, str | int | float) for x in inner)
+        ):
+            out[key] = [x[:200] if isinstance(x, str) else x for x in inner]
+    return out
+
+
 # --------------------------------------------------------------------------
 # Shapes of single values
 
@@ -311,6 +360,17 @@ _TEXT_KEYS = frozenset({"text", "html", "languageCode", "language", "lang", "loc
 _WRAPPER_KEYS = ("fields", "fieldData", "properties", "attributes", "content", "data", "node")
 # Keys a wrapped record keeps beside its content: ids, types, dates, links, flags.
 _TREE_TYPES = frozenset({"doc", "root"})
+
+
+_SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def _tolerant(convert, *args):
+    """Run a converter of a platform shape; a value of the wrong type in it gives nothing."""
+    try:
+        return convert(*args)
+    except _SHAPE_ERRORS:
+        return None
 
 
 def value_shape(value: dict) -> str:
@@ -357,7 +417,7 @@ def wrapped_member(value: dict) -> str | None:
         if value_shape(inner) or (key == "data" and len(value) <= 2):
             continue
         others = [k for k in value if k != key]
-        system = sum(1 for k in others if _normal(k) in SYSTEM_WORDS or k.startswith(("_", "@")))
+        system = sum(1 for k in others if normal_key(k) in SYSTEM_WORDS or k.startswith(("_", "@")))
         if system * 2 >= len(others):
             return key
     return None
@@ -372,10 +432,6 @@ def _drupal_names(fields: dict) -> dict:
         name = key[6:] if isinstance(key, str) and key.startswith("field_") and key[6:] else key
         renamed.setdefault(name, value)
     return renamed
-
-
-def _normal(key: str) -> str:
-    return re.sub(r"[\W_]+", "", key.lower())
 
 
 _TREE_BLOCKS = {
@@ -506,7 +562,8 @@ def _wordpress_embedded(embedded: dict, record: dict) -> dict:
                 continue
             for term in group:
                 if isinstance(term, dict) and isinstance(term.get("name"), str):
-                    taxonomy = term.get("taxonomy") or "terms"
+                    taxonomy = term.get("taxonomy")
+                    taxonomy = taxonomy if isinstance(taxonomy, str) and taxonomy else "terms"
                     taxonomy = {"category": "categories", "post_tag": "tags"}.get(
                         taxonomy, taxonomy
                     )
@@ -538,7 +595,6 @@ _RT_MARKS = {"bold": "strong", "italic": "em", "underline": "u", "code": "code"}
 def rich_text_html(document: dict, context: Context | None = None, budget: int = 20_000) -> str:
     """Turn a Contentful Rich Text document into HTML (escaped; sanitised again when shown)."""
     out: list[str] = []
-    stack: list[Any] = [document]
     count = 0
 
     def render(node: Any, depth: int) -> None:
@@ -580,7 +636,6 @@ def rich_text_html(document: dict, context: Context | None = None, budget: int =
         if tag:
             out.append(f"</{tag}>")
 
-    del stack
     render(document, 0)
     return "".join(out)
 
@@ -907,7 +962,8 @@ def _prepare_jsonld(content: Any) -> Prepared:
     return Prepared(doc, context, raw_paths, site=facts)
 
 
-def _hashable(value: Any) -> Any:
+def hashable(value: Any) -> Any:
+    """A value usable as a dict key (ids from content may be lists or objects), else None."""
     return value if isinstance(value, str | int | float | bool) else None
 
 
@@ -919,29 +975,29 @@ def _prepare_ghost_export(content: dict) -> Prepared:
         if isinstance(row, dict) and isinstance(row.get("key"), str):
             settings[row["key"]] = row.get("value")
     context.base_url = _origin(settings.get("url"))
-    tags = {_hashable(t.get("id")): t for t in data.get("tags") or [] if isinstance(t, dict)}
-    users = {_hashable(u.get("id")): u for u in data.get("users") or [] if isinstance(u, dict)}
+    tags = {hashable(t.get("id")): t for t in data.get("tags") or [] if isinstance(t, dict)}
+    users = {hashable(u.get("id")): u for u in data.get("users") or [] if isinstance(u, dict)}
     post_tags: dict[Any, list[str]] = {}
     for row in data.get("posts_tags") or []:
-        if isinstance(row, dict) and _hashable(row.get("tag_id")) in tags:
-            name = tags[row["tag_id"]].get("name")
+        if isinstance(row, dict) and hashable(row.get("tag_id")) in tags:
+            name = tags[hashable(row["tag_id"])].get("name")
             if isinstance(name, str) and not name.startswith("#"):  # "#internal" tags
-                post_tags.setdefault(_hashable(row.get("post_id")), []).append(name)
+                post_tags.setdefault(hashable(row.get("post_id")), []).append(name)
     post_authors: dict[Any, list[str]] = {}
     for row in data.get("posts_authors") or []:
-        if isinstance(row, dict) and _hashable(row.get("author_id")) in users:
-            name = users[row["author_id"]].get("name")
+        if isinstance(row, dict) and hashable(row.get("author_id")) in users:
+            name = users[hashable(row["author_id"])].get("name")
             if isinstance(name, str):
-                post_authors.setdefault(_hashable(row.get("post_id")), []).append(name)
+                post_authors.setdefault(hashable(row.get("post_id")), []).append(name)
     posts, pages = [], []
     for post in data.get("posts") or []:
         if not isinstance(post, dict) or post.get("status") not in (None, "published"):
             continue
         record = context.unwrap(post)
-        if _hashable(post.get("id")) in post_tags:
-            record["tags"] = post_tags[post["id"]]
-        if _hashable(post.get("id")) in post_authors:
-            record["author"] = ", ".join(post_authors[post["id"]])
+        if hashable(post.get("id")) in post_tags:
+            record["tags"] = post_tags[hashable(post["id"])]
+        if hashable(post.get("id")) in post_authors:
+            record["author"] = ", ".join(post_authors[hashable(post["id"])])
         (pages if post.get("type") == "page" else posts).append(record)
     doc: dict[str, Any] = {}
     if posts:
@@ -1012,7 +1068,18 @@ def _needs_unwrap(records: list[dict]) -> bool:
 
 
 def prepare(content: Any) -> Prepared:
-    """Recognise a platform's document and return it as plain, named collections."""
+    """Recognise a platform's document and return it as plain, named collections.
+
+    A document that looks like a platform's but breaks its shape (a number where
+    a list of locales goes) is read as plain JSON instead.
+    """
+    try:
+        return _prepare(content)
+    except _SHAPE_ERRORS:
+        return Prepared(content, Context())
+
+
+def _prepare(content: Any) -> Prepared:
     if isinstance(content, dict):
         sys = content.get("sys")
         if (

@@ -22,7 +22,6 @@ from ..text import normal_key, truncate
 from .vocab import words
 
 MAX_URL = 2_048
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _URL_FORBIDDEN = re.compile(r"[\s\"'<>\\`{}|^]")
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
@@ -94,7 +93,10 @@ def looks_like_image_url(url: str) -> bool:
 # --------------------------------------------------------------------------
 # Text and rich text
 
-_TAG_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+# [^<>]* keeps the search linear: "<a<a<a…" cannot make it try every "<" against every ">".
+_TAG_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_BLOCK_TAG = re.compile(r"<(?:p|h[1-6]|ul|ol|li|div|br|blockquote|table|pre)\b", re.IGNORECASE)
+_SCAN = 20_000  # characters of a value looked at to decide what it is
 _MARKDOWN_HINT = re.compile(
     r"(^|\n)\s{0,3}(#{1,6}\s|[-*+]\s|\d+\.\s|>\s)|\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)"
     r"|(^|\n)```"
@@ -143,7 +145,18 @@ _RICH_TAGS = {
     "figure",
     "figcaption",
 }
+
+
+def _image_sources(tag: str, attribute: str, value: str) -> str | None:
+    """Images load only over http(s) (``tel:`` is a fine link, not an image source)."""
+    if tag == "img" and attribute == "src":
+        url = http_url(value)
+        return url or None
+    return value
+
+
 _RICH = nh3.Cleaner(
+    attribute_filter=_image_sources,
     tags=_RICH_TAGS,
     # h1 in content would compete with the page's own title: it becomes an h2.
     attributes={
@@ -164,11 +177,19 @@ _RICH = nh3.Cleaner(
 _TEXT_ONLY = nh3.Cleaner(tags=set(), strip_comments=True, clean_content_tags={"script", "style"})
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _H1 = re.compile(r"<(/?)h1(\s|>)", re.IGNORECASE)
+_RELATIVE_SRC = re.compile(r"""(\ssrc\s*=\s*["']?)//""", re.IGNORECASE)
+_EMPTY_IMG = re.compile(r"<img(?![^<>]*\ssrc=)[^<>]*>")
+
+
+def _clean_html(text: str) -> str:
+    """Sanitise HTML: nh3's allow-list; protocol-relative images as https, none without a source."""
+    cleaned = _RICH.clean(_RELATIVE_SRC.sub(r"\1https://", _H1.sub(r"<\1h2\2", text)))
+    return _EMPTY_IMG.sub("", cleaned)
 
 
 def has_markup(text: str) -> bool:
-    """Tell whether a string holds HTML tags or entities."""
-    return bool(_TAG_LIKE.search(text))
+    """Tell whether a string holds HTML tags or entities (its first 20,000 characters)."""
+    return bool(_TAG_LIKE.search(text[:_SCAN]))
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -193,10 +214,12 @@ def plain_text(value: Any, limit: int) -> str:
 def rich_html(value: str, limit: int = 20_000) -> Markup:
     """Return sanitised HTML for a long text: HTML cleaned, Markdown rendered, plain text in <p>."""
     text = value[:limit]
-    if has_markup(text) and not looks_like_markdown(_TEXT_ONLY.clean(text)):
-        cleaned = _RICH.clean(_H1.sub(r"<\1h2\2", text))
+    if has_markup(text) and (
+        _BLOCK_TAG.search(text[:_SCAN]) or not looks_like_markdown(_TEXT_ONLY.clean(text))
+    ):  # "<p>1. Preheat the oven</p>" is HTML, whatever its words look like
+        cleaned = _clean_html(text)
     elif looks_like_markdown(text):
-        cleaned = _RICH.clean(_H1.sub(r"<\1h2\2", _MARKDOWN.render(text)))
+        cleaned = _clean_html(_MARKDOWN.render(text))
     else:
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
         cleaned = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
@@ -208,9 +231,17 @@ def rich_html(value: str, limit: int = 20_000) -> Markup:
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 _SYMBOL_CODES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
-_NUMBER_TEXT = re.compile(
-    r"^\s*([$€£¥₹])?\s*(-?\d{1,3}(?:,\d{3})+|-?\d+)(\.\d+)?\s*([A-Z]{3})?\s*$"
-)
+# Matched against stripped, short strings only (see _numeric_text): no leading or
+# trailing \s*, which on a long run of spaces made the match quadratic.
+_NUMBER_TEXT = re.compile(r"([$€£¥₹])? ?(-?\d{1,3}(?:,\d{3})+|-?\d{1,15})(\.\d{1,6})? ?([A-Z]{3})?")
+_NUMBER_MAX = 40
+
+
+def _numeric_text(value: str) -> re.Match | None:
+    text = value.strip()
+    return _NUMBER_TEXT.fullmatch(text) if len(text) <= _NUMBER_MAX else None
+
+
 _CODE = re.compile(r"^[A-Za-z]{3}$")
 
 
@@ -221,7 +252,7 @@ def number(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, str):
-        match = _NUMBER_TEXT.match(value)
+        match = _numeric_text(value)
         if match and not match.group(1) and not match.group(4):
             try:
                 return float(match.group(2).replace(",", "") + (match.group(3) or ""))
@@ -299,9 +330,9 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         amount = Decimal(str(value))
         return format_money(amount, currency, amount != amount.to_integral_value())
     if isinstance(value, str):
-        match = _NUMBER_TEXT.match(value)
+        match = _numeric_text(value)
         if not match:
-            text = value.strip()
+            text = value.strip()[:100]
             # "From £12", "Free", "$$": shown as written when short and price-like.
             if 0 < len(text) <= 30 and (any(c.isdigit() for c in text) or text.lower() == "free"):
                 return text
@@ -438,7 +469,3 @@ def address_text(value: Any, limit: int = 200) -> str:
     if not parts:
         return ""
     return truncate(", ".join(dict.fromkeys(parts)), limit, at_word=True)
-
-
-def is_email(text: str) -> bool:
-    return bool(_EMAIL.match(text.strip()))

@@ -496,7 +496,6 @@ PRICE_KEYS = word_set(
 )
 CURRENCY_KEYS = word_set("currency currencycode pricecurrency curr iso4217")
 # Where a source documents its prices in minor units (Shopify's AJAX product .js).
-MINOR_UNIT_KEYS = word_set("pricemin pricemax compareatprice compareatpricemin")
 DATE_KEYS = word_set(
     "date startdate startsat start starttime startat enddate endsat end endtime endat "
     "publishdate publishedat published pubdate datepublished dateposted posted when "
@@ -617,7 +616,22 @@ DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
     "awards courses homes reviews"
 )
-COLOR_WORDS = word_set("color colour colors colours bg background foreground hex rgb")
+# Hosts where records live on a platform rather than on the site (an Eventbrite event, a
+# Notion page): their links are no site's address, and editor links are not shown.
+PLATFORM_HOSTS = (
+    "eventbrite.", "notion.so", "notion.site", "airtable.com", "meetup.com", "ticketmaster.",
+    "facebook.com", "google.com", "instagram.com",
+)  # fmt: skip
+
+
+def is_platform_link(url: str) -> bool:
+    """Tell whether a URL points into a platform rather than at the site itself."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return any(host == name.rstrip(".") or name in host for name in PLATFORM_HOSTS)
+
+
 DRAFT_STATUS = word_set(
     "draft drafts unpublished private trash trashed archived future hidden inactive deleted"
 )
