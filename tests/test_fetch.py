@@ -93,6 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 if self.server.release.wait(0.05):
                     break
+        elif path == "/drip-headers":
+            # The status line and headers one byte at a time, each within the read timeout.
+            for byte in b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{}":
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                if self.server.release.wait(0.1):
+                    break
         elif path == "/chunked":
             self.protocol_version = "HTTP/1.1"
             self.send_response(200)
@@ -573,6 +580,23 @@ def test_total_timeout_bounds_the_whole_fetch(base):
     assert err.status == 502
     assert "timed out" in err.message
     assert time.monotonic() - started < 2.0
+
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/drip"])
+def test_a_trickling_remote_is_cut_off_at_the_overall_deadline(base, path):
+    """However slowly the status line, headers or body arrive, the fetch ends on time."""
+    started = time.monotonic()
+    err = _error(
+        fetch_content,
+        base + path,
+        allow_private=True,
+        connect_timeout=1.0,
+        read_timeout=0.5,
+        total_timeout=0.8,
+    )
+    assert err.status == 502
+    assert "timed out" in err.message and "0.8 seconds" in err.message
+    assert time.monotonic() - started < 3.0  # a hang guard: the drip would last far longer
 
 
 def test_sleekcms_trusted_base_does_not_trust_its_redirects(base, no_connect_after_first):

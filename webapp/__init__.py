@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     browser_sessions.init_app(app)
     csrf.init_app(app)
 
+    sites.init_app(app)
     app.register_blueprint(sites.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)

@@ -49,6 +49,19 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise ConfigError(f"{name} must be positive, got {raw}")
+    return value
+
+
 def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
     """Return the app's settings read from the environment (no backend decision yet)."""
     environ = os.environ if environ is None else environ
@@ -82,6 +95,19 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         # request limit Flask enforces is set from it in create_app.
         "DOCUMENT_LIMIT": _positive_int(environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH),
         "MAX_STORED_PAGES": defaults.MAX_STORED_PAGES,
+        # Fetching content (tests use short ones): seconds, and fetches per process.
+        "FETCH_CONNECT_TIMEOUT": _positive_float(
+            environ, "FETCH_CONNECT_TIMEOUT", defaults.URL_CONNECT_TIMEOUT
+        ),
+        "FETCH_READ_TIMEOUT": _positive_float(
+            environ, "FETCH_READ_TIMEOUT", defaults.URL_READ_TIMEOUT
+        ),
+        "FETCH_TOTAL_TIMEOUT": _positive_float(
+            environ, "FETCH_TOTAL_TIMEOUT", defaults.URL_TOTAL_TIMEOUT
+        ),
+        "FETCH_CONCURRENCY": _positive_int(
+            environ, "FETCH_CONCURRENCY", defaults.FETCH_CONCURRENCY
+        ),
         "ALLOW_PRIVATE_URLS": _flag(environ.get("ALLOW_PRIVATE_URLS")),
         "SLEEKCMS_API_BASE": environ.get("SLEEKCMS_API_BASE", "").strip()
         or defaults.SLEEKCMS_API_BASE,

@@ -31,6 +31,11 @@ REQUEST_OVERHEAD = 1024 * 1024
 URL_CONNECT_TIMEOUT = 3.0
 URL_READ_TIMEOUT = 5.0
 URL_TOTAL_TIMEOUT = 20.0
+# Content fetches in flight at once in one process; past it a connect answers 503 "busy,
+# try again" at once, so slow remotes can hold at most this many of a worker's threads.
+FETCH_CONCURRENCY = 2
+# gunicorn: threads per worker (gthread workers: waiting on a remote does not block a worker).
+WEB_THREADS = 4
 SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
 
 # Pages generated on view (detail pages, later listing pages) are stored up to this

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import msgspec
@@ -26,6 +28,12 @@ from .site_session import SITE_SID, connected_sid, reads, require_site
 from .storage import ReadPlan, get_store, new_sid
 
 bp = Blueprint("sites", __name__)
+
+
+def init_app(app) -> None:
+    """Bound the content fetches one process runs at once (``FETCH_CONCURRENCY``)."""
+    app.extensions["fetch_slots"] = threading.BoundedSemaphore(app.config["FETCH_CONCURRENCY"])
+
 
 SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
 REMOTE_SOURCES = ("url", "sleekcms")
@@ -61,12 +69,33 @@ def index():
 
 
 def _fetch_options() -> dict:
+    config = current_app.config
     return {
-        "max_bytes": current_app.config["DOCUMENT_LIMIT"],
-        "connect_timeout": defaults.URL_CONNECT_TIMEOUT,
-        "read_timeout": defaults.URL_READ_TIMEOUT,
-        "total_timeout": defaults.URL_TOTAL_TIMEOUT,
+        "max_bytes": config["DOCUMENT_LIMIT"],
+        "connect_timeout": config["FETCH_CONNECT_TIMEOUT"],
+        "read_timeout": config["FETCH_READ_TIMEOUT"],
+        "total_timeout": config["FETCH_TOTAL_TIMEOUT"],
     }
+
+
+@contextmanager
+def _fetch_slot():
+    """Hold one of this process's fetch slots, or answer 503 "busy" at once.
+
+    A slow remote holds a thread for up to the fetch deadline; bounding how many
+    fetches run at once keeps the other threads free for everyone else.
+    """
+    slots = current_app.extensions["fetch_slots"]
+    if not slots.acquire(blocking=False):
+        raise ConnectError(
+            "The app is busy fetching other sites' content right now. "
+            "Please try again in a few seconds.",
+            503,
+        )
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _read_source(source: str) -> tuple[bytes | str, str]:
@@ -84,12 +113,13 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
         url = form.get("url", "").strip()
         if not url:
             raise ConnectError("Enter the URL of the site's content.")
-        raw = fetch_content(
-            url,
-            token=form.get("token", "").strip() or None,
-            allow_private=config["ALLOW_PRIVATE_URLS"],
-            **_fetch_options(),
-        )
+        with _fetch_slot():
+            raw = fetch_content(
+                url,
+                token=form.get("token", "").strip() or None,
+                allow_private=config["ALLOW_PRIVATE_URLS"],
+                **_fetch_options(),
+            )
         return raw, f"url:{url[:500]}"
     if source == "sleekcms":
         pub_token = form.get("pub_token", "").strip()
@@ -97,12 +127,13 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
             raise ConnectError("Enter the SleekCMS pub token (pub-<siteId>-<key>).")
         # The API base is the operator's setting, so a private address there is
         # intended; where it redirects to is still judged like any user URL.
-        raw = fetch_sleekcms(
-            pub_token,
-            api_base=config["SLEEKCMS_API_BASE"],
-            allow_private=True,
-            **_fetch_options(),
-        )
+        with _fetch_slot():
+            raw = fetch_sleekcms(
+                pub_token,
+                api_base=config["SLEEKCMS_API_BASE"],
+                allow_private=True,
+                **_fetch_options(),
+            )
         return raw, f"sleekcms:{parse_pub_token(pub_token)[0]}"
     name = form.get("demo", "")
     if name not in DEMOS:
@@ -125,7 +156,9 @@ def connect():
             abort(413)
         content = parse_content(raw)
     except (ConnectError, FetchError) as error:
-        return render_connect(error.message, error.status, pasted)
+        body, status = render_connect(error.message, error.status, pasted)
+        retry = {"Retry-After": str(defaults.RETRY_AFTER_SECONDS)} if status == 503 else {}
+        return body, status, retry
     except ContentError as error:
         if source in REMOTE_SOURCES:
             # The user's request was fine; what the remote sent back is not usable.

@@ -8,8 +8,10 @@ The URL comes from a user, so this module is the application's SSRF guard:
   reserved or unspecified address, including IPv4 hidden in IPv6);
 * redirects are followed by hand, each hop checked the same way, and the
   ``Authorization`` header never follows a redirect to another origin;
-* bounded time (connect/read timeouts plus a cap on the whole body download)
-  and bounded size.
+* bounded time: connect and read timeouts, and one overall deadline that
+  covers connecting, waiting for the status line and headers, and the body,
+  however the remote trickles its bytes (a watchdog shuts the socket down when
+  the deadline passes, which ends any read in progress); bounded size.
 
 DNS rebinding: the address check does not run before the request in a separate
 lookup (which ``requests`` would then repeat, giving an attacker's DNS server a
@@ -23,10 +25,12 @@ No Flask here: callers turn :class:`FetchError` into a response.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
 import sys
+import threading
 import time
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -178,6 +182,55 @@ def _connect(infos: list[tuple], timeout: object, source_address, socket_options
     raise last_error or OSError("no address to connect to")
 
 
+class _Watchdog:
+    """Shut down every socket a fetch opened once its overall deadline passes.
+
+    A read timeout alone restarts with every byte, so a remote that sends its
+    status line one byte every two seconds would hold the request for ever;
+    shutting the socket down ends whatever read is in progress, in any phase.
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        _Watchdog._current.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        _Watchdog._current.value = None
+
+    @classmethod
+    def watch(cls, sock: socket.socket) -> None:
+        """Put a socket of the current thread's fetch under its deadline."""
+        watchdog = getattr(cls._current, "value", None)
+        if watchdog is None:
+            return
+        with watchdog._lock:
+            watchdog._sockets.append(sock)
+            if watchdog.fired:
+                _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 def _guarded_new_conn(conn: HTTPConnection, allow_private: bool) -> socket.socket:
     """Resolve, check and connect in one step (the replacement for ``_new_conn``)."""
     infos = _resolve(conn.host, conn.port, allow_private)
@@ -190,6 +243,7 @@ def _guarded_new_conn(conn: HTTPConnection, allow_private: bool) -> socket.socke
     except OSError as e:
         raise NewConnectionError(conn, f"Failed to establish a new connection: {e}") from e
     sys.audit("http.client.connect", conn, conn.host, conn.port)
+    _Watchdog.watch(sock)
     return sock
 
 
@@ -373,7 +427,31 @@ def _read_body(response: requests.Response, subject: str, max_bytes: int, deadli
     return b"".join(chunks)
 
 
-def _fetch(
+def _fetch(url: str, *, subject: str | None, total_timeout: float, **options) -> bytes:
+    """GET a URL with redirects followed by hand; all errors become FetchError.
+
+    ``subject`` names the remote in messages (default: the URL's host).
+    ``total_timeout`` bounds the whole fetch, every hop and the body included,
+    and however slowly the remote sends its headers or body: when it passes, the
+    watchdog shuts the connection down and the answer is a 502 that says so.
+    Other options: see ``_fetch_hops``.
+    """
+    with _Watchdog(total_timeout) as watchdog:
+        try:
+            content = _fetch_hops(url, subject=subject, total_timeout=total_timeout, **options)
+        except FetchError as error:
+            if not watchdog.fired or error.status != 502:
+                raise
+            content = None
+        if watchdog.fired:  # cut off: whatever arrived (even a "complete" answer) is partial
+            who = subject or urlsplit(url).hostname or "The remote"
+            raise FetchError(
+                f"{who} timed out: no complete answer within {total_timeout:g} seconds.", 502
+            )
+        return content
+
+
+def _fetch_hops(
     url: str,
     *,
     authorization: str | None,
@@ -386,7 +464,7 @@ def _fetch(
     total_timeout: float,
     trusted_origin: str | None = None,
 ) -> bytes:
-    """GET a URL with redirects followed by hand; all errors become FetchError.
+    """GET a URL with redirects followed by hand (see ``_fetch``).
 
     ``subject`` names the remote in messages (default: the URL's host).
     ``total_timeout`` bounds the whole fetch, every hop and the body included,
