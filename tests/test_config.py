@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from webapp import create_app
@@ -93,15 +95,17 @@ def test_simplecache_has_explicit_timeout_and_threshold():
 
 
 def test_flask_session_uses_the_apps_own_store(backend, request):
-    from conftest import backend_config
+    """Browser sessions are stored by the site-session store itself, as JSON."""
+    from conftest import backend_config, connect_demo
 
     server = request.getfixturevalue("redis_server") if backend == "redis" else None
     app = create_app(backend_config(backend, server))
     store = app.extensions["site_store"]
-    interface = app.session_interface
-    if backend == "redis":
-        assert interface.client is store.client
-        store.client.close()
-    else:
-        assert interface.cache is store.cache
-    assert interface.key_prefix == "browser:"
+    client = app.test_client()
+    connect_demo(client)
+    sid = client.get_cookie("site_pages_session").value
+    stored = store.browser_get("browser:{" + sid + "}")
+    assert json.loads(stored)["site_sid"] == sid
+    assert app.session_interface.key_prefix == "browser:"
+    store.close()
+

@@ -147,9 +147,11 @@ def test_redis_outage_is_503_and_recovers(outage_server):
                     "status": "unavailable",
                     "backend": "redis",
                     "chosen_by": "STORAGE_BACKEND=redis (URL from REDIS_URL)",
+                    "mode": "single",
                     "reachable": False,
+                    "writable": False,
+                    "reason": "unreachable",
                     "latency_ms": health["latency_ms"],
-                    "error": "ConnectionError",
                 }
                 assert str(outage_server.port) not in response.get_data(as_text=True)
         # Posting while down is also a clean 503, never a 500.
@@ -168,25 +170,35 @@ def test_redis_outage_is_503_and_recovers(outage_server):
     app.extensions["site_store"].client.close()
 
 
-def test_flask_session_save_failure_is_503(outage_server, monkeypatch):
-    """An outage between reading and saving the browser session is still a 503."""
-    app = create_app(backend_config("redis", outage_server))
+def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_server):
+    """A connect whose browser session cannot be saved answers 503 and keeps nothing.
+
+    The app's Redis user may change site keys but only read browser sessions (an
+    ACL a Redis 7 server enforces per key), so the connect's site is stored and
+    then its browser session is refused.
+    """
+    admin = outage_server.client()
+    admin.acl_setuser("app", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"])
+    config = backend_config("redis", outage_server)
+    config["REDIS_URL"] = f"redis://app:pw@127.0.0.1:{outage_server.port}/0"
+    app = create_app(config)
     client = app.test_client()
-    from webapp.browser_session import AppRedisSessionInterface
-    from webapp.storage.redis import RedisConnectionError
-
-    def failing(*args, **kwargs):
-        raise RedisConnectionError("connection refused")
-
     token = csrf_token(client)
-    monkeypatch.setattr(AppRedisSessionInterface, "_upsert_session", failing)
-    response = client.post(
-        "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
-    )
-    assert response.status_code == 503
-    assert "Storage unavailable" in response.get_data(as_text=True)
-    app.extensions["site_store"].client.close()
-
+    site_keys = ["~session:*", "~intents:*", "~theme:*", "~page:*"]
+    admin.execute_command("ACL", "SETUSER", "app", "resetkeys", *site_keys, "%R~browser:*")
+    try:
+        response = client.post(
+            "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
+        )
+        assert response.status_code == 503
+        text = response.get_data(as_text=True)
+        assert "Storage unavailable" in text and "not allowed to change data" in text
+        assert response.headers["Retry-After"] == "5"
+        assert admin.keys("session:*") == []  # the new site went with the failed connect
+    finally:
+        admin.acl_deluser("app")
+        admin.close()
+        app.extensions["site_store"].close()
 
 def test_hung_redis_is_503_within_two_seconds():
     """A Redis that accepts connections but never answers (overloaded, half-dead network)."""

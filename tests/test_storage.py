@@ -11,7 +11,8 @@ import pytest
 from webapp.storage import ReadPlan
 from webapp.storage.base import SiteKeys, new_sid
 from webapp.storage.memory import MemorySiteStore, make_cache
-from webapp.storage.redis import RedisSiteStore, make_client
+from webapp.storage.redis import RedisSiteStore
+from webapp.storage.redis_connect import single_client
 
 META = {
     "site_name": "Café <b>",
@@ -35,7 +36,7 @@ def make_store(backend, request, ttl=3600, prefix=""):
     if backend == "redis":
         server = request.getfixturevalue("redis_server")
         request.getfixturevalue("redis_client")
-        client = make_client(server.url)
+        client = single_client(server.url)
         request.addfinalizer(client.close)
         return RedisSiteStore(client, ttl_seconds=ttl, key_prefix=prefix)
     return MemorySiteStore(make_cache(ttl), ttl_seconds=ttl, key_prefix=prefix)

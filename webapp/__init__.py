@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import browser_session, cli, defaults, errors, health, pages, sites, storage, templating
-from .config import settings_from_env
+from . import cli, defaults, errors, health, pages, sites, storage, templating
+from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -20,7 +20,7 @@ class SitePagesApp(Flask):
     def log_exception(self, exc_info) -> None:
         # Errors raised while opening or saving the browser session bypass the
         # error handlers and are logged here; errors.storage_unavailable logs them.
-        if isinstance(exc_info[1], (*storage.OUTAGE_ERRORS, storage.StorageUnavailable)):
+        if isinstance(exc_info[1], storage.StorageUnavailable):
             return
         super().log_exception(exc_info)
 
@@ -44,12 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
 
     # Validates the whole configuration first (a missing SECRET_KEY included).
-    store = storage.init_app(app)
+    storage.init_app(app, choose_storage(app.config))
     if not app.config.get("SECRET_KEY"):
         # Fine locally (refused under gunicorn and in production): browser
         # sessions simply do not survive a restart of `flask run`.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    browser_session.configure(app, store)
     browser_sessions.init_app(app)
     csrf.init_app(app)
 

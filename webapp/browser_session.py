@@ -1,10 +1,15 @@
-"""Flask-Session configured from the storage choice, with the app's own client.
+"""Browser sessions: Flask-Session's server-side sessions, stored by the app's own store.
 
 Flask-Session keeps the browser's session (which site session it is connected
-to, CSRF secret, flashed messages) server-side, in the same Redis or
-SimpleCache as the site sessions, under its own key prefix. Two small
-adjustments over the stock interfaces:
+to, CSRF secret, flashed messages) server-side. Its stock interfaces each build
+or demand their own client (the Redis one accepts only ``redis.Redis``, so not
+a Cluster's client); ours is a ``ServerSideSessionInterface`` subclass whose
+storage hooks call the site-session store, so browser sessions live in the
+same Redis (any mode) or SimpleCache, under their own key prefix, with the
+store's error handling. Over the stock behaviour:
 
+* a connected browser's session is read together with its site session, in
+  one call (see ``read_with_browser``);
 * ``/healthz`` and ``/favicon.ico`` neither read nor write a browser session
   (no cookie, and a probe should not cost a Redis read);
 * the stored copy is refreshed at most every few minutes instead of on every
@@ -14,33 +19,57 @@ adjustments over the stock interfaces:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
+from datetime import timedelta
 
 from flask import Flask, current_app, g, request
-from flask_session import Session
-from flask_session.cachelib import CacheLibSessionInterface
-from flask_session.redis import RedisSessionInterface
+from flask_session.base import ServerSideSessionInterface
 
 from . import defaults
 from .site_session import planned_read, prefetched
-from .storage import OUTAGE_ERRORS, SiteStore, get_store
+from .storage import StorageUnavailable, get_store
 
 NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
 # Browser and site session ids: secrets.token_urlsafe(32), see storage.new_sid.
 SID_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
 REFRESHED = "_refreshed"
 SAVE_FAILED = "browser_session_save_failed"
+ADOPTED = "browser_session_adopted_sid"  # the site session connected in this request
 
 
-class _AppSessionMixin:
-    """Skip the probe path and throttle refresh writes (see module docstring)."""
+class StoreSessionInterface(ServerSideSessionInterface):
+    """Flask-Session on the app's site-session store (see module docstring)."""
 
     refresh_seconds = defaults.BROWSER_SESSION_REFRESH_SECONDS
+
+    # Flask-Session's storage hooks.
 
     def _get_store_id(self, sid: str) -> str:
         # browser:{SID}: the same hash tag as the site keys of a connected browser.
         return f"{self.key_prefix}{{{sid}}}"
+
+    def _retrieve_session_data(self, store_id: str):
+        plan = planned_read(current_app, request)
+        if plan is None:
+            raw = get_store().browser_get(store_id)
+        else:
+            # A connected browser's session id *is* its site session's id (set on
+            # connect): read both now, as the request's view declared, in one call.
+            sid = store_id[len(self.key_prefix) + 1 : -1]
+            raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
+            prefetched(sid, plan, snapshot)
+        return self.serializer.decode(raw) if raw else None
+
+    def _upsert_session(self, session_lifetime: timedelta, session, store_id: str) -> None:
+        ttl = int(session_lifetime.total_seconds())
+        get_store().browser_set(store_id, self.serializer.encode(session), ttl)
+
+    def _delete_session(self, store_id: str) -> None:
+        get_store().browser_delete(store_id)
+
+    # Flask's session interface.
 
     def open_session(self, app, request_):
         cookie = request_.cookies.get(app.config["SESSION_COOKIE_NAME"])
@@ -51,10 +80,12 @@ class _AppSessionMixin:
 
     def adopt_id(self, session, sid: str) -> None:
         """Give the browser session a new id (dropping the old stored copy): no fixation."""
-        if session:
-            self._delete_session(self._get_store_id(session.sid))
+        stored = session.sid if session else None
         session.sid = sid
         session.modified = True
+        g.setdefault(ADOPTED, sid)
+        if stored:
+            self._delete_session(self._get_store_id(stored))
 
     def save_session(self, app, session, response):
         # session is None when opening it failed (storage down): nothing to save.
@@ -64,9 +95,19 @@ class _AppSessionMixin:
             return
         try:
             super().save_session(app, session, response)
-        except OUTAGE_ERRORS:
+        except StorageUnavailable:
             g.setdefault(SAVE_FAILED, True)
+            self._forget_new_site()
             raise
+
+    @staticmethod
+    def _forget_new_site() -> None:
+        """A site connected in this request whose browser session could not be saved
+        is unreachable: delete it now rather than leave it stored for a day."""
+        sid = g.pop(ADOPTED, None)
+        if sid:
+            with contextlib.suppress(StorageUnavailable):  # else it expires with its TTL
+                get_store().delete(sid)
 
     def should_set_storage(self, app, session) -> bool:
         now = int(time.time())
@@ -76,68 +117,36 @@ class _AppSessionMixin:
         return False
 
 
-class AppRedisSessionInterface(_AppSessionMixin, RedisSessionInterface):
-    """Flask-Session on the app's Redis client, read together with the site session.
+class BrowserSessions:
+    """Binds browser sessions to an app (``init_app``), on the app's own store.
 
-    A connected browser's session id *is* its site session's id (set on
-    connect), and its key carries the same ``{SID}`` hash tag as the site keys.
-    So opening the browser session can also read the site session, as the
-    request's view declared (``site_session.reads``): one round trip, and one
-    Redis Cluster slot.
+    Not Flask-Session's ``Session`` extension: its ``init_app`` can only pick one
+    of the stock interfaces, which build their own clients.
     """
 
-    def _retrieve_session_data(self, store_id: str):
-        plan = planned_read(current_app, request)
-        if plan is None:
-            return super()._retrieve_session_data(store_id)
-        sid = store_id[len(self.key_prefix) + 1 : -1]
-        raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
-        prefetched(sid, plan, snapshot)
-        return self.serializer.decode(raw) if raw else None
-
-
-class AppCacheLibSessionInterface(_AppSessionMixin, CacheLibSessionInterface):
-    """Flask-Session on the app's SimpleCache."""
-
-
-class BrowserSessions(Session):
-    """Flask-Session extension that uses the app's store instead of its own clients."""
-
-    def _get_interface(self, app: Flask):
-        config = app.config
-        options = dict(
-            key_prefix=config["SESSION_KEY_PREFIX"],
+    def init_app(self, app: Flask) -> None:
+        """Fill the session settings and install the interface on the app."""
+        ttl = app.config["SESSION_TTL_SECONDS"]
+        app.config.update(
+            SESSION_KEY_PREFIX=app.config["KEY_PREFIX"] + defaults.BROWSER_SESSION_KEY_PREFIX,
+            SESSION_PERMANENT=True,
+            SESSION_ID_LENGTH=32,
+            # JSON, never pickle (Flask-Session's default is msgpack).
+            SESSION_SERIALIZATION_FORMAT="json",
+            PERMANENT_SESSION_LIFETIME=timedelta(
+                seconds=ttl + 2 * defaults.BROWSER_SESSION_REFRESH_SECONDS
+            ),
+            SESSION_REFRESH_EACH_REQUEST=True,
+            SESSION_COOKIE_NAME="site_pages_session",
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_SECURE=app.config["APP_ENV"] == "production",
+        )
+        app.session_interface = StoreSessionInterface(
+            app,
+            key_prefix=app.config["SESSION_KEY_PREFIX"],
             use_signer=False,
             permanent=True,
-            sid_length=config["SESSION_ID_LENGTH"],
-            serialization_format=config["SESSION_SERIALIZATION_FORMAT"],
+            sid_length=app.config["SESSION_ID_LENGTH"],
+            serialization_format=app.config["SESSION_SERIALIZATION_FORMAT"],
         )
-        if config["SESSION_TYPE"] == "redis":
-            return AppRedisSessionInterface(app, client=config["SESSION_REDIS"], **options)
-        return AppCacheLibSessionInterface(app, client=config["SESSION_CACHELIB"], **options)
-
-
-def configure(app: Flask, store: SiteStore) -> None:
-    """Fill Flask-Session's settings from the storage choice."""
-    from datetime import timedelta
-
-    ttl = app.config["SESSION_TTL_SECONDS"]
-    redis_backed = store.backend_name == "redis"
-    app.config.update(
-        SESSION_TYPE="redis" if redis_backed else "cachelib",
-        SESSION_REDIS=getattr(store, "client", None),
-        SESSION_CACHELIB=getattr(store, "cache", None),
-        SESSION_KEY_PREFIX=app.config["KEY_PREFIX"] + defaults.BROWSER_SESSION_KEY_PREFIX,
-        SESSION_PERMANENT=True,
-        SESSION_ID_LENGTH=32,
-        # JSON, never pickle, in Redis (Flask-Session's default is msgpack).
-        SESSION_SERIALIZATION_FORMAT="json",
-        PERMANENT_SESSION_LIFETIME=timedelta(
-            seconds=ttl + 2 * defaults.BROWSER_SESSION_REFRESH_SECONDS
-        ),
-        SESSION_REFRESH_EACH_REQUEST=True,
-        SESSION_COOKIE_NAME="site_pages_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=app.config["APP_ENV"] == "production",
-    )

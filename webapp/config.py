@@ -1,8 +1,10 @@
-"""Read the environment into app settings and decide the storage backend.
+"""Read the environment into app settings, and name every misconfiguration.
 
 This is the only module that reads ``os.environ`` (views and storage never do).
 Startup errors from the product contract are collected here so that
-``create_app`` and ``flask doctor`` report exactly the same problems.
+``create_app`` and ``flask doctor`` report exactly the same problems; which
+storage backend the settings select, and what is wrong with its settings, is
+decided in ``webapp.storage``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from . import defaults
+from .storage import StorageChoice, decide_storage, storage_problems
 
-REDIS_SCHEMES = ("redis", "rediss", "unix")
-BACKENDS = (None, "redis", "memory")  # None: chosen from the URLs
 SERVERLESS_MARKERS = ("VERCEL", "AWS_LAMBDA_FUNCTION_NAME", "NETLIFY", "K_SERVICE")
 
 
@@ -24,16 +23,20 @@ class ConfigError(RuntimeError):
     """The environment cannot give a working app; the message names the fix."""
 
 
-@dataclass(frozen=True)
-class StorageChoice:
-    """Which backend serves site sessions, and what in the environment chose it."""
-
-    backend: str  # "redis" or "memory"
-    reason: str
-
-
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _yes_no(environ: Mapping[str, str], name: str) -> bool | None:
+    """Read an optional 1/0 switch: None when unset."""
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -79,6 +82,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "STORAGE_BACKEND": environ.get("STORAGE_BACKEND", "").strip().lower() or None,
         "REDIS_URL": redis_url,
         "REDIS_URL_VAR": redis_url_var,
+        # None: ask the server at startup whether it is a Cluster node.
+        "REDIS_CLUSTER": _yes_no(environ, "REDIS_CLUSTER"),
         "KV_REST_API_ONLY": bool(
             (environ.get("KV_REST_API_URL") or environ.get("KV_REST_API_TOKEN")) and not redis_url
         ),
@@ -122,56 +127,9 @@ def choose_storage(config: Mapping) -> StorageChoice:
     return decide_storage(config)
 
 
-def decide_storage(config: Mapping) -> StorageChoice:
-    """Return the backend these settings select, without judging whether it can work."""
-    forced = config.get("STORAGE_BACKEND")
-    url_var = config.get("REDIS_URL_VAR") or "REDIS_URL"
-    if forced == "redis":
-        source = f" (URL from {url_var})" if config.get("REDIS_URL") else ""
-        return StorageChoice("redis", "STORAGE_BACKEND=redis" + source)
-    if forced == "memory":
-        return StorageChoice("memory", "STORAGE_BACKEND=memory")
-    if config.get("REDIS_URL"):
-        return StorageChoice("redis", f"{url_var} is set")
-    return StorageChoice("memory", "neither REDIS_URL nor KV_URL is set")
-
-
 def find_problems(config: Mapping) -> list[str]:
     """List every misconfiguration of the contract, each with its fix."""
-    problems = []
-    forced = config.get("STORAGE_BACKEND")
-    url = config.get("REDIS_URL")
-    if forced not in BACKENDS:
-        problems.append(f"STORAGE_BACKEND must be 'redis' or 'memory', got {forced!r}")
-    if config.get("KV_REST_API_ONLY") and forced != "memory":
-        problems.append(
-            "KV_REST_API_URL/KV_REST_API_TOKEN are HTTP credentials, not a Redis URL: "
-            "set KV_URL (or REDIS_URL) to the redis:// or rediss:// URL of your KV store"
-        )
-    if forced == "redis" and not url:
-        problems.append("STORAGE_BACKEND=redis needs REDIS_URL (or KV_URL) to be set")
-    if url:
-        scheme = urlsplit(url).scheme
-        if scheme not in REDIS_SCHEMES:
-            var = config.get("REDIS_URL_VAR") or "REDIS_URL"
-            problems.append(
-                f"{var} must start with redis://, rediss:// or unix://, got {scheme or 'no'} scheme"
-            )
-    backend = decide_storage(config).backend if not problems else None
-    if backend == "memory":
-        platform = config.get("SERVERLESS_PLATFORM")
-        workers = config.get("GUNICORN_WORKERS") or 0
-        if platform:
-            problems.append(
-                f"the in-memory backend cannot work on a serverless platform ({platform} is set): "
-                "every invocation may get a fresh process; set REDIS_URL (or KV_URL)"
-            )
-        if workers > 1:
-            problems.append(
-                f"the in-memory backend cannot work with {workers} gunicorn workers: "
-                "each worker has its own memory and users would get 'Session not found'; "
-                "set REDIS_URL (or run one worker with WEB_CONCURRENCY=1)"
-            )
+    problems = storage_problems(config)
     production = config.get("APP_ENV") == "production"
     if not config.get("SECRET_KEY") and (production or config.get("UNDER_GUNICORN")):
         where = "APP_ENV=production" if production else "gunicorn"

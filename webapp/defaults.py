@@ -14,6 +14,18 @@ REDIS_CONNECT_TIMEOUT = 0.5
 REDIS_RETRIES = 1
 REDIS_RETRY_BACKOFF_CAP = 0.05
 REDIS_MAX_CONNECTIONS = 50
+# A Cluster client retries a little more: a moved slot or a failed-over node is normal there.
+REDIS_CLUSTER_RETRIES = 2
+# After a Redis timeout, answer 503 at once for this long instead of making every
+# request wait a full timeout (a circuit breaker); the first request after it tries again.
+REDIS_BREAKER_SECONDS = 2.0
+# Sentinel with replicas: a write a user is told succeeded waits this long (WAIT 1)
+# for a replica's acknowledgement; past it the write stands and replication is "degraded".
+REDIS_WAIT_TIMEOUT_MS = 500
+# How often the master's replica count (INFO replication) is checked again.
+REDIS_REPLICAS_CHECK_SECONDS = 10
+# /healthz writes a key of its own, living this long, to tell whether Redis takes writes.
+HEALTH_PROBE_TTL_SECONDS = 10
 # SimpleCache holds 4 keys per site session plus one per browser session.
 MEMORY_THRESHOLD = 50_000
 # Seconds a client is told to wait before retrying when storage is down.

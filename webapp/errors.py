@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from . import defaults
 from .site_session import SITE_SID, SessionNotFound
-from .storage import OUTAGE_ERRORS, StorageUnavailable
+from .storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +21,13 @@ def _page(status: int, title: str, message: str, **extra):
     ), status
 
 
-def storage_unavailable(error=None):
-    """Answer 503 with Retry-After; the next request after recovery just works."""
-    log.warning("Storage unavailable: %s", error)
+def storage_unavailable(error: StorageUnavailable):
+    """Answer 503 naming the reason, with Retry-After; the next request after recovery works."""
+    log.warning("Storage unavailable (%s): %s", error.kind, error)
     body, status = _page(
         503,
         "Storage unavailable",
-        "The app cannot reach its storage right now. Nothing you saved is lost; "
-        "please try again in a few seconds.",
+        f"{error.reason} Nothing you saved is lost; please try again in a few seconds.",
         without_session=True,
     )
     return body, status, {"Retry-After": str(defaults.RETRY_AFTER_SECONDS)}
@@ -68,7 +67,7 @@ def internal_error(error: InternalServerError):
     # Errors while opening or saving the browser session reach Flask as a 500
     # wrapping the original exception: a Redis outage there is still a 503.
     original = getattr(error, "original_exception", None)
-    if isinstance(original, (*OUTAGE_ERRORS, StorageUnavailable)):
+    if isinstance(original, StorageUnavailable):
         return storage_unavailable(original)
     return _page(
         500,
@@ -81,8 +80,6 @@ def internal_error(error: InternalServerError):
 def init_app(app: Flask) -> None:
     """Register every error handler on the app."""
     app.register_error_handler(StorageUnavailable, storage_unavailable)
-    for outage in OUTAGE_ERRORS:
-        app.register_error_handler(outage, storage_unavailable)
     app.register_error_handler(SessionNotFound, session_not_found)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(RequestEntityTooLarge, too_large)

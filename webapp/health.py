@@ -7,7 +7,7 @@ import time
 from flask import Blueprint, current_app, jsonify
 
 from . import defaults
-from .storage import StorageUnavailable, get_store
+from .storage import get_store
 
 bp = Blueprint("health", __name__)
 
@@ -20,28 +20,38 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    """Report backend reachability and latency; 200 when usable, 503 when not."""
+    """Report the store's mode, reachability, writability and latency.
+
+    200 whenever storage answers, even when it refuses writes ("degraded"): reads
+    still work, and a platform should not pull every instance for it. 503 only
+    when it cannot be reached at all.
+    """
     store = get_store()
     started = time.perf_counter()
-    try:
-        store.ping()
-        reachable, error = True, None
-    except StorageUnavailable as failure:
-        # The kind of failure only: the message would show internal hosts and ports.
-        reachable, error = False, type(failure.__cause__ or failure).__name__
+    health = store.health()
     latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    if not health.reachable:
+        status = "unavailable"
+    elif not health.writable or health.replication == "degraded":
+        status = "degraded"
+    else:
+        status = "ok"
     body = {
-        "status": "ok" if reachable else "unavailable",
+        "status": status,
         "backend": store.backend_name,
+        "mode": health.mode,
         "chosen_by": current_app.config["STORAGE_CHOICE"].reason,
-        "reachable": reachable,
+        "reachable": health.reachable,
+        "writable": health.writable,
         "latency_ms": latency_ms,
     }
-    if error:
-        body["error"] = error
+    if health.reason:
+        body["reason"] = health.reason
+    if health.replication:
+        body["replication"] = health.replication
     response = jsonify(body)
-    response.status_code = 200 if reachable else 503
+    response.status_code = 200 if health.reachable else 503
     response.headers["Cache-Control"] = "no-store"
-    if not reachable:
+    if not health.reachable:
         response.headers["Retry-After"] = str(defaults.RETRY_AFTER_SECONDS)
     return response

@@ -9,15 +9,20 @@ then hands the view what was read, or reads it now (SimpleCache, or no prefetch)
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable, Mapping
 
 from flask import Flask, Request, current_app, request, session
 from werkzeug.exceptions import HTTPException
 
+from .content.model.build import build_site
 from .storage import ReadPlan, SiteSnapshot, get_store
 
 SITE_SID = "site_sid"
 PREFETCHED = "webapp.prefetched_site"
+
+log = logging.getLogger(__name__)
 
 PlanOf = Callable[[Mapping, Mapping], ReadPlan]
 
@@ -82,4 +87,31 @@ def require_site() -> tuple[str, SiteSnapshot]:
         snapshot = get_store().load(sid, plan)
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
+    if snapshot.missing:
+        snapshot = _repaired(sid, plan, snapshot)
     return sid, snapshot
+
+
+def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
+    """Derive a half session's missing intents or theme again from its content, or end it.
+
+    Keys go missing one by one when Redis evicts them or an operator deletes
+    them; the content is what everything else is made from.
+    """
+    store = get_store()
+    whole = store.load(sid, ReadPlan(content=True))
+    if whole is not None and whole.content_json:
+        built = build_site(json.loads(whole.content_json))
+        if store.repair(sid, intents=built.intents, theme=built.theme):
+            log.warning(
+                "Site session %s… had lost its %s: derived again from its content",
+                sid[:8],
+                " and ".join(half.missing),
+            )
+            repaired = store.load(sid, plan)
+            if repaired is not None and not repaired.missing:
+                return repaired
+    store.delete(sid)
+    raise SessionNotFound(
+        "The site session was incomplete (part of it was removed from storage) and has been ended."
+    )

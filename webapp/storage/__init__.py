@@ -1,64 +1,93 @@
-"""Storage of site sessions, chosen once at startup (see ``webapp.config``).
+"""Storage of site sessions: the one home of the backend choice.
 
+Each backend is one module with a store (``SiteStore``: site sessions and the
+browser sessions' values, its own errors turned into ``StorageUnavailable``)
+and a backend object that checks its settings, opens the store and tells
+``flask doctor`` about it. Adding one is a module plus an entry in BACKENDS.
 Views reach the store through :func:`get_store`; nothing else builds clients.
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 
 from flask import Flask, current_app
 
-from .. import config as app_config
 from .base import (
     ReadPlan,
     SiteSnapshot,
     SiteStore,
+    StorageChoice,
     StorageUnavailable,
+    StoreHealth,
+    StoreReport,
     chunk_of,
     dump,
     new_sid,
 )
-from .memory import MemorySiteStore, make_cache
-from .redis import OUTAGE_ERRORS, RedisSiteStore, make_client
+from .memory import MemoryBackend
+from .redis import RedisBackend
 
 __all__ = [
-    "OUTAGE_ERRORS",
+    "BACKENDS",
     "ReadPlan",
     "SiteSnapshot",
     "SiteStore",
+    "StorageChoice",
     "StorageUnavailable",
+    "StoreHealth",
+    "StoreReport",
     "chunk_of",
+    "decide_storage",
+    "diagnose",
+    "dump",
     "get_store",
     "init_app",
-    "dump",
     "new_sid",
+    "storage_problems",
 ]
 
-log = logging.getLogger(__name__)
+BACKENDS = {backend.name: backend for backend in (RedisBackend(), MemoryBackend())}
 
 
-def init_app(app: Flask) -> SiteStore:
-    """Choose the backend from the app's config, build it and attach it to the app."""
-    choice = app_config.choose_storage(app.config)
-    ttl = app.config["SESSION_TTL_SECONDS"]
-    prefix = app.config["KEY_PREFIX"]
-    if choice.backend == "redis":
-        store = RedisSiteStore(
-            make_client(app.config["REDIS_URL"]), ttl_seconds=ttl, key_prefix=prefix
-        )
-    else:
-        store = MemorySiteStore(
-            make_cache(ttl),
-            ttl_seconds=ttl,
-            key_prefix=prefix,
-            refresh_seconds=app.config["TTL_REFRESH_SECONDS"],
-        )
-        log.warning(
-            "Site sessions are kept in this process's memory (%s). Fine for `flask run`; "
-            "set REDIS_URL before running several workers or deploying.",
-            choice.reason,
-        )
+def decide_storage(config: Mapping) -> StorageChoice | None:
+    """Return the backend these settings select (None for an unknown STORAGE_BACKEND)."""
+    forced = config.get("STORAGE_BACKEND")
+    url_var = config.get("REDIS_URL_VAR") or "REDIS_URL"
+    if forced is not None:
+        if forced not in BACKENDS:
+            return None
+        source = f" (URL from {url_var})" if forced == "redis" and config.get("REDIS_URL") else ""
+        return StorageChoice(forced, f"STORAGE_BACKEND={forced}{source}")
+    if config.get("REDIS_URL"):
+        return StorageChoice("redis", f"{url_var} is set")
+    return StorageChoice("memory", "neither REDIS_URL nor KV_URL is set")
+
+
+def storage_problems(config: Mapping) -> list[str]:
+    """List every storage misconfiguration, each with its fix."""
+    choice = decide_storage(config)
+    if choice is None:
+        names = " or ".join(f"'{name}'" for name in BACKENDS)
+        forced = config.get("STORAGE_BACKEND")
+        return [f"STORAGE_BACKEND must be {names}, got {forced!r}"]
+    problems = []
+    for name, backend in BACKENDS.items():
+        problems += backend.problems(config, chosen=name == choice.backend)
+    return problems
+
+
+def diagnose(config: Mapping) -> tuple[StorageChoice | None, StoreReport]:
+    """Return the choice and what its backend reports (``flask doctor``)."""
+    choice = decide_storage(config)
+    if choice is None:
+        return None, StoreReport(healthy=False)
+    return choice, BACKENDS[choice.backend].diagnose(config)
+
+
+def init_app(app: Flask, choice: StorageChoice) -> SiteStore:
+    """Open the chosen backend's store and attach it to the app."""
+    store = BACKENDS[choice.backend].open(app.config, choice)
     app.config["STORAGE_CHOICE"] = choice
     app.extensions["site_store"] = store
     return store

@@ -24,8 +24,50 @@ CONTENT_FIELD = "content"
 MODEL_FIELD = "model"
 
 
+# What a person is told when storage cannot be reached (other reasons name themselves).
+UNREACHABLE = "The app cannot reach its storage right now."
+
+
 class StorageUnavailable(Exception):
-    """The storage backend cannot be reached; the request may be retried later."""
+    """Storage cannot serve this request now (unreachable, or refusing writes); retry later.
+
+    ``kind`` is a short name for operators (``/healthz``, logs); ``reason`` is a
+    sentence for a person, shown on the 503 page. Backends raise it for their
+    own outage and refusal errors, so the web layer never sees a client library's.
+    """
+
+    def __init__(self, detail: str = "", *, kind: str = "unreachable", reason: str = UNREACHABLE):
+        super().__init__(detail or reason)
+        self.kind = kind
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StorageChoice:
+    """Which backend serves site sessions, and what in the environment chose it."""
+
+    backend: str  # a key of webapp.storage.BACKENDS
+    reason: str
+
+
+@dataclass
+class StoreHealth:
+    """What ``/healthz`` reports about the store: can it be reached, can it be written."""
+
+    mode: str  # "memory", or the Redis deployment: "single", "cluster", "sentinel"
+    reachable: bool
+    writable: bool
+    reason: str | None = None  # StorageUnavailable.kind when not reachable or not writable
+    replication: str | None = None  # Sentinel: "ok", "degraded" or "none" (no replica)
+
+
+@dataclass
+class StoreReport:
+    """What ``flask doctor`` prints about a store: facts, warnings, and whether it works."""
+
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    healthy: bool = True
 
 
 def new_sid() -> str:
@@ -114,6 +156,8 @@ class SiteSnapshot:
     model: bytes | None = None  # the content model (JSON), when asked for and stored
     fields: dict[str, bytes] = field(default_factory=dict)  # asked-for hash fields that exist
     item_chunk: tuple[str, bytes] | None = None  # (chunk field, chunk) holding the asked item
+    # Keys that must exist but were missing (an eviction, an operator): "intents", "theme".
+    missing: tuple[str, ...] = ()
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
@@ -178,8 +222,46 @@ class SiteStore(ABC):
         """Delete every key of a site session in one transaction."""
 
     @abstractmethod
+    def repair(self, sid: str, *, intents: list, theme: dict) -> bool:
+        """Write a session's intents and theme where missing, if the session exists."""
+
+    @abstractmethod
     def ping(self) -> None:
         """Check that the backend answers; raise StorageUnavailable if not."""
+
+    @abstractmethod
+    def health(self) -> StoreHealth:
+        """Probe the backend (a read and a short-lived write of its own); never raises."""
+
+    @abstractmethod
+    def report(self) -> StoreReport:
+        """Describe the backend for ``flask doctor``: mode, settings that matter, warnings."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (tests, ``flask doctor``)."""
+
+    # The browser session (Flask-Session's value, see webapp.browser_session): one
+    # key per browser, under its own prefix, in the same storage as site sessions.
+
+    @abstractmethod
+    def browser_get(self, key: str) -> bytes | None:
+        """Return a browser session's stored value, or None."""
+
+    @abstractmethod
+    def browser_set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        """Store a browser session's value for ``ttl_seconds``."""
+
+    @abstractmethod
+    def browser_delete(self, key: str) -> None:
+        """Delete a browser session's value."""
+
+    def read_with_browser(
+        self, browser_key: str | None, sid: str, plan: ReadPlan
+    ) -> tuple[bytes | None, SiteSnapshot | None]:
+        """Read a browser session's value and the site session ``sid`` (one call if possible)."""
+        browser = self.browser_get(browser_key) if browser_key is not None else None
+        return browser, self.load(sid, plan)
 
     @staticmethod
     def _snapshot(
@@ -197,6 +279,7 @@ class SiteStore(ABC):
         meta_values = [_text(v) for v in meta_values]
         if all(v is None for v in meta_values):
             return None
+        missing = ("intents",) * (intents_json is None) + ("theme",) * (theme_json is None)
         return SiteSnapshot(
             meta={k: v or "" for k, v in zip(META_FIELDS, meta_values, strict=True)},
             intents=json.loads(intents_json) if intents_json else [],
@@ -207,6 +290,7 @@ class SiteStore(ABC):
             model=model,
             fields=fields or {},
             item_chunk=item_chunk,
+            missing=missing,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -17,6 +18,9 @@ from .base import (
     ReadPlan,
     SiteSnapshot,
     SiteStore,
+    StorageChoice,
+    StoreHealth,
+    StoreReport,
     chunk_of,
     dump,
 )
@@ -26,6 +30,12 @@ from .base import (
 # item pointers, section data). SimpleCache pickles whole values, so reading
 # a session's status never unpickles megabytes of content.
 LARGE = "#fields"
+
+log = logging.getLogger(__name__)
+NOTHING_TO_REACH = (
+    "Connection: in-process SimpleCache (nothing to reach); fine for `flask run` "
+    "with one process only"
+)
 
 
 def make_cache(ttl_seconds: int, threshold: int = defaults.MEMORY_THRESHOLD) -> SimpleCache:
@@ -89,6 +99,8 @@ class MemorySiteStore(SiteStore):
         with self._lock:
             small = self.cache.get(entries[0])
             if small is None:
+                # The session is gone: end it cleanly, nothing of it lingers.
+                self.cache.delete_many(*entries[1:])
                 self._touched.pop(sid, None)
                 return None
             want_large = (
@@ -183,5 +195,78 @@ class MemorySiteStore(SiteStore):
             self.cache.delete_many(*self._entries(sid))
             self._touched.pop(sid, None)
 
+    def repair(self, sid: str, *, intents: list, theme: dict) -> bool:
+        entries = self._entries(sid)
+        with self._lock:
+            if self.cache.get(entries[0]) is None:
+                return False
+            for key, value in ((entries[1], intents), (entries[2], theme)):
+                if self.cache.get(key) is None:
+                    self.cache.set(key, dump(value), timeout=self.ttl_seconds)
+        return True
+
     def ping(self) -> None:
         """Nothing to reach: the cache lives in this process."""
+
+    def health(self) -> StoreHealth:
+        return StoreHealth(mode="memory", reachable=True, writable=True)
+
+    def report(self) -> StoreReport:
+        return StoreReport(lines=[NOTHING_TO_REACH])
+
+    def close(self) -> None:
+        """Nothing to release: the cache lives in this process."""
+
+    def browser_get(self, key: str) -> bytes | None:
+        return self.cache.get(key)
+
+    def browser_set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self.cache.set(key, value, timeout=ttl_seconds)
+
+    def browser_delete(self, key: str) -> None:
+        self.cache.delete(key)
+
+
+class MemoryBackend:
+    """Chooses, checks and opens the in-process store (``STORAGE_BACKEND=memory``)."""
+
+    name = "memory"
+
+    def problems(self, config, chosen: bool) -> list[str]:
+        """Where this process's memory cannot hold sessions for everyone (when chosen)."""
+        if not chosen:
+            return []
+        problems = []
+        platform = config.get("SERVERLESS_PLATFORM")
+        workers = config.get("GUNICORN_WORKERS") or 0
+        if platform:
+            problems.append(
+                f"the in-memory backend cannot work on a serverless platform ({platform} is set): "
+                "every invocation may get a fresh process; set REDIS_URL (or KV_URL)"
+            )
+        if workers > 1:
+            problems.append(
+                f"the in-memory backend cannot work with {workers} gunicorn workers: "
+                "each worker has its own memory and users would get 'Session not found'; "
+                "set REDIS_URL (or run one worker with WEB_CONCURRENCY=1)"
+            )
+        return problems
+
+    def diagnose(self, config) -> StoreReport:
+        """What ``flask doctor`` says (without building a cache)."""
+        return StoreReport(lines=[NOTHING_TO_REACH])
+
+    def open(self, config, choice: StorageChoice) -> MemorySiteStore:
+        """Build the store; logged, because one process's memory is rarely what is wanted."""
+        log.warning(
+            "Site sessions are kept in this process's memory (%s). Fine for `flask run`; "
+            "set REDIS_URL before running several workers or deploying.",
+            choice.reason,
+        )
+        ttl = config["SESSION_TTL_SECONDS"]
+        return MemorySiteStore(
+            make_cache(ttl),
+            ttl_seconds=ttl,
+            key_prefix=config["KEY_PREFIX"],
+            refresh_seconds=config["TTL_REFRESH_SECONDS"],
+        )

@@ -1,33 +1,142 @@
-"""Site sessions in Redis: one MULTI pipeline per read, one transaction per change."""
+"""Site sessions in Redis: one call per read, one transaction per change, in every mode.
+
+The same store serves one server, a Cluster (every key of a session carries
+the ``{SID}`` hash tag, so each script and transaction stays in one slot) and
+Sentinel (with replicas, a change is acknowledged only after ``WAIT 1``). It
+turns Redis's outage and refusal errors into ``StorageUnavailable`` naming the
+reason, and after a timeout answers at once for a short while (circuit breaker).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+import time
+from collections.abc import Callable, Sequence
 
-import redis
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import BusyLoadingError, ReadOnlyError
+from redis.exceptions import (
+    AskError,
+    AuthenticationError,
+    BusyLoadingError,
+    ClusterCrossSlotError,
+    ClusterDownError,
+    NoPermissionError,
+    OutOfMemoryError,
+    ReadOnlyError,
+    RedisClusterException,
+    RedisError,
+    ResponseError,
+    TryAgainError,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
 from .. import defaults
 from .base import (
     CONTENT_FIELD,
     META_FIELDS,
+    UNREACHABLE,
     ReadPlan,
     SiteSnapshot,
     SiteStore,
+    StorageChoice,
     StorageUnavailable,
+    StoreHealth,
+    StoreReport,
     _text,
     chunk_of,
     dump,
 )
+from .redis_connect import RedisConnection, connect, redact, single_client, url_problem
 
-# Errors that mean "Redis is not there right now" (answered 503, retried by clients),
-# as opposed to bugs such as a wrong command, which stay 500s.
-OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, BusyLoadingError, ReadOnlyError)
+log = logging.getLogger(__name__)
+
+# Redis errors that mean "not now" (503 with Retry-After), by kind, with what a person
+# is told; the first matching class wins. Anything else (a wrong command) is a bug: 500.
+REFUSALS: tuple[tuple[type | tuple[type, ...], str, str], ...] = (
+    (
+        OutOfMemoryError,
+        "out_of_memory",
+        "Storage is full: Redis refuses new data (its memory limit is reached). "
+        "What you already have can still be read.",
+    ),
+    (
+        ReadOnlyError,
+        "read_only",
+        "Storage is read-only right now (a Redis replica, or a failover under way).",
+    ),
+    (
+        NoPermissionError,
+        "no_permission",
+        "The app's Redis user is not allowed to change data (no permission).",
+    ),
+    (AuthenticationError, "auth_failed", "Redis refused the app's credentials."),
+    (
+        AskError,  # MovedError too
+        "wrong_node",
+        "Redis is a Cluster, but the app talks to it as to one server.",
+    ),
+    (ClusterCrossSlotError, "cross_slot", "Redis Cluster refused a change spanning slots."),
+    (BusyLoadingError, "loading", "Redis is loading its data after a restart."),
+    (
+        (ClusterDownError, TryAgainError, RedisClusterException),
+        "cluster_down",
+        "The Redis Cluster is reconfiguring.",
+    ),
+    ((RedisConnectionError, RedisTimeoutError), "unreachable", UNREACHABLE),
+)
+# Redis 6 reports an error raised inside a script as a plain ERR naming the original.
+ERROR_CODES = {
+    "OOM": OutOfMemoryError,
+    "READONLY": ReadOnlyError,
+    "NOPERM": NoPermissionError,
+    "MOVED": AskError,
+    "ASK": AskError,
+    "CROSSSLOT": ClusterCrossSlotError,
+}
+NOT_ANSWERING = "not_answering"
+
+
+def _kind_of(error: Exception) -> str:
+    failure = classify(error)
+    return failure.kind if failure is not None else "error"
+
+
+def classify(error: Exception) -> StorageUnavailable | None:
+    """Return the StorageUnavailable this Redis error means, or None for a bug."""
+    kind_of = type(error)
+    if kind_of in (ResponseError, RedisError):
+        words = str(error).replace("-", " ").split()
+        kind_of = next((ERROR_CODES[w] for w in words if w in ERROR_CODES), kind_of)
+    for classes, kind, reason in REFUSALS:
+        if issubclass(kind_of, classes):
+            return StorageUnavailable(f"{kind}: {error}", kind=kind, reason=reason)
+    return None
+
+
+# Scripts that change data make a write that Redis may refuse (OOM) their first write:
+# Redis refuses such a write only while a script has written nothing, so a refused
+# script leaves nothing half-written, and one that started runs to its end.
+
+# Create a session: its keys in one atomic call (the intents first, see above).
+# KEYS: session, intents, theme, pages. ARGV: ttl, intents, theme, field/value pairs.
+CREATE_LUA = """
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
+redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
+local batch = {}
+for i = 4, #ARGV, 2 do
+  batch[#batch + 1] = ARGV[i]
+  batch[#batch + 1] = ARGV[i + 1]
+  if #batch >= 1000 then
+    redis.call('HSET', KEYS[1], unpack(batch))
+    batch = {}
+  end
+end
+if #batch > 0 then redis.call('HSET', KEYS[1], unpack(batch)) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[1])
+return 1
+"""
 
 # Store pages only while the session exists, so a page written after a disconnect
 # or an expiry cannot leave an orphan key; then slide the TTL of all four keys.
@@ -36,19 +145,30 @@ SAVE_PAGES_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local cap = tonumber(ARGV[2])
 local removals = tonumber(ARGV[3])
-for i = 4, 3 + removals do redis.call('HDEL', KEYS[4], ARGV[i]) end
 for i = 4 + removals, #ARGV, 2 do
   if cap == 0 or redis.call('HEXISTS', KEYS[4], ARGV[i]) == 1
       or redis.call('HLEN', KEYS[4]) < cap then
     redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
   end
 end
+for i = 4, 3 + removals do redis.call('HDEL', KEYS[4], ARGV[i]) end
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+return 1
+"""
+
+# Write a half session's missing intents or theme (never over a present one).
+# KEYS: session, intents, theme, pages. ARGV: ttl, intents, theme.
+REPAIR_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', ARGV[1])
+redis.call('SET', KEYS[3], ARGV[3], 'NX', 'EX', ARGV[1])
 for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 return 1
 """
 
 # Every read of a site session, in one call: the metadata, intents and theme, plus
-# what the request asked for, and the TTL of all four keys slid. Optionally the
+# what the request asked for, and the TTL of all four keys slid (a session whose
+# main key is gone is ended: its other keys are deleted). Optionally the
 # browser session's value first, so that a request reads everything in one round
 # trip; its key carries the same {SID} hash tag, so all keys share a cluster slot.
 # A page asked for "first" that is stored makes the model, fields and item reads
@@ -62,7 +182,11 @@ _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
 READ_LUA = """
 local browser = false
 if ARGV[2] == '1' then browser = redis.call('GET', KEYS[1]) end
-if redis.call('EXISTS', KEYS[2]) == 0 then return {browser, 0} end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  -- Ended or half gone: what is left of it goes too (nothing lingers for a day).
+  redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+  return {browser, 0}
+end
 local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
 local npages = tonumber(ARGV[9])
 local pages = {}
@@ -114,64 +238,130 @@ return 1
 """
 
 
-def make_client(
-    url: str,
-    *,
-    socket_timeout: float = defaults.REDIS_SOCKET_TIMEOUT,
-    connect_timeout: float = defaults.REDIS_CONNECT_TIMEOUT,
-    retries: int = defaults.REDIS_RETRIES,
-    max_connections: int = defaults.REDIS_MAX_CONNECTIONS,
-) -> redis.Redis:
-    """Build the app's one Redis client (hiredis parser when installed)."""
-    retry = Retry(ExponentialBackoff(cap=defaults.REDIS_RETRY_BACKOFF_CAP, base=0.01), retries)
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=socket_timeout,
-        socket_connect_timeout=connect_timeout,
-        retry=retry,
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-        health_check_interval=0,
-        max_connections=max_connections,
-        # No CLIENT SETINFO handshake: one less round trip on every new connection.
-        lib_name=None,
-        lib_version=None,
-    )
-
-
 class RedisSiteStore(SiteStore):
     """Site sessions in Redis, JSON values, sliding TTL on all four keys."""
 
     backend_name = "redis"
 
-    def __init__(self, client: redis.Redis, **kwargs) -> None:
+    def __init__(
+        self,
+        client,
+        *,
+        mode: str = "single",
+        how: str = "",
+        sentinel=None,
+        master: str | None = None,
+        breaker_seconds: float = defaults.REDIS_BREAKER_SECONDS,
+        wait_timeout_ms: int = defaults.REDIS_WAIT_TIMEOUT_MS,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.client = client
+        self.mode = mode
+        self.how = how
+        self.sentinel = sentinel
+        self.master = master
+        self.breaker_seconds = breaker_seconds
+        self.wait_timeout_ms = wait_timeout_ms
+        self.probe_key = f"{self.key_prefix}healthz:{{probe}}"
+        self._breaker_until = 0.0
+        self._replicas = 0
+        self._replicas_checked = float("-inf")
+        self.replication = "none"  # Sentinel: "ok", "degraded" or "none" (no replica)
+        self._create = client.register_script(CREATE_LUA)
         self._save_pages = client.register_script(SAVE_PAGES_LUA)
         self._read = client.register_script(READ_LUA)
         self._save_model = client.register_script(SAVE_MODEL_LUA)
+        self._repair = client.register_script(REPAIR_LUA)
 
-    def _run(self, call):
+    @classmethod
+    def from_connection(cls, connection: RedisConnection, **kwargs) -> RedisSiteStore:
+        """Build the store on a client made by ``redis_connect.connect``."""
+        return cls(
+            connection.client,
+            mode=connection.mode,
+            how=connection.how,
+            sentinel=connection.sentinel,
+            master=connection.master,
+            **kwargs,
+        )
+
+    def _run(self, call: Callable):
+        """Run one call to Redis; its outage or refusal becomes StorageUnavailable."""
+        if time.monotonic() < self._breaker_until:
+            # Redis timed out a moment ago: answer now rather than wait another timeout.
+            raise StorageUnavailable("Redis timed out moments ago", kind=NOT_ANSWERING)
         try:
             return call()
-        except OUTAGE_ERRORS as error:
-            raise StorageUnavailable(str(error)) from error
+        except (RedisError, RedisClusterException) as error:
+            failure = classify(error)
+            if failure is None:
+                raise
+            if isinstance(error, RedisTimeoutError):
+                self._breaker_until = time.monotonic() + self.breaker_seconds
+            raise failure from error
+
+    def _write(self, change: Callable):
+        """Make one change (``change(client)``), acknowledged by a replica under Sentinel.
+
+        With Sentinel and a replica, ``WAIT 1`` follows the change on the same
+        connection, in the same round trip: a failover right after cannot lose
+        what the user was told is saved. Without an acknowledgement in time the
+        change stands (it is on the master) and replication is "degraded".
+        """
+        if not self._replica_expected():
+            return self._run(lambda: change(self.client))
+
+        def change_and_wait():
+            pipe = self.client.pipeline(transaction=False)
+            change(pipe)
+            pipe.wait(1, self.wait_timeout_ms)
+            result, acknowledged = pipe.execute()
+            self._acknowledged(acknowledged)
+            return result
+
+        return self._run(change_and_wait)
+
+    def _change(self, script, keys: list, args: list):
+        """Run one of the change scripts (see ``_write``)."""
+        return self._write(lambda client: script(keys=keys, args=args, client=client))
+
+    def _replica_expected(self) -> bool:
+        if self.mode != "sentinel":
+            return False
+        now = time.monotonic()
+        if now - self._replicas_checked >= defaults.REDIS_REPLICAS_CHECK_SECONDS:
+            self._replicas_checked = now
+            try:
+                info = self.client.info("replication")
+                self._replicas = int(info.get("connected_slaves", 0))
+            except RedisError:
+                pass  # the change itself will tell what is wrong
+            if not self._replicas:
+                self.replication = "none"
+        return self._replicas > 0
+
+    def _acknowledged(self, replicas: int) -> None:
+        if replicas >= 1:
+            self.replication = "ok"
+            return
+        if self.replication != "degraded":
+            log.warning(
+                "No replica acknowledged a change within %d ms: it is on the master only "
+                "until replication catches up (a failover now would lose it).",
+                self.wait_timeout_ms,
+            )
+        self.replication = "degraded"
 
     def create(self, sid, *, content_json, meta, intents, theme, model_fields=None) -> None:
         keys = self.keys(sid)
         fields = {name: meta.get(name, "") for name in META_FIELDS}
         fields[CONTENT_FIELD] = content_json
         fields.update(model_fields or {})
-
-        def write():
-            pipe = self.client.pipeline(transaction=True)
-            pipe.delete(*keys.all)
-            pipe.hset(keys.session, mapping=fields)
-            pipe.expire(keys.session, self.ttl_seconds)
-            pipe.set(keys.intents, dump(intents), ex=self.ttl_seconds)
-            pipe.set(keys.theme, dump(theme), ex=self.ttl_seconds)
-            pipe.execute()
-
-        self._run(write)
+        args: list = [self.ttl_seconds, dump(intents), dump(theme)]
+        for name, value in fields.items():
+            args += [name, value]
+        self._change(self._create, list(keys.all), args)
 
     def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
         return self.read_with_browser(None, sid, plan or ReadPlan())[1]
@@ -233,7 +423,7 @@ class RedisSiteStore(SiteStore):
         for name, value in model_fields.items():
             args += [name, value]
         keys = [self.keys(sid).session]
-        return bool(self._run(lambda: self._save_model(keys=keys, args=args)))
+        return bool(self._change(self._save_model, keys, args))
 
     def save_pages(
         self,
@@ -245,20 +435,89 @@ class RedisSiteStore(SiteStore):
         args = [self.ttl_seconds, cap or 0, len(remove), *remove]
         for page_id, page in pages.items():
             args += [page_id, dump(page)]
-        return bool(self._run(lambda: self._save_pages(keys=list(self.keys(sid).all), args=args)))
+        keys = list(self.keys(sid).all)
+        return bool(self._change(self._save_pages, keys, args))
+
+    def repair(self, sid: str, *, intents: list, theme: dict) -> bool:
+        keys = list(self.keys(sid).all)
+        args = [self.ttl_seconds, dump(intents), dump(theme)]
+        return bool(self._change(self._repair, keys, args))
 
     def delete(self, sid: str) -> None:
-        keys = self.keys(sid)
+        # One DEL of the four keys: atomic, and the same slot in a Cluster.
+        keys = self.keys(sid).all
+        self._write(lambda client: client.delete(*keys))
 
-        def remove():
-            pipe = self.client.pipeline(transaction=True)
-            pipe.delete(*keys.all)
-            pipe.execute()
+    def browser_get(self, key: str) -> bytes | None:
+        return self._run(lambda: self.client.get(key))
 
-        self._run(remove)
+    def browser_set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._write(lambda client: client.set(key, value, ex=ttl_seconds))
+
+    def browser_delete(self, key: str) -> None:
+        self._run(lambda: self.client.delete(key))
 
     def ping(self) -> None:
         self._run(self.client.ping)
+
+    def health(self) -> StoreHealth:
+        health = StoreHealth(mode=self.mode, reachable=False, writable=False)
+        if self.mode == "sentinel":
+            health.replication = self.replication
+        try:
+            refusal = self._run(self._probe)
+        except StorageUnavailable as failure:
+            health.reason = failure.kind
+            return health
+        health.reachable = True
+        health.writable = refusal is None
+        health.reason = refusal
+        if self.mode == "sentinel":
+            health.replication = self.replication
+        return health
+
+    def _probe(self) -> str | None:
+        """PING, then write a short-lived key of our own; return why writing failed, if it did.
+
+        One round trip (a pipeline) except in a Cluster, where the PING goes to
+        every node. A server used as one that is in fact a Cluster node answers
+        only for its own slots, so that is a failed write too.
+        """
+        ttl = defaults.HEALTH_PROBE_TTL_SECONDS
+        if self.mode == "cluster":
+            self.client.ping()
+            try:
+                self.client.set(self.probe_key, "1", ex=ttl)
+            except (RedisError, RedisClusterException) as error:
+                return _kind_of(error)
+            return None
+        acknowledge = self._replica_expected()
+        pipe = self.client.pipeline(transaction=False)
+        pipe.ping()
+        if self.mode == "single":
+            pipe.info("cluster")
+        pipe.set(self.probe_key, "1", ex=ttl)
+        if acknowledge:
+            pipe.wait(1, self.wait_timeout_ms)
+        answers = pipe.execute(raise_on_error=False)
+        for answer in answers:
+            if isinstance(answer, (RedisConnectionError, RedisTimeoutError)):
+                raise answer
+        cluster_info = answers[1] if self.mode == "single" else None
+        if isinstance(cluster_info, dict) and cluster_info.get("cluster_enabled"):
+            return "wrong_node"
+        if acknowledge and isinstance(answers[-1], int):
+            self._acknowledged(answers[-1])
+        errors = [answer for answer in answers if isinstance(answer, Exception)]
+        return _kind_of(errors[0]) if errors else None
+
+    def report(self) -> StoreReport:
+        return redis_report(self)
+
+    def close(self) -> None:
+        self.client.close()
+        for sentinel in self.sentinel.sentinels if self.sentinel else ():
+            sentinel.close()
 
     def ttl_of(self, sid: str) -> dict[str, int]:
         """Return the remaining TTL in seconds of each existing key (operators, tests)."""
@@ -268,3 +527,153 @@ class RedisSiteStore(SiteStore):
             pipe.ttl(key)
         ttls = self._run(pipe.execute)
         return {key: ttl for key, ttl in zip(keys.all, ttls, strict=True) if ttl >= 0}
+
+
+def _servers(store: RedisSiteStore) -> dict[str, object]:
+    """A client per primary: each node of a Cluster, else the server (Sentinel's master)."""
+    if store.mode == "cluster":
+        return {node.name: node.redis_connection for node in store.client.get_primaries()}
+    return {"": store.client}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def redis_report(store: RedisSiteStore) -> StoreReport:
+    """What ``flask doctor`` says about a Redis store: mode, reachability, and the
+    settings that decide whether sessions survive (eviction, persistence, headroom)."""
+    report = StoreReport(lines=[f"Mode: {store.mode} ({store.how})"])
+    started = time.perf_counter()
+    try:
+        store.ping()
+    except StorageUnavailable as failure:
+        report.healthy = False
+        report.lines.append(
+            f"Connection: FAILED ({failure.__cause__ or failure}); "
+            "check the URL, TLS (rediss://) and network"
+        )
+        return report
+    latency = (time.perf_counter() - started) * 1000
+    report.lines.append(f"Connection: ok, PING answered in {latency:.1f} ms")
+    try:
+        _describe_topology(store, report)
+        for name, server in _servers(store).items():
+            where = f" ({name})" if name else ""
+            _describe_memory(server.info("memory"), where, report)
+            _describe_persistence(server, where, report)
+    except (RedisError, RedisClusterException) as error:
+        report.warnings.append(f"could not read Redis's settings ({error})")
+    return report
+
+
+def _describe_topology(store: RedisSiteStore, report: StoreReport) -> None:
+    if store.mode == "cluster":
+        nodes = store.client.get_nodes()
+        primaries = store.client.get_primaries()
+        report.lines.append(
+            f"Cluster: {len(primaries)} primaries, {len(nodes) - len(primaries)} replicas"
+        )
+    elif store.mode == "sentinel":
+        host, port = store.sentinel.discover_master(store.master)
+        replicas = store.sentinel.discover_slaves(store.master)
+        report.lines.append(
+            f"Sentinel: master {store.master!r} at {host}:{port}, {len(replicas)} replica(s)"
+        )
+        if not replicas:
+            report.warnings.append(
+                "the Sentinel master has no replica: a failover has nothing to promote "
+                "and changes are not acknowledged by a second server"
+            )
+
+
+def _describe_memory(info: dict, where: str, report: StoreReport) -> None:
+    policy = info.get("maxmemory_policy", "unknown")
+    limit, used = int(info.get("maxmemory", 0)), int(info.get("used_memory", 0))
+    if limit:
+        free = max(0.0, 1 - used / limit)
+        report.lines.append(
+            f"Memory{where}: {_megabytes(used)} used of maxmemory {_megabytes(limit)} "
+            f"({free:.0%} headroom), policy {policy}"
+        )
+        if free < 0.2:
+            report.warnings.append(
+                f"Redis{where} is over 80% of its maxmemory: new sessions will soon be "
+                "refused; raise maxmemory or lower SESSION_TTL_SECONDS"
+            )
+    else:
+        report.lines.append(
+            f"Memory{where}: {_megabytes(used)} used, no maxmemory limit, policy {policy}"
+        )
+    if policy not in ("noeviction", "unknown"):
+        report.warnings.append(
+            f"maxmemory-policy is {policy}{where}: under memory pressure Redis deletes keys, "
+            "so parts of site sessions vanish; use noeviction (the app then answers "
+            "503 'storage is full' instead of losing data)"
+        )
+
+
+def _describe_persistence(server, where: str, report: StoreReport) -> None:
+    aof = bool(int(server.info("persistence").get("aof_enabled", 0)))
+    try:
+        rdb = bool(server.config_get("save").get("save"))
+    except RedisError:
+        rdb = None  # CONFIG is often disabled on managed Redis
+    rdb_text = {True: "RDB snapshots on", False: "RDB off", None: "RDB unknown"}[rdb]
+    report.lines.append(f"Persistence{where}: AOF {'on' if aof else 'off'}, {rdb_text}")
+    if not aof and rdb is False:
+        report.warnings.append(
+            f"Redis{where} keeps nothing on disk (neither RDB nor AOF): a restart "
+            "ends every session; set appendonly yes"
+        )
+
+
+class RedisBackend:
+    """Chooses, checks and opens the Redis store (``REDIS_URL`` or ``KV_URL``)."""
+
+    name = "redis"
+
+    def problems(self, config, chosen: bool) -> list[str]:
+        """What is wrong with the Redis settings (the URL is checked whenever it is set)."""
+        problems = []
+        url = config.get("REDIS_URL")
+        if config.get("KV_REST_API_ONLY") and config.get("STORAGE_BACKEND") != "memory":
+            problems.append(
+                "KV_REST_API_URL/KV_REST_API_TOKEN are HTTP credentials, not a Redis URL: "
+                "set KV_URL (or REDIS_URL) to the redis:// or rediss:// URL of your KV store"
+            )
+        if chosen and not url:
+            problems.append("STORAGE_BACKEND=redis needs REDIS_URL (or KV_URL) to be set")
+        if url:
+            problem = url_problem(url, config.get("REDIS_URL_VAR") or "REDIS_URL")
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def open(self, config, choice: StorageChoice | None = None) -> RedisSiteStore:
+        """Build the store on a client for the URL's deployment (see ``redis_connect``)."""
+        connection = connect(config["REDIS_URL"], cluster=config.get("REDIS_CLUSTER"))
+        return RedisSiteStore.from_connection(
+            connection,
+            ttl_seconds=config["SESSION_TTL_SECONDS"],
+            key_prefix=config["KEY_PREFIX"],
+        )
+
+    def diagnose(self, config) -> StoreReport:
+        """What ``flask doctor`` says: the URL (password hidden), then the store's report."""
+        url = config.get("REDIS_URL")
+        if not url:
+            return StoreReport()
+        header = f"Redis URL ({config.get('REDIS_URL_VAR') or 'REDIS_URL'}): {redact(url)}"
+        if url_problem(url, "REDIS_URL"):
+            return StoreReport(lines=[header], healthy=False)
+        store = self.open(config)
+        try:
+            report = store.report()
+        finally:
+            store.close()
+        report.lines.insert(0, header)
+        return report
+
+
+__all__ = ["RedisBackend", "RedisSiteStore", "classify", "single_client"]
