@@ -108,4 +108,3 @@ def test_flask_session_uses_the_apps_own_store(backend, request):
     assert json.loads(stored)["site_sid"] == sid
     assert app.session_interface.key_prefix == "browser:"
     store.close()
-

@@ -200,6 +200,7 @@ def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_ser
         admin.close()
         app.extensions["site_store"].close()
 
+
 def test_hung_redis_is_503_within_two_seconds():
     """A Redis that accepts connections but never answers (overloaded, half-dead network)."""
     import socket
