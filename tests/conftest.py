@@ -54,7 +54,9 @@ def free_port() -> int:
 class RedisServer:
     """A private redis-server process that a test may stop and start again."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *extra_args: str) -> None:
+        """``extra_args`` are more redis-server options (``"--maxmemory", "4mb"``...)."""
+        self.extra_args = list(extra_args)
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             pytest.fail("redis-server is not installed (.ci/run installs it)")
@@ -76,6 +78,7 @@ class RedisServer:
                 "--appendonly", "no",
                 "--dir", str(self.workdir),
                 "--logfile", str(self.workdir / "redis.log"),
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -109,6 +112,19 @@ def redis_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory):
+    """One real 3-node Redis Cluster for the session; tests flush it before use."""
+    from topologies import RedisClusterNodes
+
+    nodes = RedisClusterNodes(tmp_path_factory.mktemp("cluster"))
+    try:
+        nodes.start()
+        yield nodes
+    finally:
+        nodes.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ def test_healthz_reports_backend_and_sets_no_cookie(client, backend):
     body = response.get_json()
     assert response.status_code == 200
     assert body["backend"] == backend
+    assert body["mode"] == ("single" if backend == "redis" else "memory")
+    assert body["status"] == "ok"
     assert body["reachable"] is True
+    assert body["writable"] is True
     assert body["latency_ms"] >= 0
     assert "Set-Cookie" not in response.headers
 
@@ -39,6 +42,39 @@ def test_doctor_redis_reachable(runner, redis_server):
     assert "Storage backend: redis (chosen because REDIS_URL is set)" in result.output
     assert "Connection: ok" in result.output
     assert result.exit_code == 0
+
+
+def test_doctor_reports_what_decides_whether_sessions_survive(runner, tmp_path):
+    from conftest import RedisServer
+
+    server = RedisServer(tmp_path, "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru")
+    server.start()
+    try:
+        result = runner.invoke(doctor, [], env={"REDIS_URL": server.url})
+    finally:
+        server.stop()
+    output = result.output
+    assert "Mode: single (detected: not a cluster node)" in output
+    assert "of maxmemory 64.0 MB" in output and "headroom" in output
+    assert "Persistence: AOF off, RDB off" in output
+    assert "maxmemory-policy is allkeys-lru" in output and "use noeviction" in output
+    assert "neither RDB nor AOF" in output
+    assert "Problems: none" in output
+    assert result.exit_code == 0  # warnings, not misconfigurations
+
+
+def test_doctor_on_a_cluster(runner, redis_cluster):
+    result = runner.invoke(doctor, [], env={"REDIS_URL": redis_cluster.url})
+    assert "Mode: cluster (detected: cluster_enabled:1)" in result.output
+    assert "Cluster: 3 primaries, 0 replicas" in result.output
+    assert result.output.count("Persistence (127.0.0.1:") == 3
+    assert result.exit_code == 0
+
+
+def test_doctor_names_a_bad_sentinel_url(runner):
+    result = runner.invoke(doctor, [], env={"REDIS_URL": "redis+sentinel://127.0.0.1:26379"})
+    assert "not a valid Sentinel URL (the master's name is missing" in result.output
+    assert result.exit_code == 1
 
 
 def test_doctor_redis_unreachable(runner):
@@ -79,6 +115,9 @@ def test_redact_hides_password():
         "rediss://default:****@kv.example.com:6379"
     )
     assert redact("redis://localhost:6379/0") == "redis://localhost:6379/0"
+    assert redact("rediss+sentinel://u:pw@h1:1,h2:2/main/0?sentinel_password=x") == (
+        "rediss+sentinel://u:****@h1:1,h2:2/main/0?sentinel_password=****"
+    )
 
 
 def test_favicon_costs_nothing(client):

@@ -9,19 +9,14 @@ import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import CrossSlotTransactionError, WatchError
 from redis.sentinel import MasterNotFoundError, Sentinel
-from topologies import RedisClusterNodes, RedisSentinelSet
+from topologies import RedisSentinelSet
 
 SCRIPT = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    nodes = RedisClusterNodes(tmp_path_factory.mktemp("cluster"))
-    try:
-        nodes.start()
-        yield nodes
-    finally:
-        nodes.stop()
+@pytest.fixture
+def cluster(redis_cluster):
+    return redis_cluster
 
 
 @pytest.fixture

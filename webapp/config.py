@@ -84,6 +84,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "REDIS_URL_VAR": redis_url_var,
         # None: ask the server at startup whether it is a Cluster node.
         "REDIS_CLUSTER": _yes_no(environ, "REDIS_CLUSTER"),
+        # After a Redis timeout, answer 503 at once for this long (a circuit breaker).
+        "REDIS_BREAKER_SECONDS": _positive_float(
+            environ, "REDIS_BREAKER_SECONDS", defaults.REDIS_BREAKER_SECONDS
+        ),
         "KV_REST_API_ONLY": bool(
             (environ.get("KV_REST_API_URL") or environ.get("KV_REST_API_TOKEN")) and not redis_url
         ),

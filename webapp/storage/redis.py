@@ -94,6 +94,8 @@ ERROR_CODES = {
     "ASK": AskError,
     "CROSSSLOT": ClusterCrossSlotError,
 }
+# Redis 7 reports a command an ACL forbids inside a script without the NOPERM code.
+SCRIPT_NOPERM = "user executing the script can't run this command"
 NOT_ANSWERING = "not_answering"
 
 
@@ -106,8 +108,11 @@ def classify(error: Exception) -> StorageUnavailable | None:
     """Return the StorageUnavailable this Redis error means, or None for a bug."""
     kind_of = type(error)
     if kind_of in (ResponseError, RedisError):
-        words = str(error).replace("-", " ").split()
+        message = str(error)
+        words = message.replace("-", " ").split()
         kind_of = next((ERROR_CODES[w] for w in words if w in ERROR_CODES), kind_of)
+        if SCRIPT_NOPERM in message:
+            kind_of = NoPermissionError
     for classes, kind, reason in REFUSALS:
         if issubclass(kind_of, classes):
             return StorageUnavailable(f"{kind}: {error}", kind=kind, reason=reason)
@@ -345,6 +350,8 @@ class RedisSiteStore(SiteStore):
         if replicas >= 1:
             self.replication = "ok"
             return
+        # Ask again at the next change: the replica may be gone (a failover promoted it).
+        self._replicas_checked = float("-inf")
         if self.replication != "degraded":
             log.warning(
                 "No replica acknowledged a change within %d ms: it is on the master only "
@@ -657,6 +664,7 @@ class RedisBackend:
             connection,
             ttl_seconds=config["SESSION_TTL_SECONDS"],
             key_prefix=config["KEY_PREFIX"],
+            breaker_seconds=config.get("REDIS_BREAKER_SECONDS", defaults.REDIS_BREAKER_SECONDS),
         )
 
     def diagnose(self, config) -> StoreReport:

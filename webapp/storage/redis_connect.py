@@ -192,6 +192,10 @@ def _sentinel(target: SentinelTarget, timeouts: dict) -> RedisConnection:
     options = dict(target.options)
     sentinel_password = options.pop("sentinel_password", None)
     common = _client_options(timeouts)
+    # A change waits up to REDIS_WAIT_TIMEOUT_MS for a replica (WAIT): the master's
+    # socket timeout leaves room for that answer.
+    wait = defaults.REDIS_WAIT_TIMEOUT_MS / 1000
+    master_timeout = max(common["socket_timeout"], wait + defaults.REDIS_SOCKET_TIMEOUT / 2)
     tls = {"ssl": True} if target.tls else {}
     sentinel_options = {
         key: value for key, value in {**common, **tls}.items() if key.startswith(("socket_", "ssl"))
@@ -208,7 +212,7 @@ def _sentinel(target: SentinelTarget, timeouts: dict) -> RedisConnection:
         retry=_retry(timeouts.get("retries", defaults.REDIS_RETRIES)),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         max_connections=defaults.REDIS_MAX_CONNECTIONS,
-        **common,
+        **{**common, "socket_timeout": master_timeout},
         **tls,
         **options,
     )

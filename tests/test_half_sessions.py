@@ -1,0 +1,108 @@
+"""Half a site session (a key evicted, or deleted by an operator), on both backends.
+
+A missing intents or theme key is derived again from the content, as at
+connect; a session whose main key is gone is ended cleanly: its other keys are
+deleted and the browser is told "Session not found".
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import connect_demo, csrf_token, site_sid
+
+
+def drop(app, key: str) -> None:
+    """Remove one stored key, as an eviction or an operator would."""
+    store = app.extensions["site_store"]
+    if store.backend_name == "redis":
+        store.client.delete(key)
+    else:
+        store.cache.delete(key)
+
+
+def read(app, key: str):
+    store = app.extensions["site_store"]
+    if store.backend_name == "redis":
+        return store.client.get(key)
+    return store.cache.get(key)
+
+
+def exists(app, key: str) -> bool:
+    store = app.extensions["site_store"]
+    if store.backend_name == "redis":
+        return bool(store.client.exists(key))
+    return store.cache.has(key)
+
+
+@pytest.mark.parametrize("lost", ["intents", "theme", "both"])
+def test_lost_intents_or_theme_are_derived_again(app, client, lost):
+    connect_demo(client)
+    sid = site_sid(client)
+    keys = app.extensions["site_store"].keys(sid)
+    assert (
+        client.post("/pages/menu/generate", data={"csrf_token": csrf_token(client)}).status_code
+        == 303
+    )
+    original = {"intents": read(app, keys.intents), "theme": read(app, keys.theme)}
+    for name in ("intents", "theme") if lost == "both" else (lost,):
+        drop(app, getattr(keys, name))
+
+    home = client.get("/")
+    assert home.status_code == 200
+    text = home.get_data(as_text=True)
+    assert "Browse the menu" in text or "Menu" in text
+    assert "0 intents" not in text
+    for name, value in original.items():
+        assert json.loads(read(app, getattr(keys, name))) == json.loads(value)
+    # Its pages are served again, the generated one included.
+    assert client.get("/pages/menu").status_code == 200
+    assert client.get("/pages/menu/items/grilled-octopus").status_code == 200
+
+
+def test_lost_intents_are_repaired_on_any_page_not_only_the_home(app, client):
+    connect_demo(client)
+    keys = app.extensions["site_store"].keys(site_sid(client))
+    drop(app, keys.intents)
+    assert client.get("/pages/menu/items/grilled-octopus").status_code == 200
+    assert exists(app, keys.intents)
+
+
+def test_session_without_its_main_key_is_ended_cleanly(app, client):
+    connect_demo(client)
+    sid = site_sid(client)
+    keys = app.extensions["site_store"].keys(sid)
+    assert (
+        client.post("/pages/menu/generate", data={"csrf_token": csrf_token(client)}).status_code
+        == 303
+    )
+    drop(app, keys.session)
+
+    response = client.get("/pages/menu")
+    assert response.status_code == 404
+    assert "Session not found" in response.get_data(as_text=True)
+    for key in keys.all:
+        assert not exists(app, key), key
+    # The browser forgot it: the next visit shows the connect form.
+    assert "Connect a site" in client.get("/").get_data(as_text=True)
+
+
+def test_session_without_content_cannot_be_repaired_and_is_ended(app, client):
+    connect_demo(client)
+    sid = site_sid(client)
+    store = app.extensions["site_store"]
+    keys = store.keys(sid)
+    drop(app, keys.intents)
+    if store.backend_name == "redis":
+        store.client.hdel(keys.session, "content")
+    else:
+        large = store.cache.get(keys.session + "#fields")
+        del large["content"]
+        store.cache.set(keys.session + "#fields", large)
+
+    response = client.get("/")
+    assert response.status_code == 404
+    assert "Session not found" in response.get_data(as_text=True)
+    for key in keys.all:
+        assert not exists(app, key), key
