@@ -52,6 +52,8 @@ from pathlib import Path
 
 import redis
 import requests
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -111,7 +113,10 @@ class RedisServer:
             self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         self.starts += 1
-        client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
+        # No retries inside redis-py (its default backs off up to a second): poll every 20 ms.
+        client = redis.Redis(
+            port=self.port, socket_timeout=1, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
         deadline = time.monotonic() + 30
         try:
             while True:

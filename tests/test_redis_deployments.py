@@ -227,3 +227,36 @@ def test_doctor_on_sentinel(sentinel_set):
         result.output
     )
     assert result.exit_code == 0
+
+
+def test_sentinel_acknowledged_changes_cost_no_extra_round_trip(sentinel_set, monkeypatch):
+    """WAIT rides in the same round trip as the change it acknowledges."""
+    import redis.connection
+
+    config = backend_config("memory", None)
+    config.update(STORAGE_BACKEND="redis", REDIS_URL=sentinel_set.url)
+    app = create_app(config)
+    try:
+        warm = app.test_client()  # loads the scripts, learns the replica count
+        connect_demo(warm)
+        client = app.test_client()
+        token = csrf_token(client)
+        sent = []
+        original = redis.connection.Connection.send_packed_command
+
+        def counting(self, command, check_health=True):
+            sent.append(command)
+            return original(self, command, check_health)
+
+        monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+        data = {"csrf_token": token, "source": "demo", "demo": "portfolio"}
+        assert client.post("/connect", data=data).status_code == 303
+        # Browser-session read; create + WAIT; old browser key DEL; new browser key SET + WAIT.
+        assert len(sent) == 4, sent
+        assert sum(b"WAIT" in b"".join(part for part in c) for c in sent) == 2
+        assert client.get("/").status_code == 200  # shows the flash: the browser session changes
+        sent.clear()
+        assert client.get("/").status_code == 200
+        assert len(sent) == 1
+    finally:
+        app.extensions["site_store"].close()
