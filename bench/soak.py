@@ -258,6 +258,7 @@ class Run:
     csrf_restarts: int = 0  # 400 on POST: the browser session behind the form was gone
     # What happened to a session before each 400, e.g. "POST /connect 503 > POST /connect 400".
     csrf_histories: Counter = field(default_factory=Counter)
+    csrf_cookies: list[str] = field(default_factory=list)  # the cookies those 400s came with
     bodies_500: list[str] = field(default_factory=list)
     next_index: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
@@ -321,6 +322,8 @@ def connect_one(base: str, run: Run, index: int) -> None:
                 with run.lock:
                     run.csrf_restarts += 1
                     run.csrf_histories[" > ".join(history)] += 1
+                    run.csrf_cookies.append(browser.cookies.get(COOKIE, ""))
+                browser.cookies.clear()
             time.sleep(RETRY_SLEEP)
     finally:
         browser.close()
@@ -471,13 +474,21 @@ def scenario(name: str, args: argparse.Namespace) -> dict:
         while len(app.worker_pids()) < WORKERS and time.monotonic() < deadline:
             time.sleep(0.1)
 
+        # Are the browser sessions the expired forms belonged to still stored?
+        client = redis.Redis(port=store.port)
+        try:
+            stored = sum(client.exists(f"browser:{{{sid}}}") for sid in run.csrf_cookies if sid)
+        finally:
+            client.close()
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=args.threads) as pool:
             checks = list(pool.map(lambda ack: check_one(app.base, ack), run.acks))
         checked = time.monotonic()
-        return report(name, config, args, run, chaos, app, store, checks,
-                      began, started, driven, checked)  # fmt: skip
+        result = report(name, config, args, run, chaos, app, store, checks,
+                        began, started, driven, checked)  # fmt: skip
+        result["csrf_browser_sessions_still_stored"] = stored
+        return result
     finally:
         run.stop.set()
         app.stop()
@@ -586,6 +597,10 @@ def print_table(results: list[dict]) -> None:
             notes.append(f"other answers: {fmt(x['client_other_non_303'])}")
         if x["csrf_restart_histories"]:
             notes.append(f"before each 400: {fmt(x['csrf_restart_histories'])}")
+            notes.append(
+                f"browser sessions behind those 400s still in Redis: "
+                f"{x['csrf_browser_sessions_still_stored']} of {x['csrf_restarts']}"
+            )
         if x["redis_stop"] == "SIGKILL":
             notes.append(f"Redis INFO just before the kill: {fmt(x['redis_info_before_kill'])}")
         if x["lost"]:

@@ -168,7 +168,7 @@ def app(backend, request):
     yield application
     store = application.extensions["site_store"]
     if backend == "redis":
-        store.client.close()
+        store.close()
 
 
 @pytest.fixture

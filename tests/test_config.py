@@ -48,6 +48,11 @@ def test_forced_backends():
         ({"WEBAPP_GUNICORN_WORKERS": "1"}, "SECRET_KEY is not set (required with gunicorn)"),
         ({"SESSION_TTL_SECONDS": "soon"}, "SESSION_TTL_SECONDS must be a whole number"),
         ({"SESSION_TTL_SECONDS": "0"}, "must be positive"),
+        ({"REDIS_URL": "redis://x", "REDIS_CLUSTER": "maybe"}, "REDIS_CLUSTER must be 1 or 0"),
+        ({"REDIS_URL": "redis+sentinel://h:26379"}, "the master's name is missing"),
+        ({"REDIS_URL": "redis+sentinel://h/main"}, "sentinel address 'h' is not host:port"),
+        ({"REDIS_URL": "redis+sentinel://h:1/main/x"}, "must be /<master-name>[/db]"),
+        ({"REDIS_BREAKER_SECONDS": "-1"}, "REDIS_BREAKER_SECONDS must be positive"),
     ],
 )
 def test_startup_errors_name_the_fix(env, message):
@@ -108,3 +113,27 @@ def test_flask_session_uses_the_apps_own_store(backend, request):
     assert json.loads(stored)["site_sid"] == sid
     assert app.session_interface.key_prefix == "browser:"
     store.close()
+
+
+def test_sentinel_urls_are_read_as_documented():
+    from webapp.storage.redis_connect import parse_sentinel_url
+
+    target = parse_sentinel_url(
+        "rediss+sentinel://app:p%40ss@10.0.0.1:26379,[::1]:26380/main/2?ssl_ca_certs=/ca.pem"
+    )
+    assert target.sentinels == (("10.0.0.1", 26379), ("::1", 26380))
+    assert (target.master, target.db, target.username, target.password) == (
+        "main",
+        2,
+        "app",
+        "p@ss",
+    )
+    assert target.tls and target.options == {"ssl_ca_certs": "/ca.pem"}
+    plain = parse_sentinel_url("redis+sentinel://:secret@h:1/main")
+    assert (plain.username, plain.password, plain.db, plain.tls) == (None, "secret", 0, False)
+
+
+def test_redis_cluster_switch():
+    assert settings_from_env({"REDIS_CLUSTER": "1"})["REDIS_CLUSTER"] is True
+    assert settings_from_env({"REDIS_CLUSTER": "0"})["REDIS_CLUSTER"] is False
+    assert settings_from_env({})["REDIS_CLUSTER"] is None

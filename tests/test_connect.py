@@ -234,4 +234,4 @@ def test_documents_up_to_the_limit_connect_and_larger_ones_are_413(backend, requ
     assert response.status_code == 413
     assert "10,000 bytes" in response.get_data(as_text=True)
     if backend == "redis":
-        app.extensions["site_store"].client.close()
+        app.extensions["site_store"].close()

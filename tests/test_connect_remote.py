@@ -67,7 +67,7 @@ def remote_client(backend, request, content_server):
     )
     yield app.test_client()
     if server:
-        app.extensions["site_store"].client.close()
+        app.extensions["site_store"].close()
 
 
 def test_content_url_connects(remote_client, content_server):

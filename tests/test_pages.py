@@ -377,7 +377,7 @@ def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):
     stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_index=True)).page_ids
     assert stored == {intent_id, f"{intent_id}-detail-product-0", f"{intent_id}-detail-product-1"}
     if server:
-        app.extensions["site_store"].client.close()
+        app.extensions["site_store"].close()
 
 
 def test_page_ids_of_different_intents_never_collide(client):

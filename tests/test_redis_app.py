@@ -167,7 +167,7 @@ def test_redis_outage_is_503_and_recovers(outage_server):
     assert "Connect a site" in home.get_data(as_text=True)
     connect_demo(client)
     assert client.get("/").status_code == 200
-    app.extensions["site_store"].client.close()
+    app.extensions["site_store"].close()
 
 
 def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_server):
@@ -220,7 +220,7 @@ def test_hung_redis_is_503_within_two_seconds():
             response = client.get(path)
             assert response.status_code == 503
             assert time.monotonic() - started < 2.0
-        app.extensions["site_store"].client.close()
+        app.extensions["site_store"].close()
     finally:
         silent.close()
 
@@ -238,7 +238,7 @@ def test_outage_is_logged_as_one_warning_without_traceback(outage_server, caplog
     assert "Storage unavailable" in caplog.text
     assert "Traceback" not in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
-    app.extensions["site_store"].client.close()
+    app.extensions["site_store"].close()
 
 
 def test_browser_and_site_keys_share_one_cluster_slot(client, redis_client):
