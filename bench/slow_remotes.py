@@ -13,7 +13,10 @@ ALLOW_PRIVATE_URLS=1 set), the bare app, a local trickling HTTP server; wrk on t
 app's and the bare app's home idle, then again while the 8 fetches are in flight
 (both wrk runs end well before the 20 s fetch deadline); then the fetches' statuses
 and durations (expected: up to 4 answer 502 after about 20 s, the others 503 "busy"
-at once).
+at once). Each app is warmed with a 1 s wrk run first (not recorded). The bare app
+reads a session seeded in Redis, so each of its requests does a Redis GET, and, as
+Flask-Session does by default (SESSION_REFRESH_EACH_REQUEST), a SET to refresh it;
+the cmds/req column shows the Redis commands per request of each.
 
     .venv/bin/python bench/slow_remotes.py [--seconds 5] [--json]
 """
@@ -21,6 +24,7 @@ at once).
 from __future__ import annotations
 
 import argparse
+import html
 import importlib.util
 import json
 import os
@@ -49,6 +53,7 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 SLOW_FETCHES = 8
 FETCH_DEADLINE = 20.0  # webapp.defaults.URL_TOTAL_TIMEOUT, the default FETCH_TOTAL_TIMEOUT
 SETTLE_SECONDS = 1.0  # let the fetches start before measuring
+WARMUP_SECONDS = 1  # a short wrk run on each app before the idle measurements
 ACCESS_FORMAT = "%(s)s %(m)s %(U)s"
 # Settings the app or gunicorn.conf.py read: none may leak in from the caller's shell.
 SCRUBBED_PREFIXES = ("REDIS_", "KV_", "WEB_", "FETCH_", "WEBAPP_")
@@ -172,6 +177,16 @@ def run_wrk(url: str, cookie: str, seconds: int) -> dict:
     }
 
 
+def measure(url: str, cookie: str, seconds: int, client: redis.Redis) -> dict:
+    """wrk on ``url``, plus the Redis commands per request read from INFO."""
+    before = int(client.info("stats")["total_commands_processed"])
+    result = run_wrk(url, cookie, seconds)
+    after = int(client.info("stats")["total_commands_processed"])
+    # less the INFO command itself; during the fetches a few connect commands count too
+    result["redis_cmds_per_req"] = round((after - before - 1) / max(result["requests"], 1), 2)
+    return result
+
+
 def connect_demo(base: str) -> str:
     """Connect the restaurant demo in a fresh browser; return its session cookie."""
     browser = requests.Session()
@@ -233,7 +248,8 @@ def slow_connect(base: str, url: str) -> dict:
         return {"status": None, "seconds": None, "reason": f"{type(error).__name__}: {error}"}
     seconds = time.monotonic() - started
     alert = re.search(r'role="alert">(.*?)</div>', response.text, re.S)
-    reason = " ".join(alert.group(1).split()) if alert else response.text[:120]
+    reason = re.sub(r"<[^>]+>", "", alert.group(1)) if alert else response.text[:120]
+    reason = " ".join(html.unescape(reason).split())
     return {"status": response.status_code, "seconds": round(seconds, 2), "reason": reason[:160]}
 
 
@@ -247,8 +263,11 @@ def access_statuses(path: Path) -> dict:
     return dict(sorted(counts.items()))
 
 
-def worker_boots(errors: Path) -> int:
-    return errors.read_text().count("Booting worker")
+def worker_boots(errors: Path) -> dict:
+    """How many workers booted (2 means none was restarted) and of which class."""
+    text = errors.read_text()
+    worker = re.search(r"Using worker: (\w+)", text)
+    return {"boots": text.count("Booting worker"), "class": worker.group(1) if worker else None}
 
 
 def ratio(a: float, b: float) -> float | None:
@@ -268,6 +287,7 @@ def main() -> None:
             f"before the {FETCH_DEADLINE:.0f} s fetch deadline (use 7 or less)"
         )
 
+    loadavg_at_start = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="bench-slow-remotes-"))
     redis_port, app_port, bare_port = free_port(), free_port(), free_port()
     app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
@@ -294,7 +314,7 @@ def main() -> None:
     threading.Thread(target=trickle.serve_forever, daemon=True).start()
     slow_url = f"http://127.0.0.1:{trickle.server_address[1]}/content.json"
 
-    redis_proc = app = bare = None
+    redis_proc = app = bare = client = None
     pool = ThreadPoolExecutor(max_workers=SLOW_FETCHES)
     try:
         redis_proc = subprocess.Popen(
@@ -312,7 +332,6 @@ def main() -> None:
                 time.sleep(0.05)
         else:
             raise SystemExit(f"redis-server did not start on port {redis_port}")
-        client.close()
 
         app, app_errors = start_gunicorn(
             ["--bind", f"127.0.0.1:{app_port}", "wsgi:app"], env, workdir, "app"
@@ -330,9 +349,12 @@ def main() -> None:
         if "n=1" not in bare_home.text:
             raise SystemExit("the bare app did not read the seeded session from Redis")
 
+        # Warm both apps (worker imports, templates, connection pools); not recorded.
+        run_wrk(app_base + "/", app_cookie, WARMUP_SECONDS)
+        run_wrk(bare_base + "/", bare_cookie, WARMUP_SECONDS)
         results: dict = {"idle": {}, "during": {}}
-        results["idle"]["app"] = run_wrk(app_base + "/", app_cookie, args.seconds)
-        results["idle"]["bare"] = run_wrk(bare_base + "/", bare_cookie, args.seconds)
+        results["idle"]["app"] = measure(app_base + "/", app_cookie, args.seconds, client)
+        results["idle"]["bare"] = measure(bare_base + "/", bare_cookie, args.seconds, client)
 
         fetches_started = time.monotonic()
         futures = [pool.submit(slow_connect, app_base, slow_url) for _ in range(SLOW_FETCHES)]
@@ -341,9 +363,9 @@ def main() -> None:
         while trickle.in_flight < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         in_flight = {"before_wrk": trickle.in_flight}
-        results["during"]["app"] = run_wrk(app_base + "/", app_cookie, args.seconds)
+        results["during"]["app"] = measure(app_base + "/", app_cookie, args.seconds, client)
         in_flight["after_app_wrk"] = trickle.in_flight
-        results["during"]["bare"] = run_wrk(bare_base + "/", bare_cookie, args.seconds)
+        results["during"]["bare"] = measure(bare_base + "/", bare_cookie, args.seconds, client)
         in_flight["after_bare_wrk"] = trickle.in_flight
         in_flight["wrk_done_at_s"] = round(time.monotonic() - fetches_started, 2)
         fetches = [future.result() for future in futures]
@@ -352,6 +374,8 @@ def main() -> None:
     finally:
         trickle.stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
+        if client is not None:
+            client.close()
         stop(app)
         stop(bare)
         stop(redis_proc)
@@ -390,6 +414,7 @@ def main() -> None:
         "machine": {
             "nproc": os.cpu_count(),
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "loadavg_at_start": loadavg_at_start,
             "loadavg_at_end": os.getloadavg(),
             "python": platform.python_version(),
         },
@@ -424,12 +449,14 @@ def print_table(report: dict) -> None:
     machine, home = report["machine"], report["home"]
     print(
         f"{machine['date']}  nproc={machine['nproc']}  "
-        f"load={' '.join(f'{x:.2f}' for x in machine['loadavg_at_end'])}"
+        f"load at start {' '.join(f'{x:.2f}' for x in machine['loadavg_at_start'])}, "
+        f"at end {' '.join(f'{x:.2f}' for x in machine['loadavg_at_end'])}"
     )
     print(f"{report['config']['gunicorn']}; {report['config']['fetch']}")
     print(f"GET / (connected home), wrk {report['config']['wrk']}")
     print(
         f"{'':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'non-2xx':>9}{'sock err':>9}"
+        f"{'cmds/req':>9}"
     )
     for cond in ("idle", "during"):
         for who in ("app", "bare"):
@@ -437,6 +464,7 @@ def print_table(report: dict) -> None:
             print(
                 f"{who + ' ' + cond:<16}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
                 f"{r['max_ms']:>9.1f}{r['non_2xx']:>9}{r['socket_errors']:>9}"
+                f"{r['redis_cmds_per_req']:>9}"
             )
     print(f"\n{'ratio':<24}{'req/s':>9}{'p50':>9}{'p99':>9}")
     for name, group in report["ratios"].items():
@@ -452,12 +480,18 @@ def print_table(report: dict) -> None:
     )
     print(f"{SLOW_FETCHES} slow fetches (all done at {report['fetches_done_at_s']} s):")
     for fetch in sorted(report["fetches"], key=lambda f: (f["status"] or 0, f["seconds"] or 0)):
-        print(f"  {fetch['status']}  {fetch['seconds'] or 0:>6} s  {fetch['reason'][:90]}")
+        seconds = "-" if fetch["seconds"] is None else f"{fetch['seconds']:.2f}"
+        print(f"  {fetch['status']}  {seconds:>6} s  {fetch['reason'][:90]}")
     print(f"statuses: {report['fetch_statuses']}")
     if report["unexpected_fetches"]:
         print(f"UNEXPECTED fetches: {report['unexpected_fetches']}")
     print(f"server 5xx (access log): {report['server_5xx']}")
-    print(f"worker boots: {report['worker_boots']} (2 each means no worker was restarted)")
+    boots = report["worker_boots"]
+    print(
+        "workers: "
+        + ", ".join(f"{who} {v['boots']} booted ({v['class']})" for who, v in boots.items())
+        + " (2 each means no worker was restarted)"
+    )
 
 
 if __name__ == "__main__":
