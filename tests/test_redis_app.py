@@ -173,9 +173,9 @@ def test_redis_outage_is_503_and_recovers(outage_server):
 def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_server):
     """A connect whose browser session cannot be saved answers 503 and keeps nothing.
 
-    The app's Redis user may change site keys but only read browser sessions (an
-    ACL a Redis 7 server enforces per key), so the connect's site is stored and
-    then its browser session is refused.
+    The app's Redis user may change site keys but not SET browser sessions (an ACL
+    a Redis 7 server enforces per key), so the connect's site is stored and then
+    its browser session is refused.
     """
     admin = outage_server.client()
     admin.acl_setuser("app", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"])
@@ -185,7 +185,10 @@ def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_ser
     client = app.test_client()
     token = csrf_token(client)
     site_keys = ["~session:*", "~intents:*", "~theme:*", "~page:*"]
-    admin.execute_command("ACL", "SETUSER", "app", "resetkeys", *site_keys, "%R~browser:*")
+    # Browser keys: anything but SET (a Redis 7 selector), so deleting one still works.
+    admin.execute_command(
+        "ACL", "SETUSER", "app", "resetkeys", *site_keys, "(~browser:* +@all -set)"
+    )
     try:
         response = client.post(
             "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
@@ -195,6 +198,15 @@ def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_ser
         assert "Storage unavailable" in text and "not allowed to change data" in text
         assert response.headers["Retry-After"] == "5"
         assert admin.keys("session:*") == []  # the new site went with the failed connect
+        # The browser kept its session (and its form's token): once Redis takes writes
+        # again, sending the same form again connects.
+        admin.execute_command("ACL", "SETUSER", "app", "resetkeys", "~*")
+        response = client.post(
+            "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
+        )
+        assert response.status_code == 303
+        assert "Disconnect" in client.get("/").get_data(as_text=True)
+        assert len(admin.keys("browser:*")) == 1  # the old copy went once the new one was saved
     finally:
         admin.acl_deluser("app")
         admin.close()

@@ -37,6 +37,7 @@ SID_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
 REFRESHED = "_refreshed"
 SAVE_FAILED = "browser_session_save_failed"
 ADOPTED = "browser_session_adopted_sid"  # the site session connected in this request
+REPLACED = "browser_session_replaced_sid"  # its browser session's previous id
 
 
 class StoreSessionInterface(ServerSideSessionInterface):
@@ -79,13 +80,17 @@ class StoreSessionInterface(ServerSideSessionInterface):
         return super().open_session(app, request_)
 
     def adopt_id(self, session, sid: str) -> None:
-        """Give the browser session a new id (dropping the old stored copy): no fixation."""
-        stored = session.sid if session else None
+        """Give the browser session a new id: no fixation.
+
+        The old stored copy is deleted once the new one is saved, not before: a
+        connect cut short (a worker killed, Redis gone) leaves the browser with its
+        old session, so that submitting the form again just works.
+        """
+        if session:
+            g.setdefault(REPLACED, session.sid)
         session.sid = sid
         session.modified = True
         g.setdefault(ADOPTED, sid)
-        if stored:
-            self._delete_session(self._get_store_id(stored))
 
     def save_session(self, app, session, response):
         # session is None when opening it failed (storage down): nothing to save.
@@ -99,6 +104,10 @@ class StoreSessionInterface(ServerSideSessionInterface):
             g.setdefault(SAVE_FAILED, True)
             self._forget_new_site()
             raise
+        replaced = g.pop(REPLACED, None)
+        if replaced and replaced != session.sid:
+            with contextlib.suppress(StorageUnavailable):  # else it expires with its TTL
+                self._delete_session(self._get_store_id(replaced))
 
     @staticmethod
     def _forget_new_site() -> None:
