@@ -11,6 +11,8 @@ import pytest
 import requests
 from conftest import CSRF_FIELD, GUNICORN, ROOT, Gunicorn, free_port
 
+pytestmark = pytest.mark.slow
+
 REQUESTS = 1000
 
 

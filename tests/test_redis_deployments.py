@@ -22,6 +22,8 @@ from topologies import RedisSentinelSet
 
 from webapp import create_app
 
+pytestmark = pytest.mark.slow
+
 DEMOS = ["restaurant", "portfolio", "real-estate"]
 GENERATE_FORM = re.compile(r'action="/pages/([a-z0-9-]+)/generate"')
 

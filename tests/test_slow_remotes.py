@@ -18,6 +18,8 @@ import pytest
 import requests
 from conftest import CSRF_FIELD, Gunicorn
 
+pytestmark = pytest.mark.slow
+
 FETCH_DEADLINE = 6.0
 
 

@@ -11,6 +11,8 @@ from redis.exceptions import CrossSlotTransactionError, WatchError
 from redis.sentinel import MasterNotFoundError, Sentinel
 from topologies import RedisSentinelSet
 
+pytestmark = pytest.mark.slow
+
 SCRIPT = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
 
 
