@@ -114,6 +114,15 @@ def redis_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, which it may stop, restart or reconfigure."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_cluster(tmp_path_factory):
     """One real 3-node Redis Cluster for the session; tests flush it before use."""

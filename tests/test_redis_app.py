@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import RedisServer, backend_config, connect_demo, csrf_token, site_sid
+from conftest import backend_config, connect_demo, csrf_token, site_sid
 
 from webapp import create_app
 
@@ -116,20 +116,12 @@ def test_healthz_round_trips(app, client, monkeypatch):
     assert len(sent) == 1  # the PING itself; no browser-session read
 
 
-@pytest.fixture
-def outage_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-def test_redis_outage_is_503_and_recovers(outage_server):
-    app = create_app(backend_config("redis", outage_server))
+def test_redis_outage_is_503_and_recovers(own_redis):
+    app = create_app(backend_config("redis", own_redis))
     client = app.test_client()
     connect_demo(client)
     assert client.get("/").status_code == 200
-    outage_server.stop()
+    own_redis.stop()
     try:
         for path in ["/", "/healthz", "/", "/"]:
             started = time.monotonic()
@@ -153,12 +145,12 @@ def test_redis_outage_is_503_and_recovers(outage_server):
                     "reason": "unreachable",
                     "latency_ms": health["latency_ms"],
                 }
-                assert str(outage_server.port) not in response.get_data(as_text=True)
+                assert str(own_redis.port) not in response.get_data(as_text=True)
         # Posting while down is also a clean 503, never a 500.
         response = client.post("/disconnect", data={"csrf_token": "x"})
         assert response.status_code == 503
     finally:
-        outage_server.start()  # same port: the app must reconnect by itself
+        own_redis.start()  # same port: the app must reconnect by itself
     assert client.get("/healthz").status_code == 200
     # Redis restarted empty (no persistence): the browser session went with it, so
     # the browser is simply not connected any more; no error, no 503.
@@ -170,17 +162,17 @@ def test_redis_outage_is_503_and_recovers(outage_server):
     app.extensions["site_store"].close()
 
 
-def test_refused_browser_session_save_is_503_and_forgets_the_new_site(outage_server):
+def test_refused_browser_session_save_is_503_and_forgets_the_new_site(own_redis):
     """A connect whose browser session cannot be saved answers 503 and keeps nothing.
 
     The app's Redis user may change site keys but not SET browser sessions (an ACL
     a Redis 7 server enforces per key), so the connect's site is stored and then
     its browser session is refused.
     """
-    admin = outage_server.client()
+    admin = own_redis.client()
     admin.acl_setuser("app", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"])
-    config = backend_config("redis", outage_server)
-    config["REDIS_URL"] = f"redis://app:pw@127.0.0.1:{outage_server.port}/0"
+    config = backend_config("redis", own_redis)
+    config["REDIS_URL"] = f"redis://app:pw@127.0.0.1:{own_redis.port}/0"
     app = create_app(config)
     client = app.test_client()
     token = csrf_token(client)
@@ -237,16 +229,16 @@ def test_hung_redis_is_503_within_two_seconds():
         silent.close()
 
 
-def test_outage_is_logged_as_one_warning_without_traceback(outage_server, caplog):
-    app = create_app(backend_config("redis", outage_server))
+def test_outage_is_logged_as_one_warning_without_traceback(own_redis, caplog):
+    app = create_app(backend_config("redis", own_redis))
     client = app.test_client()
     connect_demo(client)
-    outage_server.stop()
+    own_redis.stop()
     try:
         with caplog.at_level("WARNING"):
             assert client.get("/").status_code == 503
     finally:
-        outage_server.start()
+        own_redis.start()
     assert "Storage unavailable" in caplog.text
     assert "Traceback" not in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]

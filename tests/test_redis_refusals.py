@@ -112,10 +112,10 @@ def test_full_redis_refuses_new_sites_but_serves_stored_ones(full_server):
     admin.close()
 
 
-def test_user_without_write_permission_gets_a_clear_503(outage_server):
-    admin = outage_server.client()
+def test_user_without_write_permission_gets_a_clear_503(own_redis):
+    admin = own_redis.client()
     admin.acl_setuser("app", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"])
-    app = app_on(f"redis://app:pw@127.0.0.1:{outage_server.port}/0")
+    app = app_on(f"redis://app:pw@127.0.0.1:{own_redis.port}/0")
     client = app.test_client()
     connect_demo(client)
     sid = site_sid(client)
@@ -143,8 +143,8 @@ def test_user_without_write_permission_gets_a_clear_503(outage_server):
         app.extensions["site_store"].close()
 
 
-def test_read_only_replica_gets_a_clear_503(outage_server, tmp_path):
-    replica = RedisServer(tmp_path / "replica", "--replicaof", "127.0.0.1", str(outage_server.port))
+def test_read_only_replica_gets_a_clear_503(own_redis, tmp_path):
+    replica = RedisServer(tmp_path / "replica", "--replicaof", "127.0.0.1", str(own_redis.port))
     (tmp_path / "replica").mkdir()
     replica.start()
     app = app_on(replica.url)
@@ -158,14 +158,6 @@ def test_read_only_replica_gets_a_clear_503(outage_server, tmp_path):
     finally:
         app.extensions["site_store"].close()
         replica.stop()
-
-
-@pytest.fixture
-def outage_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_cluster_node_used_as_one_server_says_so(redis_cluster):
