@@ -91,6 +91,8 @@ def test_forty_browsers_on_a_cluster_under_gunicorn(redis_cluster, tmp_path):
     site_keys = ("session:", "intents:", "theme:", "page:")
     assert [k for k in leftovers if k.startswith(site_keys)] == []
     assert len([k for k in leftovers if k.startswith("browser:")]) == 40
+    # ...spread over the three nodes, as the sessions were.
+    assert all(count > 0 for count in redis_cluster.keys_per_node().values())
 
 
 def test_cluster_sessions_spread_over_nodes_one_slot_each(redis_cluster):

@@ -180,6 +180,37 @@ def test_cluster_node_used_as_one_server_says_so(redis_cluster):
         app.extensions["site_store"].close()
 
 
+def test_slot_being_migrated_ask_is_named(redis_cluster):
+    """ASK (a slot moving between nodes) reaching a client used as one server: wrong node."""
+    from redis.crc import key_slot
+
+    source_port, target_port = redis_cluster.ports[:2]
+    source, target = redis_cluster.node_client(source_port), redis_cluster.node_client(target_port)
+    try:
+        served = [
+            range(start, end + 1)
+            for start, end, (_host, port, *_rest), *_replicas in source.cluster("SLOTS")
+            if port == source_port
+        ]
+        key = next(
+            f"session:{{{n}}}"
+            for n in range(100_000)
+            if any(key_slot(str(n).encode()) in slots for slots in served)
+        )
+        slot = key_slot(key.encode())
+        source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target.cluster("MYID"))
+        try:
+            # The key is not on the source (the cluster was flushed): ask the target.
+            with pytest.raises(redis.exceptions.AskError) as redirected:
+                source.get(key)
+            assert classify(redirected.value).kind == "wrong_node"
+        finally:
+            source.execute_command("CLUSTER", "SETSLOT", slot, "STABLE")
+    finally:
+        source.close()
+        target.close()
+
+
 def test_cross_slot_refusal_is_named(redis_cluster):
     node = redis_cluster.node_client(redis_cluster.ports[0])
     try:
