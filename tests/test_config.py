@@ -53,6 +53,7 @@ def test_forced_backends():
         ({"REDIS_URL": "redis+sentinel://h/main"}, "sentinel address 'h' is not host:port"),
         ({"REDIS_URL": "redis+sentinel://h:1/main/x"}, "must be /<master-name>[/db]"),
         ({"REDIS_BREAKER_SECONDS": "-1"}, "REDIS_BREAKER_SECONDS must be positive"),
+        ({"REDIS_URL": "redis://x", "KEY_PREFIX": "app{1}:"}, "KEY_PREFIX must not contain braces"),
     ],
 )
 def test_startup_errors_name_the_fix(env, message):

@@ -175,6 +175,8 @@ def test_refused_browser_session_save_is_503_and_forgets_the_new_site(own_redis)
     config["REDIS_URL"] = f"redis://app:pw@127.0.0.1:{own_redis.port}/0"
     app = create_app(config)
     client = app.test_client()
+    connect_demo(client, "restaurant")
+    first = site_sid(client)
     token = csrf_token(client)
     site_keys = ["~session:*", "~intents:*", "~theme:*", "~page:*"]
     # Browser keys: anything but SET (a Redis 7 selector), so deleting one still works.
@@ -189,16 +191,20 @@ def test_refused_browser_session_save_is_503_and_forgets_the_new_site(own_redis)
         text = response.get_data(as_text=True)
         assert "Storage unavailable" in text and "not allowed to change data" in text
         assert response.headers["Retry-After"] == "5"
-        assert admin.keys("session:*") == []  # the new site went with the failed connect
-        # The browser kept its session (and its form's token): once Redis takes writes
-        # again, sending the same form again connects.
+        # The new site went with the failed connect; the previous one is still there.
+        assert admin.keys("session:*") == ["session:{" + first + "}"]
+        # The browser kept its session (its site, its form's token): once Redis takes
+        # writes again it is still connected, and sending the same form again connects.
         admin.execute_command("ACL", "SETUSER", "app", "resetkeys", "~*")
+        assert site_sid(client) == first
+        assert "Disconnect" in client.get("/").get_data(as_text=True)
         response = client.post(
             "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
         )
         assert response.status_code == 303
         assert "Disconnect" in client.get("/").get_data(as_text=True)
         assert len(admin.keys("browser:*")) == 1  # the old copy went once the new one was saved
+        assert admin.keys(f"*{first}*") == []  # so did the previous site
     finally:
         admin.acl_deluser("app")
         admin.close()

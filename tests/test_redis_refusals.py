@@ -24,6 +24,9 @@ def backend():
     return "redis"
 
 
+REDIS_BREAKER = 2.0  # seconds, the default breaker window
+
+
 def app_on(url: str, **settings):
     config = backend_config("memory", None)
     config.update(STORAGE_BACKEND="redis", REDIS_URL=url, **settings)
@@ -102,6 +105,13 @@ def test_full_redis_refuses_new_sites_but_serves_stored_ones(full_server):
         "reason": "out_of_memory",
         "latency_ms": 0,
     }
+
+    # A connected browser whose stored session is due for a refresh keeps browsing, and
+    # a page made on its first view is served without being stored.
+    app.session_interface.refresh_seconds = 0
+    assert reader.get("/").status_code == 200
+    assert reader.get("/pages/menu/items/grilled-octopus").status_code == 200
+    assert stored(admin) == before
 
     # Room again (an operator raised maxmemory): everything works, nothing was lost.
     admin.config_set("maxmemory", "0")
@@ -211,6 +221,25 @@ def test_slot_being_migrated_ask_is_named(redis_cluster):
         target.close()
 
 
+def test_cluster_client_giving_up_after_timeouts_is_an_outage_and_misuse_a_bug():
+    """redis-py's Cluster client reports a frozen cluster as its own exception."""
+    from redis.exceptions import RedisClusterException
+
+    from webapp.storage.redis import timed_out
+
+    try:
+        try:
+            raise redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:7000")
+        except redis.exceptions.TimeoutError:
+            raise RedisClusterException("Redis Cluster cannot be connected.")  # noqa: B904
+    except RedisClusterException as gave_up:
+        error = gave_up
+    assert classify(error).kind == "unreachable"
+    assert timed_out(error)  # so the breaker opens
+    misuse = RedisClusterException("EVALSHA - all keys must map to the same key slot")
+    assert classify(misuse) is None  # a bug: a 500, never hidden as an outage
+
+
 def test_cross_slot_refusal_is_named(redis_cluster):
     node = redis_cluster.node_client(redis_cluster.ports[0])
     try:
@@ -273,3 +302,36 @@ def test_frozen_redis_fails_fast_then_tries_again(tmp_path):
     finally:
         app.extensions["site_store"].close()
         frozen.close()
+
+
+def test_a_frozen_cluster_node_does_not_stop_the_others(redis_cluster, caplog):
+    """The breaker is per node: sessions on the other nodes keep working meanwhile."""
+    import signal
+
+    redis_cluster.flush()
+    app = app_on(redis_cluster.url)
+    store = app.extensions["site_store"]
+    try:
+        browsers, nodes = {}, {}
+        while len(nodes) < 2:
+            browser = app.test_client()
+            connect_demo(browser)
+            node = store.client.get_node_from_key(store.keys(site_sid(browser)).session)
+            if node.port not in nodes:
+                nodes[node.port] = node
+                browsers[node.port] = browser
+        frozen_port, healthy_port = list(nodes)
+        frozen = next(n for n in redis_cluster.nodes if n.port == frozen_port).process
+        frozen.send_signal(signal.SIGSTOP)  # well under the 2 s cluster-node-timeout
+        try:
+            assert browsers[frozen_port].get("/").status_code == 503  # one timeout
+            caplog.clear()
+            assert browsers[frozen_port].get("/").status_code == 503  # at once: breaker
+            assert "(not_answering)" in caplog.text
+            assert browsers[healthy_port].get("/").status_code == 200
+        finally:
+            frozen.send_signal(signal.SIGCONT)
+        time.sleep(REDIS_BREAKER)
+        assert browsers[frozen_port].get("/").status_code == 200
+    finally:
+        store.close()

@@ -20,24 +20,27 @@ store's error handling. Over the stock behaviour:
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_session.base import ServerSideSessionInterface
 
 from . import defaults
 from .site_session import planned_read, prefetched
 from .storage import StorageUnavailable, get_store
 
+log = logging.getLogger(__name__)
+
 NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
 # Browser and site session ids: secrets.token_urlsafe(32), see storage.new_sid.
 SID_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
 REFRESHED = "_refreshed"
-SAVE_FAILED = "browser_session_save_failed"
-ADOPTED = "browser_session_adopted_sid"  # the site session connected in this request
-REPLACED = "browser_session_replaced_sid"  # its browser session's previous id
+# Kept on the request (g may outlive it when an outer app context is pushed).
+SAVE_FAILED = "webapp.browser_session_save_failed"
+CONNECT = "webapp.browser_session_connect"  # a connect's new site id and what it replaces
 
 
 class StoreSessionInterface(ServerSideSessionInterface):
@@ -79,41 +82,57 @@ class StoreSessionInterface(ServerSideSessionInterface):
             return self.session_class(sid=self._generate_sid(self.sid_length), permanent=True)
         return super().open_session(app, request_)
 
-    def adopt_id(self, session, sid: str) -> None:
-        """Give the browser session a new id: no fixation.
+    def adopt_id(self, session, sid: str, replaces_site: str | None = None) -> None:
+        """Give the browser session a new id (no fixation): that of the site just connected.
 
-        The old stored copy is deleted once the new one is saved, not before: a
-        connect cut short (a worker killed, Redis gone) leaves the browser with its
-        old session, so that submitting the form again just works.
+        What it replaces (the old stored copy, the previously connected site) is
+        deleted once the new copy is saved, not before: a connect cut short (a
+        worker killed, Redis gone or full) leaves the browser with its old session
+        and its old site, so that sending the form again just works.
         """
+        connect = request.environ.setdefault(CONNECT, {})
         if session:
-            g.setdefault(REPLACED, session.sid)
+            connect.setdefault("browser", session.sid)
+        if replaces_site:
+            connect["site"] = replaces_site
+        connect["adopted"] = sid
         session.sid = sid
         session.modified = True
-        g.setdefault(ADOPTED, sid)
 
     def save_session(self, app, session, response):
         # session is None when opening it failed (storage down): nothing to save.
         # After a failed save Flask saves once more for the error page; with storage
         # down that would double the time the user waits for the 503.
-        if session is None or request.path in NO_SESSION_PATHS or g.get(SAVE_FAILED):
+        if session is None or request.path in NO_SESSION_PATHS or request.environ.get(SAVE_FAILED):
             return
+        refresh_only = not session.modified
         try:
             super().save_session(app, session, response)
-        except StorageUnavailable:
-            g.setdefault(SAVE_FAILED, True)
+        except StorageUnavailable as failure:
+            if refresh_only:
+                # Only the stored copy's expiry was due; it has slack for this
+                # (a full or read-only Redis must not stop connected browsers).
+                log.info("Browser session not refreshed (%s); it is kept as it is", failure.kind)
+                return
+            request.environ[SAVE_FAILED] = True
             self._forget_new_site()
             raise
-        replaced = g.pop(REPLACED, None)
-        if replaced and replaced != session.sid:
-            with contextlib.suppress(StorageUnavailable):  # else it expires with its TTL
-                self._delete_session(self._get_store_id(replaced))
+        self._drop_replaced(session.sid)
+
+    def _drop_replaced(self, sid: str) -> None:
+        """After a connect saved its browser session: delete what it replaced."""
+        connect = request.environ.pop(CONNECT, {})
+        with contextlib.suppress(StorageUnavailable):  # else they expire with their TTL
+            if connect.get("browser") not in (None, sid):
+                self._delete_session(self._get_store_id(connect["browser"]))
+            if connect.get("site") not in (None, sid):
+                get_store().delete(connect["site"])
 
     @staticmethod
     def _forget_new_site() -> None:
         """A site connected in this request whose browser session could not be saved
         is unreachable: delete it now rather than leave it stored for a day."""
-        sid = g.pop(ADOPTED, None)
+        sid = request.environ.pop(CONNECT, {}).get("adopted")
         if sid:
             with contextlib.suppress(StorageUnavailable):  # else it expires with its TTL
                 get_store().delete(sid)

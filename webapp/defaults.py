@@ -14,6 +14,10 @@ REDIS_CONNECT_TIMEOUT = 0.5
 REDIS_RETRIES = 1
 REDIS_RETRY_BACKOFF_CAP = 0.05
 REDIS_MAX_CONNECTIONS = 50
+# Creating a session sends the whole document (up to MAX_CONTENT_LENGTH) in one call:
+# its own client waits this long (no retry), time for 16 MB to reach a remote Redis at
+# about 20 Mbit/s, and with a 20 s fetch still inside gunicorn's 30 s worker timeout.
+REDIS_BULK_TIMEOUT = 8.0
 # A Cluster client retries a little more: a moved slot or a failed-over node is normal there.
 REDIS_CLUSTER_RETRIES = 2
 # After a Redis timeout, answer 503 at once for this long instead of making every

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import zipfile
 from datetime import UTC, datetime
@@ -38,8 +39,9 @@ from .content.render import (
 )
 from .content.text import slugify
 from .site_session import SessionNotFound, reads, require_site
-from .storage import ReadPlan, SiteSnapshot, chunk_of, get_store
+from .storage import ReadPlan, SiteSnapshot, StorageUnavailable, chunk_of, get_store
 
+log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
 # Generated pages come from hostile content: nothing may run, load or submit.
@@ -97,7 +99,10 @@ class SiteModel:
         if content_json is None:
             raise SessionNotFound("The site session is incomplete.")
         self.built = build_views(json.loads(content_json), site.intents)
-        get_store().save_model(sid, self.built)
+        try:
+            get_store().save_model(sid, self.built)
+        except StorageUnavailable as refusal:  # full or read-only: built again next time
+            log.info("Content model of %s… not stored (%s)", sid[:8], refusal.kind)
         self.model = decode(self.built[MODEL_FIELD])
 
     def view(self, intent_id: str) -> dict:
@@ -181,9 +186,17 @@ def _page_number(query) -> int:
 
 
 def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
-    """Keep a page made on its first view (within the session's page cap)."""
+    """Keep a page made on its first view (within the session's page cap).
+
+    When storage refuses it (full, read-only), the page is served all the same,
+    as past the cap: it is made again on its next view.
+    """
     cap = current_app.config["MAX_STORED_PAGES"]
-    get_store().save_pages(sid, {page_id: {"html": html, "generatedAt": _now()}}, cap=cap)
+    page = {page_id: {"html": html, "generatedAt": _now()}}
+    try:
+        get_store().save_pages(sid, page, cap=cap)
+    except StorageUnavailable as refusal:
+        log.info("Page %s served without being stored (%s)", page_id, refusal.kind)
 
 
 GENERATE_READS = reads(

@@ -185,10 +185,9 @@ def connect():
         model_fields=built.fields,
     )
     # A new browser-session id on every connect (no session fixation), which is
-    # also the site session's id: on Redis both are then read in one call.
-    current_app.session_interface.adopt_id(session, sid)
-    if previous:
-        store.delete(previous)
+    # also the site session's id: on Redis both are then read in one call. The
+    # previous site goes once the browser session pointing here is saved.
+    current_app.session_interface.adopt_id(session, sid, replaces_site=previous)
     session[SITE_SID] = sid
     flash(f"Connected {built.meta['site_name']}.", "success")
     return redirect(url_for("sites.index"), code=303)

@@ -27,6 +27,7 @@ from redis.exceptions import (
     RedisClusterException,
     RedisError,
     ResponseError,
+    SlotNotCoveredError,
     TryAgainError,
 )
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -80,7 +81,7 @@ REFUSALS: tuple[tuple[type | tuple[type, ...], str, str], ...] = (
     (ClusterCrossSlotError, "cross_slot", "Redis Cluster refused a change spanning slots."),
     (BusyLoadingError, "loading", "Redis is loading its data after a restart."),
     (
-        (ClusterDownError, TryAgainError, RedisClusterException),
+        (ClusterDownError, TryAgainError, SlotNotCoveredError),
         "cluster_down",
         "The Redis Cluster is reconfiguring.",
     ),
@@ -105,8 +106,28 @@ def _kind_of(error: Exception) -> str:
     return failure.kind if failure is not None else "error"
 
 
+def _causes(error: BaseException):
+    """The error and the errors it was raised from or while handling."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def timed_out(error: BaseException) -> bool:
+    """Whether Redis stopped answering behind this error (directly or underneath)."""
+    return any(isinstance(cause, RedisTimeoutError) for cause in _causes(error))
+
+
 def classify(error: Exception) -> StorageUnavailable | None:
     """Return the StorageUnavailable this Redis error means, or None for a bug."""
+    if isinstance(error, RedisClusterException) and not isinstance(error, SlotNotCoveredError):
+        # The Cluster client's own errors are mostly misuse (keys in several slots:
+        # a bug, a 500) except when it gave up reaching the nodes after an outage.
+        if any(isinstance(c, (RedisConnectionError, RedisTimeoutError)) for c in _causes(error)):
+            return StorageUnavailable(f"unreachable: {error}", kind="unreachable")
+        return None
     kind_of = type(error)
     if kind_of in (ResponseError, RedisError):
         message = str(error)
@@ -259,10 +280,14 @@ class RedisSiteStore(SiteStore):
         master: str | None = None,
         breaker_seconds: float = defaults.REDIS_BREAKER_SECONDS,
         wait_timeout_ms: int = defaults.REDIS_WAIT_TIMEOUT_MS,
+        bulk_client=None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.client = client
+        # Creating a session sends the whole document: a client whose timeout leaves
+        # time for megabytes to reach a remote Redis (the main one fails fast).
+        self.bulk_client = bulk_client or client
         self.mode = mode
         self.how = how
         self.sentinel = sentinel
@@ -270,7 +295,7 @@ class RedisSiteStore(SiteStore):
         self.breaker_seconds = breaker_seconds
         self.wait_timeout_ms = wait_timeout_ms
         self.probe_key = f"{self.key_prefix}healthz:{{probe}}"
-        self._breaker_until = 0.0
+        self._breakers: dict[str, float] = {}  # Cluster node (or "") -> open until
         self._replicas = 0
         self._replicas_checked = float("-inf")
         self.replication = "none"  # Sentinel: "ok", "degraded" or "none" (no replica)
@@ -281,10 +306,13 @@ class RedisSiteStore(SiteStore):
         self._repair = client.register_script(REPAIR_LUA)
 
     @classmethod
-    def from_connection(cls, connection: RedisConnection, **kwargs) -> RedisSiteStore:
-        """Build the store on a client made by ``redis_connect.connect``."""
+    def from_connection(
+        cls, connection: RedisConnection, bulk: RedisConnection | None = None, **kwargs
+    ) -> RedisSiteStore:
+        """Build the store on clients made by ``redis_connect.connect``."""
         return cls(
             connection.client,
+            bulk_client=bulk.client if bulk else None,
             mode=connection.mode,
             how=connection.how,
             sentinel=connection.sentinel,
@@ -292,10 +320,15 @@ class RedisSiteStore(SiteStore):
             **kwargs,
         )
 
-    def _run(self, call: Callable):
-        """Run one call to Redis; its outage or refusal becomes StorageUnavailable."""
-        if time.monotonic() < self._breaker_until:
-            # Redis timed out a moment ago: answer now rather than wait another timeout.
+    def _run(self, call: Callable, key: str | None = None):
+        """Run one call to Redis about ``key``; its outage or refusal becomes StorageUnavailable.
+
+        After a timeout, calls to the same server (a Cluster: the node that holds
+        the key) answer at once for ``breaker_seconds`` instead of each waiting
+        a full timeout; the first call after that tries again.
+        """
+        breaker = self._server_of(key)
+        if time.monotonic() < self._breakers.get(breaker, 0.0):
             raise StorageUnavailable("Redis timed out moments ago", kind=NOT_ANSWERING)
         try:
             return call()
@@ -303,11 +336,20 @@ class RedisSiteStore(SiteStore):
             failure = classify(error)
             if failure is None:
                 raise
-            if isinstance(error, RedisTimeoutError):
-                self._breaker_until = time.monotonic() + self.breaker_seconds
+            if timed_out(error):
+                self._breakers[breaker] = time.monotonic() + self.breaker_seconds
             raise failure from error
 
-    def _write(self, change: Callable):
+    def _server_of(self, key: str | None) -> str:
+        """The breaker a call belongs to: one per Cluster node, else one for all."""
+        if self.mode != "cluster" or key is None:
+            return ""
+        try:
+            return self.client.get_node_from_key(key).name
+        except (RedisError, RedisClusterException):
+            return ""
+
+    def _write(self, change: Callable, key: str):
         """Make one change (``change(client)``), acknowledged by a replica under Sentinel.
 
         With Sentinel and a replica, ``WAIT 1`` follows the change on the same
@@ -316,7 +358,7 @@ class RedisSiteStore(SiteStore):
         change stands (it is on the master) and replication is "degraded".
         """
         if not self._replica_expected():
-            return self._run(lambda: change(self.client))
+            return self._run(lambda: change(self.client), key)
 
         def change_and_wait():
             pipe = self.client.pipeline(transaction=False)
@@ -326,20 +368,21 @@ class RedisSiteStore(SiteStore):
             self._acknowledged(acknowledged)
             return result
 
-        return self._run(change_and_wait)
+        return self._run(change_and_wait, key)
 
-    def _change(self, script, keys: list, args: list):
+    def _change(self, script, keys: list, args: list, *, bulk: bool = False):
         """Run one of the change scripts, acknowledged as ``_write`` says.
 
         Pipelined by SHA (a registered script in a pipeline would cost a SCRIPT
         EXISTS round trip each time); loaded once when Redis does not know it.
         """
+        client = self.bulk_client if bulk else self.client
         if not self._replica_expected():
-            return self._run(lambda: script(keys=keys, args=args))
+            return self._run(lambda: script(keys=keys, args=args, client=client), keys[0])
 
         def change_and_wait():
             for attempt in (1, 2):
-                pipe = self.client.pipeline(transaction=False)
+                pipe = client.pipeline(transaction=False)
                 pipe.evalsha(script.sha, len(keys), *keys, *args)
                 pipe.wait(1, self.wait_timeout_ms)
                 try:
@@ -347,23 +390,26 @@ class RedisSiteStore(SiteStore):
                 except NoScriptError:
                     if attempt == 2:
                         raise
-                    self.client.script_load(script.script)
+                    client.script_load(script.script)
                     continue
                 self._acknowledged(acknowledged)
                 return result
 
-        return self._run(change_and_wait)
+        return self._run(change_and_wait, keys[0])
 
     def _replica_expected(self) -> bool:
         if self.mode != "sentinel":
             return False
         now = time.monotonic()
-        if now - self._replicas_checked >= defaults.REDIS_REPLICAS_CHECK_SECONDS:
+        # Without a replica, ask every second: one may attach (after a failover) and
+        # changes must wait for it as soon as it does.
+        every = defaults.REDIS_REPLICAS_CHECK_SECONDS if self._replicas else 1.0
+        if now - self._replicas_checked >= every:
             self._replicas_checked = now
             try:
-                info = self.client.info("replication")
+                info = self._run(lambda: self.client.info("replication"))
                 self._replicas = int(info.get("connected_slaves", 0))
-            except RedisError:
+            except StorageUnavailable:
                 pass  # the change itself will tell what is wrong
             if not self._replicas:
                 self.replication = "none"
@@ -391,7 +437,7 @@ class RedisSiteStore(SiteStore):
         args: list = [self.ttl_seconds, dump(intents), dump(theme)]
         for name, value in fields.items():
             args += [name, value]
-        self._change(self._create, list(keys.all), args)
+        self._change(self._create, list(keys.all), args, bulk=True)
 
     def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
         return self.read_with_browser(None, sid, plan or ReadPlan())[1]
@@ -416,7 +462,7 @@ class RedisSiteStore(SiteStore):
             *plan.fields,
         ]
         call_keys = [browser_key or keys.session, *keys.all]
-        result = self._run(lambda: self._read(keys=call_keys, args=args))
+        result = self._run(lambda: self._read(keys=call_keys, args=args), keys.session)
         browser, found = result[0], result[1]
         if not found:
             return browser, None
@@ -453,7 +499,7 @@ class RedisSiteStore(SiteStore):
         for name, value in model_fields.items():
             args += [name, value]
         keys = [self.keys(sid).session]
-        return bool(self._change(self._save_model, keys, args))
+        return bool(self._change(self._save_model, keys, args, bulk=True))
 
     def save_pages(
         self,
@@ -476,16 +522,16 @@ class RedisSiteStore(SiteStore):
     def delete(self, sid: str) -> None:
         # One DEL of the four keys: atomic, and the same slot in a Cluster.
         keys = self.keys(sid).all
-        self._write(lambda client: client.delete(*keys))
+        self._write(lambda client: client.delete(*keys), keys[0])
 
     def browser_get(self, key: str) -> bytes | None:
-        return self._run(lambda: self.client.get(key))
+        return self._run(lambda: self.client.get(key), key)
 
     def browser_set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        self._write(lambda client: client.set(key, value, ex=ttl_seconds))
+        self._write(lambda client: client.set(key, value, ex=ttl_seconds), key)
 
     def browser_delete(self, key: str) -> None:
-        self._run(lambda: self.client.delete(key))
+        self._run(lambda: self.client.delete(key), key)
 
     def ping(self) -> None:
         self._run(self.client.ping)
@@ -546,6 +592,8 @@ class RedisSiteStore(SiteStore):
 
     def close(self) -> None:
         self.client.close()
+        if self.bulk_client is not self.client:
+            self.bulk_client.close()
         for sentinel in self.sentinel.sentinels if self.sentinel else ():
             sentinel.close()
 
@@ -555,7 +603,7 @@ class RedisSiteStore(SiteStore):
         pipe = self.client.pipeline(transaction=False)
         for key in keys.all:
             pipe.ttl(key)
-        ttls = self._run(pipe.execute)
+        ttls = self._run(pipe.execute, keys.session)
         return {key: ttl for key, ttl in zip(keys.all, ttls, strict=True) if ttl >= 0}
 
 
@@ -674,6 +722,12 @@ class RedisBackend:
             )
         if chosen and not url:
             problems.append("STORAGE_BACKEND=redis needs REDIS_URL (or KV_URL) to be set")
+        prefix = config.get("KEY_PREFIX") or ""
+        if chosen and ("{" in prefix or "}" in prefix):
+            problems.append(
+                f"KEY_PREFIX must not contain braces, got {prefix!r}: they would replace "
+                "each session's {SID} hash tag (Redis Cluster slots); use e.g. 'app1:'"
+            )
         if url:
             problem = url_problem(url, config.get("REDIS_URL_VAR") or "REDIS_URL")
             if problem:
@@ -682,9 +736,17 @@ class RedisBackend:
 
     def open(self, config, choice: StorageChoice | None = None) -> RedisSiteStore:
         """Build the store on a client for the URL's deployment (see ``redis_connect``)."""
-        connection = connect(config["REDIS_URL"], cluster=config.get("REDIS_CLUSTER"))
+        url = config["REDIS_URL"]
+        connection = connect(url, cluster=config.get("REDIS_CLUSTER"))
+        bulk = connect(
+            url,
+            cluster=connection.mode == "cluster",
+            socket_timeout=defaults.REDIS_BULK_TIMEOUT,
+            retries=0,
+        )
         return RedisSiteStore.from_connection(
             connection,
+            bulk,
             ttl_seconds=config["SESSION_TTL_SECONDS"],
             key_prefix=config["KEY_PREFIX"],
             breaker_seconds=config.get("REDIS_BREAKER_SECONDS", defaults.REDIS_BREAKER_SECONDS),
