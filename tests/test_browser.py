@@ -90,23 +90,40 @@ def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_p
     page.wait_for_load_state()
     assert page.url.endswith(f"/pages/{menu['id']}")
     assert_no_error(page)
-    text = page.inner_text("body")
+    # The page itself sits in a frame inside the app's chrome.
+    framed = generated_page(page)
+    text = framed.inner_text()
     dishes = [dish["name"] for dish in content["entries"]["menu"]] if "entries" in content else []
     for dish in dishes[:5]:
         assert dish in text
     assert menu["title"] in text
+    chrome = page.inner_text("body")
+    assert f"Generated {menu['title']}" in chrome
+    assert page.get_by_role("navigation", name="All pages of Saffron & Sage").is_visible()
     page.screenshot(path=tmp_path / "2-menu.png", full_page=True)
 
-    first_item = page.locator(f"a[href^='/pages/{menu['id']}/items/']").first
-    first_item.click()
-    page.wait_for_load_state()
-    assert f"/pages/{menu['id']}/items/" in page.url
+    # A link inside the framed page opens the item in the app, chrome included.
+    framed.locator(f"a[href^='/pages/{menu['id']}/items/']").first.click()
+    page.wait_for_url(f"**/pages/{menu['id']}/items/**")
     assert_no_error(page)
     if dishes:
-        assert dishes[0] in page.inner_text("body")
+        assert dishes[0] in generated_page(page).inner_text()
     page.screenshot(path=tmp_path / "3-detail.png", full_page=True)
 
-    page.get_by_role("link", name="Back to Saffron & Sage").first.click()
+    # Another intent from the chrome, and back.
+    page.get_by_role("navigation", name="All pages of Saffron & Sage").get_by_role(
+        "link", name="Contact us"
+    ).click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/pages/contact")
+    assert "This page has not been generated yet." in page.inner_text("body")
+    page.go_back()
+    page.wait_for_load_state()
+    assert f"/pages/{menu['id']}/items/" in page.url
+
+    page.get_by_role("link", name=f"Back to {menu['title']}").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Back to Home").click()
     page.wait_for_load_state()
     card = page.locator(f"#intent-{menu['id']}")
     assert "Page ready" in card.inner_text()
@@ -118,6 +135,9 @@ def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_p
     download.save_as(saved)
     assert saved.read_text().lower().startswith("<!doctype html>")
 
+    page.get_by_role("link", name="Disconnect").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Disconnect Saffron & Sage?").is_visible()
     page.get_by_role("button", name="Disconnect").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Connect a site").is_visible()
@@ -125,6 +145,14 @@ def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_p
     assert "Session not found" in page.inner_text("body")
     assert dialogs == []
     context.close()
+
+
+def generated_page(page):
+    """The generated page framed in the app's chrome (once it has loaded)."""
+    page.wait_for_selector("iframe.page-frame")
+    frame = page.frame_locator("iframe.page-frame")
+    frame.locator("body").wait_for()
+    return frame.locator("html")
 
 
 def test_hostile_content_runs_no_script(server, browser, tmp_path):
@@ -153,11 +181,16 @@ def test_hostile_content_runs_no_script(server, browser, tmp_path):
         page.locator(f"#intent-{intent['id']}").get_by_role("button", name="Generate").click()
         page.wait_for_load_state()
         assert_no_error(page)
-        assert page.evaluate("document.querySelectorAll('script').length") == 0
-        links = page.locator("a[href*='/items/']")
+        framed = generated_page(page)
+        assert framed.evaluate("document.querySelectorAll('script').length") == 0
+        links = framed.locator("a[href*='/items/']")
         for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
             page.goto(server.base + href)
             assert_no_error(page)
+            framed = generated_page(page)
+            assert framed.evaluate("document.querySelectorAll('script').length") == 0
+            # The standalone page (download) runs nothing either.
+            page.goto(server.base + "/frame" + href)
             assert page.evaluate("document.querySelectorAll('script').length") == 0
     page.screenshot(path=tmp_path / "hostile.png", full_page=True)
     assert dialogs == []
@@ -186,4 +219,5 @@ def test_pages_make_no_extra_requests(server, browser):
         u for u in requested if not u.startswith((server.base, "https://images.example.com/"))
     ]
     assert others == []
-    assert len([u for u in requested if u.startswith(server.base)]) == 5
+    # The form, the connect and its home, the generate and its page, the framed page.
+    assert len([u for u in requested if u.startswith(server.base)]) == 6, requested

@@ -86,7 +86,7 @@ def test_every_intent_of_every_demo_generates_with_its_items(client, demo):
         response = generate(client, intent["id"])
         assert response.status_code == 303
         assert response.headers["Location"].endswith(f"/pages/{intent['id']}")
-        page = client.get(f"/pages/{intent['id']}")
+        page = client.get(f"/frame/pages/{intent['id']}")
         assert page.status_code == 200, intent
         text = visible_text(page.get_data(as_text=True))
         assert intent["title"] in text
@@ -108,13 +108,13 @@ def test_every_detail_page_shows_what_a_person_reads(client, demo):
     checked = 0
     for intent in extract_intents(content):
         generate(client, intent["id"])
-        listing = client.get(f"/pages/{intent['id']}").get_data(as_text=True)
+        listing = client.get(f"/frame/pages/{intent['id']}").get_data(as_text=True)
         items = items_of(content, intent["id"])
         for position, (item_id, item) in enumerate(items):
             href = f"/pages/{intent['id']}/items/{item_id}"
             if position < PAGE_SIZE:  # on the first listing page
                 assert f'href="{href}"' in listing
-            response = client.get(href)
+            response = client.get("/frame" + href)
             assert response.status_code == 200, href
             text = visible_text(response.get_data(as_text=True))
             if not isinstance(item, dict):
@@ -137,11 +137,11 @@ def test_items_link_to_their_detail_pages(client):
     intents = json.loads(json.dumps(extract_intents(json.loads(load_demo("restaurant")))))
     collection = next(i for i in intents if "menu" in i["id"])
     generate(client, collection["id"])
-    listing = client.get(f"/pages/{collection['id']}").get_data(as_text=True)
+    listing = client.get(f"/frame/pages/{collection['id']}").get_data(as_text=True)
     links = re.findall(rf'href="(/pages/{collection["id"]}/items/[^"]+)"', listing)
     assert len(links) >= 12
-    assert client.get(links[0]).status_code == 200
-    detail = client.get(links[0]).get_data(as_text=True)
+    assert client.get(links[0]).status_code == 200  # the app's chrome around it
+    detail = client.get("/frame" + links[0]).get_data(as_text=True)
     assert f'href="/pages/{collection["id"]}"' in detail
     assert 'href="/"' in detail  # a way back to the site's home
 
@@ -150,7 +150,7 @@ def test_generated_pages_are_served_with_a_strict_csp(client):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
     generate(client, intent_id)
-    response = client.get(f"/pages/{intent_id}")
+    response = client.get(f"/frame/pages/{intent_id}")
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "sandbox" in csp
     assert "script-src" not in csp  # falls back to default-src 'none'
@@ -161,10 +161,10 @@ def test_regenerate_returns_identical_bytes_and_replaces(client, app):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
     generate(client, intent_id)
-    first = client.get(f"/pages/{intent_id}").get_data()
+    first = client.get(f"/frame/pages/{intent_id}").get_data()
     response = generate(client, intent_id, "regenerate")
     assert response.status_code == 303
-    assert client.get(f"/pages/{intent_id}").get_data() == first
+    assert client.get(f"/frame/pages/{intent_id}").get_data() == first
     store = app.extensions["site_store"]
     before = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id]
     generate(client, intent_id, "regenerate")
@@ -191,23 +191,23 @@ def test_generate_twice_keeps_the_stored_page(client, app):
 def test_not_generated_unknown_intent_and_item(client):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
-    missing = client.get(f"/pages/{intent_id}")
+    missing = client.get(f"/frame/pages/{intent_id}")
     assert missing.status_code == 404
     assert "Generate it now" in missing.get_data(as_text=True)
-    assert client.get("/pages/no-such-intent").status_code == 404
+    assert client.get("/frame/pages/no-such-intent").status_code == 404
     assert generate(client, "no-such-intent").status_code == 404
     generate(client, intent_id)
-    assert client.get(f"/pages/{intent_id}/items/no-such-item").status_code == 404
-    assert client.get(f"/pages/{intent_id}?page=999").status_code == 404
-    assert client.get(f"/pages/{intent_id}?page=abc").status_code == 404
-    assert client.get(f"/pages/{intent_id}?page=²").status_code == 404
-    assert client.get(f"/pages/{intent_id}?page=0").status_code == 404
-    assert client.get(f"/pages/{intent_id}?page=-1").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}/items/no-such-item").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}?page=999").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}?page=abc").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}?page=²").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}?page=0").status_code == 404
+    assert client.get(f"/frame/pages/{intent_id}?page=-1").status_code == 404
     assert client.get("/pages/nothing/download").status_code == 404
 
 
 def test_pages_without_a_session_are_session_not_found(client):
-    response = client.get("/pages/menu")
+    response = client.get("/frame/pages/menu")
     assert response.status_code == 404
     assert "Session not found" in response.get_data(as_text=True)
     assert client.get("/export.zip").status_code == 404
@@ -235,7 +235,7 @@ def test_export_zip_links_pages_together(client):
         generate(client, intent["id"])
     first = intents[0]
     item_id, _ = items_of(content, first["id"])[0]
-    assert client.get(f"/pages/{first['id']}/items/{item_id}").status_code == 200
+    assert client.get(f"/frame/pages/{first['id']}/items/{item_id}").status_code == 200
     response = client.get("/export.zip")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
@@ -271,7 +271,7 @@ def test_disconnect_removes_every_page_and_nothing_else(app):
     alice.post("/disconnect", data={"csrf_token": csrf_token(alice)})
     assert store.load(alice_sid, ReadPlan(page_index=True)) is None
     assert store.load(bob_sid, ReadPlan(page_index=True)).page_ids == {intent_id}
-    assert bob.get(f"/pages/{intent_id}").status_code == 200
+    assert bob.get(f"/frame/pages/{intent_id}").status_code == 200
 
 
 def test_large_collection_is_paginated_and_bounded(client):
@@ -284,16 +284,16 @@ def test_large_collection_is_paginated_and_bounded(client):
     intents = extract_intents(big)
     products = next(i for i in intents if i["dataPath"] == "products")
     assert generate(client, products["id"]).status_code == 303
-    first = client.get(f"/pages/{products['id']}")
+    first = client.get(f"/frame/pages/{products['id']}")
     assert first.status_code == 200
     assert len(first.get_data()) < 300_000
     assert "Product 0" in visible_text(first.get_data(as_text=True))
     last_page = -(-50_000 // PAGE_SIZE)
-    last = client.get(f"/pages/{products['id']}?page={last_page}")
+    last = client.get(f"/frame/pages/{products['id']}?page={last_page}")
     assert last.status_code == 200
     assert "Product 49999" in visible_text(last.get_data(as_text=True))
-    assert client.get(f"/pages/{products['id']}?page={last_page + 1}").status_code == 404
-    detail = client.get(f"/pages/{products['id']}/items/product-49999")
+    assert client.get(f"/frame/pages/{products['id']}?page={last_page + 1}").status_code == 404
+    detail = client.get(f"/frame/pages/{products['id']}/items/product-49999")
     assert detail.status_code == 200
     assert "Product 49999" in visible_text(detail.get_data(as_text=True))
 
@@ -310,9 +310,9 @@ def test_hostile_content_pages_are_safe(client):
     assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
     for intent in extract_intents(doc):
         generate(client, intent["id"])
-        page = client.get(f"/pages/{intent['id']}").get_data(as_text=True)
+        page = client.get(f"/frame/pages/{intent['id']}").get_data(as_text=True)
         for item_id, _ in items_of(doc, intent["id"]):
-            detail = client.get(f"/pages/{intent['id']}/items/{item_id}")
+            detail = client.get(f"/frame/pages/{intent['id']}/items/{item_id}")
             assert detail.status_code == 200
             page += detail.get_data(as_text=True)
         assert "<script" not in page.lower()
@@ -326,8 +326,8 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
-    assert client.get(f"/pages/{intent_id}?page=2").status_code == 200
-    assert client.get(f"/pages/{intent_id}/items/product-7").status_code == 200
+    assert client.get(f"/frame/pages/{intent_id}?page=2").status_code == 200
+    assert client.get(f"/frame/pages/{intent_id}/items/product-7").status_code == 200
     store = app.extensions["site_store"]
     assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {
         intent_id,
@@ -336,7 +336,7 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     }
     generate(client, intent_id, "regenerate")
     assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {intent_id}
-    page_two = client.get(f"/pages/{intent_id}?page=2")
+    page_two = client.get(f"/frame/pages/{intent_id}?page=2")
     assert page_two.status_code == 200  # made again on its next view
     assert "Product 95" in visible_text(page_two.get_data(as_text=True))  # items 48-95
 
@@ -346,7 +346,7 @@ def test_export_links_listing_pages(client):
     connect(client, source="paste", json=json.dumps(doc))
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
-    client.get(f"/pages/{intent_id}?page=2")
+    client.get(f"/frame/pages/{intent_id}?page=2")
     archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
     first = archive.read(f"{intent_id}.html").decode()
     second = archive.read(f"{intent_id}-page-2.html").decode()
@@ -371,7 +371,7 @@ def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
     for n in range(6):
-        response = client.get(f"/pages/{intent_id}/items/product-{n}")
+        response = client.get(f"/frame/pages/{intent_id}/items/product-{n}")
         assert response.status_code == 200
         assert f"Product {n}" in visible_text(response.get_data(as_text=True))
     stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_index=True)).page_ids
@@ -392,11 +392,11 @@ def test_page_ids_of_different_intents_never_collide(client):
     assert not any("-page-" in i or "-detail-" in i for i in ids), ids
     for intent_id in ids:
         generate(client, intent_id)
-    page_two = visible_text(client.get("/pages/menu?page=2").get_data(as_text=True))
+    page_two = visible_text(client.get("/frame/pages/menu?page=2").get_data(as_text=True))
     assert "Dish 59" in page_two and "Special" not in page_two
     generate(client, "menu", "regenerate")
     for intent_id in ids:
-        assert client.get(f"/pages/{intent_id}").status_code == 200
+        assert client.get(f"/frame/pages/{intent_id}").status_code == 200
 
 
 def test_lone_surrogate_is_a_400_not_a_500(client):
@@ -411,10 +411,10 @@ def test_menu_page_lists_every_dish_of_the_demo(client):
     dishes = [dish["name"] for dish in json.loads(load_demo("restaurant"))["entries"]["menu"]]
     assert len(dishes) == 14
     generate(client, "menu")
-    text = visible_text(client.get("/pages/menu").get_data(as_text=True))
+    text = visible_text(client.get("/frame/pages/menu").get_data(as_text=True))
     for dish in dishes:
         assert dish in text
-    listing = client.get("/pages/menu").get_data(as_text=True)
+    listing = client.get("/frame/pages/menu").get_data(as_text=True)
     assert len(set(re.findall(r'href="/pages/menu/items/([a-z0-9-]+)"', listing))) == 14
 
 
@@ -447,14 +447,16 @@ def test_a_session_stored_before_the_content_model_gets_one_on_first_use(client,
     store.create(sid, content_json=json.dumps(content), meta=meta, intents=old_intents, theme=theme)
     assert store.load(sid, ReadPlan(model=True)).model is None
     assert generate(client, "products").status_code == 303
-    listing = visible_text(client.get("/pages/products").get_data(as_text=True))
+    listing = visible_text(client.get("/frame/pages/products").get_data(as_text=True))
     assert "Lamp 0" in listing and "Lamp 47" in listing
-    assert "Lamp 59" in visible_text(client.get("/pages/products?page=2").get_data(as_text=True))
-    detail = client.get("/pages/products/items/p3")
+    assert "Lamp 59" in visible_text(
+        client.get("/frame/pages/products?page=2").get_data(as_text=True)
+    )
+    detail = client.get("/frame/pages/products/items/p3")
     assert detail.status_code == 200 and "Lamp 3" in visible_text(detail.get_data(as_text=True))
-    assert client.get("/pages/products/items/nope").status_code == 404
+    assert client.get("/frame/pages/products/items/nope").status_code == 404
     generate(client, "contact")
-    assert "hi@old.example" in client.get("/pages/contact").get_data(as_text=True)
+    assert "hi@old.example" in client.get("/frame/pages/contact").get_data(as_text=True)
     # The model was built once and kept with the session; intents and ids are unchanged.
     site = store.load(sid, ReadPlan(model=True))
     assert site.model is not None and site.content_json is None
@@ -479,7 +481,7 @@ def test_an_old_session_keeps_the_item_ids_its_pages_link_to(client, app):
     intents = [{"id": "menu", "title": "Menu", "description": "d", "icon": "🍽️",
                 "dataPath": "menu"}]  # fmt: skip
     _old_session(client, app, content, intents)
-    response = client.get("/pages/menu/items/101")
+    response = client.get("/frame/pages/menu/items/101")
     assert response.status_code == 200 and "Soup" in response.get_data(as_text=True)
 
 
@@ -489,7 +491,7 @@ def test_a_model_of_another_version_is_rebuilt(client, app):
     store = app.extensions["site_store"]
     store.save_model(sid, {"model": b'{"v": 0, "views": {}}'})
     assert generate(client, "menu").status_code == 303
-    assert "Soup" in visible_text(client.get("/pages/menu").get_data(as_text=True))
+    assert "Soup" in visible_text(client.get("/frame/pages/menu").get_data(as_text=True))
     assert b'"v":0' not in store.load(sid, ReadPlan(model=True)).model
 
 

@@ -7,13 +7,16 @@ import json
 import logging
 import re
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
+from html import unescape
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -49,6 +52,15 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 )
+# The same page framed inside the app's chrome: its frame may be this app, links in it
+# navigate the whole window (the page's <base target="_top">) when a person clicks them,
+# and the app's own script may read its height (same origin; the page still runs nothing).
+FRAME_CSP = PAGE_CSP.replace(
+    "frame-ancestors 'none'; sandbox",
+    "frame-ancestors 'self'; sandbox allow-same-origin allow-top-navigation-by-user-activation "
+    "allow-popups allow-popups-to-escape-sandbox",
+)
+PAGE_TITLE = re.compile(r"<title>(.*?) · ", re.S)
 # Internal links the generator writes (its AppLinks): root-relative, never from content.
 INTERNAL_HREF = re.compile(r'href="(/[^"]*)"')
 PAGE_LINK = re.compile(r"^/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?$")
@@ -168,10 +180,50 @@ def _render_intent_page(sid: str, site: SiteSnapshot, intent: dict, page: int) -
     return render_section(data=model.field(data_field(intent["id"])), **common)
 
 
-def _serve(html: str) -> Response:
+def _serve(html: str, csp: str = PAGE_CSP) -> Response:
     response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Content-Security-Policy"] = csp
     return response
+
+
+def _frame(html: str) -> Response:
+    """Serve a stored page's bytes to the app's frame."""
+    return _serve(html, FRAME_CSP)
+
+
+def _title_of(html: str, fallback: str) -> str:
+    """A generated page's own title (its <title> before the site's name), as text."""
+    match = PAGE_TITLE.search(html, 0, 4096)
+    return unescape(match.group(1)) if match else fallback
+
+
+def _chrome(
+    site: SiteSnapshot,
+    intent: dict,
+    *,
+    title: str,
+    page_id: str | None,
+    frame: str | None,
+    back: tuple[str, str],
+    status: int = 200,
+):
+    """The app around one generated page: the site's pages, the page's actions, the page framed.
+
+    ``frame`` is the URL of the page's bytes (None: not generated yet); ``back``
+    is (URL, label) of the page one level up.
+    """
+    html = render_template(
+        "page.html",
+        site=site,
+        intent=intent,
+        title=title,
+        page_id=page_id,
+        frame=frame,
+        back=back,
+        generated=site.page_ids or set(),
+        theme=site.theme,
+    )
+    return html, status
 
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
@@ -210,6 +262,7 @@ def _generate(intent_id: str, *, replace: bool):
     sid, site = require_site()
     intent = _intent_or_404(site, intent_id)
     if intent_id in site.page_ids and not replace:
+        # A repeated submission (a double click, a second tab): the page is there.
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
     html = _render_intent_page(sid, site, intent, 1)
     if html is None:  # the model lost this page's data (storage tampered with): never store it
@@ -220,6 +273,8 @@ def _generate(intent_id: str, *, replace: bool):
     stale = [page_id for page_id in site.page_ids if later.fullmatch(page_id)]
     if not get_store().save_pages(sid, {intent_id: {"html": html, "generatedAt": _now()}}, stale):
         require_site()  # gone meanwhile: answer "Session not found"
+    done = "Regenerated" if replace else "Generated"
+    flash(f"{done} {intent['title']} from the site's current content.", "success")
     return redirect(url_for("pages.view", intent_id=intent_id), code=303)
 
 
@@ -249,9 +304,43 @@ def _listing_plan(args, query) -> ReadPlan:
 
 
 @bp.get("/pages/<intent_id>")
-@reads(_listing_plan)
+@reads(lambda args, query: replace(_listing_plan(args, query), page_index=True))
 def view(intent_id: str):
-    """Show a generated page (later listing pages are generated on first view)."""
+    """Show a generated page in the app (later listing pages are generated on first view)."""
+    page = _page_number(request.args)
+    home = (url_for("sites.index"), "Home")
+    if page == 1:
+        _sid, site = require_site()
+        intent = _intent_or_404(site, intent_id)
+        if intent_id not in site.page_ids:
+            return _chrome(
+                site, intent, title=intent["title"], page_id=None, frame=None, back=home, status=404
+            )
+        frame = url_for("pages.frame_view", intent_id=intent_id)
+        return _chrome(
+            site, intent, title=intent["title"], page_id=intent_id, frame=frame, back=home
+        )
+    page_id = listing_page_id(intent_id, page)
+    site, intent, html = _page_or_make(
+        page_id,
+        intent_id,
+        lambda sid, site, intent: _render_intent_page(sid, site, intent, page),
+        lambda intent: f"{intent['title']} has no page {page}.",
+    )
+    return _chrome(
+        site,
+        intent,
+        title=f"{intent['title']}, page {page}",
+        page_id=page_id,
+        frame=url_for("pages.frame_view", intent_id=intent_id, page=page),
+        back=home,
+    )
+
+
+@bp.get("/frame/pages/<intent_id>")
+@reads(_listing_plan)
+def frame_view(intent_id: str):
+    """A generated page's own bytes, for the app's frame."""
     page = _page_number(request.args)
     if page == 1:
         _sid, site = require_site()
@@ -259,13 +348,14 @@ def view(intent_id: str):
         if intent_id not in site.pages:
             html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
             return html, 404
-        return _serve(site.pages[intent_id]["html"])
-    return _serve_or_make(
+        return _frame(site.pages[intent_id]["html"])
+    _site, _intent, html = _page_or_make(
         listing_page_id(intent_id, page),
         intent_id,
         lambda sid, site, intent: _render_intent_page(sid, site, intent, page),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
+    return _frame(html)
 
 
 def _item_plan(args, query) -> ReadPlan:
@@ -300,19 +390,41 @@ def _render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) 
 
 
 @bp.get("/pages/<intent_id>/items/<item_id>")
-@reads(_item_plan)
+@reads(lambda args, query: replace(_item_plan(args, query), page_index=True))
 def item(intent_id: str, item_id: str):
-    """Show an item's detail page, generating it on first view."""
-    return _serve_or_make(
+    """Show an item's detail page in the app, generating it on first view."""
+    page_id = detail_page_id(intent_id, item_id)
+    site, intent, html = _page_or_make(
+        page_id,
+        intent_id,
+        lambda sid, site, intent: _render_item_page(sid, site, intent, item_id),
+        lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
+    )
+    return _chrome(
+        site,
+        intent,
+        title=_title_of(html, intent["title"]),
+        page_id=page_id,
+        frame=url_for("pages.frame_item", intent_id=intent_id, item_id=item_id),
+        back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
+    )
+
+
+@bp.get("/frame/pages/<intent_id>/items/<item_id>")
+@reads(_item_plan)
+def frame_item(intent_id: str, item_id: str):
+    """An item's detail page's own bytes, for the app's frame."""
+    _site, _intent, html = _page_or_make(
         detail_page_id(intent_id, item_id),
         intent_id,
         lambda sid, site, intent: _render_item_page(sid, site, intent, item_id),
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
+    return _frame(html)
 
 
-def _serve_or_make(page_id: str, intent_id: str, render, missing) -> Response:
-    """Serve a stored page, or make it from the content model, keep it and serve it.
+def _page_or_make(page_id: str, intent_id: str, render, missing) -> tuple[SiteSnapshot, dict, str]:
+    """Return a stored page, or make it from the content model and keep it.
 
     ``render(sid, site, intent)`` returns the HTML or None when there is no
     such page; ``missing(intent)`` is then the 404's description.
@@ -320,12 +432,12 @@ def _serve_or_make(page_id: str, intent_id: str, render, missing) -> Response:
     sid, site = require_site()  # the page, or the model fields to make it (see @reads)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
-        return _serve(site.pages[page_id]["html"])
+        return site, intent, site.pages[page_id]["html"]
     html = render(sid, site, intent)
     if html is None:
         abort(404, description=missing(intent))
     _store_viewed_page(sid, page_id, html)
-    return _serve(html)
+    return site, intent, html
 
 
 def _absolute_links(html: str, base: str) -> str:

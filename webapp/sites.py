@@ -193,6 +193,16 @@ def connect():
     return redirect(url_for("sites.index"), code=303)
 
 
+@bp.get("/disconnect")
+@reads(lambda args, query: ReadPlan())
+def confirm_disconnect():
+    """Ask before disconnecting (the POST below does it in one step)."""
+    if connected_sid() is None:
+        return redirect(url_for("sites.index"), code=303)
+    _sid, site = require_site()
+    return render_template("confirm_disconnect.html", site=site)
+
+
 @bp.post("/disconnect")
 def disconnect():
     """End the site session: delete its keys and clear the browser's session."""

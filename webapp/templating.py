@@ -10,10 +10,11 @@ from .content.model.values import http_url
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
-# The app's own pages: no scripts at all, styles inline, images from content.
+# The app's own pages: no scripts at all, styles inline, images from content, generated
+# pages framed from this app only.
 APP_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 
