@@ -13,12 +13,12 @@ import jinja2
 import pytest
 from flask import Flask, render_template_string
 
-from webapp import icons
+from webapp.content import icons
 from webapp.content.model import build, vocab
 from webapp.content.model.build import build_site
 from webapp.demos import DEMOS, load_demo
 
-SVG = "{http://www.w3.org/2000/svg}"
+SVG = ""  # inline SVG in HTML: no namespace declared
 GENERIC_EMOJI = {vocab.GENERIC.emoji}  # "Browse all items": the fallback is its icon
 
 

@@ -6,6 +6,7 @@ import re
 
 from flask import Flask
 
+from .content import icons
 from .content.model.values import http_url
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(css_color, "css_color")
     # The same rule that chose the hero image at extraction, applied again at output.
     app.add_template_filter(http_url, "http_url")
+    icons.init_app(app)
 
     @app.after_request
     def security_headers(response):

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from . import icons
 from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
 from .model.build import PAGE_SIZE
 from .model.normalise import Hints, Record, humanise, normalise
@@ -365,6 +366,7 @@ def _env() -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        icons.register(_environment)
     return _environment
 
 

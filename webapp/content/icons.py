@@ -12,7 +12,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from .content.model import vocab
+from .model import vocab
 
 # --------------------------------------------------------------------------
 # Glyphs: inner markup of a 24×24 viewBox (drawn with the stroke set on <svg>)
@@ -231,7 +231,8 @@ def svg(
     name = icon_name(emoji_or_name)
     text = " ".join(_NOT_XML.sub("", str(label)).split())[:200] if label is not None else ""
     attrs = (
-        f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="{size}" height="{size}"'
+        # No xmlns: inline SVG in HTML needs none (and pages name no URL but content's).
+        f'viewBox="0 0 24 24" width="{size}" height="{size}"'
         f' class="{escape(str(css_class))}" data-icon="{name}" fill="none" stroke="currentColor"'
         ' stroke-width="2" stroke-linecap="round" stroke-linejoin="round"'
     )
