@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 RUN_PORT ?= 5000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test test-deps lint format bench clean
+# `make test` checks the machine before it creates the virtualenv (which needs python3-venv):
+# its prerequisites must run in order, even under -j.
+.NOTPARALLEL: test
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -16,10 +19,17 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 run: $(BIN)/.installed ## serve on http://127.0.0.1:5000 (in-memory storage unless REDIS_URL is set)
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(RUN_PORT)
 
-test: $(BIN)/.installed ## lint, then the whole suite (starts its own redis-server processes)
+test: test-deps $(BIN)/.installed ## lint, then the whole suite (starts its own redis-server processes)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# What the suite needs from the machine (redis-server, chromium, openssl, python3-venv...):
+# installed when missing if we are root with apt-get, otherwise it stops and prints the one
+# command to run. The axe-core asset is vendored (tests/assets/axe-core/); if it is missing,
+# it is fetched again from the npm registry. See scripts/bootstrap-test-deps.
+test-deps:
+	PYTHON=$(PYTHON) bash scripts/bootstrap-test-deps
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -41,6 +41,12 @@ REFRESHED = "_refreshed"
 # Kept on the request (g may outlive it when an outer app context is pushed).
 SAVE_FAILED = "webapp.browser_session_save_failed"
 CONNECT = "webapp.browser_session_connect"  # a connect's new site id and what it replaces
+LOST = "webapp.browser_session_lost"  # the browser's cookie named a session no longer stored
+
+
+def session_was_lost() -> bool:
+    """Whether this request's browser came with a session the store no longer has."""
+    return bool(request.environ.get(LOST))
 
 
 class StoreSessionInterface(ServerSideSessionInterface):
@@ -64,7 +70,11 @@ class StoreSessionInterface(ServerSideSessionInterface):
             sid = store_id[len(self.key_prefix) + 1 : -1]
             raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
             prefetched(sid, plan, snapshot)
-        return self.serializer.decode(raw) if raw else None
+        if not raw:
+            # The browser names a session the store no longer has (expired, or lost).
+            request.environ[LOST] = True
+            return None
+        return self.serializer.decode(raw)
 
     def _upsert_session(self, session_lifetime: timedelta, session, store_id: str) -> None:
         ttl = int(session_lifetime.total_seconds())
@@ -124,7 +134,11 @@ class StoreSessionInterface(ServerSideSessionInterface):
         connect = request.environ.pop(CONNECT, {})
         with contextlib.suppress(StorageUnavailable):  # else they expire with their TTL
             if connect.get("browser") not in (None, sid):
-                self._delete_session(self._get_store_id(connect["browser"]))
+                # Not deleted at once: the same form sent twice (a double click) may still
+                # arrive with the old cookie, and must find its session to be answered.
+                get_store().browser_expire(
+                    self._get_store_id(connect["browser"]), defaults.REPLACED_SESSION_SECONDS
+                )
             if connect.get("site") not in (None, sid):
                 get_store().delete(connect["site"])
 

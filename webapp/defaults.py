@@ -37,6 +37,8 @@ RETRY_AFTER_SECONDS = 5
 
 # Browser session: refresh its stored copy at most this often (saves a Redis write).
 BROWSER_SESSION_REFRESH_SECONDS = 300
+# A browser session replaced on connect (new id) lives on this long, for a form sent twice.
+REPLACED_SESSION_SECONDS = 60
 
 # Input limits
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # largest document, in bytes

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, session
+from flask import Flask, current_app, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from . import defaults
-from .site_session import SITE_SID, SessionNotFound
+from .site_session import SITE_SID, SessionNotFound, connected_sid
 from .storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,23 @@ def session_not_found(error: SessionNotFound):
 
 
 def csrf_error(error: CSRFError):
+    """A form whose token does not match: say why in the words of what happened.
+
+    Without a connected site the form was sent from a page whose site session
+    ended (disconnected in another tab, expired, lost): that is "Session not
+    found". The connect form itself is shown again with its input.
+    """
+    if request.endpoint == "sites.connect":
+        from .sites import connect_form_expired
+
+        return connect_form_expired()
+    if connected_sid() is None:
+        return session_not_found(
+            SessionNotFound(
+                "This page's site session has ended (disconnected in another tab, or "
+                "expired), so its form could not be used."
+            )
+        )
     return _page(
         400,
         "Form expired",
@@ -51,12 +68,16 @@ def csrf_error(error: CSRFError):
 
 def too_large(error: RequestEntityTooLarge):
     limit = current_app.config["DOCUMENT_LIMIT"]
-    return _page(
-        413,
-        "Content too large",
-        f"The document is larger than the limit of {limit / (1024 * 1024):.3g} MB "
-        f"({limit:,} bytes). Connect a smaller export, or raise MAX_CONTENT_LENGTH.",
+    message = (
+        f"The document is larger than this app's limit of {limit / (1024 * 1024):.3g} MB "
+        f"({limit:,} bytes). Connect a smaller export (only the content, without media), "
+        "or ask the app's operator to raise the limit."
     )
+    if request.endpoint == "sites.connect":
+        from .sites import render_connect
+
+        return render_connect(message, 413, "upload")
+    return _page(413, "Content too large", message)
 
 
 def http_error(error: HTTPException):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import secrets
 import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -20,12 +24,13 @@ from flask import (
 )
 
 from . import defaults
+from .browser_session import session_was_lost
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.model.build import build_site
 from .content.parse import ContentError, parse_content
 from .demos import DEMOS, load_demo
 from .site_session import SITE_SID, connected_sid, reads, require_site
-from .storage import ReadPlan, get_store, new_sid
+from .storage import ReadPlan, StorageUnavailable, get_store, new_sid
 
 bp = Blueprint("sites", __name__)
 
@@ -50,12 +55,50 @@ class ConnectError(Exception):
         self.status = status
 
 
-def render_connect(error: str | None = None, status: int = 200, pasted: str = ""):
-    """Render the connect form, with an error answer when there is one."""
+def render_connect(
+    error: str | None = None,
+    status: int = 200,
+    failed: str = "general",
+    values: dict | None = None,
+):
+    """Render the connect form; after an error, next to the form that failed, input kept."""
     return (
-        render_template("connect.html", demos=DEMOS, error=error, pasted=pasted),
+        render_template(
+            "connect.html",
+            demos=DEMOS,
+            error=error,
+            failed=failed,
+            values=values or {},
+            nonce=secrets.token_urlsafe(16),
+            lost=session_was_lost() and not error,
+        ),
         status,
     )
+
+
+def connect_form_expired():
+    """The connect form came with a stale token (its session ended): show it again, input kept."""
+    source = request.form.get("source", "")
+    return render_connect(
+        "This form could not be used: its security token was missing or had expired (the "
+        "session it belonged to may have ended). Your input is kept below: send it again.",
+        400,
+        source if source in SOURCES else "general",
+        _kept_values(source),
+    )
+
+
+def _kept_values(source: str) -> dict:
+    """What the user typed, to show again after an error (never a secret: see the README)."""
+    form = request.form
+    pasted = form.get("json", "") if source == "paste" else ""
+    return {
+        "demo": form.get("demo", ""),
+        "url": form.get("url", "").strip()[:2000],
+        "had_token": bool(form.get("token", "").strip()),
+        "pub_token": form.get("pub_token", "").strip()[:200],
+        "pasted": pasted if len(pasted) <= ECHO_LIMIT else "",
+    }
 
 
 @bp.get("/")
@@ -145,10 +188,9 @@ def _read_source(source: str) -> tuple[bytes | str, str]:
 def connect():
     """Connect a site from one of the sources, then go to its home."""
     source = request.form.get("source", "")
-    pasted = request.form.get("json", "") if source == "paste" else ""
-    pasted = pasted if len(pasted) <= ECHO_LIMIT else ""
     if source not in SOURCES:
         return render_connect(f"Choose how to connect: one of {', '.join(SOURCES)}.", 400)
+    values = _kept_values(source)
     try:
         raw, label = _read_source(source)
         size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
@@ -156,15 +198,16 @@ def connect():
             abort(413)
         content = parse_content(raw)
     except (ConnectError, FetchError) as error:
-        body, status = render_connect(error.message, error.status, pasted)
+        body, status = render_connect(error.message, error.status, source, values)
         retry = {"Retry-After": str(defaults.RETRY_AFTER_SECONDS)} if status == 503 else {}
         return body, status, retry
     except ContentError as error:
         if source in REMOTE_SOURCES:
             # The user's request was fine; what the remote sent back is not usable.
             remote = "The URL" if source == "url" else "SleekCMS"
-            return render_connect(f"{remote} returned content that is not usable: {error}", 502)
-        return render_connect(str(error), 400, pasted)
+            message = f"{remote} returned content that is not usable: {error}"
+            return render_connect(message, 502, source, values)
+        return render_connect(str(error), 400, source, values)
 
     built = build_site(content)
     meta = {
@@ -175,15 +218,24 @@ def connect():
     store = get_store()
     previous = connected_sid()
     sid = new_sid()
-    store.create(
-        sid,
-        # msgspec: the same compact UTF-8 JSON as json.dumps, six times faster on big sites.
-        content_json=msgspec.json.encode(content),
-        meta=meta,
-        intents=built.intents,
-        theme=built.theme,
-        model_fields=built.fields,
-    )
+    earlier = _claim_form(store, sid)
+    if earlier is not None:
+        sid = earlier  # the same form sent twice: answer as the first sending did
+    else:
+        try:
+            store.create(
+                sid,
+                # msgspec: the same compact UTF-8 JSON as json.dumps, six times faster.
+                content_json=msgspec.json.encode(content),
+                meta=meta,
+                intents=built.intents,
+                theme=built.theme,
+                model_fields=built.fields,
+            )
+        except StorageUnavailable:
+            _release_form(store)
+            raise
+        _form_done(store, sid)
     # A new browser-session id on every connect (no session fixation), which is
     # also the site session's id: on Redis both are then read in one call. The
     # previous site goes once the browser session pointing here is saved.
@@ -191,6 +243,50 @@ def connect():
     session[SITE_SID] = sid
     flash(f"Connected {built.meta['site_name']}.", "success")
     return redirect(url_for("sites.index"), code=303)
+
+
+# A connect form carries a nonce; the same form sent twice (a double click, a resend
+# after a timeout) makes one site session: the second request waits for the first and
+# answers the same. The nonce lives briefly under the browser session's hash tag.
+NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+NONCE_TTL_SECONDS = 120
+PENDING, DONE = "pending:", "done:"
+
+
+def _form_nonce() -> str | None:
+    nonce = request.form.get("nonce", "")
+    return nonce if NONCE.fullmatch(nonce) else None
+
+
+def _claim_form(store, sid: str) -> str | None:
+    """Claim this form for the new site ``sid``; when an earlier sending of it already
+    did, wait for that one and return its site session's id instead."""
+    nonce = _form_nonce()
+    if nonce is None:
+        return None
+    deadline = time.monotonic() + current_app.config["FETCH_TOTAL_TIMEOUT"]
+    while True:
+        taken = store.claim_nonce(session.sid, nonce, PENDING + sid, NONCE_TTL_SECONDS)
+        if taken is None:
+            return None  # the first sending: connect now
+        if taken.startswith(DONE):
+            return taken[len(DONE) :]
+        if time.monotonic() > deadline:
+            abort(409, description="This form is still being connected; reload the page.")
+        time.sleep(0.1)  # the earlier sending is connecting (if it fails, the claim goes)
+
+
+def _form_done(store, sid: str) -> None:
+    nonce = _form_nonce()
+    if nonce is not None:
+        store.set_nonce(session.sid, nonce, DONE + sid, NONCE_TTL_SECONDS)
+
+
+def _release_form(store) -> None:
+    nonce = _form_nonce()
+    if nonce is not None:
+        with contextlib.suppress(StorageUnavailable):
+            store.set_nonce(session.sid, nonce, None)
 
 
 @bp.get("/disconnect")

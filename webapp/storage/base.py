@@ -256,6 +256,29 @@ class SiteStore(ABC):
     def browser_delete(self, key: str) -> None:
         """Delete a browser session's value."""
 
+    @abstractmethod
+    def browser_expire(self, key: str, ttl_seconds: int) -> None:
+        """Let a browser session's value live at most ``ttl_seconds`` more."""
+
+    # Submission nonces: short-lived keys under a browser session's hash tag, so that a
+    # form sent twice (a double click) makes one change. Values are short text.
+
+    def nonce_key(self, tag: str, nonce: str) -> str:
+        """The key of one nonce: ``nonce:{tag}:<nonce>`` (the browser session's hash tag)."""
+        return f"{self.key_prefix}nonce:{{{tag}}}:{nonce}"
+
+    @abstractmethod
+    def claim_nonce(self, tag: str, nonce: str, value: str, ttl_seconds: int) -> str | None:
+        """Store ``value`` under a nonce unless it is taken; return the taken value, or None."""
+
+    @abstractmethod
+    def set_nonce(self, tag: str, nonce: str, value: str | None, ttl_seconds: int = 0) -> None:
+        """Replace a nonce's value (None deletes it)."""
+
+    @abstractmethod
+    def get_nonce(self, tag: str, nonce: str) -> str | None:
+        """Return a nonce's value, or None."""
+
     def read_with_browser(
         self, browser_key: str | None, sid: str, plan: ReadPlan
     ) -> tuple[bytes | None, SiteSnapshot | None]:

@@ -217,6 +217,23 @@ class MemorySiteStore(SiteStore):
     def close(self) -> None:
         """Nothing to release: the cache lives in this process."""
 
+    def claim_nonce(self, tag: str, nonce: str, value: str, ttl_seconds: int) -> str | None:
+        key = self.nonce_key(tag, nonce)
+        with self._lock:
+            if self.cache.add(key, value, timeout=ttl_seconds):
+                return None
+            return self.cache.get(key)
+
+    def set_nonce(self, tag: str, nonce: str, value: str | None, ttl_seconds: int = 0) -> None:
+        key = self.nonce_key(tag, nonce)
+        if value is None:
+            self.cache.delete(key)
+        else:
+            self.cache.set(key, value, timeout=ttl_seconds)
+
+    def get_nonce(self, tag: str, nonce: str) -> str | None:
+        return self.cache.get(self.nonce_key(tag, nonce))
+
     def browser_get(self, key: str) -> bytes | None:
         return self.cache.get(key)
 
@@ -225,6 +242,12 @@ class MemorySiteStore(SiteStore):
 
     def browser_delete(self, key: str) -> None:
         self.cache.delete(key)
+
+    def browser_expire(self, key: str, ttl_seconds: int) -> None:
+        with self._lock:
+            value = self.cache.get(key)
+            if value is not None:
+                self.cache.set(key, value, timeout=ttl_seconds)
 
 
 class MemoryBackend:

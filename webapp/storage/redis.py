@@ -524,6 +524,23 @@ class RedisSiteStore(SiteStore):
         keys = self.keys(sid).all
         self._write(lambda client: client.delete(*keys), keys[0])
 
+    def claim_nonce(self, tag: str, nonce: str, value: str, ttl_seconds: int) -> str | None:
+        key = self.nonce_key(tag, nonce)
+        if self._write(lambda client: client.set(key, value, nx=True, ex=ttl_seconds), key):
+            return None
+        return _text(self._run(lambda: self.client.get(key), key))
+
+    def set_nonce(self, tag: str, nonce: str, value: str | None, ttl_seconds: int = 0) -> None:
+        key = self.nonce_key(tag, nonce)
+        if value is None:
+            self._run(lambda: self.client.delete(key), key)
+        else:
+            self._write(lambda client: client.set(key, value, ex=ttl_seconds), key)
+
+    def get_nonce(self, tag: str, nonce: str) -> str | None:
+        key = self.nonce_key(tag, nonce)
+        return _text(self._run(lambda: self.client.get(key), key))
+
     def browser_get(self, key: str) -> bytes | None:
         return self._run(lambda: self.client.get(key), key)
 
@@ -532,6 +549,9 @@ class RedisSiteStore(SiteStore):
 
     def browser_delete(self, key: str) -> None:
         self._run(lambda: self.client.delete(key), key)
+
+    def browser_expire(self, key: str, ttl_seconds: int) -> None:
+        self._run(lambda: self.client.expire(key, ttl_seconds), key)
 
     def ping(self) -> None:
         self._run(self.client.ping)

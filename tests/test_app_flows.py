@@ -1,0 +1,152 @@
+"""The app as a person uses it, on both backends: forms that keep input, honest messages,
+repeated submissions that change nothing twice, the chrome around generated pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import connect, connect_demo, csrf_token, site_sid
+
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+
+
+def form_nonce(client) -> str:
+    return NONCE.search(client.get("/").get_data(as_text=True)).group(1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "failed", "kept"),
+    [
+        ({"source": "url", "url": "ftp://cms.example/x.json", "token": "s3cret"}, "url",
+         ['value="ftp://cms.example/x.json"']),
+        ({"source": "sleekcms", "pub_token": "pub-nope"}, "sleekcms", ['value="pub-nope"']),
+        ({"source": "paste", "json": '{"site": '}, "paste", ['>{&#34;site&#34;: </textarea>']),
+        ({"source": "demo", "demo": "nowhere"}, "demo", []),
+        ({"source": "upload"}, "upload", ["Choose the file again"]),
+    ],
+)  # fmt: skip
+def test_a_failed_connect_keeps_input_next_to_its_form(client, fields, failed, kept):
+    response = connect(client, **fields)
+    assert response.status_code in (400, 502)
+    text = response.get_data(as_text=True)
+    # The error sits in the form that failed, and its field points at it.
+    form = next(f for f in text.split("<form") if f'name="source" value="{failed}"' in f)
+    assert f'id="{failed}-error" role="alert"' in form
+    assert f'aria-describedby="{failed}-error"' in form
+    for snippet in kept:
+        assert snippet in form
+    assert "s3cret" not in text  # a secret is never sent back into a page
+    if fields.get("token"):
+        assert "The token you gave was not kept" in form
+
+
+def test_the_same_connect_form_sent_twice_makes_one_site(client, app):
+    nonce = form_nonce(client)
+    token = csrf_token(client)
+    cookie = client.get_cookie("site_pages_session").value
+    data = {"csrf_token": token, "nonce": nonce, "source": "demo", "demo": "portfolio"}
+    first = client.post("/connect", data=data)
+    sid = site_sid(client)
+    # The double click's second request left with the cookie the first one had.
+    client.set_cookie("site_pages_session", cookie)
+    second = client.post("/connect", data=data)
+    assert first.status_code == second.status_code == 303
+    assert site_sid(client) == sid
+    store = app.extensions["site_store"]
+    assert store.load(sid) is not None
+    home = client.get("/").get_data(as_text=True)
+    assert "Connected Morgan Ashby." in home
+    # A fresh form (a new nonce) connects anew.
+    connect_demo(client, "portfolio")
+    assert site_sid(client) != sid
+    assert store.load(sid) is None  # the previous site went with the reconnect
+
+
+def test_generate_twice_is_harmless(client):
+    connect_demo(client)
+    token = csrf_token(client)
+    for _ in range(2):
+        response = client.post("/pages/menu/generate", data={"csrf_token": token})
+        assert response.status_code == 303
+    assert client.get("/pages/menu").status_code == 200
+
+
+def test_a_form_from_a_tab_whose_site_was_disconnected_says_session_not_found(client):
+    connect_demo(client)
+    stale = csrf_token(client)  # the form in the other tab
+    assert client.post("/disconnect", data={"csrf_token": csrf_token(client)}).status_code == 303
+    response = client.post("/pages/menu/generate", data={"csrf_token": stale})
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "Session not found" in text and "disconnected in another tab" in text
+    assert "security token" not in text
+
+
+def test_after_a_storage_loss_the_connect_page_says_so(client, app):
+    connect_demo(client)
+    store = app.extensions["site_store"]
+    if store.backend_name == "redis":
+        store.client.flushall()
+    else:
+        store.cache.clear()
+    page = client.get("/").get_data(as_text=True)
+    assert "Your previous site session is gone." in page
+    assert "Connect a site" in page
+    assert "Your previous site session is gone." not in client.get("/").get_data(as_text=True)
+
+
+def test_an_oversized_upload_answers_next_to_the_upload_form(app, client):
+    from conftest import upload
+
+    app.config["DOCUMENT_LIMIT"] = 1000
+    app.config["MAX_CONTENT_LENGTH"] = 1000 + 2000
+    response = upload(client, b'{"items": ["' + b"x" * 5000 + b'"]}')
+    assert response.status_code == 413
+    text = response.get_data(as_text=True)
+    assert 'id="upload-error"' in text and "this app&#39;s limit" in text
+    assert "MAX_CONTENT_LENGTH" not in text
+
+
+def test_disconnect_asks_first(client):
+    connect_demo(client)
+    page = client.get("/disconnect")
+    assert page.status_code == 200
+    assert "Disconnect Saffron &amp; Sage?" in page.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # nothing happened yet
+    assert "Connect a site" not in client.get("/").get_data(as_text=True)
+
+
+def test_chrome_frames_the_stored_page_and_lists_every_intent(client):
+    connect_demo(client)
+    token = csrf_token(client)
+    client.post("/pages/menu/generate", data={"csrf_token": token})
+    chrome = client.get("/pages/menu")
+    text = chrome.get_data(as_text=True)
+    assert 'src="/frame/pages/menu"' in text and "<iframe" in text
+    assert "frame-src 'self'" in chrome.headers["Content-Security-Policy"]
+    for intent_id in ("team", "events", "contact"):
+        assert f'href="/pages/{intent_id}"' in text
+        assert f'action="/pages/{intent_id}/generate"' in text  # not generated yet
+    assert 'action="/pages/menu/regenerate"' in text
+    assert 'href="/pages/menu/download"' in text
+    framed = client.get("/frame/pages/menu")
+    assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
+    assert '<base target="_top">' in framed.get_data(as_text=True)
+    download = client.get("/pages/menu/download")
+    assert "frame-ancestors 'none'" in download.headers["Content-Security-Policy"]
+    # The frame, the download and the export hold the same page (links made absolute or
+    # local where the file is elsewhere).
+    assert framed.get_data(as_text=True).count("Grilled octopus") == download.get_data(
+        as_text=True
+    ).count("Grilled octopus")
+
+
+def test_regenerate_says_so(client):
+    connect_demo(client)
+    token = csrf_token(client)
+    client.post("/pages/menu/generate", data={"csrf_token": token})
+    client.get("/pages/menu")
+    response = client.post("/pages/menu/regenerate", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "Regenerated Browse the menu" in client.get("/pages/menu").get_data(as_text=True)
