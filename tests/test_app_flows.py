@@ -150,3 +150,11 @@ def test_regenerate_says_so(client):
     response = client.post("/pages/menu/regenerate", data={"csrf_token": token})
     assert response.status_code == 303
     assert "Regenerated Browse the menu" in client.get("/pages/menu").get_data(as_text=True)
+
+
+def test_home_shows_when_the_site_was_connected_as_a_person_reads_it(client):
+    connect_demo(client)
+    text = client.get("/").get_data(as_text=True)
+    match = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', text)
+    assert match and "T" in match.group(1)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC", match.group(2))

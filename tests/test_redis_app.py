@@ -136,6 +136,7 @@ def test_redis_outage_is_503_and_recovers(own_redis):
             assert response.headers["Retry-After"] == "5"
             if path == "/":
                 assert "Storage unavailable" in response.get_data(as_text=True)
+                assert '<a class="btn" href="/">Try again</a>' in response.get_data(as_text=True)
                 assert "Traceback" not in response.get_data(as_text=True)
             else:
                 health = response.get_json()

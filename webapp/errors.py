@@ -21,6 +21,14 @@ def _page(status: int, title: str, message: str, **extra):
     ), status
 
 
+def _retry_url() -> str:
+    """Where "Try again" goes: this page again, or for a form the page it was sent from."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(request.host_url) else "/"
+
+
 def storage_unavailable(error: StorageUnavailable):
     """Answer 503 naming the reason, with Retry-After; the next request after recovery works."""
     log.warning("Storage unavailable (%s): %s", error.kind, error)
@@ -29,6 +37,7 @@ def storage_unavailable(error: StorageUnavailable):
         "Storage unavailable",
         f"{error.reason} Nothing you saved is lost; please try again in a few seconds.",
         without_session=True,
+        retry_url=_retry_url(),
     )
     return body, status, {"Retry-After": str(defaults.RETRY_AFTER_SECONDS)}
 

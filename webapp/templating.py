@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask import Flask
 
@@ -24,11 +25,22 @@ def css_color(value, fallback: str) -> str:
     return value if isinstance(value, str) and HEX_COLOUR.fullmatch(value) else fallback
 
 
+def readable_time(value) -> str:
+    """An ISO timestamp as a person reads it ("26 Nov 2026, 14:03 UTC"); other text as is."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    zone = " UTC" if moment.utcoffset() is not None and not moment.utcoffset() else ""
+    return f"{moment.day} {moment:%b %Y, %H:%M}{zone}"
+
+
 def init_app(app: Flask) -> None:
     """Register filters and default security headers."""
     app.add_template_filter(css_color, "css_color")
     # The same rule that chose the hero image at extraction, applied again at output.
     app.add_template_filter(http_url, "http_url")
+    app.add_template_filter(readable_time, "readable_time")
     icons.init_app(app)
 
     @app.after_request
