@@ -158,3 +158,25 @@ def test_home_shows_when_the_site_was_connected_as_a_person_reads_it(client):
     match = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', text)
     assert match and "T" in match.group(1)
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC", match.group(2))
+
+
+def test_generate_all_makes_every_page_once(app, client):
+    connect_demo(client)
+    token = csrf_token(client)
+    client.post("/pages/menu/generate", data={"csrf_token": token})
+    response = client.post("/generate-all", data={"csrf_token": token})
+    assert response.status_code == 303
+    store = app.extensions["site_store"]
+    from webapp.storage import ReadPlan
+
+    site = store.load(site_sid(client), ReadPlan(page_index=True, all_pages=True))
+    assert {i["id"] for i in site.intents} <= site.page_ids
+    home = client.get("/").get_data(as_text=True)
+    assert f"Generated {len(site.intents) - 1} pages." in home
+    assert "Generate all" not in home
+    menu = site.pages["menu"]
+    # Sent again: nothing changes.
+    assert client.post("/generate-all", data={"csrf_token": token}).status_code == 303
+    assert "Every page was already generated." in client.get("/").get_data(as_text=True)
+    again = store.load(site_sid(client), ReadPlan(all_pages=True))
+    assert again.pages["menu"] == menu

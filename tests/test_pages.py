@@ -242,14 +242,18 @@ def test_export_zip_links_pages_together(client):
     assert 'filename="saffron-sage-pages.zip"' in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     names = set(archive.namelist())
-    expected = {f"{i['id']}.html" for i in intents[:3]} | {
-        "index.html",
-        f"{first['id']}-detail-{item_id}.html",
-    }
+    # The generated pages, and every item of theirs (viewed or not) with its own page.
+    expected = {f"{i['id']}.html" for i in intents[:3]} | {"index.html"}
+    for intent in intents[:3]:
+        expected |= {f"{intent['id']}-detail-{i}.html" for i, _ in items_of(content, intent["id"])}
     assert names == expected
     index = archive.read("index.html").decode()
     for intent in intents[:3]:
         assert f'href="{intent["id"]}.html"' in index
+    assert ">Grilled octopus</a>" in index  # titled with the pages' titles
+    for name in names:  # every link in the archive leads to a file in it
+        for href in re.findall(r'href="([^"#]+)"', archive.read(name).decode()):
+            assert href in names or href.startswith(("http", "mailto:", "data:")), (name, href)
     listing = archive.read(f"{first['id']}.html").decode()
     assert f'href="{first["id"]}-detail-{item_id}.html"' in listing
     assert 'href="/' not in listing
@@ -341,19 +345,22 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     assert "Product 95" in visible_text(page_two.get_data(as_text=True))  # items 48-95
 
 
-def test_export_links_listing_pages(client):
+def test_export_links_listing_pages_and_bounds_detail_pages(app, client):
+    app.config["EXPORT_MAX_DETAIL_PAGES"] = 60
     doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(100)]}
     connect(client, source="paste", json=json.dumps(doc))
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
-    client.get(f"/frame/pages/{intent_id}?page=2")
     archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
     first = archive.read(f"{intent_id}.html").decode()
     second = archive.read(f"{intent_id}-page-2.html").decode()
     assert f'href="{intent_id}-page-2.html"' in first
     assert f'href="{intent_id}.html"' in second
-    # Detail pages that were never generated are not in the zip: links lead to the index.
-    assert 'href="index.html"' in first
+    details = [n for n in archive.namelist() if "-detail-" in n]
+    assert len(details) == 60  # the bound; pages made during the export
+    # Past the bound, listings link to the index, which says how many were left out.
+    assert 'href="index.html"' in second
+    assert "40 item pages left out" in archive.read("index.html").decode()
 
 
 def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):

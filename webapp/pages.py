@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
@@ -20,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 
@@ -471,31 +471,153 @@ def _file_of(href: str, exported: set[str]) -> str:
     return f"{page_id}.html" if page_id in exported else "index.html"
 
 
+@bp.post("/generate-all")
+@reads(lambda args, query: ReadPlan(page_index=True))
+def generate_all():
+    """Make every intent page not made yet, in one change (sending it twice is harmless)."""
+    sid, site = require_site()
+    missing = [intent for intent in site.intents if intent["id"] not in site.page_ids]
+    if missing:
+        # What the missing pages are made from: known once the intents are read.
+        fields = tuple(f for intent in missing for f in _page_fields(intent["id"], 1))
+        site = get_store().load(sid, ReadPlan(model=True, fields=fields))
+        if site is None:
+            require_site()
+        pages = {}
+        for intent in missing:
+            html = _render_intent_page(sid, site, intent, 1)
+            if html is not None:
+                pages[intent["id"]] = {"html": html, "generatedAt": _now()}
+        if not get_store().save_pages(sid, pages):
+            require_site()
+        flash(f"Generated {len(pages)} page{'s' * (len(pages) != 1)}.", "success")
+    else:
+        flash("Every page was already generated.", "success")
+    return redirect(url_for("sites.index"), code=303)
+
+
+class _ZipStream:
+    """A write-only file for zipfile that hands out what was written so far."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _export_plan(sid: str, site: SiteSnapshot, limit: int):
+    """What the export holds: generated intent pages, their later listing pages and
+    their items' detail pages, up to ``limit`` detail pages; and the chunk fields to read."""
+    model = SiteModel(sid, site)
+    intents = [i for i in site.intents if i["id"] in site.pages]
+    chunks, left_out, budget = [], 0, limit
+    for intent in intents:
+        view = model.model.get("views", {}).get(intent["id"]) or {}
+        if view.get("role") != "collection":
+            continue
+        count = int(view.get("count", 0))
+        wanted = min(count, budget)
+        budget -= wanted
+        left_out += count - wanted
+        chunks += [
+            (intent, number, min(PAGE_SIZE, wanted - (number - 1) * PAGE_SIZE))
+            for number in range(1, -(-wanted // PAGE_SIZE) + 1)
+        ]
+    return model, intents, chunks, left_out
+
+
 @bp.get("/export.zip")
-@reads(lambda args, query: ReadPlan(all_pages=True))
+@reads(lambda args, query: ReadPlan(all_pages=True, model=True))
 def export():
-    """Send every generated page of the session, linked to each other, as a zip."""
-    _sid, site = require_site()
-    exported = set(site.pages)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        index = render_template(
-            "export_index.html",
-            site=site,
-            pages=sorted(exported),
-            titles={i["id"]: i["title"] for i in site.intents},
-            theme=site.theme,
-        )
-        archive.writestr(zipfile.ZipInfo("index.html", ZIP_DATE), index)
-        for page_id in sorted(exported):
-            html = INTERNAL_HREF.sub(
-                lambda m: f'href="{_file_of(m.group(1), exported)}"',
-                site.pages[page_id]["html"],
-            )
-            archive.writestr(zipfile.ZipInfo(f"{page_id}.html", ZIP_DATE), html)
+    """Send the generated pages with all their listing and detail pages, linked, as a zip.
+
+    Detail pages not viewed yet are made during the export (up to
+    ``EXPORT_MAX_DETAIL_PAGES``; the index says how many were left out) and the
+    archive is streamed as it is made.
+    """
+    sid, site = require_site()
+    if not site.pages:
+        abort(404, description="No page has been generated yet: generate one first.")
+    limit = current_app.config["EXPORT_MAX_DETAIL_PAGES"]
+    model, intents, chunks, left_out = _export_plan(sid, site, limit)
+    fields = tuple(chunk_field(intent["id"], number) for intent, number, _take in chunks)
+    stored = get_store().load(sid, ReadPlan(fields=fields)) if fields else site
+    if stored is None:
+        require_site()
+    records = {name: decode(raw) for name, raw in stored.fields.items()}
+    header = _site_header(site)
     name = slugify(site.meta["site_name"], limit=60) or "site"
+
+    def pages():
+        """(intent id, page id, title, HTML) of every exported page, made when needed."""
+        for intent in intents:
+            html = site.pages[intent["id"]]["html"]
+            yield intent["id"], intent["id"], intent["title"], html
+        for intent, number, take in chunks:
+            chunk = records.get(chunk_field(intent["id"], number))
+            if chunk is None:
+                continue
+            view = model.view(intent["id"])
+            common = {
+                "site": header,
+                "intent": intent,
+                "view": view,
+                "theme": site.theme,
+                "refs": model.refs,
+            }
+            if number > 1:
+                page_id = listing_page_id(intent["id"], number)
+                html = site.pages.get(page_id, {}).get("html") or render_listing(
+                    records=chunk, page=number, **common
+                )
+                yield intent["id"], page_id, f"{intent['title']}, page {number}", html
+            for index, entry in enumerate(chunk[:take]):
+                page_id = detail_page_id(intent["id"], entry[0])
+                html = site.pages.get(page_id, {}).get("html") or render_detail(
+                    entry=entry, position=(number - 1) * PAGE_SIZE + index, **common
+                )
+                yield intent["id"], page_id, _title_of(html, entry[0]), html
+
+    # Every page id first (cheap), so that links between them can be rewritten.
+    exported = {intent["id"] for intent in intents}
+    for intent, number, take in chunks:
+        chunk = records.get(chunk_field(intent["id"], number)) or []
+        if number > 1:
+            exported.add(listing_page_id(intent["id"], number))
+        exported.update(detail_page_id(intent["id"], entry[0]) for entry in chunk[:take])
+
+    def stream():
+        out = _ZipStream()
+        listed: dict[str, list[tuple[str, str]]] = {intent["id"]: [] for intent in intents}
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for intent_id, page_id, title, html in pages():
+                html = INTERNAL_HREF.sub(lambda m: f'href="{_file_of(m.group(1), exported)}"', html)
+                archive.writestr(zipfile.ZipInfo(f"{page_id}.html", ZIP_DATE), html)
+                listed[intent_id].append((page_id, title))
+                yield out.take()
+            index = render_template(
+                "export_index.html",
+                site=site,
+                listed=listed,
+                left_out=left_out,
+                limit=limit,
+                intents=intents,
+                theme=site.theme,
+            )
+            archive.writestr(zipfile.ZipInfo("index.html", ZIP_DATE), index)
+        yield out.take()
+
     return Response(
-        buffer.getvalue(),
+        stream_with_context(stream()),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}-pages.zip"'},
     )
