@@ -128,7 +128,8 @@ def redis_cluster(tmp_path_factory):
     """One real 3-node Redis Cluster for the session; tests flush it before use."""
     from topologies import RedisClusterNodes
 
-    nodes = RedisClusterNodes(tmp_path_factory.mktemp("cluster"))
+    # A generous node timeout: a test freezes a node (SIGSTOP) for a second or two.
+    nodes = RedisClusterNodes(tmp_path_factory.mktemp("cluster"), node_timeout_ms=5000)
     try:
         nodes.start()
         yield nodes
