@@ -11,7 +11,9 @@ from . import cli, defaults, errors, health, pages, sites, storage, templating
 from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
 
 
 class SitePagesApp(Flask):
@@ -32,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     to point at their own redis-server). Misconfiguration raises ConfigError
     with every problem and its fix.
     """
-    app = SitePagesApp(__name__, template_folder=str(TEMPLATES))
+    app = SitePagesApp(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)

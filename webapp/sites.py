@@ -16,6 +16,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -242,6 +243,9 @@ def connect():
     current_app.session_interface.adopt_id(session, sid, replaces_site=previous)
     session[SITE_SID] = sid
     flash(f"Connected {built.meta['site_name']}.", "success")
+    if request.headers.get("X-Upload-Progress") == "1":
+        # The page's script sent the upload itself: it goes where a redirect would.
+        return jsonify(location=url_for("sites.index"))
     return redirect(url_for("sites.index"), code=303)
 
 
