@@ -6,28 +6,34 @@
     assert_accessible(page, "home")  # fails listing every serious or critical violation
 
 The rules are axe's WCAG 2.0/2.1 A and AA rules and its best practices (``AXE_TAGS``);
-``check_accessibility`` returns every violation found, whatever its impact.
+``check_accessibility`` returns every violation found, whatever its impact. The page and
+every document it frames are checked.
 
-How axe gets into the page. Its source is evaluated in each document through Playwright
+How axe gets into a document. Its source is evaluated through Playwright
 (``Frame.evaluate``), not added as a ``<script>`` element: the app's pages send a strict
 Content-Security-Policy (``default-src 'none'``: no script at all), which blocks the inline
 script that ``Page.add_script_tag`` adds, while an evaluation through the DevTools protocol
 is not subject to the page's CSP. So the browser context needs no ``bypass_csp=True``, and
-a test keeps checking the very CSP the app sends (a context with ``bypass_csp=True`` works
-too, it is just not needed).
+a test keeps running under the very CSP the app sends (``bypass_csp=True`` works too).
 
-Frames. The app shows a generated page in an ``<iframe sandbox>`` without
-``allow-scripts``: in such a document timers never fire, so ``axe.run`` would never finish
-there, and axe's messages between frames do not reach it either. The parent document is
-therefore checked with ``iframes: false`` (its ``<iframe>`` elements themselves are still
-checked, e.g. ``frame-title``) and each framed document is loaded in a page of its own, in
-the same browser context (same cookies, same routes), at the frame's size, and checked with
-the same rules. That costs one more GET of the frame's URL.
+Documents where scripting is disabled. axe needs timers, and a document sandboxed without
+``allow-scripts`` runs none: the app serves generated pages with ``sandbox`` in their CSP and
+frames them in an ``<iframe sandbox>``. In such a document ``axe.run`` would never finish,
+so each document is first asked whether a timer fires (``SCRIPTING_PROBE_SECONDS``). One
+that does not is loaded again in a page of its own, in the same browser context (same
+cookies; its images and styles still go through the context's routes), at the size it was
+shown, with the ``sandbox`` directive left out of its CSP (the rest stays), and checked
+there. That costs one more GET of its URL, fetched from its server (``Route.fetch``): it
+must be a document that a GET shows again (not the answer to a POST), and that a server
+answers (not only a route). Each document is checked with ``iframes: false`` (axe's
+messages between frames do not reach a sandboxed one); its ``<iframe>`` elements
+themselves are still checked there (e.g. ``frame-title``).
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,7 @@ AXE_SCRIPT = AXE_DIR / "axe.min.js"
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")
 BLOCKING_IMPACTS = ("serious", "critical")
 SHOWN_NODES = 3  # per violation, in a failure message
+SCRIPTING_PROBE_SECONDS = 0.3  # a timer not fired by then: the document runs no script
 
 _HAS_AXE = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
 _RUN_AXE = "async (options) => (await window.axe.run(document, options)).violations"
@@ -56,12 +63,25 @@ def axe_options() -> dict[str, Any]:
     return {
         "runOnly": {"type": "tag", "values": list(AXE_TAGS)},
         "resultTypes": ["violations"],
-        "iframes": False,  # frames are checked in pages of their own (see the module's doc)
+        "iframes": False,  # each frame is checked on its own (see the module's doc)
     }
 
 
-def _check_frame(frame, context: str) -> list[dict]:
-    """Run axe in one document (not its frames); each violation gets the document's URL."""
+def _runs_timers(frame) -> bool:
+    """Whether a timer fires in this document (not when it is sandboxed without scripts)."""
+    frame.evaluate(
+        "() => { window.__a11yTimer = false; setTimeout(() => { window.__a11yTimer = true; }); }"
+    )
+    deadline = time.monotonic() + SCRIPTING_PROBE_SECONDS
+    while not frame.evaluate("() => window.__a11yTimer"):
+        if time.monotonic() > deadline:
+            return False
+        frame.page.wait_for_timeout(10)
+    return True
+
+
+def _run_axe(frame, context: str) -> list[dict]:
+    """Run axe in one document (not in its frames); each violation gets the document's URL."""
     if not frame.evaluate(_HAS_AXE):
         frame.evaluate(axe_source())
         if not frame.evaluate(_HAS_AXE):
@@ -72,6 +92,65 @@ def _check_frame(frame, context: str) -> list[dict]:
     return violations
 
 
+def _without_sandbox(csp: str) -> str:
+    """The CSP without its ``sandbox`` directive (in each policy, if several)."""
+    policies = []
+    for policy in csp.split(","):
+        directives = [d.strip() for d in policy.split(";") if d.strip()]
+        policies.append("; ".join(d for d in directives if d.split()[0].lower() != "sandbox"))
+    return ", ".join(policies)
+
+
+def _serve_without_sandbox(route) -> None:
+    from playwright.sync_api import Error
+
+    try:
+        response = route.fetch()  # from the server itself: not through the context's routes
+    except Error:  # e.g. a test's made-up host, answered by a route: load it as it is
+        route.fallback()
+        return
+    headers = dict(response.headers)
+    if "content-security-policy" in headers:
+        headers["content-security-policy"] = _without_sandbox(headers["content-security-policy"])
+    route.fulfill(response=response, headers=headers)
+
+
+def _check_on_its_own(frame, context: str, viewport: dict | None) -> list[dict]:
+    """Check a document that runs no script in a page of its own, where it may."""
+    url = frame.url
+    if not url.startswith(("http://", "https://")):
+        raise RuntimeError(f"cannot check {url!r} ({context}): it runs no script, no URL to reload")
+    page = frame.page.context.new_page()
+    try:
+        if viewport:
+            page.set_viewport_size(viewport)
+        page.route(lambda candidate: candidate == url, _serve_without_sandbox)
+        page.goto(url)
+        if not _runs_timers(page.main_frame):
+            raise RuntimeError(
+                f"cannot check {url} ({context}): it runs no script, even in a page of its own"
+                " (the sandbox directive is left out of the CSP of a document that comes from"
+                " a server, not of one that a route answers)"
+            )
+        return _check_document(page.main_frame, context, viewport)
+    finally:
+        page.close()
+
+
+def _check_document(frame, context: str, viewport: dict | None) -> list[dict]:
+    """Check a document, then the documents it frames, each at the size it is shown."""
+    if not _runs_timers(frame):
+        return _check_on_its_own(frame, context, viewport)
+    violations = _run_axe(frame, context)
+    for child in frame.child_frames:
+        box = child.frame_element().bounding_box()
+        size = viewport
+        if box and box["width"] >= 1 and box["height"] >= 1:
+            size = {"width": round(box["width"]), "height": round(box["height"])}
+        violations += _check_document(child, f"{context}, frame {child.url}", size)
+    return violations
+
+
 def check_accessibility(page, *, context: str) -> list[dict]:
     """Every axe violation on the page and in the documents it frames, whatever its impact.
 
@@ -79,23 +158,7 @@ def check_accessibility(page, *, context: str) -> list[dict]:
     ``nodes`` with their ``target`` selectors and ``html``) plus the ``url`` of the
     document it was found in. ``context`` names the screen in errors ("home", "menu page").
     """
-    violations = _check_frame(page.main_frame, context)
-    for frame in page.main_frame.child_frames:
-        if not frame.url.startswith(("http://", "https://", "file://")):
-            raise RuntimeError(
-                f"cannot check the frame {frame.name or frame.url!r} on {page.url} ({context}):"
-                " only frames loaded from a URL are checked (in a page of their own)"
-            )
-        box = frame.frame_element().bounding_box()
-        framed = page.context.new_page()
-        try:
-            if box and box["width"] >= 1 and box["height"] >= 1:
-                framed.set_viewport_size({"width": int(box["width"]), "height": int(box["height"])})
-            framed.goto(frame.url)
-            violations += check_accessibility(framed, context=f"{context}, frame {frame.url}")
-        finally:
-            framed.close()
-    return violations
+    return _check_document(page.main_frame, context, page.viewport_size)
 
 
 def describe_violations(violations: list[dict], *, context: str) -> str:

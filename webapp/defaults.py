@@ -63,3 +63,6 @@ MAX_STORED_PAGES = 300
 # An export holds at most this many detail pages (made during the export if not stored):
 # 2,000 pages render in a few seconds, well within gunicorn's 30 s worker timeout.
 EXPORT_MAX_DETAIL_PAGES = 2000
+# Search in a listing covers this many of a collection's items: its index is made from
+# their chunks on the first search (about 0.1-0.4 ms per item) and kept with the session.
+SEARCH_INDEX_MAX_ITEMS = 5000

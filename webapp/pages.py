@@ -40,6 +40,15 @@ from .content.render import (
     render_listing,
     render_section,
 )
+from .content.search import (
+    SORTS,
+    Query,
+    decode_index,
+    encode_index,
+    index_rows,
+    render_results,
+    search_field,
+)
 from .content.text import slugify
 from .site_session import SessionNotFound, reads, require_site
 from .storage import ReadPlan, SiteSnapshot, StorageUnavailable, chunk_of, get_store
@@ -206,6 +215,7 @@ def _chrome(
     frame: str | None,
     back: tuple[str, str],
     status: int = 200,
+    search: dict | None = None,
 ):
     """The app around one generated page: the site's pages, the page's actions, the page framed.
 
@@ -222,6 +232,7 @@ def _chrome(
         back=back,
         generated=site.page_ids or set(),
         theme=site.theme,
+        search=search,
     )
     return html, status
 
@@ -294,6 +305,8 @@ def regenerate(intent_id: str):
 
 def _listing_plan(args, query) -> ReadPlan:
     page = _page_number(query)
+    if Query.from_args(query):  # results come from the collection's search index
+        return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
     if page == 1:
         return ReadPlan(page_ids=(args["intent_id"],))
     return ReadPlan(
@@ -303,12 +316,44 @@ def _listing_plan(args, query) -> ReadPlan:
     )
 
 
+def _chrome_plan(args, query) -> ReadPlan:
+    if Query.from_args(query):
+        return ReadPlan(page_index=True, model=True)
+    return replace(_listing_plan(args, query), page_index=True, model=True)
+
+
+def _search_form(site: SiteSnapshot, intent: dict, query: Query) -> dict | None:
+    """What the chrome's search form offers for this intent (None: not a collection)."""
+    model = decode(site.model) if site.model is not None else None
+    if not model or model.get("v") != MODEL_VERSION:
+        return None
+    view = model.get("views", {}).get(intent["id"]) or {}
+    if view.get("role") != "collection":
+        return None
+    groups = [label for label, _start in view.get("groups") or [] if label]
+    noun = (view.get("noun") or ["item", "items"])[1]
+    return {"query": query, "sorts": SORTS, "groups": groups, "noun": noun}
+
+
 @bp.get("/pages/<intent_id>")
-@reads(lambda args, query: replace(_listing_plan(args, query), page_index=True))
+@reads(_chrome_plan)
 def view(intent_id: str):
     """Show a generated page in the app (later listing pages are generated on first view)."""
     page = _page_number(request.args)
     home = (url_for("sites.index"), "Home")
+    query = Query.from_args(request.args)
+    if query:
+        _sid, site = require_site()
+        intent = _intent_or_404(site, intent_id)
+        return _chrome(
+            site,
+            intent,
+            title=f"Search {intent['title']}",
+            page_id=None,
+            frame=url_for("pages.frame_view", intent_id=intent_id, **query.params(page)),
+            back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
+            search=_search_form(site, intent, query),
+        )
     if page == 1:
         _sid, site = require_site()
         intent = _intent_or_404(site, intent_id)
@@ -318,7 +363,13 @@ def view(intent_id: str):
             )
         frame = url_for("pages.frame_view", intent_id=intent_id)
         return _chrome(
-            site, intent, title=intent["title"], page_id=intent_id, frame=frame, back=home
+            site,
+            intent,
+            title=intent["title"],
+            page_id=intent_id,
+            frame=frame,
+            back=home,
+            search=_search_form(site, intent, query),
         )
     page_id = listing_page_id(intent_id, page)
     site, intent, html = _page_or_make(
@@ -334,14 +385,18 @@ def view(intent_id: str):
         page_id=page_id,
         frame=url_for("pages.frame_view", intent_id=intent_id, page=page),
         back=home,
+        search=_search_form(site, intent, query),
     )
 
 
 @bp.get("/frame/pages/<intent_id>")
 @reads(_listing_plan)
 def frame_view(intent_id: str):
-    """A generated page's own bytes, for the app's frame."""
+    """A generated page's own bytes, for the app's frame (or a page of search results)."""
     page = _page_number(request.args)
+    query = Query.from_args(request.args)
+    if query:
+        return _frame(_results(intent_id, query, page))
     if page == 1:
         _sid, site = require_site()
         intent = _intent_or_404(site, intent_id)
@@ -421,6 +476,49 @@ def frame_item(intent_id: str, item_id: str):
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
     return _frame(html)
+
+
+def _results(intent_id: str, query: Query, page: int) -> str:
+    """One page of a collection's search results, from its index (made on first search)."""
+    sid, site = require_site()
+    intent = _intent_or_404(site, intent_id)
+    model = SiteModel(sid, site)
+    view = model.view(intent_id)
+    if view.get("role") != "collection":
+        abort(404, description=f"{intent['title']} is not a list that can be searched.")
+    index = decode_index(site.fields.get(search_field(intent_id)))
+    if index is None:
+        index = _make_index(sid, model, view, intent_id)
+    html = render_results(
+        site=_site_header(site),
+        intent=intent,
+        view=view,
+        index=index,
+        query=query,
+        theme=site.theme,
+        page=page,
+    )
+    if html is None:
+        abort(404, description=f"These results have no page {page}.")
+    return html
+
+
+def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
+    """Make a collection's search index from its chunks (bounded) and keep it."""
+    limit = current_app.config["SEARCH_INDEX_MAX_ITEMS"]
+    chunks = min(int(view.get("pages", 1)), -(-limit // PAGE_SIZE))
+    names = tuple(chunk_field(intent_id, number) for number in range(1, chunks + 1))
+    read = get_store().load(sid, ReadPlan(fields=names))
+    if read is None:
+        require_site()
+    index = index_rows(
+        view, [decode(read.fields[n]) for n in names if n in read.fields], model.refs
+    )
+    try:
+        get_store().save_model(sid, {search_field(intent_id): encode_index(index)})
+    except StorageUnavailable as refusal:  # full or read-only: made again next time
+        log.info("Search index of %s not stored (%s)", intent_id, refusal.kind)
+    return index
 
 
 def _page_or_make(page_id: str, intent_id: str, render, missing) -> tuple[SiteSnapshot, dict, str]:
