@@ -57,6 +57,9 @@ def test_the_same_connect_form_sent_twice_makes_one_site(client, app):
     assert store.load(sid) is not None
     home = client.get("/").get_data(as_text=True)
     assert "Connected Morgan Ashby." in home
+    # Sent again later, with the session the first answer gave: still that one site.
+    assert client.post("/connect", data=data).status_code == 303
+    assert site_sid(client) == sid
     # A fresh form (a new nonce) connects anew.
     connect_demo(client, "portfolio")
     assert site_sid(client) != sid

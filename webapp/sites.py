@@ -70,7 +70,9 @@ def render_connect(
             error=error,
             failed=failed,
             values=values or {},
-            nonce=secrets.token_urlsafe(16),
+            # The browser session's id names where the nonce lives, so that a resend
+            # after the first answer (by then under a new session id) finds it too.
+            nonce=f"{session.sid}.{secrets.token_urlsafe(16)}",
             lost=session_was_lost() and not error,
         ),
         status,
@@ -251,15 +253,17 @@ def connect():
 
 # A connect form carries a nonce; the same form sent twice (a double click, a resend
 # after a timeout) makes one site session: the second request waits for the first and
-# answers the same. The nonce lives briefly under the browser session's hash tag.
-NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# answers the same. The nonce lives briefly under the hash tag of the browser session
+# that was shown the form ("<session id>.<random>").
+NONCE = re.compile(r"([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{16,64})")
 NONCE_TTL_SECONDS = 120
 PENDING, DONE = "pending:", "done:"
 
 
-def _form_nonce() -> str | None:
-    nonce = request.form.get("nonce", "")
-    return nonce if NONCE.fullmatch(nonce) else None
+def _form_nonce() -> tuple[str, str] | None:
+    """(browser session id, nonce) of the form sent, or None."""
+    match = NONCE.fullmatch(request.form.get("nonce", ""))
+    return (match.group(1), match.group(2)) if match else None
 
 
 def _claim_form(store, sid: str) -> str | None:
@@ -270,7 +274,7 @@ def _claim_form(store, sid: str) -> str | None:
         return None
     deadline = time.monotonic() + current_app.config["FETCH_TOTAL_TIMEOUT"]
     while True:
-        taken = store.claim_nonce(session.sid, nonce, PENDING + sid, NONCE_TTL_SECONDS)
+        taken = store.claim_nonce(*nonce, PENDING + sid, NONCE_TTL_SECONDS)
         if taken is None:
             return None  # the first sending: connect now
         if taken.startswith(DONE):
@@ -283,14 +287,14 @@ def _claim_form(store, sid: str) -> str | None:
 def _form_done(store, sid: str) -> None:
     nonce = _form_nonce()
     if nonce is not None:
-        store.set_nonce(session.sid, nonce, DONE + sid, NONCE_TTL_SECONDS)
+        store.set_nonce(*nonce, DONE + sid, NONCE_TTL_SECONDS)
 
 
 def _release_form(store) -> None:
     nonce = _form_nonce()
     if nonce is not None:
         with contextlib.suppress(StorageUnavailable):
-            store.set_nonce(session.sid, nonce, None)
+            store.set_nonce(*nonce, None)
 
 
 @bp.get("/disconnect")
