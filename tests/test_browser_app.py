@@ -276,3 +276,35 @@ def test_every_app_screen_is_accessible(server, browser, tmp_path):
     assert "Session not found" in page.inner_text("body")
     assert_accessible(page, "session not found")
     context.close()
+
+
+def test_a_large_upload_shows_its_progress_and_connects(server, context, scripting, tmp_path):
+    document = catalogue(3000)  # about 350 KB: the script sends it itself, with progress
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(document))
+    page = context.new_page()
+    page.goto(server.base + "/")
+    page.set_input_files("#file", str(path))
+    sent = []
+    page.on("request", lambda r: sent.append(r) if r.url.endswith("/connect") else None)
+    form = page.locator("form", has=page.get_by_role("heading", name="Upload an export"))
+    form.get_by_role("button", name="Upload").click()
+    page.get_by_role("heading", name="Loft & Co").first.wait_for()
+    assert "Connected Loft & Co." in ok(page)  # the flash survived the script's detour
+    assert page.url == server.base + "/"
+    # With the script the upload went through it (reporting progress); without, as a form.
+    assert [r.headers.get("x-upload-progress") for r in sent] == ["1" if scripting else None]
+
+
+def test_an_upload_refused_by_the_app_is_shown_next_to_its_form(server, context, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"items": [' + '"x", ' * 100_000 + "]")  # a trailing comma: not JSON
+    page = context.new_page()
+    page.goto(server.base + "/")
+    page.set_input_files("#file", str(path))
+    form = page.locator("form", has=page.get_by_role("heading", name="Upload an export"))
+    form.get_by_role("button", name="Upload").click()
+    alert = page.locator("#upload-error")
+    alert.wait_for()
+    assert "line 1" in alert.inner_text()
+    assert "Choose the file again" in page.inner_text("body")
