@@ -79,13 +79,18 @@ def main() -> None:
             connect(page, base, "sleekcms-restaurant")
             shot("sleekcms-home")
             generate(page, "Browse the menu")
+            page.wait_for_timeout(300)
             shot("sleekcms-menu")
-            page.get_by_role("link", name="Saffron risotto").click()
-            page.wait_for_load_state()
+            # The page sits in the app's chrome, framed: its links open in the whole window.
+            frame = page.frame_locator("iframe.page-frame")
+            frame.get_by_role("link", name="Saffron risotto").click()
+            page.wait_for_url("**/items/**")
+            page.wait_for_timeout(300)  # the frame's content, and its height
             shot("sleekcms-dish")
             context.clear_cookies()  # a new visitor: the connect form again
             connect(page, base, "wordpress-posts")
             generate(page, "Read the blog")
+            page.wait_for_timeout(300)
             shot("wordpress-blog")
             context.close()
         browser.close()
