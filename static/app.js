@@ -84,6 +84,7 @@
   // The generated page framed in the app: as tall as its content, no scroll inside.
   function fit(frame) {
     try {
+      frame.style.height = "";  // measured afresh, so that it can also shrink
       var height = frame.contentDocument.documentElement.scrollHeight;
       if (height > 0) {
         frame.style.height = height + 2 + "px";
@@ -112,7 +113,15 @@
     root.querySelectorAll("iframe.page-frame").forEach(function (frame) {
       frame.addEventListener("load", function () {
         fit(frame);
+        try {
+          // An answer opened (details) or an image loaded: the page changed height.
+          frame.contentDocument.addEventListener("toggle", function () { fit(frame); }, true);
+          frame.contentDocument.addEventListener("load", function () { fit(frame); }, true);
+        } catch (error) {
+          // Not readable: it keeps its own scrolling.
+        }
       });
+      window.addEventListener("resize", function () { fit(frame); });
       fit(frame);
     });
     root.querySelectorAll("time[datetime]").forEach(function (time) {

@@ -183,3 +183,65 @@ def test_generate_all_makes_every_page_once(app, client):
     assert "Every page was already generated." in client.get("/").get_data(as_text=True)
     again = store.load(site_sid(client), ReadPlan(all_pages=True))
     assert again.pages["menu"] == menu
+
+
+def test_a_nonce_is_no_key_to_someone_elses_site(app):
+    victim, other = app.test_client(), app.test_client()
+    nonce = form_nonce(victim)
+    data = {"nonce": nonce, "source": "demo", "demo": "portfolio"}
+    assert (
+        victim.post("/connect", data={**data, "csrf_token": csrf_token(victim)}).status_code == 303
+    )
+    page = victim.get("/").get_data(as_text=True)
+    assert victim.get_cookie("site_pages_session").value not in page  # ids stay in cookies
+    # Someone who learnt the nonce sends it from their own browser: a site of their own.
+    assert other.post("/connect", data={**data, "csrf_token": csrf_token(other)}).status_code == 303
+    assert site_sid(other) != site_sid(victim)
+    assert (
+        other.get_cookie("site_pages_session").value
+        != victim.get_cookie("site_pages_session").value
+    )
+
+
+def test_the_same_nonce_with_other_content_connects_that_content(client):
+    nonce = form_nonce(client)
+    token = csrf_token(client)
+    first = {"csrf_token": token, "nonce": nonce, "source": "demo", "demo": "portfolio"}
+    assert client.post("/connect", data=first).status_code == 303
+    sid = site_sid(client)
+    pasted = {"csrf_token": token, "nonce": nonce, "source": "paste",
+              "json": '{"site": {"name": "My Bakery"}, "breads": [{"name": "Rye"}]}'}  # fmt: skip
+    assert client.post("/connect", data=pasted).status_code == 303
+    assert site_sid(client) != sid
+    assert "Connected My Bakery." in client.get("/").get_data(as_text=True)
+
+
+def test_try_again_never_leads_elsewhere(app):
+    from webapp.errors import _retry_url
+
+    for path, query, expected in [
+        ("/pages/menu", "page=2", "/pages/menu?page=2"),
+        ("/\\evil.example/", "", "/"),
+        ("//evil.example/x", "", "/evil.example/x"),  # one slash: a path of this app
+    ]:
+        overrides = {"PATH_INFO": path, "QUERY_STRING": query}
+        with app.test_request_context(environ_overrides=overrides):
+            assert _retry_url() == expected, path
+
+
+def test_errors_inside_the_frame_are_shown_there(client):
+    connect_demo(client)
+    response = client.get("/frame/pages/menu/items/no-such-dish")
+    assert response.status_code == 404
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert '<base target="_top">' in response.get_data(as_text=True)
+    assert (
+        "frame-ancestors 'none'" in client.get("/pages/nothing").headers["Content-Security-Policy"]
+    )
+
+
+def test_search_where_there_is_nothing_to_search_is_a_404(client):
+    connect_demo(client)
+    assert client.get("/pages/about?q=x").status_code == 404
+    assert client.get("/pages/menu?q=x&page=9").status_code == 404
+    assert client.get("/pages/menu?q=x").status_code == 200

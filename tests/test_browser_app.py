@@ -308,3 +308,21 @@ def test_an_upload_refused_by_the_app_is_shown_next_to_its_form(server, context,
     alert.wait_for()
     assert "line 1" in alert.inner_text()
     assert "Choose the file again" in page.inner_text("body")
+
+
+def test_a_long_site_name_never_makes_a_phone_scroll_sideways(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    name = "Supercalifragilisticexpialidocious" * 2
+    document = {"site": {"name": name}, "products": [{"name": "Lamp " + "x" * 60}]}
+    page.goto(server.base + "/")
+    page.fill("#json", json.dumps(document))
+    page.get_by_role("button", name="Connect pasted JSON").click()
+    page.wait_for_load_state()
+    page.locator("#intent-products").get_by_role("button", name="Generate").click()
+    page.wait_for_load_state()
+    for path in ["/", "/pages/products", "/pages/products?q=lamp", "/disconnect"]:
+        page.goto(server.base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    context.close()

@@ -351,16 +351,22 @@ def test_export_links_listing_pages_and_bounds_detail_pages(app, client):
     connect(client, source="paste", json=json.dumps(doc))
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
+    # Pages viewed (so stored) past the bound are exported all the same.
+    assert client.get(f"/frame/pages/{intent_id}/items/product-99").status_code == 200
+    assert client.get(f"/frame/pages/{intent_id}?page=3").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    assert f"{intent_id}-detail-product-99.html" in archive.namelist()
+    assert f"{intent_id}-page-3.html" in archive.namelist()
     first = archive.read(f"{intent_id}.html").decode()
     second = archive.read(f"{intent_id}-page-2.html").decode()
     assert f'href="{intent_id}-page-2.html"' in first
     assert f'href="{intent_id}.html"' in second
     details = [n for n in archive.namelist() if "-detail-" in n]
-    assert len(details) == 60  # the bound; pages made during the export
+    assert len(details) == 61  # the bound, made during the export, and the one viewed
     # Past the bound, listings link to the index, which says how many were left out.
     assert 'href="index.html"' in second
-    assert "40 item pages left out" in archive.read("index.html").decode()
+    assert "39 item pages left out" in archive.read("index.html").decode()
+    assert 'href="products-detail-product-99.html"' in archive.read("index.html").decode()
 
 
 def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):

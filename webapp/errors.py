@@ -24,7 +24,12 @@ def _page(status: int, title: str, message: str, **extra):
 def _retry_url() -> str:
     """Where "Try again" goes: this page again, or for a form the page it was sent from."""
     if request.method == "GET":
-        return request.full_path.rstrip("?")
+        path = request.path
+        # Only a path of this app: "//host" or "/\\host" would lead a browser elsewhere.
+        if not path.startswith("/") or path.startswith("//") or "\\" in path:
+            return "/"
+        query = request.query_string.decode("utf-8", "replace")
+        return f"{path}?{query}" if query else path
     referrer = request.referrer or ""
     return referrer if referrer.startswith(request.host_url) else "/"
 

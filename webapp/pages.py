@@ -168,9 +168,11 @@ def _page_fields(intent_id: str, page: int) -> tuple[str, ...]:
     )
 
 
-def _render_intent_page(sid: str, site: SiteSnapshot, intent: dict, page: int) -> str | None:
+def _render_intent_page(
+    sid: str, site: SiteSnapshot, intent: dict, page: int, model: SiteModel | None = None
+) -> str | None:
     """Make listing page ``page`` of an intent from the model (None: no such page)."""
-    model = SiteModel(sid, site)
+    model = model or SiteModel(sid, site)
     view = model.view(intent["id"])
     common = {
         "site": _site_header(site),
@@ -332,7 +334,8 @@ def _search_form(site: SiteSnapshot, intent: dict, query: Query) -> dict | None:
         return None
     groups = [label for label, _start in view.get("groups") or [] if label]
     noun = (view.get("noun") or ["item", "items"])[1]
-    return {"query": query, "sorts": SORTS, "groups": groups, "noun": noun}
+    pages = max(1, int(view.get("pages", 1)))  # results are never more than the listing
+    return {"query": query, "sorts": SORTS, "groups": groups, "noun": noun, "pages": pages}
 
 
 @bp.get("/pages/<intent_id>")
@@ -345,6 +348,9 @@ def view(intent_id: str):
     if query:
         _sid, site = require_site()
         intent = _intent_or_404(site, intent_id)
+        form = _search_form(site, intent, query)
+        if form is None or page > form["pages"]:
+            abort(404, description=f"{intent['title']} has no such search results page.")
         return _chrome(
             site,
             intent,
@@ -352,7 +358,7 @@ def view(intent_id: str):
             page_id=None,
             frame=url_for("pages.frame_view", intent_id=intent_id, **query.params(page)),
             back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
-            search=_search_form(site, intent, query),
+            search=form,
         )
     if page == 1:
         _sid, site = require_site()
@@ -582,8 +588,9 @@ def generate_all():
         if site is None:
             require_site()
         pages = {}
+        model = SiteModel(sid, site)  # once (an outdated one is built again from content)
         for intent in missing:
-            html = _render_intent_page(sid, site, intent, 1)
+            html = _render_intent_page(sid, site, intent, 1, model)
             if html is not None:
                 pages[intent["id"]] = {"html": html, "generatedAt": _now()}
         if not get_store().save_pages(sid, pages):
@@ -610,6 +617,11 @@ class _ZipStream:
     def take(self) -> bytes:
         data, self.parts = b"".join(self.parts), []
         return data
+
+
+def _owner_of(page_id: str, intent_ids: list[str]) -> str | None:
+    """The intent a listing or detail page id belongs to (ids longest first)."""
+    return next((i for i in intent_ids if page_id.startswith((f"{i}-page-", f"{i}-detail-"))), None)
 
 
 def _export_plan(sid: str, site: SiteSnapshot, limit: int):
@@ -684,14 +696,27 @@ def export():
                     entry=entry, position=(number - 1) * PAGE_SIZE + index, **common
                 )
                 yield intent["id"], page_id, _title_of(html, entry[0]), html
+        for owner, page_id in stored_past_budget:
+            html = site.pages[page_id]["html"]
+            yield owner, page_id, _title_of(html, page_id), html
 
-    # Every page id first (cheap), so that links between them can be rewritten.
+    # Every page id first (cheap), so that links between them can be rewritten: what the
+    # chunks read make, and every other stored page of the exported intents.
     exported = {intent["id"] for intent in intents}
     for intent, number, take in chunks:
         chunk = records.get(chunk_field(intent["id"], number)) or []
         if number > 1:
             exported.add(listing_page_id(intent["id"], number))
         exported.update(detail_page_id(intent["id"], entry[0]) for entry in chunk[:take])
+    # Longest id first: "menu-specials-page-2" belongs to menu-specials, not to menu.
+    owners = sorted((intent["id"] for intent in intents), key=len, reverse=True)
+    stored_past_budget = []
+    for page_id in sorted(set(site.pages) - exported):
+        owner = _owner_of(page_id, owners)
+        if owner is not None:
+            stored_past_budget.append((owner, page_id))
+    exported.update(page_id for _owner, page_id in stored_past_budget)
+    left_out -= sum("-detail-" in page_id for _owner, page_id in stored_past_budget)
 
     def stream():
         out = _ZipStream()

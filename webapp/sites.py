@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import secrets
 import threading
@@ -70,9 +71,7 @@ def render_connect(
             error=error,
             failed=failed,
             values=values or {},
-            # The browser session's id names where the nonce lives, so that a resend
-            # after the first answer (by then under a new session id) finds it too.
-            nonce=f"{session.sid}.{secrets.token_urlsafe(16)}",
+            nonce=secrets.token_urlsafe(16),
             lost=session_was_lost() and not error,
         ),
         status,
@@ -221,7 +220,8 @@ def connect():
     store = get_store()
     previous = connected_sid()
     sid = new_sid()
-    earlier = _claim_form(store, sid)
+    claim = FormClaim(store, _fingerprint(label, raw))
+    earlier = claim.earlier(sid)
     if earlier is not None:
         sid = earlier  # the same form sent twice: answer as the first sending did
     else:
@@ -235,10 +235,10 @@ def connect():
                 theme=built.theme,
                 model_fields=built.fields,
             )
-        except StorageUnavailable:
-            _release_form(store)
+        except BaseException:
+            claim.release()
             raise
-        _form_done(store, sid)
+        claim.done(sid)
     # A new browser-session id on every connect (no session fixation), which is
     # also the site session's id: on Redis both are then read in one call. The
     # previous site goes once the browser session pointing here is saved.
@@ -251,50 +251,74 @@ def connect():
     return redirect(url_for("sites.index"), code=303)
 
 
-# A connect form carries a nonce; the same form sent twice (a double click, a resend
-# after a timeout) makes one site session: the second request waits for the first and
-# answers the same. The nonce lives briefly under the hash tag of the browser session
-# that was shown the form ("<session id>.<random>").
-NONCE = re.compile(r"([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{16,64})")
+# A connect form carries a random nonce: the same form sent twice (a double click, a
+# resend after a slow answer) makes one site session, the second sending waiting for the
+# first and answering the same. Its state lives briefly under the hash tag of the
+# browser session that sent it (``nonce:{SID}:<nonce>``): "pending:<site>" while the
+# first sending connects (short-lived, so a killed worker frees it), then
+# "done:<site>", written under the new site's session id too, where a resend carrying
+# the first answer's cookie looks. Only this browser's own keys are ever read, and a
+# sending is adopted only when it sent the same content ("<fingerprint>").
+NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 NONCE_TTL_SECONDS = 120
-PENDING, DONE = "pending:", "done:"
+PENDING_TTL_SECONDS = 15  # longer than a connect's storage write (REDIS_BULK_TIMEOUT)
+PENDING, DONE = "pending", "done"
 
 
-def _form_nonce() -> tuple[str, str] | None:
-    """(browser session id, nonce) of the form sent, or None."""
-    match = NONCE.fullmatch(request.form.get("nonce", ""))
-    return (match.group(1), match.group(2)) if match else None
+class FormClaim:
+    """One connect form's claim: which sending makes the site session."""
+
+    def __init__(self, store, fingerprint: str) -> None:
+        nonce = request.form.get("nonce", "")
+        self.store = store
+        self.nonce = nonce if NONCE.fullmatch(nonce) else None
+        self.fingerprint = fingerprint
+        self.claimed = False
+
+    def _value(self, state: str, sid: str) -> str:
+        return f"{state}:{sid}:{self.fingerprint}"
+
+    def earlier(self, sid: str) -> str | None:
+        """Claim the form for the new site ``sid``, or return the site an earlier sending
+        of this same form (same content) made, waiting for it while it connects."""
+        if self.nonce is None:
+            return None
+        deadline = time.monotonic() + current_app.config["FETCH_TOTAL_TIMEOUT"]
+        while True:
+            taken = self.store.claim_nonce(
+                session.sid, self.nonce, self._value(PENDING, sid), PENDING_TTL_SECONDS
+            )
+            if taken is None:
+                self.claimed = True
+                return None  # the first sending: connect now
+            state, _, rest = taken.partition(":")
+            other, _, fingerprint = rest.partition(":")
+            if fingerprint != self.fingerprint:
+                return None  # the nonce sent with other content: connect that, unclaimed
+            if state == DONE:
+                # Adopted only if it still exists (its browser session may have failed).
+                return other if self.store.load(other) is not None else None
+            if time.monotonic() > deadline:
+                abort(409, description="This form is still being connected; reload the page.")
+            time.sleep(0.1)  # the earlier sending is connecting (a failed one lets go)
+
+    def done(self, sid: str) -> None:
+        """The site is stored: say so here and under the new browser session's id."""
+        if self.claimed:
+            for tag in (session.sid, sid):
+                self.store.set_nonce(tag, self.nonce, self._value(DONE, sid), NONCE_TTL_SECONDS)
+
+    def release(self) -> None:
+        """The connect failed: the next sending of the form connects anew."""
+        if self.claimed:
+            with contextlib.suppress(StorageUnavailable):
+                self.store.set_nonce(session.sid, self.nonce, None)
 
 
-def _claim_form(store, sid: str) -> str | None:
-    """Claim this form for the new site ``sid``; when an earlier sending of it already
-    did, wait for that one and return its site session's id instead."""
-    nonce = _form_nonce()
-    if nonce is None:
-        return None
-    deadline = time.monotonic() + current_app.config["FETCH_TOTAL_TIMEOUT"]
-    while True:
-        taken = store.claim_nonce(*nonce, PENDING + sid, NONCE_TTL_SECONDS)
-        if taken is None:
-            return None  # the first sending: connect now
-        if taken.startswith(DONE):
-            return taken[len(DONE) :]
-        if time.monotonic() > deadline:
-            abort(409, description="This form is still being connected; reload the page.")
-        time.sleep(0.1)  # the earlier sending is connecting (if it fails, the claim goes)
-
-
-def _form_done(store, sid: str) -> None:
-    nonce = _form_nonce()
-    if nonce is not None:
-        store.set_nonce(*nonce, DONE + sid, NONCE_TTL_SECONDS)
-
-
-def _release_form(store) -> None:
-    nonce = _form_nonce()
-    if nonce is not None:
-        with contextlib.suppress(StorageUnavailable):
-            store.set_nonce(*nonce, None)
+def _fingerprint(label: str, raw: bytes | str) -> str:
+    """What was connected: the source and a digest of the document."""
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
+    return hashlib.sha256(label.encode() + b"\0" + data).hexdigest()[:24]
 
 
 @bp.get("/disconnect")

@@ -17,11 +17,13 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 
-from .model.build import PAGE_SIZE
+from .model.build import MODEL_VERSION, PAGE_SIZE
 from .model.normalise import normalise
 from .render import AppLinks, _card, _env, _header, hints_of, palette
 
-INDEX_VERSION = 1
+# The index holds cards made by this version of the model and of its pages: another
+# version of either makes it again.
+INDEX_VERSION = f"1/{MODEL_VERSION}"
 SORTS = {
     "": "Relevance",
     "name": "Name (A–Z)",

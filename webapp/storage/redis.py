@@ -526,9 +526,12 @@ class RedisSiteStore(SiteStore):
 
     def claim_nonce(self, tag: str, nonce: str, value: str, ttl_seconds: int) -> str | None:
         key = self.nonce_key(tag, nonce)
-        if self._write(lambda client: client.set(key, value, nx=True, ex=ttl_seconds), key):
-            return None
-        return _text(self._run(lambda: self.client.get(key), key))
+        while True:
+            if self._write(lambda client: client.set(key, value, nx=True, ex=ttl_seconds), key):
+                return None
+            taken = _text(self._run(lambda: self.client.get(key), key))
+            if taken is not None:
+                return taken  # else it expired between the two calls: claim again
 
     def set_nonce(self, tag: str, nonce: str, value: str | None, ttl_seconds: int = 0) -> None:
         key = self.nonce_key(tag, nonce)
