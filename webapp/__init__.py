@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, defaults, errors, health, pages, sites, storage, templating
+from . import cli, defaults, errors, health, pages, site_actions, sites, storage, templating
 from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
 
@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     browser_sessions.init_app(app)
     csrf.init_app(app)
 
-    sites.init_app(app)
+    site_actions.init_app(app)
     app.register_blueprint(sites.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)

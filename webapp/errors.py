@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from . import defaults
+from .site_actions import too_large_message
 from .site_session import SITE_SID, SessionNotFound, connected_sid
 from .storage import StorageUnavailable
 
@@ -81,12 +82,7 @@ def csrf_error(error: CSRFError):
 
 
 def too_large(error: RequestEntityTooLarge):
-    limit = current_app.config["DOCUMENT_LIMIT"]
-    message = (
-        f"The document is larger than this app's limit of {limit / (1024 * 1024):.3g} MB "
-        f"({limit:,} bytes). Connect a smaller export (only the content, without media), "
-        "or ask the app's operator to raise the limit."
-    )
+    message = too_large_message()
     if request.endpoint == "sites.connect":
         from .sites import render_connect
 

@@ -1,0 +1,172 @@
+"""What connecting a site does, for the HTML forms and the JSON API alike.
+
+A source (an upload, pasted JSON, a content URL, a SleekCMS pub token, a demo)
+is read, checked against the document limit, parsed and turned into the site's
+content model; storing it is one ``store.create``. Errors are ``ConnectError``
+with the status to answer and a message for a person.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+
+from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
+from .content.model.build import Built, build_site
+from .content.parse import ContentError, parse_content
+from .demos import DEMOS, load_demo
+
+SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
+REMOTE_SOURCES = ("url", "sleekcms")
+
+
+def init_app(app) -> None:
+    """Bound the content fetches one process runs at once (``FETCH_CONCURRENCY``)."""
+    app.extensions["fetch_slots"] = threading.BoundedSemaphore(app.config["FETCH_CONCURRENCY"])
+
+
+class ConnectError(Exception):
+    """A connect attempt failed for a reason the user can act on."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """What a person gave to connect a site (only the fields of its ``source`` matter)."""
+
+    source: str
+    url: str = ""
+    token: str = ""
+    pub_token: str = ""
+    demo: str = ""
+    pasted: str | bytes = ""
+    upload: tuple[str, bytes] | None = None  # (file name, bytes)
+
+
+@dataclass
+class OpenedSite:
+    """A source read and understood, ready to be stored."""
+
+    content: object
+    built: Built
+    meta: dict
+    raw: bytes | str
+    label: str
+
+
+def _fetch_options() -> dict:
+    config = current_app.config
+    return {
+        "max_bytes": config["DOCUMENT_LIMIT"],
+        "connect_timeout": config["FETCH_CONNECT_TIMEOUT"],
+        "read_timeout": config["FETCH_READ_TIMEOUT"],
+        "total_timeout": config["FETCH_TOTAL_TIMEOUT"],
+    }
+
+
+@contextmanager
+def _fetch_slot():
+    """Hold one of this process's fetch slots, or answer 503 "busy" at once.
+
+    A slow remote holds a thread for up to the fetch deadline; bounding how many
+    fetches run at once keeps the other threads free for everyone else.
+    """
+    slots = current_app.extensions["fetch_slots"]
+    if not slots.acquire(blocking=False):
+        raise ConnectError(
+            "The app is busy fetching other sites' content right now. "
+            "Please try again in a few seconds.",
+            503,
+        )
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def read_source(given: SourceInput) -> tuple[bytes | str, str]:
+    """Return the raw content of the chosen source and a label describing it."""
+    config = current_app.config
+    source = given.source
+    if source == "upload":
+        if given.upload is None or not given.upload[0]:
+            raise ConnectError("Choose a JSON file to upload.")
+        filename, data = given.upload
+        return data, f"upload:{filename[:200]}"
+    if source == "paste":
+        return given.pasted, "paste"
+    if source == "url":
+        url = given.url.strip()
+        if not url:
+            raise ConnectError("Enter the URL of the site's content.")
+        with _fetch_slot():
+            raw = fetch_content(
+                url,
+                token=given.token.strip() or None,
+                allow_private=config["ALLOW_PRIVATE_URLS"],
+                **_fetch_options(),
+            )
+        return raw, f"url:{url[:500]}"
+    if source == "sleekcms":
+        pub_token = given.pub_token.strip()
+        if not pub_token:
+            raise ConnectError("Enter the SleekCMS pub token (pub-<siteId>-<key>).")
+        # The API base is the operator's setting, so a private address there is
+        # intended; where it redirects to is still judged like any user URL.
+        with _fetch_slot():
+            raw = fetch_sleekcms(
+                pub_token,
+                api_base=config["SLEEKCMS_API_BASE"],
+                allow_private=True,
+                **_fetch_options(),
+            )
+        return raw, f"sleekcms:{parse_pub_token(pub_token)[0]}"
+    if source == "demo":
+        name = given.demo
+        if name not in DEMOS:
+            raise ConnectError(f"Unknown demo site {name[:50]!r}; pick one of: {', '.join(DEMOS)}.")
+        return load_demo(name), f"demo:{name}"
+    raise ConnectError(f"Choose how to connect: one of {', '.join(SOURCES)}.")
+
+
+def too_large_message() -> str:
+    limit = current_app.config["DOCUMENT_LIMIT"]
+    return (
+        f"The document is larger than this app's limit of {limit / (1024 * 1024):.3g} MB "
+        f"({limit:,} bytes). Connect a smaller export (only the content, without media), "
+        "or ask the app's operator to raise the limit."
+    )
+
+
+def open_site(given: SourceInput) -> OpenedSite:
+    """Read a source and build its content model; ConnectError says what went wrong."""
+    try:
+        raw, label = read_source(given)
+        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
+        if size > current_app.config["DOCUMENT_LIMIT"]:
+            raise ConnectError(too_large_message(), 413)
+        content = parse_content(raw)
+    except FetchError as error:
+        raise ConnectError(error.message, error.status) from error
+    except ContentError as error:
+        if given.source in REMOTE_SOURCES:
+            # The user's request was fine; what the remote sent back is not usable.
+            remote = "The URL" if given.source == "url" else "SleekCMS"
+            message = f"{remote} returned content that is not usable: {error}"
+            raise ConnectError(message, 502) from error
+        raise ConnectError(str(error), 400) from error
+    built = build_site(content)
+    meta = {
+        **built.meta,
+        "source": label,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return OpenedSite(content=content, built=built, meta=meta, raw=raw, label=label)
