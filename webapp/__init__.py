@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, defaults, errors, health, pages, site_actions, sites, storage, templating
+from . import api, cli, defaults, errors, health, pages, site_actions, sites, storage, templating
 from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
 
@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sites.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    api.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -35,6 +35,14 @@ from .storage import StorageUnavailable, get_store
 log = logging.getLogger(__name__)
 
 NO_SESSION_PATHS = frozenset({"/healthz", "/favicon.ico"})
+# The JSON API binds browsers with a cookie of its own (webapp.api), never a browser session.
+NO_SESSION_PREFIXES = ("/api/", "/static/")
+
+
+def _sessionless(path: str) -> bool:
+    return path in NO_SESSION_PATHS or path.startswith(NO_SESSION_PREFIXES)
+
+
 # Browser and site session ids: secrets.token_urlsafe(32), see storage.new_sid.
 SID_FORMAT = re.compile(r"[A-Za-z0-9_-]{43}")
 REFRESHED = "_refreshed"
@@ -88,7 +96,7 @@ class StoreSessionInterface(ServerSideSessionInterface):
     def open_session(self, app, request_):
         cookie = request_.cookies.get(app.config["SESSION_COOKIE_NAME"])
         # A cookie that is not one of our ids is never used to build key names.
-        if request_.path in NO_SESSION_PATHS or (cookie and not SID_FORMAT.fullmatch(cookie)):
+        if _sessionless(request_.path) or (cookie and not SID_FORMAT.fullmatch(cookie)):
             return self.session_class(sid=self._generate_sid(self.sid_length), permanent=True)
         return super().open_session(app, request_)
 
@@ -113,7 +121,7 @@ class StoreSessionInterface(ServerSideSessionInterface):
         # session is None when opening it failed (storage down): nothing to save.
         # After a failed save Flask saves once more for the error page; with storage
         # down that would double the time the user waits for the 503.
-        if session is None or request.path in NO_SESSION_PATHS or request.environ.get(SAVE_FAILED):
+        if session is None or _sessionless(request.path) or request.environ.get(SAVE_FAILED):
             return
         refresh_only = not session.modified
         try:

@@ -124,6 +124,12 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "FETCH_CONCURRENCY", defaults.FETCH_CONCURRENCY
         ),
         "ALLOW_PRIVATE_URLS": _flag(environ.get("ALLOW_PRIVATE_URLS")),
+        # Other origins whose pages may call the JSON API (CORS), comma-separated.
+        "API_ALLOWED_ORIGINS": [
+            origin.strip().rstrip("/")
+            for origin in environ.get("API_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ],
         "SLEEKCMS_API_BASE": environ.get("SLEEKCMS_API_BASE", "").strip()
         or defaults.SLEEKCMS_API_BASE,
     }

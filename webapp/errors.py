@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
@@ -16,7 +17,18 @@ from .storage import StorageUnavailable
 log = logging.getLogger(__name__)
 
 
+def _api() -> bool:
+    """Whether this request is the JSON API's: its errors are JSON too."""
+    return request.path.startswith("/api/")
+
+
+def _json(status: int, message: str, **headers):
+    return jsonify(error=html.escape(message)), status, headers
+
+
 def _page(status: int, title: str, message: str, **extra):
+    if _api():
+        return _json(status, title if status >= 500 else message)[:2]
     return render_template(
         "error.html", status=status, title=title, message=message, **extra
     ), status
@@ -38,6 +50,10 @@ def _retry_url() -> str:
 def storage_unavailable(error: StorageUnavailable):
     """Answer 503 naming the reason, with Retry-After; the next request after recovery works."""
     log.warning("Storage unavailable (%s): %s", error.kind, error)
+    if _api():
+        return _json(
+            503, "Storage unavailable", **{"Retry-After": str(defaults.RETRY_AFTER_SECONDS)}
+        )
     body, status = _page(
         503,
         "Storage unavailable",
@@ -83,6 +99,8 @@ def csrf_error(error: CSRFError):
 
 def too_large(error: RequestEntityTooLarge):
     message = too_large_message()
+    if _api():
+        return _json(413, message)
     if request.endpoint == "sites.connect":
         from .sites import render_connect
 

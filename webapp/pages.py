@@ -168,7 +168,7 @@ def _page_fields(intent_id: str, page: int) -> tuple[str, ...]:
     )
 
 
-def _render_intent_page(
+def render_intent_page(
     sid: str, site: SiteSnapshot, intent: dict, page: int, model: SiteModel | None = None
 ) -> str | None:
     """Make listing page ``page`` of an intent from the model (None: no such page)."""
@@ -250,7 +250,7 @@ def _page_number(query) -> int:
     return int(page)
 
 
-def _store_viewed_page(sid: str, page_id: str, html: str) -> None:
+def store_viewed_page(sid: str, page_id: str, html: str) -> None:
     """Keep a page made on its first view (within the session's page cap).
 
     When storage refuses it (full, read-only), the page is served all the same,
@@ -271,20 +271,31 @@ GENERATE_READS = reads(
 )
 
 
+def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: bool) -> bool:
+    """Generate an intent's page (again, with ``replace``) and store it; False when the
+    session is gone. Generating is idempotent: a page already there stays as it is.
+
+    Regenerating also drops the intent's later listing pages and detail pages, which
+    are made again from the current generator on their next view.
+    """
+    intent_id = intent["id"]
+    if intent_id in (site.page_ids or ()) and not replace:
+        return True  # a repeated submission (a double click, a second tab): it is there
+    html = render_intent_page(sid, site, intent, 1)
+    if html is None:  # the model lost this page's data (storage tampered with): never store it
+        abort(404, description=f"{intent['title']} has no content to show.")
+    later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
+    stale = [page_id for page_id in site.page_ids or () if later.fullmatch(page_id)]
+    page = {intent_id: {"html": html, "generatedAt": _now()}}
+    return get_store().save_pages(sid, page, stale)
+
+
 def _generate(intent_id: str, *, replace: bool):
     sid, site = require_site()
     intent = _intent_or_404(site, intent_id)
     if intent_id in site.page_ids and not replace:
-        # A repeated submission (a double click, a second tab): the page is there.
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
-    html = _render_intent_page(sid, site, intent, 1)
-    if html is None:  # the model lost this page's data (storage tampered with): never store it
-        abort(404, description=f"{intent['title']} has no content to show.")
-    # Regenerating also drops the intent's later listing pages and detail pages,
-    # which are made again from the current generator on their next view.
-    later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
-    stale = [page_id for page_id in site.page_ids if later.fullmatch(page_id)]
-    if not get_store().save_pages(sid, {intent_id: {"html": html, "generatedAt": _now()}}, stale):
+    if not make_intent_page(sid, site, intent, replace=replace):
         require_site()  # gone meanwhile: answer "Session not found"
     done = "Regenerated" if replace else "Generated"
     flash(f"{done} {intent['title']} from the site's current content.", "success")
@@ -381,7 +392,7 @@ def view(intent_id: str):
     site, intent, html = _page_or_make(
         page_id,
         intent_id,
-        lambda sid, site, intent: _render_intent_page(sid, site, intent, page),
+        lambda sid, site, intent: render_intent_page(sid, site, intent, page),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
     return _chrome(
@@ -413,7 +424,7 @@ def frame_view(intent_id: str):
     _site, _intent, html = _page_or_make(
         listing_page_id(intent_id, page),
         intent_id,
-        lambda sid, site, intent: _render_intent_page(sid, site, intent, page),
+        lambda sid, site, intent: render_intent_page(sid, site, intent, page),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
     return _frame(html)
@@ -427,7 +438,7 @@ def _item_plan(args, query) -> ReadPlan:
     )
 
 
-def _render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -> str | None:
+def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -> str | None:
     """Make an item's detail page from the listing chunk that holds it (None: no such item)."""
     model = SiteModel(sid, site)
     view = model.view(intent["id"])
@@ -458,7 +469,7 @@ def item(intent_id: str, item_id: str):
     site, intent, html = _page_or_make(
         page_id,
         intent_id,
-        lambda sid, site, intent: _render_item_page(sid, site, intent, item_id),
+        lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
     return _chrome(
@@ -478,7 +489,7 @@ def frame_item(intent_id: str, item_id: str):
     _site, _intent, html = _page_or_make(
         detail_page_id(intent_id, item_id),
         intent_id,
-        lambda sid, site, intent: _render_item_page(sid, site, intent, item_id),
+        lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
     return _frame(html)
@@ -540,7 +551,7 @@ def _page_or_make(page_id: str, intent_id: str, render, missing) -> tuple[SiteSn
     html = render(sid, site, intent)
     if html is None:
         abort(404, description=missing(intent))
-    _store_viewed_page(sid, page_id, html)
+    store_viewed_page(sid, page_id, html)
     return site, intent, html
 
 
@@ -590,7 +601,7 @@ def generate_all():
         pages = {}
         model = SiteModel(sid, site)  # once (an outdated one is built again from content)
         for intent in missing:
-            html = _render_intent_page(sid, site, intent, 1, model)
+            html = render_intent_page(sid, site, intent, 1, model)
             if html is not None:
                 pages[intent["id"]] = {"html": html, "generatedAt": _now()}
         if not get_store().save_pages(sid, pages):

