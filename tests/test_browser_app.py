@@ -326,3 +326,36 @@ def test_a_long_site_name_never_makes_a_phone_scroll_sideways(server, browser):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     context.close()
+
+
+def test_a_single_page_client_drives_the_json_api(server, browser):
+    """Our minimal client (/api/demo) uses the API as the page generator's frontend does."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("https://images.example.com/**", placeholder_image)
+    page = context.new_page()
+    page.goto(server.base + "/api/demo")
+    page.select_option("#demo", "restaurant")
+    page.get_by_role("button", name="Connect", exact=True).click()
+    page.locator("#intent-menu").wait_for()
+    assert page.inner_text("#site-title") == "Saffron & Sage"  # escaped text, shown as text
+    page.locator("#intent-menu").get_by_role("button", name="Generate").click()
+    page.wait_for_url("**#menu")
+    page.locator("#main-content .sp-page").wait_for()
+    assert "Grilled octopus" in page.inner_text("#main-content")
+    page.locator("#main-content a[href='#menu-detail-grilled-octopus']").first.click()
+    page.wait_for_url("**#menu-detail-grilled-octopus")
+    page.locator("#main-content .sp-page h1", has_text="Grilled octopus").wait_for()
+    # Reload: the session comes back from localStorage, the page from the API.
+    page.reload()
+    page.locator("#main-content .sp-page h1", has_text="Grilled octopus").wait_for()
+    stored = page.evaluate("localStorage.getItem('sessionId')")
+    assert stored and site_count(server) >= 1
+    page.get_by_role("button", name="Disconnect").click()
+    page.get_by_role("button", name="Connect", exact=True).wait_for()
+    assert page.evaluate("localStorage.getItem('sessionId')") is None
+    client = server.redis.client()
+    try:
+        assert not client.exists(f"session:{{{stored}}}")
+    finally:
+        client.close()
+    context.close()
