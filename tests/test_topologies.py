@@ -128,11 +128,13 @@ def test_sentinel_failover_keeps_acknowledged_writes(sentinel_set, sentinel_of):
     assert topology.url == f"redis+sentinel://127.0.0.1:{topology.sentinel_port}/mymaster/0"
     assert topology.current_master_port() == topology.master_port
     sentinel = sentinel_of(topology)
-    master = sentinel.master_for(topology.name, socket_timeout=0.5, decode_responses=True)
+    # WAIT's own timeout stays well under the socket timeout: on a loaded machine the
+    # replica's ack can take most of it, and a socket timeout racing it fails the test.
+    master = sentinel.master_for(topology.name, socket_timeout=3, decode_responses=True)
     fresh = None
     try:
         master.set("survivor", "yes")
-        assert master.wait(1, 500) == 1
+        assert master.wait(1, 2000) == 1
 
         started = time.monotonic()
         old_port = topology.kill_master()
@@ -177,11 +179,13 @@ def test_sentinel_set_with_password(tmp_path, sentinel_of):
             f"redis+sentinel://:s3cret@127.0.0.1:{topology.sentinel_port}/secured/0"
         )
         sentinel = sentinel_of(topology)
-        master = sentinel.master_for("secured", password="s3cret", decode_responses=True)
+        master = sentinel.master_for(
+            "secured", password="s3cret", socket_timeout=3, decode_responses=True
+        )
         anonymous = sentinel.master_for("secured")
         try:
             master.set("k", "v")
-            assert master.wait(1, 500) == 1
+            assert master.wait(1, 2000) == 1
             with pytest.raises(redis.AuthenticationError):
                 anonymous.get("k")
         finally:
