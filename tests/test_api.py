@@ -228,6 +228,18 @@ def test_csrf_json_only_and_origins(api):
         "/api/connect", json={"demo": "restaurant"}, headers={"Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403
+    # Another port on our host is another origin.
+    other_port = api.post(
+        "/api/connect", json={"demo": "restaurant"}, headers={"Origin": "http://localhost:8081"}
+    )
+    assert other_port.status_code == 403
+    # Behind a TLS-terminating proxy the app sees http while the browser says https:
+    # our own host is still our own origin, and the answer binds.
+    proxied = api.post(
+        "/api/connect", json={"demo": "restaurant"}, headers={"Origin": "https://localhost"}
+    )
+    assert proxied.status_code == 200
+    assert "site_pages_api=" in proxied.headers["Set-Cookie"]
     preflight = api.options(
         "/api/connect",
         headers={"Origin": "https://frontend.example", "Access-Control-Request-Method": "POST"},

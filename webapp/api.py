@@ -68,8 +68,15 @@ def init_app(app) -> None:
 # Guards: CSRF by content type and origin, CORS for listed origins only.
 
 
-def _own_origin() -> str:
-    return request.host_url.rstrip("/")
+def _is_own_origin(origin: str) -> bool:
+    """Whether ``origin`` names this app: same host and port, http or https.
+
+    The scheme is not compared: behind a TLS-terminating proxy (Vercel, Heroku, a load
+    balancer) the app sees http while the browser sends ``Origin: https://…``. A page on
+    another site cannot send our host as its Origin, so the host is what matters.
+    """
+    scheme, _, host = origin.partition("://")
+    return scheme in ("http", "https") and host == request.host
 
 
 def _allowed_origins() -> set[str]:
@@ -80,7 +87,7 @@ def _allowed_origins() -> set[str]:
 def _guard():
     """POSTs must be JSON (a form cannot send that cross-site) from an allowed origin."""
     origin = request.headers.get("Origin")
-    if origin and origin != _own_origin() and origin not in _allowed_origins():
+    if origin and not _is_own_origin(origin) and origin not in _allowed_origins():
         raise ApiError("This origin may not use the API.", 403)
     if request.method == "OPTIONS":
         return current_app.response_class(status=204)
@@ -124,7 +131,8 @@ def _same_origin() -> bool:
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site == "same-origin"
-    return request.headers.get("Origin") == _own_origin()
+    origin = request.headers.get("Origin")
+    return origin is not None and _is_own_origin(origin)
 
 
 def _bind(response, sid: str):
