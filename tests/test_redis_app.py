@@ -9,6 +9,7 @@ import pytest
 from conftest import backend_config, connect_demo, csrf_token, site_sid
 
 from webapp import create_app
+from webapp.storage import StoredPage
 
 
 @pytest.fixture
@@ -325,9 +326,7 @@ def test_unused_prefetch_is_not_reused_by_the_next_request(app, client):
     with app.app_context():
         # Read ahead for a view that never runs: the CSRF check refuses the POST.
         assert client.post("/pages/menu/generate", data={}).status_code == 400
-        app.extensions["site_store"].save_pages(
-            sid, {"menu": {"html": "<p>kept</p>", "generatedAt": "t"}}
-        )
+        app.extensions["site_store"].save_pages(sid, {"menu": StoredPage.make("<p>kept</p>", "t")})
         response = client.post("/pages/menu/generate", data={"csrf_token": csrf_token(client)})
         assert response.status_code == 303
     # The page stored meanwhile was seen, and kept (generate does not replace).

@@ -7,12 +7,15 @@ import threading
 import time
 
 import pytest
+import redis
 
-from webapp.storage import ReadPlan
+from webapp.storage import ReadPlan, StoredPage
 from webapp.storage.base import SiteKeys, new_sid
 from webapp.storage.memory import MemorySiteStore, make_cache
 from webapp.storage.redis import RedisSiteStore
 from webapp.storage.redis_connect import single_client
+
+page = StoredPage.make
 
 META = {
     "site_name": "Café <b>",
@@ -91,36 +94,36 @@ def test_create_then_load_round_trips(store):
 
 def test_unknown_session_is_none(store):
     assert store.load("nope") is None
-    assert store.save_pages("nope", {"menu": {"html": "x"}}) is False
+    assert store.save_pages("nope", {"menu": page("x", "t")}) is False
     assert store.load("nope") is None  # saving did not create it
 
 
 def test_pages_are_stored_indexed_and_replaced(store):
     sid = create(store)
     assert store.load(sid, ReadPlan(page_index=True)).page_ids == set()
-    assert store.save_pages(sid, {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}})
-    assert store.save_pages(sid, {"menu-detail-soup": {"html": "<p>d</p>", "generatedAt": "t"}})
+    assert store.save_pages(sid, {"menu": page("<p>1</p>", "t1")})
+    assert store.save_pages(sid, {"menu-detail-soup": page("<p>d</p>", "t")})
     site = store.load(sid, ReadPlan(page_index=True, page_ids=["menu", "missing"]))
     assert site.page_ids == {"menu", "menu-detail-soup"}
-    assert site.pages == {"menu": {"html": "<p>1</p>", "generatedAt": "t1"}}
-    store.save_pages(sid, {"menu": {"html": "<p>2</p>", "generatedAt": "t2"}})
-    assert store.load(sid, ReadPlan(page_ids=["menu"])).pages["menu"]["html"] == "<p>2</p>"
+    assert site.pages == {"menu": page("<p>1</p>", "t1")}
+    store.save_pages(sid, {"menu": page("<p>2</p>", "t2")})
+    assert store.load(sid, ReadPlan(page_ids=["menu"])).pages["menu"].html == "<p>2</p>"
 
 
 def test_delete_removes_only_that_session(store):
     mine, other = create(store), create(store)
-    store.save_pages(mine, {"menu": {"html": "a", "generatedAt": "t"}})
-    store.save_pages(other, {"menu": {"html": "b", "generatedAt": "t"}})
+    store.save_pages(mine, {"menu": page("a", "t")})
+    store.save_pages(other, {"menu": page("b", "t")})
     store.delete(mine)
     assert store.load(mine) is None
-    assert store.save_pages(mine, {"menu": {"html": "late", "generatedAt": "t"}}) is False
+    assert store.save_pages(mine, {"menu": page("late", "t")}) is False
     kept = store.load(other, ReadPlan(page_ids=["menu"]))
-    assert kept.pages["menu"]["html"] == "b"
+    assert kept.pages["menu"].html == "b"
 
 
 def test_recreating_a_sid_drops_old_pages(store):
     sid = create(store)
-    store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu": page("a", "t")})
     create(store, sid=sid)
     assert store.load(sid, ReadPlan(page_index=True)).page_ids == set()
 
@@ -128,7 +131,7 @@ def test_recreating_a_sid_drops_old_pages(store):
 def test_sliding_expiry_keeps_an_active_session(backend, request):
     store = make_store(backend, request, ttl=3)
     sid = create(store)
-    store.save_pages(sid, {"menu": {"html": "a", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu": page("a", "t")})
     # SimpleCache rounds expiry times down to whole seconds (a 3 s TTL lasts 2 to 3 s),
     # so reads come every 0.8 s: a loaded CI machine still has more than 1 s of margin.
     for _ in range(5):  # 4 s in all: longer than the TTL, but each read slides it
@@ -136,14 +139,14 @@ def test_sliding_expiry_keeps_an_active_session(backend, request):
         assert store.load(sid) is not None
     time.sleep(3.5)  # idle longer than the TTL: everything expires together
     assert store.load(sid, ReadPlan(page_index=True)) is None
-    assert store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}}) is False
+    assert store.save_pages(sid, {"menu": page("x", "t")}) is False
 
 
 def test_concurrent_page_writes_are_all_kept(store):
     sid = create(store)
 
     def write(n):
-        store.save_pages(sid, {f"p{n}": {"html": str(n), "generatedAt": "t"}})
+        store.save_pages(sid, {f"p{n}": page(str(n), "t")})
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
     for thread in threads:
@@ -165,7 +168,7 @@ def test_unicode_and_large_values_survive(store):
 @pytest.mark.parametrize("backend", ["redis"])
 def test_redis_keys_ttls_and_json_values(store, redis_client):
     sid = create(store)
-    store.save_pages(sid, {"menu": {"html": "<p>x</p>", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu": page("<p>x</p>", "t")})
     tag = "{" + sid + "}"
     assert sorted(redis_client.keys("*")) == sorted(
         [f"session:{tag}", f"intents:{tag}", f"theme:{tag}", f"page:{tag}"]
@@ -177,7 +180,13 @@ def test_redis_keys_ttls_and_json_values(store, redis_client):
     assert session_hash["site_name"] == META["site_name"]
     assert json.loads(redis_client.get(f"intents:{tag}")) == INTENTS
     assert json.loads(redis_client.get(f"theme:{tag}")) == THEME
-    assert json.loads(redis_client.hget(f"page:{tag}", "menu"))["html"] == "<p>x</p>"
+    # Pages are stored as gzip bytes with their validator, read with a bytes client.
+    raw = redis.Redis(
+        **{**redis_client.connection_pool.connection_kwargs, "decode_responses": False}
+    )
+    stored = raw.hget(f"page:{tag}", "menu")
+    raw.close()
+    assert stored.startswith(b"gz1 ") and StoredPage.from_bytes(stored).html == "<p>x</p>"
     for key in redis_client.keys("*"):
         assert 3590 <= redis_client.ttl(key) <= 3600
 
@@ -185,7 +194,7 @@ def test_redis_keys_ttls_and_json_values(store, redis_client):
 @pytest.mark.parametrize("backend", ["redis"])
 def test_redis_read_refreshes_every_ttl(store, redis_client):
     sid = create(store)
-    store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu": page("x", "t")})
     for key in store.keys(sid).all:
         redis_client.expire(key, 10)
     store.load(sid)
@@ -206,7 +215,7 @@ def test_redis_load_is_one_round_trip(store, monkeypatch):
     sid = create(store)
     # A client's first use of a Lua script loads it (NOSCRIPT, then SCRIPT LOAD).
     store.load(sid)
-    store.save_pages(sid, {"warm": {"html": "x", "generatedAt": "t"}})
+    store.save_pages(sid, {"warm": page("x", "t")})
     sent = []
     connection_class = store.client.connection_pool.connection_class
     original = connection_class.send_packed_command
@@ -219,25 +228,23 @@ def test_redis_load_is_one_round_trip(store, monkeypatch):
     store.load(sid, ReadPlan(content=True, page_index=True, page_ids=["menu", "x"]))
     assert len(sent) == 1
     sent.clear()
-    store.save_pages(sid, {"menu": {"html": "x", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu": page("x", "t")})
     assert len(sent) == 1
 
 
 def test_save_pages_can_drop_stale_pages_in_the_same_change(store):
     sid = create(store)
-    page = {"html": "x", "generatedAt": "t"}
-    store.save_pages(sid, {"a": page, "a-page-2": page, "a-detail-x": page, "b": page})
-    assert store.save_pages(
-        sid, {"a": {"html": "new", "generatedAt": "t2"}}, ["a-page-2", "a-detail-x"]
-    )
+    old = page("x", "t")
+    store.save_pages(sid, {"a": old, "a-page-2": old, "a-detail-x": old, "b": old})
+    assert store.save_pages(sid, {"a": page("new", "t2")}, ["a-page-2", "a-detail-x"])
     site = store.load(sid, ReadPlan(all_pages=True))
     assert set(site.pages) == {"a", "b"}
-    assert site.pages["a"]["html"] == "new"
+    assert site.pages["a"].html == "new"
 
 
 def test_all_pages_reads_every_page(store):
     sid = create(store)
-    pages = {f"p{n}": {"html": f"<p>{n}</p>", "generatedAt": "t"} for n in range(5)}
+    pages = {f"p{n}": page(f"<p>{n}</p>", "t") for n in range(5)}
     store.save_pages(sid, pages)
     assert store.load(sid, ReadPlan(all_pages=True)).pages == pages
     assert store.load(sid).pages == {}
@@ -288,10 +295,10 @@ def test_a_stored_page_first_skips_the_model_reads(store):
     missing = store.load(sid, plan)
     assert missing.pages == {} and missing.model == MODEL_FIELDS["model"]
     assert missing.item_chunk is not None and missing.meta == META and missing.intents == INTENTS
-    store.save_pages(sid, {"menu-detail-soup": {"html": "<p>soup</p>", "generatedAt": "t"}})
+    store.save_pages(sid, {"menu-detail-soup": page("<p>soup</p>", "t")})
     stored = store.load(sid, plan)
     assert stored.model is None and stored.item_chunk is None and stored.content_json is None
-    assert stored.pages["menu-detail-soup"]["html"] == "<p>soup</p>"
+    assert stored.pages["menu-detail-soup"].html == "<p>soup</p>"
     assert store.load("gone", plan) is None
 
 
@@ -331,13 +338,13 @@ def test_redis_keeps_the_model_in_the_session_hash(store):
 
 def test_page_cap_bounds_pages_made_on_view(store):
     sid = create(store)
-    page = {"html": "x", "generatedAt": "t"}
+    viewed = page("x", "t")
     for n in range(5):
-        store.save_pages(sid, {f"d{n}": page}, cap=3)
+        store.save_pages(sid, {f"d{n}": viewed}, cap=3)
     assert store.load(sid, ReadPlan(page_index=True)).page_ids == {"d0", "d1", "d2"}
     # Replacing a stored page and saving without a cap (intent pages) still work.
-    assert store.save_pages(sid, {"d0": {"html": "new", "generatedAt": "t"}}, cap=3)
-    assert store.save_pages(sid, {"menu": page})
+    assert store.save_pages(sid, {"d0": page("new", "t")}, cap=3)
+    assert store.save_pages(sid, {"menu": viewed})
     site = store.load(sid, ReadPlan(page_ids=["d0"], page_index=True))
     assert site.page_ids == {"d0", "d1", "d2", "menu"}
-    assert site.pages["d0"]["html"] == "new"
+    assert site.pages["d0"].html == "new"

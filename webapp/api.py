@@ -323,7 +323,7 @@ def _detail_page(sid: str, intent_id: str, item_id: str) -> tuple[str, bool]:
     if intent is None:
         raise ApiError("Intent not found", 404)
     if page_id in site.pages:
-        return site.pages[page_id]["html"], True
+        return site.pages[page_id].html, True
     made = render_item_page(sid, site, intent, item_id)
     if made is None:
         raise ApiError(f"Item not found: {item_id[:80]}", 404)
@@ -365,14 +365,14 @@ def _page_html(sid: str, page_id: str) -> str | None:
         if intent is None:
             return None
         if page_id in site.pages:
-            return site.pages[page_id]["html"]
+            return site.pages[page_id].html
         made = render_intent_page(sid, site, intent, number)
         if made is not None:
             store_viewed_page(sid, page_id, made)
         return made
     site = _site(sid, ReadPlan(page_ids=(page_id,)))
     page = site.pages.get(page_id)
-    return page["html"] if page else None
+    return page.html if page else None
 
 
 @bp.get("/page/<page_id>")

@@ -104,6 +104,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         # request limit Flask enforces is set from it in create_app.
         "DOCUMENT_LIMIT": _positive_int(environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH),
         "MAX_STORED_PAGES": defaults.MAX_STORED_PAGES,
+        "RENDER_CACHE_PAGES": defaults.RENDER_CACHE_PAGES,
         "SEARCH_INDEX_MAX_ITEMS": _positive_int(
             environ, "SEARCH_INDEX_MAX_ITEMS", defaults.SEARCH_INDEX_MAX_ITEMS
         ),

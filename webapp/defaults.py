@@ -60,6 +60,9 @@ SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
 # many per site session; past it they are served without being kept, so crawling a
 # 50,000-item collection cannot fill Redis. Intent pages are always stored.
 MAX_STORED_PAGES = 300
+# App pages (the connected home, a page in the app) rendered once per change of what they
+# show, kept per process: about 20 KB each, so 256 of them cost ~5 MB per worker.
+RENDER_CACHE_PAGES = 256
 # An export holds at most this many detail pages (made during the export if not stored):
 # 2,000 pages render in a few seconds, well within gunicorn's 30 s worker timeout.
 EXPORT_MAX_DETAIL_PAGES = 2000

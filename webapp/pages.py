@@ -51,7 +51,14 @@ from .content.search import (
 )
 from .content.text import slugify
 from .site_session import SessionNotFound, reads, require_site
-from .storage import ReadPlan, SiteSnapshot, StorageUnavailable, chunk_of, get_store
+from .storage import (
+    ReadPlan,
+    SiteSnapshot,
+    StorageUnavailable,
+    StoredPage,
+    chunk_of,
+    get_store,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -198,8 +205,31 @@ def _serve(html: str, csp: str = PAGE_CSP) -> Response:
 
 
 def _frame(html: str) -> Response:
-    """Serve a stored page's bytes to the app's frame."""
+    """Serve a page made for this request (search results) to the app's frame."""
     return _serve(html, FRAME_CSP)
+
+
+def _frame_stored(page: StoredPage) -> Response:
+    """Serve a stored page's own bytes to the app's frame, as stored.
+
+    A browser that accepts gzip gets the stored gzip bytes; a revalidation whose
+    ``If-None-Match`` names the page's validator is answered 304 from the headers
+    alone. The two encodings carry distinct strong validators (``-gz`` for gzip).
+    """
+    gzipped = request.accept_encodings["gzip"] > 0
+    etag = f"{page.etag}-gz" if gzipped else page.etag
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    elif gzipped:
+        response = Response(page.gzip, mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(page.html, mimetype="text/html")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Accept-Encoding")
+    response.headers["Content-Security-Policy"] = FRAME_CSP
+    return response
 
 
 def _title_of(html: str, fallback: str) -> str:
@@ -250,18 +280,19 @@ def _page_number(query) -> int:
     return int(page)
 
 
-def store_viewed_page(sid: str, page_id: str, html: str) -> None:
-    """Keep a page made on its first view (within the session's page cap).
+def store_viewed_page(sid: str, page_id: str, html: str) -> StoredPage:
+    """Keep a page made on its first view (within the session's page cap); return it.
 
     When storage refuses it (full, read-only), the page is served all the same,
     as past the cap: it is made again on its next view.
     """
     cap = current_app.config["MAX_STORED_PAGES"]
-    page = {page_id: {"html": html, "generatedAt": _now()}}
+    page = StoredPage.make(html, _now())
     try:
-        get_store().save_pages(sid, page, cap=cap)
+        get_store().save_pages(sid, {page_id: page}, cap=cap)
     except StorageUnavailable as refusal:
         log.info("Page %s served without being stored (%s)", page_id, refusal.kind)
+    return page
 
 
 GENERATE_READS = reads(
@@ -286,7 +317,7 @@ def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: boo
         abort(404, description=f"{intent['title']} has no content to show.")
     later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
     stale = [page_id for page_id in site.page_ids or () if later.fullmatch(page_id)]
-    page = {intent_id: {"html": html, "generatedAt": _now()}}
+    page = {intent_id: StoredPage.make(html, _now())}
     return get_store().save_pages(sid, page, stale)
 
 
@@ -389,7 +420,7 @@ def view(intent_id: str):
             search=_search_form(site, intent, query),
         )
     page_id = listing_page_id(intent_id, page)
-    site, intent, html = _page_or_make(
+    site, intent, page = _page_or_make(
         page_id,
         intent_id,
         lambda sid, site, intent: render_intent_page(sid, site, intent, page),
@@ -420,14 +451,14 @@ def frame_view(intent_id: str):
         if intent_id not in site.pages:
             html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
             return html, 404
-        return _frame(site.pages[intent_id]["html"])
-    _site, _intent, html = _page_or_make(
+        return _frame_stored(site.pages[intent_id])
+    _site, _intent, page = _page_or_make(
         listing_page_id(intent_id, page),
         intent_id,
         lambda sid, site, intent: render_intent_page(sid, site, intent, page),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
-    return _frame(html)
+    return _frame_stored(page)
 
 
 def _item_plan(args, query) -> ReadPlan:
@@ -466,7 +497,7 @@ def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -
 def item(intent_id: str, item_id: str):
     """Show an item's detail page in the app, generating it on first view."""
     page_id = detail_page_id(intent_id, item_id)
-    site, intent, html = _page_or_make(
+    site, intent, page = _page_or_make(
         page_id,
         intent_id,
         lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
@@ -475,7 +506,7 @@ def item(intent_id: str, item_id: str):
     return _chrome(
         site,
         intent,
-        title=_title_of(html, intent["title"]),
+        title=_title_of(page.html, intent["title"]),
         page_id=page_id,
         frame=url_for("pages.frame_item", intent_id=intent_id, item_id=item_id),
         back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
@@ -486,13 +517,13 @@ def item(intent_id: str, item_id: str):
 @reads(_item_plan)
 def frame_item(intent_id: str, item_id: str):
     """An item's detail page's own bytes, for the app's frame."""
-    _site, _intent, html = _page_or_make(
+    _site, _intent, page = _page_or_make(
         detail_page_id(intent_id, item_id),
         intent_id,
         lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
         lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
     )
-    return _frame(html)
+    return _frame_stored(page)
 
 
 def _results(intent_id: str, query: Query, page: int) -> str:
@@ -538,7 +569,9 @@ def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
     return index
 
 
-def _page_or_make(page_id: str, intent_id: str, render, missing) -> tuple[SiteSnapshot, dict, str]:
+def _page_or_make(
+    page_id: str, intent_id: str, render, missing
+) -> tuple[SiteSnapshot, dict, StoredPage]:
     """Return a stored page, or make it from the content model and keep it.
 
     ``render(sid, site, intent)`` returns the HTML or None when there is no
@@ -547,12 +580,11 @@ def _page_or_make(page_id: str, intent_id: str, render, missing) -> tuple[SiteSn
     sid, site = require_site()  # the page, or the model fields to make it (see @reads)
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
-        return site, intent, site.pages[page_id]["html"]
+        return site, intent, site.pages[page_id]
     html = render(sid, site, intent)
     if html is None:
         abort(404, description=missing(intent))
-    store_viewed_page(sid, page_id, html)
-    return site, intent, html
+    return site, intent, store_viewed_page(sid, page_id, html)
 
 
 def _absolute_links(html: str, base: str) -> str:
@@ -567,7 +599,7 @@ def download(page_id: str):
     _sid, site = require_site()
     if page_id not in site.pages:
         abort(404, description="That page has not been generated.")
-    html = _absolute_links(site.pages[page_id]["html"], request.host_url.rstrip("/"))
+    html = _absolute_links(site.pages[page_id].html, request.host_url.rstrip("/"))
     response = _serve(html)
     response.headers["Content-Disposition"] = f'attachment; filename="{page_id}.html"'
     return response
@@ -603,7 +635,7 @@ def generate_all():
         for intent in missing:
             html = render_intent_page(sid, site, intent, 1, model)
             if html is not None:
-                pages[intent["id"]] = {"html": html, "generatedAt": _now()}
+                pages[intent["id"]] = StoredPage.make(html, _now())
         if not get_store().save_pages(sid, pages):
             require_site()
         flash(f"Generated {len(pages)} page{'s' * (len(pages) != 1)}.", "success")
@@ -628,6 +660,11 @@ class _ZipStream:
     def take(self) -> bytes:
         data, self.parts = b"".join(self.parts), []
         return data
+
+
+def _stored_html(site: SiteSnapshot, page_id: str) -> str | None:
+    page = site.pages.get(page_id)
+    return page.html if page is not None else None
 
 
 def _owner_of(page_id: str, intent_ids: list[str]) -> str | None:
@@ -681,7 +718,7 @@ def export():
     def pages():
         """(intent id, page id, title, HTML) of every exported page, made when needed."""
         for intent in intents:
-            html = site.pages[intent["id"]]["html"]
+            html = site.pages[intent["id"]].html
             yield intent["id"], intent["id"], intent["title"], html
         for intent, number, take in chunks:
             chunk = records.get(chunk_field(intent["id"], number))
@@ -697,18 +734,18 @@ def export():
             }
             if number > 1:
                 page_id = listing_page_id(intent["id"], number)
-                html = site.pages.get(page_id, {}).get("html") or render_listing(
+                html = _stored_html(site, page_id) or render_listing(
                     records=chunk, page=number, **common
                 )
                 yield intent["id"], page_id, f"{intent['title']}, page {number}", html
             for index, entry in enumerate(chunk[:take]):
                 page_id = detail_page_id(intent["id"], entry[0])
-                html = site.pages.get(page_id, {}).get("html") or render_detail(
+                html = _stored_html(site, page_id) or render_detail(
                     entry=entry, position=(number - 1) * PAGE_SIZE + index, **common
                 )
                 yield intent["id"], page_id, _title_of(html, entry[0]), html
         for owner, page_id in stored_past_budget:
-            html = site.pages[page_id]["html"]
+            html = site.pages[page_id].html
             yield owner, page_id, _title_of(html, page_id), html
 
     # Every page id first (cheap), so that links between them can be rewritten: what the

@@ -27,6 +27,7 @@ from .demos import DEMOS
 from .site_actions import ConnectError, SourceInput, open_site, store_site
 from .site_session import SITE_SID, connected_sid, reads, require_site
 from .storage import ReadPlan, StorageUnavailable, get_store, new_sid
+from .templating import cached_render
 
 bp = Blueprint("sites", __name__)
 
@@ -89,7 +90,8 @@ def index():
     if connected_sid() is None:
         return render_connect()
     _sid, site = require_site()
-    return render_template("home.html", site=site, generated=site.page_ids or set())
+    generated = frozenset(site.page_ids or ())
+    return cached_render((site.state, generated), "home.html", site=site, generated=generated)
 
 
 def _given() -> SourceInput:

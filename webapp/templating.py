@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, get_flashed_messages, render_template, request
+from flask_wtf.csrf import generate_csrf
 
 from .content import icons
 from .content.model.values import http_url
@@ -32,6 +36,57 @@ def csp_nonce() -> str:
     if nonce is None:
         nonce = request.environ[NONCE] = secrets.token_urlsafe(16)
     return nonce
+
+
+class RenderCache:
+    """Pages of the app rendered once per change of what they show, per process.
+
+    A page such as the connected home changes only when its site session does
+    (connect, generate, regenerate, disconnect), yet rendering it is most of a request's
+    CPU (41 ``url_for`` calls, 14 forms, ~50 macro calls). The cache is keyed by
+    everything the page shows (the caller's ``key``: the site session's stored state,
+    never its id), so an entry can never be stale, and every worker stays correct: a
+    worker that has not seen a change renders the new key itself. What differs per
+    request is rendered as markers and filled in per request: the CSRF token (one per
+    page, not one per form) and the CSP nonce. Markers are random per process, so site
+    content cannot contain them. Pages with flashed messages are rendered whole.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, str] = OrderedDict()
+        self.lock = threading.Lock()
+        self.csrf_marker = "csrf-" + secrets.token_hex(16)
+        self.nonce_marker = "nonce-" + secrets.token_hex(16)
+
+    def render(self, key: Hashable, template: str, **context) -> str:
+        """Render ``template`` with ``context``, or reuse its rendering for ``key``."""
+        if get_flashed_messages() or self.size <= 0:
+            return render_template(template, **context)
+        key = (template, request.script_root, key)
+        with self.lock:
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+        if html is None:
+            html = render_template(
+                template,
+                csrf_token=lambda: self.csrf_marker,
+                csp_nonce=lambda: self.nonce_marker,
+                **context,
+            )
+            with self.lock:
+                self.entries[key] = html
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        return html.replace(self.csrf_marker, generate_csrf()).replace(
+            self.nonce_marker, csp_nonce()
+        )
+
+
+def cached_render(key: Hashable, template: str, **context) -> str:
+    """Render an app page through the app's render cache (see ``RenderCache``)."""
+    return current_app.extensions["render_cache"].render(key, template, **context)
 
 
 def css_color(value, fallback: str) -> str:
@@ -62,6 +117,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(http_url, "http_url")
     app.add_template_filter(readable_time, "readable_time")
     app.add_template_global(csp_nonce, "csp_nonce")
+    app.extensions["render_cache"] = RenderCache(app.config["RENDER_CACHE_PAGES"])
     app.jinja_env.globals["app_script"] = static_url(app, "app.js")
     # Static files are named by their content (static_url), so they may be kept long.
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600

@@ -27,6 +27,7 @@ from .base import (
 )
 from .memory import MemoryBackend
 from .redis import RedisBackend
+from .stored_page import StoredPage
 
 __all__ = [
     "BACKENDS",
@@ -37,6 +38,7 @@ __all__ = [
     "StorageUnavailable",
     "StoreHealth",
     "StoreReport",
+    "StoredPage",
     "chunk_of",
     "decide_storage",
     "diagnose",

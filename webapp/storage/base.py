@@ -4,8 +4,9 @@ A *site session* is one connected site: its content, metadata (site name,
 hero, source, created time), intents, theme and generated pages. Every backend
 keeps the contract's key schema (``session:{SID}``, ``intents:{SID}``,
 ``theme:{SID}``, ``page:{SID}``; braces literal, a Redis Cluster hash tag) and
-the same sliding TTL: every read refreshes the TTL of all four keys, so they
-expire together. Values are JSON text. Nothing here knows about HTTP.
+the same sliding TTL: a read refreshes the TTL of all four keys, so they
+expire together (lazily: once it has run down by ``refresh_seconds``). Values are
+JSON text, pages gzip bytes (``stored_page``). Nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
+
+from ..defaults import TTL_REFRESH_SECONDS
+from .stored_page import StoredPage
+
+_decode = msgspec.json.Decoder().decode
 
 # Metadata fields of the session hash; status and page views read only these,
 # never the (possibly megabytes of) content.
@@ -151,13 +159,16 @@ class SiteSnapshot:
     intents: list[dict]
     theme: dict[str, str]
     content_json: str | None = None
-    pages: dict[str, dict] = field(default_factory=dict)  # page id -> page, asked-for ones
+    pages: dict[str, StoredPage] = field(default_factory=dict)  # page id -> asked-for pages
     page_ids: set[str] | None = None  # every stored page id, when asked for
     model: bytes | None = None  # the content model (JSON), when asked for and stored
     fields: dict[str, bytes] = field(default_factory=dict)  # asked-for hash fields that exist
     item_chunk: tuple[str, bytes] | None = None  # (chunk field, chunk) holding the asked item
     # Keys that must exist but were missing (an eviction, an operator): "intents", "theme".
     missing: tuple[str, ...] = ()
+    # The metadata, intents and theme as stored: equal states show the same site, so it
+    # keys the app's render cache without encoding anything again.
+    state: tuple = ()
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
@@ -169,9 +180,17 @@ class SiteStore(ABC):
 
     backend_name = "abstract"
 
-    def __init__(self, *, ttl_seconds: int, key_prefix: str = "") -> None:
+    def __init__(
+        self, *, ttl_seconds: int, key_prefix: str = "", refresh_seconds: int | None = None
+    ) -> None:
         self.ttl_seconds = ttl_seconds
         self.key_prefix = key_prefix
+        # Reads slide the TTL lazily: only once it has run down by ``refresh_seconds``
+        # (a tenth of the TTL at most), so a session never expires much sooner than its
+        # TTL after its last use, and most reads write nothing.
+        if refresh_seconds is None:
+            refresh_seconds = TTL_REFRESH_SECONDS
+        self.refresh_seconds = min(refresh_seconds, ttl_seconds // 10)
 
     def keys(self, sid: str) -> SiteKeys:
         """Return the keys of one site session."""
@@ -206,7 +225,7 @@ class SiteStore(ABC):
     def save_pages(
         self,
         sid: str,
-        pages: dict[str, dict],
+        pages: dict[str, StoredPage],
         remove: Sequence[str] = (),
         cap: int | None = None,
     ) -> bool:
@@ -305,8 +324,8 @@ class SiteStore(ABC):
         missing = ("intents",) * (intents_json is None) + ("theme",) * (theme_json is None)
         return SiteSnapshot(
             meta={k: v or "" for k, v in zip(META_FIELDS, meta_values, strict=True)},
-            intents=json.loads(intents_json) if intents_json else [],
-            theme=json.loads(theme_json) if theme_json else {},
+            intents=_decode(intents_json) if intents_json else [],
+            theme=_decode(theme_json) if theme_json else {},
             content_json=_text(content_json),
             pages=pages or {},
             page_ids=page_ids,
@@ -314,6 +333,7 @@ class SiteStore(ABC):
             fields=fields or {},
             item_chunk=item_chunk,
             missing=missing,
+            state=(tuple(meta_values), intents_json, theme_json),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -24,6 +23,7 @@ from .base import (
     chunk_of,
     dump,
 )
+from .stored_page import StoredPage, read_pages
 
 # The session hash is split over two cache entries: the small part (metadata and
 # the model) that every page reads, and the large part (content, listing chunks,
@@ -63,14 +63,10 @@ class MemorySiteStore(SiteStore):
     def __init__(
         self,
         cache: SimpleCache,
-        *,
-        refresh_seconds: int = defaults.TTL_REFRESH_SECONDS,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.cache = cache
-        # A tenth of the TTL at most: a session never expires much sooner than its TTL.
-        self.refresh_seconds = min(refresh_seconds, self.ttl_seconds // 10)
         self._lock = threading.RLock()
         self._touched: dict[str, float] = {}
 
@@ -146,7 +142,7 @@ class MemorySiteStore(SiteStore):
             intents_json,
             theme_json,
             content_json=large.get(CONTENT_FIELD) if content else None,
-            pages={p: json.loads(pages[p]) for p in wanted},
+            pages=read_pages((p, pages[p]) for p in wanted),
             page_ids=set(pages) if plan.page_index else None,
             model=model,
             fields=fields,
@@ -169,7 +165,7 @@ class MemorySiteStore(SiteStore):
     def save_pages(
         self,
         sid: str,
-        pages: dict[str, dict],
+        pages: dict[str, StoredPage],
         remove: Sequence[str] = (),
         cap: int | None = None,
     ) -> bool:
@@ -183,7 +179,7 @@ class MemorySiteStore(SiteStore):
             stored = {k: v for k, v in stored_pages.items() if k not in dropped}
             for page_id, page in pages.items():
                 if not cap or page_id in stored or len(stored) < cap:
-                    stored[page_id] = dump(page)
+                    stored[page_id] = page.to_bytes()
             self.cache.set(entries[3], stored, timeout=self.ttl_seconds)
             if time.monotonic() - self._touched.get(sid, 0) >= self.refresh_seconds:
                 values = [small, *(self.cache.get(key) for key in entries[1:3]), stored]

@@ -9,7 +9,6 @@ reason, and after a timeout answers at once for a short while (circuit breaker).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -50,6 +49,7 @@ from .base import (
     dump,
 )
 from .redis_connect import RedisConnection, connect, redact, single_client, url_problem
+from .stored_page import StoredPage, read_pages
 
 log = logging.getLogger(__name__)
 
@@ -202,56 +202,60 @@ return 1
 # unnecessary (serving it is all the view does). An item pointer names the listing
 # chunk that holds the item, read in the same call.
 # KEYS: browser key (or the session key again), session, intents, theme, pages.
-# ARGV: ttl, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
+# ARGV: ttl, refresh seconds, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
 #       page-first id ('' for none), model (0/1), item pointer field ('' for none),
 #       number of page ids, page ids..., number of fields, fields...
 _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
 READ_LUA = """
 local browser = false
-if ARGV[2] == '1' then browser = redis.call('GET', KEYS[1]) end
+if ARGV[3] == '1' then browser = redis.call('GET', KEYS[1]) end
 if redis.call('EXISTS', KEYS[2]) == 0 then
   -- Ended or half gone: what is left of it goes too (nothing lingers for a day).
   redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
   return {browser, 0}
 end
 local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
-local npages = tonumber(ARGV[9])
+local npages = tonumber(ARGV[10])
 local pages = {}
-for i = 1, npages do pages[i] = redis.call('HGET', KEYS[5], ARGV[9 + i]) end
+for i = 1, npages do pages[i] = redis.call('HGET', KEYS[5], ARGV[10 + i]) end
 local first = false
-if ARGV[6] ~= '' then first = redis.call('HGET', KEYS[5], ARGV[6]) end
+if ARGV[7] ~= '' then first = redis.call('HGET', KEYS[5], ARGV[7]) end
 local content = false
 local model = false
 local fields = {}
 local pointer = false
 local chunk = false
 if not first then
-  if ARGV[3] == '1' then content = redis.call('HGET', KEYS[2], 'content') end
-  if ARGV[7] == '1' then
+  if ARGV[4] == '1' then content = redis.call('HGET', KEYS[2], 'content') end
+  if ARGV[8] == '1' then
     model = redis.call('HGET', KEYS[2], 'model')
     if not model and not content then content = redis.call('HGET', KEYS[2], 'content') end
   end
-  local nfields = tonumber(ARGV[10 + npages])
+  local nfields = tonumber(ARGV[11 + npages])
   if nfields > 0 then
     local names = {}
-    for i = 1, nfields do names[i] = ARGV[10 + npages + i] end
+    for i = 1, nfields do names[i] = ARGV[11 + npages + i] end
     fields = redis.call('HMGET', KEYS[2], unpack(names))
   end
-  if ARGV[8] ~= '' then
-    pointer = redis.call('HGET', KEYS[2], ARGV[8])
+  if ARGV[9] ~= '' then
+    pointer = redis.call('HGET', KEYS[2], ARGV[9])
     if pointer then
-      local intent = string.match(ARGV[8], '^i:([^:]+):')
+      local intent = string.match(ARGV[9], '^i:([^:]+):')
       chunk = redis.call('HGET', KEYS[2], 'c:' .. intent .. ':' .. pointer)
     end
   end
 end
 local index = false
-if ARGV[4] == '1' then index = redis.call('HKEYS', KEYS[5]) end
+if ARGV[5] == '1' then index = redis.call('HKEYS', KEYS[5]) end
 local all = false
-if ARGV[5] == '1' then all = redis.call('HGETALL', KEYS[5]) end
+if ARGV[6] == '1' then all = redis.call('HGETALL', KEYS[5]) end
 local intents = redis.call('GET', KEYS[3])
 local theme = redis.call('GET', KEYS[4])
-for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+-- Slide lazily: only once the TTL has run down by the refresh interval (ARGV[2]),
+-- so most reads write nothing (and need no write permission, no AOF, no replication).
+if redis.call('TTL', KEYS[2]) < tonumber(ARGV[1]) - tonumber(ARGV[2]) then
+  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+end
 return {browser, 1, meta, content, intents, theme, index, all, first, pages, model, fields,
         pointer, chunk}
 """.replace("META_FIELD_NAMES", _META_ARGS)
@@ -449,6 +453,7 @@ class RedisSiteStore(SiteStore):
         keys = self.keys(sid)
         args = [
             self.ttl_seconds,
+            self.refresh_seconds,
             int(browser_key is not None),
             int(plan.content),
             int(plan.page_index),
@@ -468,17 +473,11 @@ class RedisSiteStore(SiteStore):
             return browser, None
         meta, content_json, intents_json, theme_json, index, every, first, pages = result[2:10]
         model, fields, pointer, chunk = result[10:14]
-        stored = {}
-        for page_id, raw in zip(plan.page_ids, pages, strict=True):
-            if raw is not None:
-                stored[page_id] = json.loads(raw)
+        stored = read_pages(zip(plan.page_ids, pages, strict=True))
         if plan.all_pages:
-            stored = {
-                _text(key): json.loads(value)
-                for key, value in zip(every[::2], every[1::2], strict=True)
-            }
+            stored = read_pages(zip(every[::2], every[1::2], strict=True))
         if first is not None:
-            stored[plan.page_first] = json.loads(first)
+            stored.update(read_pages([(plan.page_first, first)]))
         found_fields = {
             name: value for name, value in zip(plan.fields, fields or [], strict=False) if value
         }
@@ -504,13 +503,13 @@ class RedisSiteStore(SiteStore):
     def save_pages(
         self,
         sid: str,
-        pages: dict[str, dict],
+        pages: dict[str, StoredPage],
         remove: Sequence[str] = (),
         cap: int | None = None,
     ) -> bool:
         args = [self.ttl_seconds, cap or 0, len(remove), *remove]
         for page_id, page in pages.items():
-            args += [page_id, dump(page)]
+            args += [page_id, page.to_bytes()]
         keys = list(self.keys(sid).all)
         return bool(self._change(self._save_pages, keys, args))
 
@@ -772,6 +771,7 @@ class RedisBackend:
             bulk,
             ttl_seconds=config["SESSION_TTL_SECONDS"],
             key_prefix=config["KEY_PREFIX"],
+            refresh_seconds=config["TTL_REFRESH_SECONDS"],
             breaker_seconds=config.get("REDIS_BREAKER_SECONDS", defaults.REDIS_BREAKER_SECONDS),
         )
 

@@ -1,0 +1,250 @@
+"""Fast paths: stored gzip bytes with validators, the cached home, bounded reads, lazy TTLs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+
+import pytest
+from conftest import connect_demo, csrf_token, site_sid, upload
+
+from webapp.storage import ReadPlan
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+NONCE = re.compile(r'<script nonce="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def generate(client, intent_id: str = "menu", action: str = "generate"):
+    token = csrf_token(client)
+    return client.post(f"/pages/{intent_id}/{action}", data={"csrf_token": token})
+
+
+def test_stored_page_is_served_gzipped_to_browsers_that_accept_it(client, app):
+    connect_demo(client)
+    generate(client)
+    plain = client.get("/frame/pages/menu")
+    zipped = client.get("/frame/pages/menu", headers=GZIP)
+    assert plain.status_code == zipped.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) < len(plain.get_data()) / 2
+    assert plain.get_data(as_text=True).startswith("<!doctype html>")
+    # Exactly the stored bytes: nothing is compressed per request.
+    stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_ids=["menu"]))
+    assert zipped.get_data() == stored.pages["menu"].gzip
+    for response in (plain, zipped):
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+    # The two encodings are two representations: two strong validators.
+    assert plain.headers["ETag"] != zipped.headers["ETag"]
+    assert not plain.headers["ETag"].startswith("W/")
+
+
+def test_detail_and_later_listing_pages_are_served_the_same_way(client):
+    connect_demo(client)
+    generate(client)
+    for path in ["/frame/pages/menu/items/grilled-octopus", "/frame/pages/menu?page=1"]:
+        first = client.get(path, headers=GZIP)  # made on its first view, then stored
+        again = client.get(path, headers=GZIP)
+        assert first.status_code == again.status_code == 200, path
+        assert first.headers["Content-Encoding"] == "gzip"
+        assert first.get_data() == again.get_data()
+        assert first.headers["ETag"] == again.headers["ETag"]
+        revalidated = client.get(path, headers={**GZIP, "If-None-Match": first.headers["ETag"]})
+        assert revalidated.status_code == 304 and revalidated.get_data() == b""
+
+
+def test_revalidation_answers_304_without_a_body(client):
+    connect_demo(client)
+    generate(client)
+    for headers in ({}, GZIP):
+        first = client.get("/frame/pages/menu", headers=headers)
+        etag = first.headers["ETag"]
+        again = client.get("/frame/pages/menu", headers={**headers, "If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.get_data() == b""
+        assert again.headers["ETag"] == etag
+        assert again.headers["Cache-Control"] == "private, no-cache"
+        other = client.get("/frame/pages/menu", headers={**headers, "If-None-Match": '"nope"'})
+        assert other.status_code == 200 and other.get_data() == first.get_data()
+    # A validator of one encoding does not answer for the other.
+    plain_tag = client.get("/frame/pages/menu").headers["ETag"]
+    crossed = client.get("/frame/pages/menu", headers={**GZIP, "If-None-Match": plain_tag})
+    assert crossed.status_code == 200 and crossed.headers["Content-Encoding"] == "gzip"
+
+
+def _connect_content(client, content: dict) -> None:
+    response = upload(client, json.dumps(content).encode())
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+
+
+SHOP = {
+    "site": {"name": "Validator Shop", "theme": {"primary": "#225588"}},
+    "products": [
+        {"id": f"p{n}", "name": f"Product {n}", "price": 10 + n, "description": "Plain."}
+        for n in range(6)
+    ],
+}
+
+
+def test_a_new_etag_once_the_page_content_or_theme_changed(client):
+    _connect_content(client, SHOP)
+    generate(client, "products")
+    first = client.get("/frame/pages/products")
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    # The same content connected again: the same bytes, the same validator.
+    _connect_content(client, SHOP)
+    generate(client, "products")
+    same = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    assert same.status_code == 304
+    # Content changed: 200 with a new validator.
+    renamed = json.loads(json.dumps(SHOP))
+    renamed["products"][0]["name"] = "Product zero"
+    _connect_content(client, renamed)
+    generate(client, "products")
+    changed = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "Product zero" in changed.get_data(as_text=True)
+    # Theme changed: the same.
+    themed = json.loads(json.dumps(SHOP))
+    themed["site"]["theme"]["primary"] = "#aa3311"
+    _connect_content(client, themed)
+    generate(client, "products")
+    recoloured = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    assert recoloured.status_code == 200 and recoloured.headers["ETag"] not in (
+        etag,
+        changed.headers["ETag"],
+    )
+
+
+def test_download_and_export_hold_the_stored_page(client):
+    connect_demo(client)
+    generate(client)
+    framed = client.get("/frame/pages/menu").get_data(as_text=True)
+    downloaded = client.get("/pages/menu/download").get_data(as_text=True)
+    # The download differs only in its links, made absolute so the file works anywhere.
+    assert re.sub(r'href="http://localhost(/[^"]*)"', r'href="\1"', downloaded) == framed
+
+
+def test_the_cached_home_fills_in_each_requests_token_and_nonce(app):
+    first, second = app.test_client(), app.test_client()
+    for browser in (first, second):
+        connect_demo(browser)
+        browser.get("/")  # the "Connected" flash: rendered whole
+    pages = [first.get("/"), first.get("/"), second.get("/")]
+    tokens = [CSRF.findall(page.get_data(as_text=True)) for page in pages]
+    nonces = [NONCE.findall(page.get_data(as_text=True)) for page in pages]
+    for page, page_tokens, page_nonces in zip(pages, tokens, nonces, strict=True):
+        assert page.status_code == 200
+        assert len(set(page_tokens)) == 1 and len(page_tokens) > 5  # one token per page
+        assert len(page_nonces) == 1
+        assert f"'nonce-{page_nonces[0]}'" in page.headers["Content-Security-Policy"]
+        assert "csrf-" not in page_tokens[0] and not page_nonces[0].startswith("nonce-")
+    assert nonces[0] != nonces[1]  # a nonce per response, even from the cache
+    # Tokens from the cached page work: generating through it succeeds.
+    response = first.post("/pages/menu/generate", data={"csrf_token": tokens[1][0]})
+    assert response.status_code == 303
+    home = first.get("/").get_data(as_text=True)
+    assert "Generated Menu." in home or "Generated" in home  # the flash: rendered whole
+    home = first.get("/").get_data(as_text=True)
+    assert home.count("Page ready") == 1  # the change shows: a new cache key
+    assert "Page ready" not in second.get("/").get_data(as_text=True)
+
+
+def test_the_cached_home_is_per_site(app):
+    browsers = {}
+    for demo in ("restaurant", "real-estate"):
+        browser = app.test_client()
+        connect_demo(browser, demo)
+        browser.get("/")
+        browsers[demo] = browser.get("/").get_data(as_text=True)
+    assert "Saffron" in browsers["restaurant"] and "Saffron" not in browsers["real-estate"]
+
+
+def _bytes_read_by_app(redis_client, request) -> tuple[object, int]:
+    """Bytes Redis sent to clients while ``request()`` ran (less the INFO replies)."""
+
+    def sent() -> int:
+        return int(redis_client.info("stats")["total_net_output_bytes"])
+
+    baseline = sent()
+    info_reply = sent() - baseline
+    before = sent()
+    response = request()
+    return response, sent() - before - info_reply
+
+
+def _big_shop(items: int) -> dict:
+    return {
+        "site": {"name": "Big Shop"},
+        "products": [
+            {
+                "id": f"item-{n}",
+                "name": f"Thing number {n}",
+                "price": n % 500 + 0.99,
+                "description": "A sturdy thing for every day. " * 6,
+                "category": f"cat-{n % 12}",
+            }
+            for n in range(items)
+        ],
+    }
+
+
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
+def test_pages_made_on_view_read_a_bounded_number_of_bytes(app, client, redis_client):
+    shop = _big_shop(8000)
+    document = json.dumps(shop).encode()
+    _connect_content(client, shop)
+    generate(client, "products")
+    assert client.get("/").status_code == 200
+    response, read = _bytes_read_by_app(
+        redis_client, lambda: client.get("/frame/pages/products/items/item-7777")
+    )
+    assert response.status_code == 200 and "Thing number 7777" in response.get_data(as_text=True)
+    # One 48-record chunk and the model, not the ~2 MB content.
+    assert len(document) > 2_000_000
+    assert read < 60_000, read
+    response, read = _bytes_read_by_app(
+        redis_client, lambda: client.get("/frame/pages/products?page=150")
+    )
+    assert response.status_code == 200 and read < 60_000, read
+    # An unknown item: a 404 after reading its missing pointer, not the content.
+    response, read = _bytes_read_by_app(
+        redis_client, lambda: client.get("/frame/pages/products/items/no-such-item")
+    )
+    assert response.status_code == 404 and read < 30_000, read
+
+
+def test_reads_slide_the_ttl_lazily(app, client, backend, request):
+    connect_demo(client)
+    generate(client)
+    store = app.extensions["site_store"]
+    sid = site_sid(client)
+    assert store.refresh_seconds == min(300, store.ttl_seconds // 10)
+    if backend == "redis":
+        redis_client = request.getfixturevalue("redis_client")
+        keys = [k for k in redis_client.keys(f"*{{{sid}}}") if not k.startswith("browser:")]
+        assert len(keys) == 4
+        # Within the refresh interval: a read writes nothing, the TTL runs on.
+        for key in keys:
+            redis_client.expire(key, store.ttl_seconds - 5)
+        store.load(sid)
+        assert all(redis_client.ttl(key) <= store.ttl_seconds - 5 for key in keys)
+        # Past it: the read slides all four keys.
+        for key in keys:
+            redis_client.expire(key, store.ttl_seconds - store.refresh_seconds - 5)
+        store.load(sid)
+        assert all(redis_client.ttl(key) >= store.ttl_seconds - 2 for key in keys)
+    else:
+        touched = store._touched[sid]
+        store.load(sid)
+        assert store._touched[sid] == touched  # not refreshed within the interval
+        store._touched[sid] = time.monotonic() - store.refresh_seconds - 1
+        store.load(sid)
+        assert store._touched[sid] > touched
