@@ -248,3 +248,34 @@ def test_reads_slide_the_ttl_lazily(app, client, backend, request):
         store._touched[sid] = time.monotonic() - store.refresh_seconds - 1
         store.load(sid)
         assert store._touched[sid] > touched
+
+
+def test_each_request_matches_its_url_once(client, monkeypatch):
+    from werkzeug.routing import MapAdapter
+
+    connect_demo(client)
+    generate(client)
+    client.get("/")
+    calls = []
+    original = MapAdapter.match
+
+    def counting(self, *args, **kwargs):
+        calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counting)
+    for path, status in [
+        ("/", 200),
+        ("/frame/pages/menu", 200),
+        ("/pages/menu/items/grilled-octopus", 200),
+        ("/pages/no-such-intent", 404),
+        ("/no/such/route", 404),
+        ("/healthz", 200),
+    ]:
+        calls.clear()
+        assert client.get(path).status_code == status, path
+        assert len(calls) == 1, (path, calls)
+    # A routing answer (405 for a GET on a POST-only route) is still Flask's own.
+    calls.clear()
+    assert client.get("/generate-all").status_code == 405
+    assert len(calls) == 1

@@ -6,18 +6,44 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask.ctx import RequestContext
+from werkzeug.exceptions import HTTPException
 
 from . import api, cli, defaults, errors, health, pages, site_actions, sites, storage, templating
 from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
+from .site_session import MATCHED
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
 
+class MatchedOnceContext(RequestContext):
+    """A request context that reuses the URL match made while the session opened.
+
+    The browser session interface matches the URL before Flask routes (it must know
+    what the view reads to read it with the session, in one round trip; see
+    ``site_session.planned_read``); Flask would then match it again. ``match_request``
+    is Flask's documented hook for this: the request is matched once.
+    """
+
+    def match_request(self) -> None:
+        matched = self.request.environ.get(MATCHED)
+        if matched is None:
+            super().match_request()
+        elif isinstance(matched, HTTPException):
+            self.request.routing_exception = matched
+        else:
+            self.request.url_rule, self.request.view_args = matched
+
+
 class SitePagesApp(Flask):
-    """Flask, with storage outages logged as one warning line, not a traceback each."""
+    """Flask, with storage outages logged as one warning line, not a traceback each,
+    and each request's URL matched once."""
+
+    def request_context(self, environ: dict) -> RequestContext:
+        return MatchedOnceContext(self, environ)
 
     def log_exception(self, exc_info) -> None:
         # Errors raised while opening or saving the browser session bypass the

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from flask import Flask, Request, current_app, request, session
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from .content.model.build import build_site
@@ -21,6 +22,7 @@ from .storage import ReadPlan, SiteSnapshot, get_store
 
 SITE_SID = "site_sid"
 PREFETCHED = "webapp.prefetched_site"
+MATCHED = "webapp.matched_route"  # (rule, view args) or the routing HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
         return None
     try:
         if view_args is None:
-            rule, view_args = app.create_url_adapter(req).match(return_rule=True)
+            rule, view_args = match_url(req)
             endpoint = rule.endpoint
         else:
             endpoint = req.endpoint
@@ -60,6 +62,24 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
         return plan_of(view_args, req.args) if plan_of else None
     except (HTTPException, ValueError, KeyError):
         return None
+
+
+def match_url(req: Request) -> tuple:
+    """Match the request's URL with the adapter Flask made for it; keep the result.
+
+    Flask's own routing then reuses it (``MatchedOnceContext``): one match per request.
+    Raises the routing HTTPException (404, 405, a redirect) as Flask would.
+    """
+    matched = req.environ.get(MATCHED)
+    if matched is None:
+        try:
+            matched = request_ctx.url_adapter.match(return_rule=True)
+        except HTTPException as error:
+            matched = error
+        req.environ[MATCHED] = matched
+    if isinstance(matched, HTTPException):
+        raise matched
+    return matched
 
 
 def prefetched(sid: str, plan: ReadPlan, snapshot: SiteSnapshot | None) -> None:
@@ -79,11 +99,12 @@ def require_site() -> tuple[str, SiteSnapshot]:
     sid = connected_sid()
     if sid is None:
         raise SessionNotFound("This browser is not connected to a site.")
-    plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
     ahead = request.environ.pop(PREFETCHED, None)
-    if ahead is not None and ahead[0] == sid and ahead[1] == plan:
-        snapshot = ahead[2]
+    if ahead is not None and ahead[0] == sid:
+        # Read with the browser session, as this view's plan said (same request, same match).
+        _sid, plan, snapshot = ahead
     else:
+        plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
         snapshot = get_store().load(sid, plan)
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
