@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, help="override WEB_CONCURRENCY for both apps")
+    parser.add_argument("--threads", type=int, help="override WEB_THREADS for both apps")
+    parser.add_argument("--verbose", action="store_true", help="print every round's req/s")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -145,6 +147,8 @@ def main() -> None:
     env.update(REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", SECRET_KEY="bench")
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        env["WEB_THREADS"] = str(args.threads)
     workers, threads, worker_class = project_gunicorn_settings(env)
     empty_config = workdir / "bare_gunicorn.py"
     empty_config.write_text("")
@@ -185,6 +189,8 @@ def main() -> None:
                 result = run_wrk(url, row_headers, args.seconds, args.connections)
                 result["cmds"] = (commands_processed(client) - before - 1) / result["requests"]
                 results[name].append(result)
+                if args.verbose:
+                    print(f"round {_round + 1}: {name:<32}{result['rps']:>8.0f}", flush=True)
         client.close()
         print(
             f"gunicorn {worker_class}, {workers} workers x {threads} threads, both apps; "

@@ -279,3 +279,24 @@ def test_each_request_matches_its_url_once(client, monkeypatch):
     calls.clear()
     assert client.get("/generate-all").status_code == 405
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip", True),
+        ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+        ("*", True),
+        ("gzip;q=0, identity", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_weights_are_honoured(client, accept, gzipped):
+    connect_demo(client)
+    generate(client)
+    response = client.get("/frame/pages/menu", headers={"Accept-Encoding": accept})
+    assert response.status_code == 200
+    assert (response.headers.get("Content-Encoding") == "gzip") is gzipped
+    body = gzip.decompress(response.get_data()) if gzipped else response.get_data()
+    assert body.startswith(b"<!doctype html>")

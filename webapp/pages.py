@@ -216,20 +216,30 @@ def _frame_stored(page: StoredPage) -> Response:
     ``If-None-Match`` names the page's validator is answered 304 from the headers
     alone. The two encodings carry distinct strong validators (``-gz`` for gzip).
     """
-    gzipped = request.accept_encodings["gzip"] > 0
+    gzipped = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
     etag = f"{page.etag}-gz" if gzipped else page.etag
-    if request.if_none_match.contains_weak(etag):
-        response = Response(status=304)
-    elif gzipped:
-        response = Response(page.gzip, mimetype="text/html")
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(page.html, mimetype="text/html")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.add("Accept-Encoding")
-    response.headers["Content-Security-Policy"] = FRAME_CSP
-    return response
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding",
+        "Content-Security-Policy": FRAME_CSP,
+    }
+    given = request.headers.get("If-None-Match")
+    if given and (given == headers["ETag"] or request.if_none_match.contains_weak(etag)):
+        return Response(status=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+        return Response(page.gzip, mimetype="text/html", headers=headers)
+    return Response(page.html, mimetype="text/html", headers=headers)
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (browsers: "gzip, deflate, br")."""
+    if "gzip" not in accept_encoding and "*" not in accept_encoding:
+        return False
+    if "q=" not in accept_encoding:
+        return True
+    return request.accept_encodings["gzip"] > 0  # weights given: parse them properly
 
 
 def _title_of(html: str, fallback: str) -> str:
@@ -274,6 +284,8 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 def _page_number(query) -> int:
     """Return the listing page asked for, or answer 404 for anything but 1 to 999999."""
+    if not query:
+        return 1
     page = query.get("page", "1")
     if not PAGE_NUMBER.fullmatch(page):
         abort(404, description="No such page number.")

@@ -125,12 +125,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        csp = APP_CSP.format(nonce=csp_nonce())
-        if request.path.startswith("/frame/"):
-            # An error answered to the app's frame: shown there (not refused), its links
-            # opening in the whole window (see base.html).
-            csp = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
-        response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        if "Content-Security-Policy" not in headers:  # stored pages come with their own
+            csp = APP_CSP.format(nonce=csp_nonce())
+            if request.path.startswith("/frame/"):
+                # An error answered to the app's frame: shown there (not refused), its
+                # links opening in the whole window (see base.html).
+                csp = csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+            headers["Content-Security-Policy"] = csp
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
         return response

@@ -52,6 +52,8 @@ class Query:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Query:
         """Read ``?q=&sort=&group=&badge=`` (anything unknown is ignored)."""
+        if not args:
+            return EMPTY_QUERY  # most views: no query string at all
         sort = args.get("sort", "")
         return cls(
             q=" ".join(str(args.get("q", "")).split())[:QUERY_LIMIT],
@@ -69,6 +71,9 @@ class Query:
         if page > 1:
             found["page"] = str(page)
         return found
+
+
+EMPTY_QUERY = Query()
 
 
 def _amount(price: str) -> float | None:
