@@ -3,13 +3,16 @@
 Both versions run side by side (interleaved rounds, each in its own subprocess
 with its own checkout) against one private redis-server, through the app's own
 HTTP flow with Flask's test client: upload the document, generate the
-products page, open a detail page (made on first view), open page 500 of the
-listing, ask for an unknown item (404). Each step is timed; the median of the
-rounds is printed with the ratio to the baseline, so the comparison holds on
-any machine however loaded.
+products page, open a detail page in the frame (made on first view), open page
+500 of the listing, ask for an unknown item (404), open the stored detail page
+and the stored products page. Each step is timed and the bytes Redis sent back
+for it are counted (its INFO counters); the median of the rounds is printed
+with the ratio to the baseline, so the comparison holds on any machine however
+loaded, and this tree's first views are compared with a stored page view.
 
 Run: ``.venv/bin/python bench/large_site.py [--baseline COMMIT] [--rounds 5]``
-(default baseline: d330519, the last commit before the content model).
+(default baseline: 81f3b22, the last commit before the fast-paths issue;
+d330519 is the last before the content model).
 """
 
 from __future__ import annotations
@@ -27,51 +30,55 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE = "d330519"
+# The last commit before the fast-paths issue (d330519: the last before the content model).
+BASELINE = "81f3b22"
 ITEMS = 50_000
 CATEGORIES = ("Tools", "Garden", "Kitchen", "Lighting", "Paint")
 
 # Runs inside a checkout (cwd): prints one JSON object of timings in milliseconds.
 _MEASURE = r"""
-import json, re, sys, time
+import io, json, re, sys, time
+import redis
 from webapp import create_app
 document = open(sys.argv[1], "rb").read()
 app = create_app({"TESTING": True, "SECRET_KEY": "bench", "STORAGE_BACKEND": "redis",
                   "REDIS_URL": sys.argv[2], "REDIS_URL_VAR": "REDIS_URL",
                   "PROPAGATE_EXCEPTIONS": True})
 client = app.test_client()
+admin = redis.Redis.from_url(sys.argv[2])
 csrf = re.compile(r'name="csrf_token" value="([^"]+)"')
 def token():
     return csrf.search(client.get("/").get_data(as_text=True)).group(1)
-timings = {}
-data = {"csrf_token": token(), "source": "paste", "json": document.decode()}
-start = time.perf_counter()
-response = client.post("/connect", data=data)
-timings["connect"] = (time.perf_counter() - start) * 1e3
-assert response.status_code == 303, response.status_code
+def sent():
+    return int(admin.info("stats")["total_net_output_bytes"])
+timings, traffic = {}, {}
+def step(name, call, status=200):
+    baseline = sent()
+    info = sent() - baseline
+    before = sent()
+    start = time.perf_counter()
+    response = call()
+    timings[name] = (time.perf_counter() - start) * 1e3
+    traffic[name] = sent() - before - info
+    assert response.status_code == status, (name, response.status_code)
+    return response
+upload = {"csrf_token": token(), "source": "upload", "file": (io.BytesIO(document), "site.json")}
+step("connect", lambda: client.post("/connect", data=upload), 303)
 home = client.get("/").get_data(as_text=True)
 intent = re.search(r'/pages/([a-z0-9-]*products[a-z0-9-]*)/generate', home).group(1)
 data = {"csrf_token": token()}
-start = time.perf_counter()
-response = client.post(f"/pages/{intent}/generate", data=data)
-timings["generate"] = (time.perf_counter() - start) * 1e3
-assert response.status_code == 303
-listing = client.get(f"/pages/{intent}").get_data(as_text=True)
+step("generate", lambda: client.post(f"/pages/{intent}/generate", data=data), 303)
+listing = client.get(f"/frame/pages/{intent}").get_data(as_text=True)
 item = re.findall(r'href="(/pages/[^"]+/items/[^"]+)"', listing)[7]
-start = time.perf_counter()
-assert client.get(item).status_code == 200
-timings["detail, first view"] = (time.perf_counter() - start) * 1e3
-start = time.perf_counter()
-assert client.get(f"/pages/{intent}?page=500").status_code == 200
-timings["listing page 500"] = (time.perf_counter() - start) * 1e3
-start = time.perf_counter()
-assert client.get(f"/pages/{intent}/items/no-such-item").status_code == 404
-timings["unknown item (404)"] = (time.perf_counter() - start) * 1e3
-start = time.perf_counter()
-assert client.get(item).status_code == 200
-timings["detail, stored"] = (time.perf_counter() - start) * 1e3
+gzip = {"Accept-Encoding": "gzip"}
+step("detail, first view", lambda: client.get("/frame" + item, headers=gzip))
+step("listing page 500", lambda: client.get(f"/frame/pages/{intent}?page=500", headers=gzip))
+step("unknown item (404)",
+     lambda: client.get(f"/frame/pages/{intent}/items/no-such-item", headers=gzip), 404)
+step("detail, stored", lambda: client.get("/frame" + item, headers=gzip))
+step("stored page", lambda: client.get(f"/frame/pages/{intent}", headers=gzip))
 client.post("/disconnect", data={"csrf_token": token()})
-print(json.dumps(timings))
+print(json.dumps({"ms": timings, "bytes": traffic}))
 """
 
 
@@ -140,17 +147,24 @@ def main() -> None:
                 )
                 results[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"{ITEMS:,} items, {size / 1e6:.1f} MB document, {args.rounds} interleaved rounds,")
-        print(f"median ms; baseline = {args.baseline}, Redis on loopback, Flask test client\n")
-        print(f"{'step':<22} {'baseline':>10} {'this tree':>10} {'ratio':>7}")
-        for step in results["baseline"][0]:
-            base = statistics.median(r[step] for r in results["baseline"])
-            this = statistics.median(r[step] for r in results["this tree"])
-            print(f"{step:<22} {base:>10.1f} {this:>10.1f} {this / base:>7.2f}")
-        both = [
-            statistics.median(r["connect"] + r["generate"] for r in results[name]) for name in trees
-        ]
-        ratio = both[1] / both[0]
-        print(f"{'connect + generate':<22} {both[0]:>10.1f} {both[1]:>10.1f} {ratio:>7.2f}")
+        print(f"median; baseline = {args.baseline}, Redis on loopback, Flask test client\n")
+        print(f"{'step':<22} {'baseline ms':>12} {'this ms':>9} {'ratio':>7} "
+              f"{'baseline bytes':>15} {'this bytes':>11}")  # fmt: skip
+
+        def median(name: str, kind: str, step: str) -> float:
+            return statistics.median(r[kind][step] for r in results[name])
+
+        for step in results["this tree"][0]["ms"]:
+            base, this = median("baseline", "ms", step), median("this tree", "ms", step)
+            print(
+                f"{step:<22} {base:>12.1f} {this:>9.1f} {this / base:>7.2f} "
+                f"{median('baseline', 'bytes', step):>15,.0f} "
+                f"{median('this tree', 'bytes', step):>11,.0f}"
+            )
+        stored = median("this tree", "ms", "detail, stored")
+        print(f"\nthis tree, against a stored page view ({stored:.2f} ms):")
+        for step in ("detail, first view", "listing page 500", "unknown item (404)"):
+            print(f"  {step:<20} x{median('this tree', 'ms', step) / stored:.1f}")
     finally:
         redis.terminate()
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_tree)], cwd=ROOT,

@@ -69,12 +69,27 @@ def main() -> None:
         def token() -> str:
             return CSRF.search(client.get("/").get_data(as_text=True))[1]
 
-        def run(label, call):
+        admin = redis.Redis(port=port)
+
+        def output_bytes() -> int:
+            return int(admin.info("stats")["total_net_output_bytes"])
+
+        def run(label, call, **headers):
+            # Bytes Redis sent back: its own counter, less the INFO replies that read it.
+            baseline = output_bytes()
+            info_reply = output_bytes() - baseline
+            before = output_bytes()
             sent.clear()
             response = call()
-            print(f"{label:<44}{response.status_code:>5}{len(sent):>5}")
+            received = output_bytes() - before - info_reply
+            sent_bytes = sum(len(b"".join(command)) for command in sent)
+            print(
+                f"{label:<44}{response.status_code:>5}{len(sent):>5}"
+                f"{sent_bytes:>10,}{received:>10,}{len(response.get_data()):>9,}"
+            )
+            return response
 
-        print(f"{'request':<44}{'HTTP':>5}{'RTs':>5}")
+        print(f"{'request':<44}{'HTTP':>5}{'RTs':>5}{'to Redis':>10}{'from':>10}{'body':>9}")
         first = token()
         run(
             "POST /connect (restaurant)",
@@ -94,14 +109,40 @@ def main() -> None:
             lambda: client.post("/pages/menu/regenerate", data={"csrf_token": form}),
         )
         run("GET /pages/menu", lambda: client.get("/pages/menu"))
+        gzip = {"Accept-Encoding": "gzip"}
+        frame = run(
+            "GET /frame/pages/menu (gzip)", lambda: client.get("/frame/pages/menu", headers=gzip)
+        )
+        etag = frame.headers["ETag"]
+        run(
+            "GET /frame/pages/menu (If-None-Match: 304)",
+            lambda: client.get("/frame/pages/menu", headers={**gzip, "If-None-Match": etag}),
+        )
+        run(
+            "GET /frame/pages/menu?page=2 (no such page)",
+            lambda: client.get("/frame/pages/menu?page=2"),
+        )
+        run(
+            "GET /pages/menu?q=lamb (search, first)", lambda: client.get("/frame/pages/menu?q=lamb")
+        )
+        run(
+            "GET /pages/menu?q=lamb (search, index kept)",
+            lambda: client.get("/frame/pages/menu?q=lamb"),
+        )
         item = "/pages/menu/items/charred-flatbread"
         run("GET detail page (first view)", lambda: client.get(item))
         run("GET detail page (stored)", lambda: client.get(item))
+        run(
+            "GET detail frame (stored, gzip)",
+            lambda: client.get("/frame" + item, headers=gzip),
+        )
+        run("GET unknown item (404)", lambda: client.get("/frame/pages/menu/items/no-such-dish"))
         run("GET /pages/menu/download", lambda: client.get("/pages/menu/download"))
         run("GET /export.zip", lambda: client.get("/export.zip"))
         run("GET /healthz", lambda: client.get("/healthz"))
         run("POST /disconnect", lambda: client.post("/disconnect", data={"csrf_token": form}))
         redis.connection.Connection.send_packed_command = original
+        admin.close()
         app.extensions["site_store"].close()
     finally:
         server.terminate()

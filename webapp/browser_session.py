@@ -70,7 +70,7 @@ class StoreSessionInterface(ServerSideSessionInterface):
 
     def _retrieve_session_data(self, store_id: str):
         plan = planned_read(current_app, request)
-        if plan is None:
+        if plan is None or not current_app.config["READ_SITE_WITH_BROWSER_SESSION"]:
             raw = get_store().browser_get(store_id)
         else:
             # A connected browser's session id *is* its site session's id (set on

@@ -105,6 +105,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "DOCUMENT_LIMIT": _positive_int(environ, "MAX_CONTENT_LENGTH", defaults.MAX_CONTENT_LENGTH),
         "MAX_STORED_PAGES": defaults.MAX_STORED_PAGES,
         "RENDER_CACHE_PAGES": defaults.RENDER_CACHE_PAGES,
+        # 0 reads the browser session and the site session in two round trips instead
+        # of one (only to measure what the one-call read is worth: bench/delay_bench.py).
+        "READ_SITE_WITH_BROWSER_SESSION": _yes_no(environ, "READ_SITE_WITH_BROWSER_SESSION")
+        is not False,
         "SEARCH_INDEX_MAX_ITEMS": _positive_int(
             environ, "SEARCH_INDEX_MAX_ITEMS", defaults.SEARCH_INDEX_MAX_ITEMS
         ),
