@@ -300,3 +300,36 @@ def test_accept_encoding_weights_are_honoured(client, accept, gzipped):
     assert (response.headers.get("Content-Encoding") == "gzip") is gzipped
     body = gzip.decompress(response.get_data()) if gzipped else response.get_data()
     assert body.startswith(b"<!doctype html>")
+
+
+def test_a_compact_document_is_stored_as_sent_and_a_pretty_one_compacted(client, app):
+    store = app.extensions["site_store"]
+    compact = json.dumps(SHOP, separators=(",", ":")).encode()
+    response = upload(client, compact)
+    assert response.status_code == 303
+    stored = store.load(site_sid(client), ReadPlan(content=True)).content_json
+    assert stored.encode() == compact
+    pretty = json.dumps(SHOP, indent=2).encode()
+    assert upload(client, pretty).status_code == 303
+    stored = store.load(site_sid(client), ReadPlan(content=True)).content_json
+    assert "\n" not in stored and json.loads(stored) == SHOP
+    with_bom = b"\xef\xbb\xbf" + compact
+    assert upload(client, with_bom).status_code == 303
+    stored = store.load(site_sid(client), ReadPlan(content=True)).content_json
+    assert not stored.startswith("\ufeff") and json.loads(stored) == SHOP
+
+
+def test_the_fast_parser_reads_every_fixture_as_the_careful_one_does():
+    from pathlib import Path
+
+    from webapp.content.parse import _parse_careful, _parse_strict
+
+    fixtures = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.json"))
+    assert len(fixtures) > 10
+    for path in fixtures:
+        raw = path.read_bytes()
+        fast = _parse_strict(raw)
+        if fast is not None:
+            assert fast == _parse_careful(raw), path.name
+    for odd in [b"[NaN]", b'["\\ud800"]', b"\xef\xbb\xbf[1]", b"[1e400]", b'{"a": "\xff"}']:
+        assert _parse_strict(odd) is None, odd

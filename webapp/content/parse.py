@@ -10,6 +10,10 @@ import json
 import re
 from typing import Any
 
+import msgspec
+
+_strict_decode = msgspec.json.Decoder().decode
+
 # How many containers the emptiness check looks at before giving up and
 # calling the document non-empty; keeps it linear and cheap on huge documents.
 _EMPTINESS_BUDGET = 100_000
@@ -102,6 +106,35 @@ def parse_content(raw: bytes | str) -> dict | list:
     bytes, empty input, malformed JSON (with line and column), nesting too deep
     to parse, a scalar root, or a document that holds no value at all.
     """
+    content = _parse_strict(raw)
+    if content is None:
+        content = _parse_careful(raw)
+    if not isinstance(content, dict | list):
+        kind = _TYPE_NAMES.get(type(content), "a scalar value")
+        raise ContentError(f"unsupported root: a JSON object or array is expected, got {kind}.")
+    if not content or not _has_value(content):
+        shape = "object" if isinstance(content, dict) else "array"
+        raise ContentError(
+            f"The content is empty: the JSON {shape} holds no text, number or boolean to show."
+        )
+    return content
+
+
+def _parse_strict(raw: bytes | str) -> Any:
+    """Parse strict UTF-8 JSON at msgspec's speed (half the time of ``json``), or None.
+
+    It refuses everything the careful parser refuses (NaN, lone surrogates, invalid
+    UTF-8) and some things it takes (a BOM, numbers past a double): all of those, and
+    every error, go to the careful parser, which says where the problem is.
+    """
+    try:
+        return _strict_decode(raw)
+    except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: bad UTF-8
+        return None
+
+
+def _parse_careful(raw: bytes | str) -> Any:
+    """Parse with ``json``: errors with line and column for what the user sees."""
     # Parse the unstripped text so that line numbers match what the user sees.
     text = _decode(raw)
     if not text.strip():
@@ -121,12 +154,4 @@ def parse_content(raw: bytes | str) -> dict | list:
         ) from None
     if _LONE_SURROGATE_HINT.search(text):
         _reject_lone_surrogates(content)
-    if not isinstance(content, dict | list):
-        kind = _TYPE_NAMES.get(type(content), "a scalar value")
-        raise ContentError(f"unsupported root: a JSON object or array is expected, got {kind}.")
-    if not content or not _has_value(content):
-        shape = "object" if isinstance(content, dict) else "array"
-        raise ContentError(
-            f"The content is empty: the JSON {shape} holds no text, number or boolean to show."
-        )
     return content

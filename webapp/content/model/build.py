@@ -724,6 +724,8 @@ def _lay_out_collection(
     starts: list[list] = []
     chunk: list[list] = []
     number = 1
+    number_bytes = b"1"  # the chunk number as stored in each item's pointer
+    pointer_prefix = f"i:{intent_id}:"
     position = 0
     for group in groups:
         starts.append([group.label, position])
@@ -742,12 +744,13 @@ def _lay_out_collection(
                     runs, starts = None, [["", 0]]
             item_id = make(raw_name(item), key, position + 1)
             chunk.append([item_id, item, humanise(key)] if key is not None else [item_id, item])
-            fields[f"i:{intent_id}:{item_id}"] = b"%d" % number
+            fields[pointer_prefix + item_id] = number_bytes
             position += 1
             if len(chunk) == PAGE_SIZE:
                 fields[chunk_field(intent_id, number)] = _encode(chunk)
                 chunk = []
                 number += 1
+                number_bytes = b"%d" % number
     if chunk or number == 1:
         fields[chunk_field(intent_id, number)] = _encode(chunk)
     if runs is not None:
