@@ -81,12 +81,16 @@ def main() -> None:
             before = output_bytes()
             sent.clear()
             response = call()
+            commands = list(sent)  # before the INFO below, which is not the app's
             received = output_bytes() - before - info_reply
-            sent_bytes = sum(len(b"".join(command)) for command in sent)
+            sent_bytes = sum(len(b"".join(command)) for command in commands)
             print(
-                f"{label:<44}{response.status_code:>5}{len(sent):>5}"
+                f"{label:<44}{response.status_code:>5}{len(commands):>5}"
                 f"{sent_bytes:>10,}{received:>10,}{len(response.get_data()):>9,}"
             )
+            if "-v" in sys.argv:
+                for command in commands:
+                    print("    ", b"".join(command)[:120])
             return response
 
         print(f"{'request':<44}{'HTTP':>5}{'RTs':>5}{'to Redis':>10}{'from':>10}{'body':>9}")
