@@ -333,3 +333,55 @@ def test_the_fast_parser_reads_every_fixture_as_the_careful_one_does():
             assert fast == _parse_careful(raw), path.name
     for odd in [b"[NaN]", b'["\\ud800"]', b"\xef\xbb\xbf[1]", b"[1e400]", b'{"a": "\xff"}']:
         assert _parse_strict(odd) is None, odd
+
+
+@pytest.mark.parametrize("backend", ["redis"], indirect=True)
+def test_reading_the_site_apart_from_the_browser_session_costs_a_round_trip(
+    app, client, monkeypatch
+):
+    connect_demo(client)
+    generate(client)
+    client.get("/")
+    client.get("/frame/pages/menu")
+    connection_class = app.extensions["site_store"].client.connection_pool.connection_class
+    original = connection_class.send_packed_command
+    sent = []
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(connection_class, "send_packed_command", counting)
+    expected = {}
+    for flag, round_trips in ((True, 1), (False, 2)):
+        app.config["READ_SITE_WITH_BROWSER_SESSION"] = flag
+        for path in ("/", "/frame/pages/menu"):
+            sent.clear()
+            response = client.get(path)
+            assert response.status_code == 200
+            assert len(sent) == round_trips, (flag, path, sent)
+            # The same answer either way (but for the per-response nonce and token).
+            body = NONCE.sub("", CSRF.sub("", response.get_data(as_text=True)))
+            assert expected.setdefault(path, body) == body
+
+
+def test_the_home_is_rendered_once_per_change(app, client):
+    from flask import template_rendered
+
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    connect_demo(client)
+    client.get("/")  # with the "Connected" flash: rendered whole
+    with template_rendered.connected_to(record, app):
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+        assert rendered.count("home.html") <= 1  # once, unless an earlier request did
+        generate(client)  # a change: the home shows the page as ready
+        client.get("/")  # the "Generated" flash
+        rendered.clear()
+        for _ in range(3):
+            assert "Page ready" in client.get("/").get_data(as_text=True)
+        assert rendered.count("home.html") == 1
