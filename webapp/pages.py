@@ -50,6 +50,7 @@ from .content.search import (
     search_field,
 )
 from .content.text import slugify
+from .revalidation import accepts_gzip, validator
 from .site_session import SessionNotFound, reads, require_site
 from .storage import (
     ReadPlan,
@@ -216,8 +217,8 @@ def _frame_stored(page: StoredPage) -> Response:
     ``If-None-Match`` names the page's validator is answered 304 from the headers
     alone. The two encodings carry distinct strong validators (``-gz`` for gzip).
     """
-    gzipped = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
-    etag = f"{page.etag}-gz" if gzipped else page.etag
+    gzipped = accepts_gzip(request)
+    etag = validator(page.etag, gzipped)
     headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": "private, no-cache",
@@ -225,21 +226,15 @@ def _frame_stored(page: StoredPage) -> Response:
         "Content-Security-Policy": FRAME_CSP,
     }
     given = request.headers.get("If-None-Match")
-    if given and (given == headers["ETag"] or request.if_none_match.contains_weak(etag)):
+    # A page read without its body had a validator the request holds (see @reads).
+    if page.body_omitted or (
+        given and (given == headers["ETag"] or request.if_none_match.contains_weak(etag))
+    ):
         return Response(status=304, headers=headers)
     if gzipped:
         headers["Content-Encoding"] = "gzip"
         return Response(page.gzip, mimetype="text/html", headers=headers)
     return Response(page.html, mimetype="text/html", headers=headers)
-
-
-def _accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding header accepts gzip (browsers: "gzip, deflate, br")."""
-    if "gzip" not in accept_encoding and "*" not in accept_encoding:
-        return False
-    if "q=" not in accept_encoding:
-        return True
-    return request.accept_encodings["gzip"] > 0  # weights given: parse them properly
 
 
 def _title_of(html: str, fallback: str) -> str:
@@ -450,7 +445,7 @@ def view(intent_id: str):
 
 
 @bp.get("/frame/pages/<intent_id>")
-@reads(_listing_plan)
+@reads(_listing_plan, revalidates=True)
 def frame_view(intent_id: str):
     """A generated page's own bytes, for the app's frame (or a page of search results)."""
     page = _page_number(request.args)
@@ -526,7 +521,7 @@ def item(intent_id: str, item_id: str):
 
 
 @bp.get("/frame/pages/<intent_id>/items/<item_id>")
-@reads(_item_plan)
+@reads(_item_plan, revalidates=True)
 def frame_item(intent_id: str, item_id: str):
     """An item's detail page's own bytes, for the app's frame."""
     _site, _intent, page = _page_or_make(

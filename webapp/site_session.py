@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from flask import Flask, Request, current_app, request, session
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from .content.model.build import build_site
+from .revalidation import known_validators
 from .storage import ReadPlan, SiteSnapshot, get_store
 
 SITE_SID = "site_sid"
@@ -33,11 +35,16 @@ class SessionNotFound(Exception):
     """The browser points at a site session that does not exist (any more)."""
 
 
-def reads(plan_of: PlanOf):
-    """Declare what a view reads: ``plan_of(view_args, query_args) -> ReadPlan``."""
+def reads(plan_of: PlanOf, *, revalidates: bool = False):
+    """Declare what a view reads: ``plan_of(view_args, query_args) -> ReadPlan``.
+
+    A view that ``revalidates`` answers a matching If-None-Match with 304: the pages it
+    reads come without their body when the request already holds them.
+    """
 
     def decorate(view):
         view.read_plan = plan_of
+        view.revalidates = revalidates
         return view
 
     return decorate
@@ -58,8 +65,16 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
             endpoint = rule.endpoint
         else:
             endpoint = req.endpoint
-        plan_of = getattr(app.view_functions.get(endpoint), "read_plan", None)
-        return plan_of(view_args, req.args) if plan_of else None
+        view = app.view_functions.get(endpoint)
+        plan_of = getattr(view, "read_plan", None)
+        if plan_of is None:
+            return None
+        plan = plan_of(view_args, req.args)
+        if view.revalidates and (plan.page_first or plan.page_ids):
+            known = known_validators(req)
+            if known:
+                plan = replace(plan, known_etags=known)
+        return plan
     except (HTTPException, ValueError, KeyError):
         return None
 

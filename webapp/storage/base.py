@@ -29,6 +29,7 @@ _decode = msgspec.json.Decoder().decode
 # never the (possibly megabytes of) content.
 META_FIELDS = ("site_name", "hero_title", "hero_subtitle", "hero_image", "source", "created_at")
 CONTENT_FIELD = "content"
+MAX_KNOWN_ETAGS = 4  # a revalidation names one; more are ignored
 MODEL_FIELD = "model"
 
 
@@ -127,7 +128,8 @@ class ReadPlan:
     that holds the item is read with it), ``page_ids`` (those pages),
     ``page_index`` (the ids of every stored page; bounded by the page cap),
     ``all_pages`` (every page), ``page_first`` (a page id: when that page is
-    stored, the model, fields and item are not read).
+    stored, the model, fields and item are not read), ``known_etags`` (validators
+    the client holds: an asked-for page with one of them comes without its body).
     """
 
     content: bool = False
@@ -138,10 +140,12 @@ class ReadPlan:
     page_index: bool = False
     all_pages: bool = False
     page_first: str | None = None
+    known_etags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "page_ids", tuple(self.page_ids))
         object.__setattr__(self, "fields", tuple(self.fields))
+        object.__setattr__(self, "known_etags", tuple(self.known_etags)[:MAX_KNOWN_ETAGS])
 
 
 def chunk_of(item_field: str, number: bytes | str) -> str:

@@ -23,7 +23,7 @@ from .base import (
     chunk_of,
     dump,
 )
-from .stored_page import StoredPage, read_pages
+from .stored_page import StoredPage, read_pages, without_body
 
 # The session hash is split over two cache entries: the small part (metadata and
 # the model) that every page reads, and the large part (content, listing chunks,
@@ -142,7 +142,7 @@ class MemorySiteStore(SiteStore):
             intents_json,
             theme_json,
             content_json=large.get(CONTENT_FIELD) if content else None,
-            pages=read_pages((p, pages[p]) for p in wanted),
+            pages=read_pages((p, without_body(pages[p], plan.known_etags)) for p in wanted),
             page_ids=set(pages) if plan.page_index else None,
             model=model,
             fields=fields,

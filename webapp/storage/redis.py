@@ -204,7 +204,8 @@ return 1
 # KEYS: browser key (or the session key again), session, intents, theme, pages.
 # ARGV: ttl, refresh seconds, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
 #       page-first id ('' for none), model (0/1), item pointer field ('' for none),
-#       number of page ids, page ids..., number of fields, fields...
+#       number of page ids, page ids..., number of fields, fields...,
+#       number of validators the client holds, validators...
 _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
 READ_LUA = """
 local browser = false
@@ -216,10 +217,24 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
 end
 local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
 local npages = tonumber(ARGV[10])
+local nfields = tonumber(ARGV[11 + npages])
+local nknown = tonumber(ARGV[12 + npages + nfields])
+-- A page whose validator the client holds: its header alone (a revalidation).
+local function trimmed(value)
+  if value and nknown > 0 then
+    for i = 1, nknown do
+      local prefix = 'gz1 ' .. ARGV[12 + npages + nfields + i] .. ' '
+      if string.sub(value, 1, #prefix) == prefix then
+        return string.sub(value, 1, string.find(value, '\\n', #prefix, true))
+      end
+    end
+  end
+  return value
+end
 local pages = {}
-for i = 1, npages do pages[i] = redis.call('HGET', KEYS[5], ARGV[10 + i]) end
+for i = 1, npages do pages[i] = trimmed(redis.call('HGET', KEYS[5], ARGV[10 + i])) end
 local first = false
-if ARGV[7] ~= '' then first = redis.call('HGET', KEYS[5], ARGV[7]) end
+if ARGV[7] ~= '' then first = trimmed(redis.call('HGET', KEYS[5], ARGV[7])) end
 local content = false
 local model = false
 local fields = {}
@@ -231,7 +246,6 @@ if not first then
     model = redis.call('HGET', KEYS[2], 'model')
     if not model and not content then content = redis.call('HGET', KEYS[2], 'content') end
   end
-  local nfields = tonumber(ARGV[11 + npages])
   if nfields > 0 then
     local names = {}
     for i = 1, nfields do names[i] = ARGV[11 + npages + i] end
@@ -484,6 +498,8 @@ class RedisSiteStore(SiteStore):
             *plan.page_ids,
             len(plan.fields),
             *plan.fields,
+            len(plan.known_etags),
+            *plan.known_etags,
         ]
         call_keys = [browser_key or keys.session, *keys.all]
         result = self._run(lambda: self._read(keys=call_keys, args=args), keys.session)

@@ -5,7 +5,10 @@ done when the page is made: the HTML is compressed (what a browser is sent as is
 ``Content-Encoding: gzip``) and given a validator (the ``ETag``; a revalidation is
 answered 304 from the header alone, without inflating anything).
 
-Stored value (bytes): ``gz1 <etag> <generatedAt>\\n`` then the gzip stream. A value
+Stored value (bytes): ``gz1 <etag> <generatedAt>\\n`` then the gzip stream. A read
+that names validators the client already holds gets a stored page whose validator is
+one of them without its body (the header alone: ``body_omitted``), so a revalidation
+moves no page bytes out of Redis either. A value
 starting with ``{`` is a page stored before this format (JSON ``{html, generatedAt}``)
 and is still read, so sessions alive across an upgrade keep their pages.
 """
@@ -37,6 +40,7 @@ class StoredPage:
     gzip: bytes
     etag: str
     generated_at: str
+    body_omitted: bool = False  # read as "not modified": the header only (see above)
     _html: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -50,6 +54,8 @@ class StoredPage:
     @property
     def html(self) -> str:
         """The page's HTML (inflated on first use)."""
+        if self.body_omitted:
+            raise ValueError("this page was read without its body (a revalidation)")
         if self._html is None:
             self._html = gzip.decompress(self.gzip).decode("utf-8")
         return self._html
@@ -72,11 +78,22 @@ class StoredPage:
             if value.startswith(MAGIC):
                 header, _, body = value[len(MAGIC) :].partition(b"\n")
                 etag, _, generated_at = header.decode("ascii").partition(" ")
-                return cls(body, etag, generated_at) if etag and body else None
+                if not etag:
+                    return None
+                return cls(body, etag, generated_at, body_omitted=not body)
             legacy = json.loads(value)
             return cls.make(str(legacy["html"]), str(legacy.get("generatedAt", "")))
         except (ValueError, TypeError, KeyError):
             return None
+
+
+def without_body(value: bytes, known: tuple[str, ...]) -> bytes:
+    """The stored value, or its header alone when its validator is one of ``known``."""
+    if known and value.startswith(MAGIC):
+        end = value.find(b" ", len(MAGIC))
+        if value[len(MAGIC) : end].decode("ascii", "replace") in known:
+            return value[: value.index(b"\n") + 1]
+    return value
 
 
 def read_pages(pairs) -> dict[str, StoredPage]:

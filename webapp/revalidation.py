@@ -1,0 +1,44 @@
+"""What a request says about the stored page it may already have: encodings and validators.
+
+A stored page is served as stored (gzip) to clients that accept gzip, and each of its two
+encodings has its own strong validator: the stored one, or the stored one + ``-gz``.
+"""
+
+from __future__ import annotations
+
+from flask import Request
+
+GZIP_SUFFIX = "-gz"
+
+
+def accepts_gzip(req: Request) -> bool:
+    """Whether the request's Accept-Encoding accepts gzip (browsers: "gzip, deflate, br")."""
+    accept_encoding = req.headers.get("Accept-Encoding", "")
+    if "gzip" not in accept_encoding and "*" not in accept_encoding:
+        return False
+    if "q=" not in accept_encoding:
+        return True
+    return req.accept_encodings["gzip"] > 0  # weights given: parse them properly
+
+
+def validator(stored_etag: str, gzipped: bool) -> str:
+    """The ETag (unquoted) of a stored page in the encoding it is sent in."""
+    return stored_etag + GZIP_SUFFIX if gzipped else stored_etag
+
+
+def known_validators(req: Request) -> tuple[str, ...]:
+    """The stored validators this request's If-None-Match names for the encoding it gets.
+
+    A read given them returns a page that has one without its body: the answer is 304.
+    """
+    if not req.headers.get("If-None-Match"):
+        return ()
+    tags = req.if_none_match
+    if tags.star_tag:
+        return ()
+    gzipped = accepts_gzip(req)
+    known = []
+    for tag in sorted(tags.as_set(include_weak=True)):
+        if tag.endswith(GZIP_SUFFIX) == gzipped:
+            known.append(tag.removesuffix(GZIP_SUFFIX) if gzipped else tag)
+    return tuple(known)
