@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from html import unescape
 
 from flask import (
@@ -60,6 +61,7 @@ from .storage import (
     chunk_of,
     get_store,
 )
+from .templating import cached_render
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -259,7 +261,22 @@ def _chrome(
     ``frame`` is the URL of the page's bytes (None: not generated yet); ``back``
     is (URL, label) of the page one level up.
     """
-    html = render_template(
+    generated = frozenset(site.page_ids or ())
+    # Everything the chrome shows, so that equal keys render equal pages.
+    shown = (
+        site.state,
+        generated,
+        intent["id"],
+        title,
+        page_id,
+        frame,
+        back,
+        None
+        if search is None
+        else (search["query"], search["groups"], search["noun"], search["pages"]),
+    )
+    html = cached_render(
+        shown,
         "page.html",
         site=site,
         intent=intent,
@@ -267,7 +284,7 @@ def _chrome(
         page_id=page_id,
         frame=frame,
         back=back,
-        generated=site.page_ids or set(),
+        generated=generated,
         theme=site.theme,
         search=search,
     )
@@ -368,22 +385,37 @@ def _listing_plan(args, query) -> ReadPlan:
 
 
 def _chrome_plan(args, query) -> ReadPlan:
-    if Query.from_args(query):
+    if Query.from_args(query) or _page_number(query) == 1:
+        # The chrome of page 1 (or of results) only needs to know whether it is stored.
         return ReadPlan(page_index=True, model=True)
     return replace(_listing_plan(args, query), page_index=True, model=True)
 
 
-def _search_form(site: SiteSnapshot, intent: dict, query: Query) -> dict | None:
-    """What the chrome's search form offers for this intent (None: not a collection)."""
-    model = decode(site.model) if site.model is not None else None
-    if not model or model.get("v") != MODEL_VERSION:
+@lru_cache(maxsize=256)
+def _collection_facts(model: bytes, intent_id: str) -> tuple | None:
+    """(groups, plural noun, pages) of a collection in a stored model (None: not one).
+
+    Kept per process by the model's bytes: the chrome of every page view needs them,
+    and decoding a big site's model for three facts each time would cost more.
+    """
+    decoded = decode(model)
+    if not decoded or decoded.get("v") != MODEL_VERSION:
         return None
-    view = model.get("views", {}).get(intent["id"]) or {}
+    view = decoded.get("views", {}).get(intent_id) or {}
     if view.get("role") != "collection":
         return None
-    groups = [label for label, _start in view.get("groups") or [] if label]
+    groups = tuple(label for label, _start in view.get("groups") or [] if label)
     noun = (view.get("noun") or ["item", "items"])[1]
     pages = max(1, int(view.get("pages", 1)))  # results are never more than the listing
+    return groups, noun, pages
+
+
+def _search_form(site: SiteSnapshot, intent: dict, query: Query) -> dict | None:
+    """What the chrome's search form offers for this intent (None: not a collection)."""
+    facts = _collection_facts(site.model, intent["id"]) if site.model is not None else None
+    if facts is None:
+        return None
+    groups, noun, pages = facts
     return {"query": query, "sorts": SORTS, "groups": groups, "noun": noun, "pages": pages}
 
 
