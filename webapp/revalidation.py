@@ -31,14 +31,19 @@ def known_validators(req: Request) -> tuple[str, ...]:
 
     A read given them returns a page that has one without its body: the answer is 304.
     """
-    if not req.headers.get("If-None-Match"):
+    header = req.headers.get("If-None-Match")
+    if not header:
         return ()
-    tags = req.if_none_match
-    if tags.star_tag:
-        return ()
+    if header.count('"') == 2 and header.startswith('"') and header.endswith('"'):
+        given = [header[1:-1]]  # what browsers send back: the one strong tag they were given
+    else:
+        tags = req.if_none_match
+        if tags.star_tag:
+            return ()
+        given = sorted(tags.as_set(include_weak=True))
     gzipped = accepts_gzip(req)
     known = []
-    for tag in sorted(tags.as_set(include_weak=True)):
+    for tag in given:
         if tag.endswith(GZIP_SUFFIX) == gzipped:
             known.append(tag.removesuffix(GZIP_SUFFIX) if gzipped else tag)
     return tuple(known)
