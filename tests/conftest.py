@@ -37,6 +37,13 @@ for _name in (
     "AWS_LAMBDA_FUNCTION_NAME",
     "NETLIFY",
     "K_SERVICE",
+    # A developer's own key must never reach the tests (nor the SDK's other settings).
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_MODEL",
+    "AI_BUDGET_SECONDS",
+    "AI_REQUIRED",
 ):
     os.environ.pop(_name, None)
 

@@ -9,7 +9,19 @@ from flask import Flask
 from flask.ctx import RequestContext
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, defaults, errors, health, pages, site_actions, sites, storage, templating
+from . import (
+    ai,
+    api,
+    cli,
+    defaults,
+    errors,
+    health,
+    pages,
+    site_actions,
+    sites,
+    storage,
+    templating,
+)
 from .config import choose_storage, settings_from_env
 from .extensions import browser_sessions, csrf
 from .site_session import MATCHED
@@ -81,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     site_actions.init_app(app)
+    ai.init_app(app)
     app.register_blueprint(sites.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)

@@ -26,6 +26,15 @@ def diagnose(settings: dict, echo=click.echo) -> bool:
     echo(f"Key prefix: {prefix!r}; browser sessions under {browser_prefix!r}")
     for line in report.lines:
         echo(line)
+    if settings.get("ANTHROPIC_API_KEY"):
+        where = settings.get("ANTHROPIC_BASE_URL") or "api.anthropic.com"
+        echo(
+            f"AI planning: on ({settings['ANTHROPIC_MODEL']}, at most "
+            f"{settings['AI_BUDGET_SECONDS']:g} s per step, {where}); "
+            "`flask doctor --ai` makes one tiny call to prove the key works"
+        )
+    else:
+        echo("AI planning: off (set ANTHROPIC_API_KEY to turn it on)")
     if report.warnings:
         echo("Warnings:")
         for warning in report.warnings:
@@ -46,7 +55,8 @@ def diagnose(settings: dict, echo=click.echo) -> bool:
     default=None,
     help="Check as if gunicorn ran this many workers (default: $WEB_CONCURRENCY).",
 )
-def doctor(workers: int | None) -> None:
+@click.option("--ai", "check_ai", is_flag=True, help="Make one tiny call to the AI service.")
+def doctor(workers: int | None, check_ai: bool) -> None:
     """Explain the storage choice, test the connection and list misconfigurations."""
     import os
 
@@ -61,8 +71,29 @@ def doctor(workers: int | None) -> None:
         settings["GUNICORN_WORKERS"] = workers
         settings["UNDER_GUNICORN"] = True
         click.echo(f"Checking for gunicorn with {workers} worker(s).")
-    if not diagnose(settings):
+    healthy = diagnose(settings)
+    if check_ai:
+        healthy = _check_ai(settings) and healthy
+    if not healthy:
         raise SystemExit(1)
+
+
+def _check_ai(settings: dict) -> bool:
+    """Make one tiny real call with the configured key; say whether it works."""
+    from .ai.provider import Claude
+
+    if not settings.get("ANTHROPIC_API_KEY"):
+        click.echo("AI key: not set (ANTHROPIC_API_KEY)")
+        return not settings.get("AI_REQUIRED")
+    claude = Claude(
+        api_key=settings["ANTHROPIC_API_KEY"],
+        model=settings["ANTHROPIC_MODEL"],
+        base_url=settings.get("ANTHROPIC_BASE_URL"),
+        budget=settings["AI_BUDGET_SECONDS"],
+    )
+    failure = claude.ping()
+    click.echo("AI key: works" if failure is None else f"AI key: {failure}")
+    return failure is None
 
 
 def init_app(app: Flask) -> None:

@@ -137,6 +137,14 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         ],
         "SLEEKCMS_API_BASE": environ.get("SLEEKCMS_API_BASE", "").strip()
         or defaults.SLEEKCMS_API_BASE,
+        # Optional AI planning: on when a key is set (see webapp/ai).
+        "ANTHROPIC_API_KEY": environ.get("ANTHROPIC_API_KEY", "").strip() or None,
+        "ANTHROPIC_MODEL": environ.get("ANTHROPIC_MODEL", "").strip() or defaults.ANTHROPIC_MODEL,
+        "ANTHROPIC_BASE_URL": environ.get("ANTHROPIC_BASE_URL", "").strip() or None,
+        "AI_BUDGET_SECONDS": _positive_float(
+            environ, "AI_BUDGET_SECONDS", defaults.AI_BUDGET_SECONDS
+        ),
+        "AI_REQUIRED": _flag(environ.get("AI_REQUIRED")),
     }
 
 
@@ -151,6 +159,11 @@ def choose_storage(config: Mapping) -> StorageChoice:
 def find_problems(config: Mapping) -> list[str]:
     """List every misconfiguration of the contract, each with its fix."""
     problems = storage_problems(config)
+    if config.get("AI_REQUIRED") and not config.get("ANTHROPIC_API_KEY"):
+        problems.append(
+            "AI_REQUIRED=1 but ANTHROPIC_API_KEY is not set: set the key, or unset AI_REQUIRED "
+            "to plan with the rules alone"
+        )
     production = config.get("APP_ENV") == "production"
     if not config.get("SECRET_KEY") and (production or config.get("UNDER_GUNICORN")):
         where = "APP_ENV=production" if production else "gunicorn"

@@ -60,6 +60,13 @@ SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
 # many per site session; past it they are served without being kept, so crawling a
 # 50,000-item collection cannot fill Redis. Intent pages are always stored.
 MAX_STORED_PAGES = 300
+# Optional AI planning (ANTHROPIC_API_KEY set): a current small, fast Claude model.
+ANTHROPIC_MODEL = "claude-haiku-5-5"
+# A request waits on the AI service at most this long in all, retries included...
+AI_BUDGET_SECONDS = 15.0
+# ...and never past this long after the request began (gunicorn's worker timeout is 30 s,
+# and a content fetch may have taken up to 20 of them).
+AI_REQUEST_DEADLINE_SECONDS = 25.0
 # App pages (the connected home, a page in the app) rendered once per change of what they
 # show, kept per process: about 20 KB each, so 256 of them cost ~5 MB per worker.
 RENDER_CACHE_PAGES = 256

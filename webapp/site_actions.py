@@ -9,13 +9,15 @@ with the status to answer and a message for a person.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import msgspec
 from flask import current_app
 
+from . import ai
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.model.build import Built, build_site
 from .content.parse import ContentError, parse_content
@@ -148,7 +150,11 @@ def too_large_message() -> str:
 
 
 def open_site(given: SourceInput) -> OpenedSite:
-    """Read a source and build its content model; ConnectError says what went wrong."""
+    """Read a source and build its content model; ConnectError says what went wrong.
+
+    With AI on, Claude then plans the intents (never failing the connect: see webapp/ai).
+    """
+    started = time.monotonic()
     try:
         raw, label = read_source(given)
         size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
@@ -165,6 +171,10 @@ def open_site(given: SourceInput) -> OpenedSite:
             raise ConnectError(message, 502) from error
         raise ConnectError(str(error), 400) from error
     built = build_site(content)
+    planned = ai.plan_intents(built.intents, built.fields, built.meta.get("site_name", ""), started)
+    if planned is not None:
+        fields = {**built.fields, ai.AI_FIELD: ai.encode_record(planned.record)}
+        built = replace(built, intents=planned.intents, fields=fields)
     meta = {
         **built.meta,
         "source": label,

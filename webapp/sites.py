@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from . import defaults, site_actions
+from . import ai, defaults, site_actions
 from .browser_session import session_was_lost
 from .demos import DEMOS
 from .site_actions import ConnectError, SourceInput, open_site, store_site
@@ -83,15 +83,28 @@ def _kept_values(source: str) -> dict:
     }
 
 
+def _home_plan(args, query) -> ReadPlan:
+    # With AI on, the home also says how the intents were planned (a small field).
+    ai_on = current_app.extensions.get("ai") is not None
+    return ReadPlan(page_index=True, fields=(ai.AI_FIELD,) if ai_on else ())
+
+
 @bp.get("/")
-@reads(lambda args, query: ReadPlan(page_index=True))
+@reads(_home_plan)
 def index():
     """Show the connect form, or the connected site's home."""
     if connected_sid() is None:
         return render_connect()
     _sid, site = require_site()
     generated = frozenset(site.page_ids or ())
-    return cached_render((site.state, generated), "home.html", site=site, generated=generated)
+    raw_record = site.fields.get(ai.AI_FIELD)
+    return cached_render(
+        (site.state, generated, raw_record),
+        "home.html",
+        site=site,
+        generated=generated,
+        ai=ai.read_record(raw_record),
+    )
 
 
 def _given() -> SourceInput:

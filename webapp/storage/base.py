@@ -31,6 +31,9 @@ META_FIELDS = ("site_name", "hero_title", "hero_subtitle", "hero_image", "source
 CONTENT_FIELD = "content"
 MAX_KNOWN_ETAGS = 4  # a revalidation names one; more are ignored
 MODEL_FIELD = "model"
+AI_FIELD = "ai"  # what the optional AI planned for the session, and its token usage
+# Small fields read with the metadata (the memory backend keeps them apart from the content).
+SMALL_FIELDS = frozenset({MODEL_FIELD, AI_FIELD})
 
 
 # What a person is told when storage cannot be reached (other reasons name themselves).
