@@ -271,3 +271,21 @@ def test_ai_required_without_a_key_stops_startup():
 
     with pytest.raises(ConfigError, match="AI_REQUIRED=1 but ANTHROPIC_API_KEY"):
         create_app({**backend_config("memory", None), "AI_REQUIRED": True})
+
+
+def test_the_json_api_connect_is_planned_and_pages_carry_the_plan(ai_app, client, stub):
+    stub.answer(Answer(tool_input=good_plan()))
+    answer = client.post(
+        "/api/connect", json={"demo": "restaurant"}, headers={"Sec-Fetch-Site": "same-origin"}
+    ).get_json()
+    assert answer["intents"][0]["title"] == "See what we cook"
+    assert "gallery" not in [i["id"] for i in answer["intents"]]
+    sid = answer["sessionId"]
+    made = client.post(
+        "/api/generate-page",
+        json={"sessionId": sid, "intentId": "menu", "dataPath": "entries.menu"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert made.status_code == 200
+    fragment = client.get("/api/page/menu").get_json()["html"]
+    assert "See what we cook" in fragment and "Dishes by season." in fragment
