@@ -150,28 +150,27 @@ def test_failures_leave_the_rules_with_a_note(ai_app, client, stub, answers, not
     assert len(stub.requests) == calls
 
 
-def test_429_then_success_within_the_budget(ai_app, client, stub):
+@pytest.mark.parametrize(
+    ("status", "retry_after", "calls", "planned"),
+    [(429, "0.2", 2, True), (529, "30", 1, False)],
+    ids=["429-then-success", "retry-past-the-budget"],
+)
+def test_one_retry_only_when_it_fits_the_budget(
+    ai_app, client, stub, status, retry_after, calls, planned
+):
     stub.answer(
-        Answer(status=429, body=error_body("rate_limit_error", "slow down"),
-               headers={"retry-after": "0.2"}),
-        Answer(tool_input=good_plan()),
-    )  # fmt: skip
-    connect_demo(client)
-    assert len(stub.requests) == 2
-    assert stored_intents(ai_app, client)[0]["title"] == "See what we cook"
-
-
-def test_a_retry_that_does_not_fit_the_budget_is_not_made(ai_app, client, stub):
-    stub.answer(
-        Answer(status=529, body=error_body("overloaded_error", "busy"),
-               headers={"retry-after": "30"}),
+        Answer(status=status, body=error_body("rate_limit_error", "slow down"),
+               headers={"retry-after": retry_after}),
         Answer(tool_input=good_plan()),
     )  # fmt: skip
     started = time.monotonic()
     connect_demo(client)
-    assert time.monotonic() - started < 1.0
-    assert len(stub.requests) == 1
-    assert "answered HTTP 529" in home(client)
+    assert time.monotonic() - started < 1.0 + (0.2 if planned else 0)
+    assert len(stub.requests) == calls
+    title = stored_intents(ai_app, client)[0]["title"]
+    assert (title == "See what we cook") is planned
+    if not planned:
+        assert f"answered HTTP {status}" in home(client)
 
 
 def test_an_invalid_plan_is_dropped_field_by_field(ai_app, client, stub):
