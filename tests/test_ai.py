@@ -288,3 +288,17 @@ def test_the_json_api_connect_is_planned_and_pages_carry_the_plan(ai_app, client
     assert made.status_code == 200
     fragment = client.get("/api/page/menu").get_json()["html"]
     assert "See what we cook" in fragment and "Dishes by season." in fragment
+
+
+def test_the_sdk_is_not_even_imported_with_ai_off():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from webapp import create_app; "
+        "create_app({'STORAGE_BACKEND': 'memory', 'SECRET_KEY': 'x'}); "
+        "print('anthropic' in sys.modules)"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("ANTHROPIC")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "False", out.stderr[-500:]

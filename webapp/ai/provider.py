@@ -12,8 +12,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import anthropic
-
 log = logging.getLogger(__name__)
 
 # A retry needs at least this much budget left after waiting, or it is not tried.
@@ -31,7 +29,7 @@ class ToolAnswer:
     failure: str | None = None  # for a person: "the AI service did not answer in 15 s"
 
 
-def _retry_after(error: anthropic.APIStatusError) -> float:
+def _retry_after(error) -> float:
     """Seconds the service asks to wait (``retry-after-ms``, ``retry-after``), else 0.5."""
     headers = error.response.headers
     for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
@@ -46,6 +44,11 @@ class Claude:
     """The Messages API through the SDK, with a budget per planning step."""
 
     def __init__(self, *, api_key: str, model: str, base_url: str | None, budget: float):
+        # Imported here, not with the app: the SDK takes a second to import, and every
+        # process (each gunicorn worker, each CLI run) would pay it with AI off.
+        import anthropic
+
+        self.sdk = anthropic
         self.model = model
         self.budget = budget
         # No SDK retries: they would not respect the budget (see the module docstring).
@@ -57,6 +60,7 @@ class Claude:
         self, *, system: str, prompt: str, tool: dict, max_tokens: int, budget: float
     ) -> ToolAnswer:
         """Ask for ``tool``'s input; wait at most ``budget`` seconds in all."""
+        sdk = self.sdk
         started = time.monotonic()
         deadline = started + min(budget, self.budget)
         usage: dict[str, int] = {}
@@ -74,12 +78,12 @@ class Claude:
                     tool_choice={"type": "tool", "name": tool["name"]},
                     timeout=left,
                 )
-            except anthropic.APITimeoutError:
+            except sdk.APITimeoutError:
                 break
-            except anthropic.APIConnectionError as error:
+            except sdk.APIConnectionError as error:
                 log.warning("AI call failed: cannot reach the service (%s)", error)
                 return ToolAnswer(None, usage, "the AI service could not be reached")
-            except anthropic.APIStatusError as error:
+            except sdk.APIStatusError as error:
                 status = error.status_code
                 retryable = status == 429 or status >= 500
                 wait = _retry_after(error)
@@ -93,7 +97,7 @@ class Claude:
                         None, usage, f"the AI service refused the key (HTTP {status})"
                     )
                 return ToolAnswer(None, usage, f"the AI service answered HTTP {status}")
-            except (anthropic.AnthropicError, ValueError) as error:
+            except (sdk.AnthropicError, ValueError) as error:
                 # An answer the SDK could not read (not JSON, not a message).
                 log.warning("AI call failed: unreadable answer (%s)", error)
                 return ToolAnswer(None, usage, "the AI service's answer could not be read")
