@@ -302,3 +302,122 @@ def test_the_sdk_is_not_even_imported_with_ai_off():
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("ANTHROPIC")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "False", out.stderr[-500:]
+
+
+PAGE_PLAN = {
+    "headline": "Our dishes, by season",
+    "intro": "Fourteen dishes from the harbour, in four courses.",
+    "call_to_action": {"label": "Book a table", "intent": "contact"},
+}
+
+
+def csrf(client) -> str:
+    return (
+        client.get("/")
+        .get_data(as_text=True)
+        .split('name="csrf_token" value="')[1][:200]
+        .split('"')[0]
+    )
+
+
+def generate(client, intent_id="menu", action="generate"):
+    return client.post(f"/pages/{intent_id}/{action}", data={"csrf_token": csrf(client)})
+
+
+def test_a_page_plan_gives_the_copy_and_is_reused_when_regenerated(ai_app, client, stub):
+    stub.answer(Answer(tool_input=good_plan(), usage=(1000, 100)),
+                Answer(tool_input=PAGE_PLAN, usage=(500, 50)))  # fmt: skip
+    connect_demo(client)
+    assert generate(client).status_code == 303
+    assert [r["body"]["tool_choice"]["name"] for r in stub.requests] == [
+        "plan_intents",
+        "plan_page",
+    ]
+    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "<h1>" in page and "Our dishes, by season</h1>" in page
+    assert '<p class="lead">Fourteen dishes from the harbour, in four courses.</p>' in page
+    assert 'href="/pages/contact"' in page and ">Book a table</a>" in page
+    assert "1,650 tokens used for this site" in home(client)
+    # What the page call was shown: this intent's samples and the other intents, by id.
+    sent = stub.requests[1]["body"]["messages"][0]["content"]
+    assert '"id":"menu"' in sent and '"other_intents"' in sent and '"id":"contact"' in sent
+    # Regenerating reuses the stored plan: no call, the same bytes.
+    assert generate(client, action="regenerate").status_code == 303
+    assert len(stub.requests) == 2
+    assert client.get("/frame/pages/menu").get_data(as_text=True) == page
+
+
+def test_a_failed_page_plan_says_so_on_the_page_and_is_tried_again(ai_app, client, stub):
+    stub.answer(
+        Answer(tool_input=good_plan()),
+        Answer(status=500, body=error_body("api_error", "boom")),
+        Answer(status=500, body=error_body("api_error", "boom")),
+        Answer(tool_input=PAGE_PLAN),
+    )
+    connect_demo(client)
+    generate(client)
+    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "Planned by rules: the AI service answered HTTP 500." in page
+    assert "See what we cook</h1>" in page  # the intent's (planned) title as the heading
+    generate(client, action="regenerate")
+    assert len(stub.requests) == 4
+    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "Our dishes, by season</h1>" in page and "Planned by rules" not in page
+
+
+def test_an_invalid_or_hostile_page_plan_is_checked(ai_app, client, stub):
+    hostile = {
+        "headline": "<script>alert(1)</script>Menu",
+        "intro": 42,
+        "call_to_action": {"label": "Go", "intent": "menu"},  # this very page: refused
+    }
+    stub.answer(Answer(tool_input=good_plan()), Answer(tool_input=hostile))
+    connect_demo(client)
+    generate(client)
+    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "Menu</h1>" in page  # read as text, as site content is (markup dropped)
+    assert '<p class="lead">Dishes by season.</p>' in page  # the intent's description
+    assert 'class="cta"' not in page
+    plan = json.loads(
+        ai_app.extensions["site_store"]
+        .load(site_sid(client), ReadPlan(fields=("p:menu",)))
+        .fields["p:menu"]
+    )
+    assert plan["dropped"] == ["the intro", "the call to action"]
+
+
+def test_generate_all_plans_within_one_deadline(backend, request, stub):
+    server = request.getfixturevalue("redis_server") if backend == "redis" else None
+    if server:
+        request.getfixturevalue("redis_client")
+    app = create_app(
+        {
+            **backend_config(backend, server),
+            "ANTHROPIC_API_KEY": "test-key",
+            "ANTHROPIC_BASE_URL": stub.url,
+            "AI_BUDGET_SECONDS": BUDGET,
+            "AI_REQUEST_DEADLINE_SECONDS": 2.0,
+        }
+    )
+    client = app.test_client()
+    stub.answer(Answer(tool_input=good_plan()), Answer(tool_input=PAGE_PLAN, delay=0.6))
+    connect_demo(client)
+    started = time.monotonic()
+    response = client.post("/generate-all", data={"csrf_token": csrf(client)})
+    took = time.monotonic() - started
+    assert response.status_code == 303
+    assert took < 2.0 + 1.0
+    page_calls = len(stub.requests) - 1
+    assert 1 <= page_calls <= 4
+    flashed = client.get("/").get_data(as_text=True)
+    kept = len(RULES) - 1  # the good plan hides the gallery
+    assert f"Generated {kept} pages." in flashed
+    assert "of them planned by the rules" in flashed
+    notes = [
+        "Planned by rules: there was no time left in this request."
+        in client.get(f"/frame/pages/{i}").get_data(as_text=True)
+        for i in RULE_IDS
+        if i != "gallery"
+    ]
+    assert sum(notes) >= kept - page_calls - 1

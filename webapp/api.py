@@ -18,10 +18,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from .browser_session import SID_FORMAT
 from .content.fragment import to_fragment
-from .content.model.build import chunk_field, data_field, item_field
+from .content.model.build import chunk_field, item_field
 from .content.model.values import http_url
 from .content.render import detail_page_id, listing_page_id
 from .pages import (
+    generate_read_plan,
     make_intent_page,
     render_intent_page,
     render_item_page,
@@ -278,10 +279,7 @@ def session_status(sid: str):
 def _generate(replace: bool):
     sid, intent_id, _data_path = _required(_body(), "sessionId", "intentId", "dataPath")
     # The stored intent's dataPath is used, never the body's: a client cannot redirect reads.
-    plan = ReadPlan(
-        model=True, page_index=True, fields=(chunk_field(intent_id, 1), data_field(intent_id))
-    )
-    site = _site(sid, plan)
+    site = _site(sid, generate_read_plan(intent_id))
     intent = site.intent(intent_id)
     if intent is None:
         raise ApiError("Intent not found", 404)

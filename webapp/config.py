@@ -145,6 +145,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "AI_BUDGET_SECONDS", defaults.AI_BUDGET_SECONDS
         ),
         "AI_REQUIRED": _flag(environ.get("AI_REQUIRED")),
+        "AI_REQUEST_DEADLINE_SECONDS": defaults.AI_REQUEST_DEADLINE_SECONDS,
     }
 
 

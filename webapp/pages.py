@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from flask import (
     url_for,
 )
 
+from . import ai
 from .content.model.build import (
     MODEL_FIELD,
     MODEL_VERSION,
@@ -179,9 +181,17 @@ def _page_fields(intent_id: str, page: int) -> tuple[str, ...]:
 
 
 def render_intent_page(
-    sid: str, site: SiteSnapshot, intent: dict, page: int, model: SiteModel | None = None
+    sid: str,
+    site: SiteSnapshot,
+    intent: dict,
+    page: int,
+    model: SiteModel | None = None,
+    plan: dict | None = None,
 ) -> str | None:
-    """Make listing page ``page`` of an intent from the model (None: no such page)."""
+    """Make listing page ``page`` of an intent from the model (None: no such page).
+
+    ``plan``: the page's copy planned by the optional AI (None: the rules' own).
+    """
     model = model or SiteModel(sid, site)
     view = model.view(intent["id"])
     common = {
@@ -190,6 +200,7 @@ def render_intent_page(
         "view": view,
         "theme": site.theme,
         "refs": model.refs,
+        "plan": plan,
     }
     if view["role"] == "collection":
         records = model.field(chunk_field(intent["id"], page))
@@ -319,11 +330,52 @@ def store_viewed_page(sid: str, page_id: str, html: str) -> StoredPage:
     return page
 
 
-GENERATE_READS = reads(
-    lambda args, query: ReadPlan(
-        model=True, page_index=True, fields=_page_fields(args["intent_id"], 1)
+def _planning_fields(intent_ids) -> tuple[str, ...]:
+    """With AI on, the fields a page plan needs: the pages' stored plans, the AI record."""
+    if ai.get_claude() is None:
+        return ()
+    return (ai.AI_FIELD, *(ai.page_field(intent_id) for intent_id in intent_ids))
+
+
+def generate_read_plan(intent_id: str) -> ReadPlan:
+    """What generating an intent's page reads (the HTML form and the JSON API alike)."""
+    return ReadPlan(
+        model=True,
+        page_index=True,
+        fields=_page_fields(intent_id, 1) + _planning_fields([intent_id]),
     )
-)
+
+
+GENERATE_READS = reads(lambda args, query: generate_read_plan(args["intent_id"]))
+
+
+def _page_plan(
+    sid: str, site: SiteSnapshot, model: SiteModel, intent: dict, deadline: float, record
+) -> ai.PagePlan | None:
+    """Plan an intent page's copy with the optional AI (None when it is off)."""
+    view = model.view(intent["id"])
+    records = model.field(chunk_field(intent["id"], 1)) if view["role"] == "collection" else None
+    data = model.field(data_field(intent["id"])) if view["role"] != "collection" else None
+    return ai.plan_page(
+        site_name=site.meta.get("site_name", ""),
+        intent=intent,
+        view=view,
+        records=records,
+        data=data,
+        intents=site.intents,
+        stored=site.fields.get(ai.page_field(intent["id"])),
+        record=record,
+        deadline=deadline,
+    )
+
+
+def _keep_plans(sid: str, fields: dict[str, bytes]) -> None:
+    """Keep page plans and the AI record with the session (made again if refused)."""
+    if fields:
+        try:
+            get_store().save_model(sid, fields)
+        except StorageUnavailable as refusal:
+            log.info("Page plans not stored (%s)", refusal.kind)
 
 
 def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: bool) -> bool:
@@ -336,13 +388,19 @@ def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: boo
     intent_id = intent["id"]
     if intent_id in (site.page_ids or ()) and not replace:
         return True  # a repeated submission (a double click, a second tab): it is there
-    html = render_intent_page(sid, site, intent, 1)
+    model = SiteModel(sid, site)
+    deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
+    planned = _page_plan(sid, site, model, intent, deadline, site.fields.get(ai.AI_FIELD))
+    html = render_intent_page(sid, site, intent, 1, model, planned.plan if planned else None)
     if html is None:  # the model lost this page's data (storage tampered with): never store it
         abort(404, description=f"{intent['title']} has no content to show.")
     later = re.compile(rf"{re.escape(intent_id)}-(page-\d+|detail-.+)")
     stale = [page_id for page_id in site.page_ids or () if later.fullmatch(page_id)]
     page = {intent_id: StoredPage.make(html, _now())}
-    return get_store().save_pages(sid, page, stale)
+    if not get_store().save_pages(sid, page, stale):
+        return False
+    _keep_plans(sid, planned.fields if planned else {})
+    return True
 
 
 def _generate(intent_id: str, *, replace: bool):
@@ -666,18 +724,33 @@ def generate_all():
     if missing:
         # What the missing pages are made from: known once the intents are read.
         fields = tuple(f for intent in missing for f in _page_fields(intent["id"], 1))
+        fields += _planning_fields(intent["id"] for intent in missing)
         site = get_store().load(sid, ReadPlan(model=True, fields=fields))
         if site is None:
             require_site()
         pages = {}
         model = SiteModel(sid, site)  # once (an outdated one is built again from content)
+        # With AI on, the pages are planned within one request's deadline, in order;
+        # past it the rest are the rules' own (their note says so).
+        deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
+        record, plans, by_rules = site.fields.get(ai.AI_FIELD), {}, 0
         for intent in missing:
-            html = render_intent_page(sid, site, intent, 1, model)
+            planned = _page_plan(sid, site, model, intent, deadline, record)
+            if planned is not None:
+                plans.update(planned.fields)
+                record = planned.fields.get(ai.AI_FIELD, record)
+                by_rules += "note" in planned.plan
+            plan = planned.plan if planned else None
+            html = render_intent_page(sid, site, intent, 1, model, plan)
             if html is not None:
                 pages[intent["id"]] = StoredPage.make(html, _now())
         if not get_store().save_pages(sid, pages):
             require_site()
-        flash(f"Generated {len(pages)} page{'s' * (len(pages) != 1)}.", "success")
+        _keep_plans(sid, plans)
+        done = f"Generated {len(pages)} page{'s' * (len(pages) != 1)}."
+        if by_rules:
+            done += f" {by_rules} of them planned by the rules (see the note on each)."
+        flash(done, "success")
     else:
         flash("Every page was already generated.", "success")
     return redirect(url_for("sites.index"), code=303)

@@ -7,7 +7,9 @@ plan) leaves the rules' result for that step, with a note the home shows and a l
 What was planned, by which model and prompt version, and the tokens used, are kept in the
 site session's own hash (field ``ai``), deleted with it.
 
-Built so far: intents at connect. Page and detail plans are not built yet (see README).
+Built so far: intents at connect, and the copy of each intent page (headline, intro, a
+call to action) when it is generated (``pages.py``), kept in the session and reused when
+the page is made again. Card fields, layouts and detail plans are not built yet.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from .. import defaults
 from ..storage.base import AI_FIELD
 
 __all__ = [
@@ -27,10 +28,13 @@ __all__ = [
     "PlannedIntents",
     "encode_record",
     "get_claude",
+    "page_field",
     "plan_intents",
+    "plan_page",
     "read_record",
 ]
 from . import intents as intent_plans
+from . import pages as page_plans
 from .provider import Claude, ToolAnswer
 
 log = logging.getLogger(__name__)
@@ -81,28 +85,18 @@ def plan_intents(
         "prompt": intent_plans.PROMPT_VERSION,
         "step": "intents",
     }
-    left = defaults.AI_REQUEST_DEADLINE_SECONDS - (time.monotonic() - started)
+    left = current_app.config["AI_REQUEST_DEADLINE_SECONDS"] - (time.monotonic() - started)
     budget = min(claude.budget, left)
-    slots = current_app.extensions["fetch_slots"]
-    if budget < 1:
-        answer = ToolAnswer(None, failure="there was no time left after reading the content")
-    elif not slots.acquire(blocking=False):
-        answer = ToolAnswer(None, failure="the app was busy with other sites")
-    else:
-        try:
-            summary = intent_plans.summarise(rule_intents, fields)
-            answer = claude.use_tool(
-                system=intent_plans.SYSTEM,
-                prompt=intent_plans.prompt(site_name, summary),
-                tool=intent_plans.TOOL,
-                max_tokens=2000,
-                budget=budget,
-            )
-        except Exception as error:  # noqa: BLE001 - a plan is optional: never a 500
-            log.exception("AI planning failed")
-            answer = ToolAnswer(None, failure=f"planning failed ({type(error).__name__})")
-        finally:
-            slots.release()
+    answer = _ask(
+        claude,
+        budget,
+        lambda: (
+            intent_plans.SYSTEM,
+            intent_plans.prompt(site_name, intent_plans.summarise(rule_intents, fields)),
+            intent_plans.TOOL,
+        ),
+        max_tokens=2000,
+    )
     record["usage"] = answer.usage
     if answer.plan is None:
         record.update(planned_by="rules", note=answer.failure or "no plan")
@@ -113,6 +107,98 @@ def plan_intents(
     if dropped:
         log.info("AI intent plan: kept the rules' values for %s", "; ".join(dropped[:5]))
     return PlannedIntents(planned, record)
+
+
+def _ask(claude: Claude, budget: float, make_prompt, max_tokens: int) -> ToolAnswer:
+    """One bounded call, holding one of the process's fetch slots; never raises."""
+    slots = current_app.extensions["fetch_slots"]
+    if budget < 1:
+        return ToolAnswer(None, failure="there was no time left in this request")
+    if not slots.acquire(blocking=False):
+        return ToolAnswer(None, failure="the app was busy with other sites")
+    try:
+        system, prompt, tool = make_prompt()
+        return claude.use_tool(
+            system=system, prompt=prompt, tool=tool, max_tokens=max_tokens, budget=budget
+        )
+    except Exception as error:  # noqa: BLE001 - a plan is optional: never a 500
+        log.exception("AI planning failed")
+        return ToolAnswer(None, failure=f"planning failed ({type(error).__name__})")
+    finally:
+        slots.release()
+
+
+def page_field(intent_id: str) -> str:
+    """The session hash field holding an intent page's plan."""
+    return f"p:{intent_id}"
+
+
+@dataclass
+class PagePlan:
+    """What an intent page is rendered with, and the session fields to write."""
+
+    plan: dict  # for the renderer: headline, intro, cta_label, cta_intent, note
+    fields: dict[str, bytes]
+
+
+def plan_page(
+    *,
+    site_name: str,
+    intent: dict,
+    view: dict,
+    records: list | None,
+    data,
+    intents: list[dict],
+    stored: bytes | None,
+    record: bytes | None,
+    deadline: float,
+) -> PagePlan | None:
+    """Plan an intent page's copy (None when AI is off); a stored plan is reused for free.
+
+    ``stored`` is the page's plan field as read, ``record`` the session's AI record (its
+    token count grows with each call); ``deadline`` (``time.monotonic()``) bounds the call.
+    """
+    claude = get_claude()
+    if claude is None:
+        return None
+    kept = read_record(stored)
+    if (
+        kept
+        and kept.get("prompt") == page_plans.PROMPT_VERSION
+        and kept.get("model") == claude.model
+        and kept.get("planned_by") == "claude"
+        and isinstance(kept.get("plan"), dict)
+    ):
+        return PagePlan(kept["plan"], {})
+    answer = _ask(
+        claude,
+        min(claude.budget, deadline - time.monotonic()),
+        lambda: (
+            page_plans.SYSTEM,
+            page_plans.prompt(
+                site_name, page_plans.summarise(intent, view, records, data, intents)
+            ),
+            page_plans.TOOL,
+        ),
+        max_tokens=600,
+    )
+    totals = read_record(record) or {"model": claude.model}
+    totals.pop("tokens", None)
+    usage = totals.get("usage") if isinstance(totals.get("usage"), dict) else {}
+    totals["usage"] = {
+        name: int(usage.get(name, 0) or 0) + answer.usage.get(name, 0)
+        for name in ("input_tokens", "output_tokens")
+    }
+    entry = {"prompt": page_plans.PROMPT_VERSION, "model": claude.model, "usage": answer.usage}
+    if answer.plan is None:
+        entry.update(planned_by="rules", note=answer.failure)
+        log.warning("Page %s planned by rules: %s", intent["id"], answer.failure)
+        plan = {"note": f"Planned by rules: {answer.failure}."}
+    else:
+        plan, dropped = page_plans.apply(answer.plan, intent["id"], intents)
+        entry.update(planned_by="claude", plan=plan, dropped=dropped[:10])
+    fields = {page_field(intent["id"]): encode_record(entry), AI_FIELD: encode_record(totals)}
+    return PagePlan(plan, fields)
 
 
 def encode_record(record: dict) -> bytes:

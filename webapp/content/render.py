@@ -381,7 +381,30 @@ def _header(site: dict, intent: dict) -> dict[str, str]:
         "intent_title": plain_text(intent.get("title"), 160) or humanise(intent_id),
         "intent_description": plain_text(intent.get("description"), 600),
         "intent_icon": plain_text(intent.get("icon"), 16),
+        # A page plan (optional AI planning) may give these; the rules' otherwise.
+        "headline": plain_text(intent.get("title"), 160) or humanise(intent_id),
+        "lead": plain_text(intent.get("description"), 600),
+        "cta": None,
+        "plan_note": "",
     }
+
+
+def _planned(header: dict, plan: dict | None, links: AppLinks) -> dict:
+    """The header with a checked page plan applied (see webapp.ai.pages.apply)."""
+    if not plan:
+        return header
+    planned = dict(header)
+    if plan.get("headline"):
+        planned["headline"] = plain_text(plan["headline"], 160)
+    if plan.get("intro"):
+        planned["lead"] = plain_text(plan["intro"], 600)
+    if plan.get("cta_label") and plan.get("cta_intent"):
+        planned["cta"] = {
+            "label": plain_text(plan["cta_label"], 60),
+            "href": links.intent(plan["cta_intent"], 1),
+        }
+    planned["plan_note"] = plain_text(plan.get("note"), 200)
+    return planned
 
 
 def _groups_for_page(view: dict, first: int, count: int) -> list[tuple[int, str]]:
@@ -409,13 +432,15 @@ def render_listing(
     page: int = 1,
     refs: dict | None = None,
     links: AppLinks | None = None,
+    plan: dict | None = None,
 ) -> str | None:
     """Render listing page ``page`` of a collection from its chunk (``[[id, item(, key)], ...]``).
 
-    Returns None when the page does not exist (page 1 always does).
+    Returns None when the page does not exist (page 1 always does). ``plan``: a checked
+    page plan (headline, intro, call to action, note), or None for the rules' own.
     """
     links = links or AppLinks()
-    header = _header(site, intent)
+    header = _planned(_header(site, intent), plan, links)
     pages = max(1, int(view.get("pages", 1)))
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
         return None
@@ -474,10 +499,11 @@ def render_section(
     theme: dict,
     refs: dict | None = None,
     links: AppLinks | None = None,
+    plan: dict | None = None,
 ) -> str:
     """Render a section intent (about, contact, opening hours, a page) as one article."""
     links = links or AppLinks()
-    header = _header(site, intent)
+    header = _planned(_header(site, intent), plan, links)
     hints = hints_of(view, refs)
     if isinstance(data, dict):
         record = normalise(data, hints)
