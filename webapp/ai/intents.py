@@ -142,6 +142,20 @@ def _text(value, limit: int) -> str | None:
     return text if 0 < len(text) <= limit else None
 
 
+def copy_texts(
+    source: dict, target: dict, limits: tuple[tuple[str, int], ...], dropped: list, of: str = ""
+) -> None:
+    """Copy the model-written strings of ``source`` that are fit to show into ``target``;
+    name each one that is not in ``dropped`` (``of``: whose it was)."""
+    for name, limit in limits:
+        if name in source:
+            text = _text(source[name], limit)
+            if text is None:
+                dropped.append(f"the {name}{of}")
+            else:
+                target[name] = text
+
+
 def apply(rule_intents: list[dict], plan: dict) -> tuple[list[dict], list[str]]:
     """The intents with the plan applied field by field, and what was dropped and why.
 
@@ -168,13 +182,8 @@ def apply(rule_intents: list[dict], plan: dict) -> tuple[list[dict], list[str]]:
             continue
         seen.add(intent_id)
         intent = dict(by_id[intent_id])
-        for name, limit in (("title", TITLE_MAX), ("description", DESCRIPTION_MAX)):
-            if name in entry:
-                text = _text(entry[name], limit)
-                if text is None:
-                    dropped.append(f"the {name} of {intent_id}")
-                else:
-                    intent[name] = text
+        limits = (("title", TITLE_MAX), ("description", DESCRIPTION_MAX))
+        copy_texts(entry, intent, limits, dropped, f" of {intent_id}")
         if "icon" in entry:
             if isinstance(entry["icon"], str) and entry["icon"] in NAME_TO_EMOJI:
                 intent["icon"] = NAME_TO_EMOJI[entry["icon"]]

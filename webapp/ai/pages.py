@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .intents import SAMPLE_KEYS, _short, _text
+from .intents import SAMPLE_KEYS, _short, _text, copy_texts
 
 PROMPT_VERSION = "page-1"
 HEADLINE_MAX = 80
@@ -91,13 +91,7 @@ def apply(plan: dict, intent_id: str, intents: list[dict]) -> tuple[dict, list[s
     dropped: list[str] = []
     if not isinstance(plan, dict):
         return checked, ["the plan was not an object"]
-    for name, limit in (("headline", HEADLINE_MAX), ("intro", INTRO_MAX)):
-        if name in plan:
-            text = _text(plan[name], limit)
-            if text is None:
-                dropped.append(f"the {name}")
-            else:
-                checked[name] = text
+    copy_texts(plan, checked, (("headline", HEADLINE_MAX), ("intro", INTRO_MAX)), dropped)
     cta = plan.get("call_to_action")
     if cta is not None:
         others = {i["id"] for i in intents if i["id"] != intent_id}
