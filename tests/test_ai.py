@@ -406,3 +406,35 @@ def test_generate_all_plans_within_one_deadline(backend, request, stub):
         if i != "gallery"
     ]
     assert sum(notes) >= kept - page_calls - 1
+
+
+@pytest.mark.parametrize(
+    ("layout", "shown"),
+    [("gallery", 'class="gallery"'), ("timeline", 'class="grid"'), ("faq", 'class="grid"')],
+    ids=["fits", "does-not-fit", "not-ours"],
+)
+def test_a_planned_layout_is_used_only_when_the_records_fit_it(ai_app, client, stub, layout, shown):
+    stub.answer(Answer(tool_input=good_plan()), Answer(tool_input={**PAGE_PLAN, "layout": layout}))
+    connect_demo(client)
+    generate(client)
+    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    assert shown in page  # every dish has a photo; none has a date; FAQ is not offered
+
+
+def test_later_listing_pages_follow_the_kept_plan(ai_app, client, stub):
+    from test_fast_paths import _big_shop
+
+    stub.answer(
+        Answer(tool_input={"intents": []}),
+        Answer(tool_input={"headline": "All our things", "intro": "Sturdy, every day."}),
+    )
+    response = client.post(
+        "/connect",
+        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(_big_shop(120))},
+    )
+    assert response.status_code == 303
+    generate(client, "products")
+    for path in ("/frame/pages/products", "/frame/pages/products?page=2"):
+        page = client.get(path).get_data(as_text=True)
+        assert "All our things</h1>" in page and "Sturdy, every day." in page, path
+    assert len(stub.requests) == 2  # page 2 was made from the kept plan, without a call

@@ -435,11 +435,20 @@ def _listing_plan(args, query) -> ReadPlan:
         return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
     if page == 1:
         return ReadPlan(page_ids=(args["intent_id"],))
+    planned = tuple(f for f in _planning_fields([args["intent_id"]]) if f != ai.AI_FIELD)
     return ReadPlan(
         page_first=listing_page_id(args["intent_id"], page),
         model=True,
-        fields=_page_fields(args["intent_id"], page),
+        fields=_page_fields(args["intent_id"], page) + planned,
     )
+
+
+def _kept_plan(site: SiteSnapshot, intent_id: str) -> dict | None:
+    """The intent's page plan by Claude, if one is kept: later listing pages follow it."""
+    kept = ai.read_record(site.fields.get(ai.page_field(intent_id)))
+    if kept and kept.get("planned_by") == "claude" and isinstance(kept.get("plan"), dict):
+        return kept["plan"]
+    return None
 
 
 def _chrome_plan(args, query) -> ReadPlan:
@@ -520,7 +529,9 @@ def view(intent_id: str):
     site, intent, page = _page_or_make(
         page_id,
         intent_id,
-        lambda sid, site, intent: render_intent_page(sid, site, intent, page),
+        lambda sid, site, intent: render_intent_page(
+            sid, site, intent, page, plan=_kept_plan(site, intent["id"])
+        ),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
     return _chrome(
@@ -552,7 +563,9 @@ def frame_view(intent_id: str):
     _site, _intent, page = _page_or_make(
         listing_page_id(intent_id, page),
         intent_id,
-        lambda sid, site, intent: render_intent_page(sid, site, intent, page),
+        lambda sid, site, intent: render_intent_page(
+            sid, site, intent, page, plan=_kept_plan(site, intent["id"])
+        ),
         lambda intent: f"{intent['title']} has no page {page}.",
     )
     return _frame_stored(page)

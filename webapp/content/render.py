@@ -389,6 +389,25 @@ def _header(site: dict, intent: dict) -> dict[str, str]:
     }
 
 
+# Layouts a page plan may choose, each with what most of a page's records must have.
+PLANNED_LAYOUTS = {
+    "cards": lambda record: True,
+    "gallery": lambda record: bool(record.images),
+    "timeline": lambda record: bool(record.date),
+    "quotes": lambda record: bool(record.description),
+}
+
+
+def _layout(view: dict, plan: dict | None, records: list) -> str:
+    """The rules' layout, or the plan's when most of the page's records fit it."""
+    rules = view.get("layout", "cards")
+    wanted = (plan or {}).get("layout")
+    if wanted not in PLANNED_LAYOUTS or wanted == rules or rules == "faq" or not records:
+        return rules  # an FAQ stays one: its records are questions
+    fits = PLANNED_LAYOUTS[wanted]
+    return wanted if sum(1 for r in records if fits(r)) * 2 >= len(records) else rules
+
+
 def _planned(header: dict, plan: dict | None, links: AppLinks) -> dict:
     """The header with a checked page plan applied (see webapp.ai.pages.apply)."""
     if not plan:
@@ -446,14 +465,16 @@ def render_listing(
         return None
     intent_id = header["intent_id"]
     hints = hints_of(view, refs)
-    layout = view.get("layout", "cards")
     first = (page - 1) * PAGE_SIZE
-    cards = []
-    for entry in records:
-        item_id, item = entry[0], entry[1]
-        fallback = entry[2] if len(entry) > 2 else ""
-        record = normalise(item, hints, fallback)
-        cards.append((record, _card(record, links.item(intent_id, item_id), layout, hints.kind)))
+    read = [
+        (entry[0], normalise(entry[1], hints, entry[2] if len(entry) > 2 else ""))
+        for entry in records
+    ]
+    layout = _layout(view, plan, [record for _id, record in read])
+    cards = [
+        (record, _card(record, links.item(intent_id, item_id), layout, hints.kind))
+        for item_id, record in read
+    ]
     groups: list[dict] = []
     if layout == "timeline":
         for record, card in cards:
