@@ -438,3 +438,33 @@ def test_later_listing_pages_follow_the_kept_plan(ai_app, client, stub):
         page = client.get(path).get_data(as_text=True)
         assert "All our things</h1>" in page and "Sturdy, every day." in page, path
     assert len(stub.requests) == 2  # page 2 was made from the kept plan, without a call
+
+
+def test_a_new_version_plans_the_page_again(ai_app, client, stub):
+    stub.answer(
+        Answer(tool_input=good_plan()),
+        Answer(tool_input=PAGE_PLAN),
+        Answer(tool_input={**PAGE_PLAN, "headline": "Eat with the seasons"}),
+    )
+    connect_demo(client)
+    generate(client)
+    chrome = client.get("/pages/menu").get_data(as_text=True)
+    assert "/pages/menu/new-version" in chrome and "New version (AI)" in chrome
+    assert generate(client, action="new-version").status_code == 303
+    assert len(stub.requests) == 3
+    assert "Eat with the seasons</h1>" in client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "Planned a new version of" in client.get("/pages/menu").get_data(as_text=True)
+    # The new plan is the kept one: regenerating reuses it.
+    generate(client, action="regenerate")
+    assert len(stub.requests) == 3
+
+
+def test_no_new_version_without_ai(backend, request):
+    server = request.getfixturevalue("redis_server") if backend == "redis" else None
+    if server:
+        request.getfixturevalue("redis_client")
+    client = create_app(backend_config(backend, server)).test_client()
+    connect_demo(client)
+    generate(client)
+    assert "New version (AI)" not in client.get("/pages/menu").get_data(as_text=True)
+    assert generate(client, action="new-version").status_code == 404

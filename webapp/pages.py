@@ -298,6 +298,7 @@ def _chrome(
         generated=generated,
         theme=site.theme,
         search=search,
+        ai_on=ai.get_claude() is not None,
     )
     return html, status
 
@@ -350,7 +351,13 @@ GENERATE_READS = reads(lambda args, query: generate_read_plan(args["intent_id"])
 
 
 def _page_plan(
-    sid: str, site: SiteSnapshot, model: SiteModel, intent: dict, deadline: float, record
+    sid: str,
+    site: SiteSnapshot,
+    model: SiteModel,
+    intent: dict,
+    deadline: float,
+    record,
+    fresh: bool = False,
 ) -> ai.PagePlan | None:
     """Plan an intent page's copy with the optional AI (None when it is off)."""
     view = model.view(intent["id"])
@@ -363,7 +370,7 @@ def _page_plan(
         records=records,
         data=data,
         intents=site.intents,
-        stored=site.fields.get(ai.page_field(intent["id"])),
+        stored=None if fresh else site.fields.get(ai.page_field(intent["id"])),
         record=record,
         deadline=deadline,
     )
@@ -378,19 +385,24 @@ def _keep_plans(sid: str, fields: dict[str, bytes]) -> None:
             log.info("Page plans not stored (%s)", refusal.kind)
 
 
-def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: bool) -> bool:
+def make_intent_page(
+    sid: str, site: SiteSnapshot, intent: dict, *, replace: bool, fresh: bool = False
+) -> bool:
     """Generate an intent's page (again, with ``replace``) and store it; False when the
     session is gone. Generating is idempotent: a page already there stays as it is.
 
     Regenerating also drops the intent's later listing pages and detail pages, which
-    are made again from the current generator on their next view.
+    are made again from the current generator on their next view. With AI on, a kept
+    page plan is reused unless ``fresh`` (a new version is asked for).
     """
     intent_id = intent["id"]
     if intent_id in (site.page_ids or ()) and not replace:
         return True  # a repeated submission (a double click, a second tab): it is there
     model = SiteModel(sid, site)
     deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
-    planned = _page_plan(sid, site, model, intent, deadline, site.fields.get(ai.AI_FIELD))
+    planned = _page_plan(
+        sid, site, model, intent, deadline, site.fields.get(ai.AI_FIELD), fresh=fresh
+    )
     html = render_intent_page(sid, site, intent, 1, model, planned.plan if planned else None)
     if html is None:  # the model lost this page's data (storage tampered with): never store it
         abort(404, description=f"{intent['title']} has no content to show.")
@@ -403,14 +415,14 @@ def make_intent_page(sid: str, site: SiteSnapshot, intent: dict, *, replace: boo
     return True
 
 
-def _generate(intent_id: str, *, replace: bool):
+def _generate(intent_id: str, *, replace: bool, fresh: bool = False):
     sid, site = require_site()
     intent = _intent_or_404(site, intent_id)
     if intent_id in site.page_ids and not replace:
         return redirect(url_for("pages.view", intent_id=intent_id), code=303)
-    if not make_intent_page(sid, site, intent, replace=replace):
+    if not make_intent_page(sid, site, intent, replace=replace, fresh=fresh):
         require_site()  # gone meanwhile: answer "Session not found"
-    done = "Regenerated" if replace else "Generated"
+    done = "Planned a new version of" if fresh else "Regenerated" if replace else "Generated"
     flash(f"{done} {intent['title']} from the site's current content.", "success")
     return redirect(url_for("pages.view", intent_id=intent_id), code=303)
 
@@ -420,6 +432,15 @@ def _generate(intent_id: str, *, replace: bool):
 def generate(intent_id: str):
     """Make the intent's page (unless it exists) and show it."""
     return _generate(intent_id, replace=False)
+
+
+@bp.post("/pages/<intent_id>/new-version")
+@GENERATE_READS
+def new_version(intent_id: str):
+    """With AI on, plan the intent's page again (a new call) and make it again."""
+    if ai.get_claude() is None:
+        abort(404, description="A new version needs AI planning, which is off.")
+    return _generate(intent_id, replace=True, fresh=True)
 
 
 @bp.post("/pages/<intent_id>/regenerate")
