@@ -20,8 +20,17 @@ def on_starting(server):
     from webapp.config import ConfigError, find_problems, settings_from_env
 
     try:
-        problems = find_problems(settings_from_env())
+        settings = settings_from_env()
+        problems = find_problems(settings)
     except ConfigError as error:
-        problems = [str(error)]
+        settings, problems = {}, [str(error)]
+    if not problems and settings.get("AI_REQUIRED"):
+        # AI is required: prove the key works once per deploy (one tiny call), so that a
+        # revoked key fails the deploy instead of every connect falling back to the rules.
+        from webapp.ai.provider import key_problem
+
+        failure = key_problem(settings)
+        if failure:
+            problems.append(f"AI_REQUIRED=1 but the AI key does not work: {failure}")
     if problems:
         raise RuntimeError("Cannot start:\n- " + "\n- ".join(problems))

@@ -468,3 +468,24 @@ def test_no_new_version_without_ai(backend, request):
     generate(client)
     assert "New version (AI)" not in client.get("/pages/menu").get_data(as_text=True)
     assert generate(client, action="new-version").status_code == 404
+
+
+def test_gunicorn_refuses_to_start_with_ai_required_and_a_key_that_fails(stub, monkeypatch):
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    hooks = runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
+    server = SimpleNamespace(cfg=SimpleNamespace(workers=1))
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", stub.url)
+    monkeypatch.setenv("AI_REQUIRED", "1")
+    monkeypatch.setenv("AI_BUDGET_SECONDS", str(BUDGET))
+    monkeypatch.setenv("WEBAPP_GUNICORN_WORKERS", "1")  # the hook sets it: restored after
+    stub.answer(Answer(status=401, body=error_body("authentication_error", "revoked")))
+    with pytest.raises(RuntimeError, match=r"the AI key does not work: .*HTTP 401"):
+        hooks["on_starting"](server)
+    stub.answer(Answer(tool_input={"ok": True}))
+    hooks["on_starting"](server)  # a working key: no complaint
+    assert len(stub.requests) == 1

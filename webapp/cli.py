@@ -80,18 +80,12 @@ def doctor(workers: int | None, check_ai: bool) -> None:
 
 def _check_ai(settings: dict) -> bool:
     """Make one tiny real call with the configured key; say whether it works."""
-    from .ai.provider import Claude
+    from .ai.provider import key_problem
 
     if not settings.get("ANTHROPIC_API_KEY"):
         click.echo("AI key: not set (ANTHROPIC_API_KEY)")
         return not settings.get("AI_REQUIRED")
-    claude = Claude(
-        api_key=settings["ANTHROPIC_API_KEY"],
-        model=settings["ANTHROPIC_MODEL"],
-        base_url=settings.get("ANTHROPIC_BASE_URL"),
-        budget=settings["AI_BUDGET_SECONDS"],
-    )
-    failure = claude.ping()
+    failure = key_problem(settings)
     click.echo("AI key: works" if failure is None else f"AI key: {failure}")
     return failure is None
 

@@ -130,6 +130,22 @@ class Claude:
         return answer.failure
 
 
+def key_problem(settings: dict) -> str | None:
+    """Whether the configured key works: one tiny real call (None: it works).
+
+    For ``flask doctor --ai`` and for gunicorn's start with ``AI_REQUIRED=1``.
+    """
+    if not settings.get("ANTHROPIC_API_KEY"):
+        return "ANTHROPIC_API_KEY is not set"
+    claude = Claude(
+        api_key=settings["ANTHROPIC_API_KEY"],
+        model=settings["ANTHROPIC_MODEL"],
+        base_url=settings.get("ANTHROPIC_BASE_URL"),
+        budget=settings["AI_BUDGET_SECONDS"],
+    )
+    return claude.ping()
+
+
 def _usage(message) -> dict[str, int]:
     usage = getattr(message, "usage", None)
     found = {}
