@@ -438,6 +438,12 @@ def test_later_listing_pages_follow_the_kept_plan(ai_app, client, stub):
         page = client.get(path).get_data(as_text=True)
         assert "All our things</h1>" in page and "Sturdy, every day." in page, path
     assert len(stub.requests) == 2  # page 2 was made from the kept plan, without a call
+    # The export makes the pages not viewed yet from it too.
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    assert "All our things</h1>" in archive.read("products-page-3.html").decode()
 
 
 def test_a_new_version_plans_the_page_again(ai_app, client, stub):

@@ -854,6 +854,8 @@ def export():
     limit = current_app.config["EXPORT_MAX_DETAIL_PAGES"]
     model, intents, chunks, left_out = _export_plan(sid, site, limit)
     fields = tuple(chunk_field(intent["id"], number) for intent, number, _take in chunks)
+    if fields:  # with AI on, later listing pages follow their intent's kept plan
+        fields += _planning_fields(intent["id"] for intent in intents)
     stored = get_store().load(sid, ReadPlan(fields=fields)) if fields else site
     if stored is None:
         require_site()
@@ -881,7 +883,7 @@ def export():
             if number > 1:
                 page_id = listing_page_id(intent["id"], number)
                 html = _stored_html(site, page_id) or render_listing(
-                    records=chunk, page=number, **common
+                    records=chunk, page=number, plan=_kept_plan(stored, intent["id"]), **common
                 )
                 yield intent["id"], page_id, f"{intent['title']}, page {number}", html
             for index, entry in enumerate(chunk[:take]):
