@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -495,3 +496,30 @@ def test_gunicorn_refuses_to_start_with_ai_required_and_a_key_that_fails(stub, m
     stub.answer(Answer(tool_input={"ok": True}))
     hooks["on_starting"](server)  # a working key: no complaint
     assert len(stub.requests) == 1
+
+
+def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub):
+    shop = {
+        "site": {"name": "Part Shop"},
+        "products": [
+            {"id": f"p{n}", "name": f"Widget {n}", "sku": f"SKU-{n:04d}", "price": 10 + n}
+            for n in range(6)
+        ],
+    }
+    plans = [{"card_title": "sku"}, {"card_title": "no_such_field"}]
+    stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plans[0]))
+    response = client.post(
+        "/connect",
+        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(shop)},
+    )
+    assert response.status_code == 303
+    generate(client, "products")
+    listing = client.get("/frame/pages/products").get_data(as_text=True)
+    assert "SKU-0003" in listing
+    detail = re.findall(r'href="(/pages/products/items/[^"]+)"', listing)[0]
+    page = client.get("/frame" + detail).get_data(as_text=True)
+    assert "<title>SKU-0000" in page  # the detail page follows the plan's choice
+    # A field the model was not shown is refused.
+    stub.answer(Answer(tool_input=plans[1]))
+    generate(client, "products", action="new-version")
+    assert "Widget 3" in client.get("/frame/pages/products").get_data(as_text=True)

@@ -12,17 +12,19 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .browser_session import SID_FORMAT
 from .content.fragment import to_fragment
-from .content.model.build import chunk_field, item_field
+from .content.model.build import chunk_field
 from .content.model.values import http_url
 from .content.render import detail_page_id, listing_page_id
 from .pages import (
     generate_read_plan,
+    item_read_plan,
     make_intent_page,
     render_intent_page,
     render_item_page,
@@ -305,12 +307,7 @@ def regenerate_page():
 
 
 def _detail_plan(intent_id: str, item_id: str) -> ReadPlan:
-    return ReadPlan(
-        page_first=detail_page_id(intent_id, item_id),
-        model=True,
-        item=item_field(intent_id, item_id),
-        page_index=True,
-    )
+    return replace(item_read_plan(intent_id, item_id), page_index=True)
 
 
 def _detail_page(sid: str, intent_id: str, item_id: str) -> tuple[str, bool]:

@@ -456,7 +456,7 @@ def _listing_plan(args, query) -> ReadPlan:
         return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
     if page == 1:
         return ReadPlan(page_ids=(args["intent_id"],))
-    planned = tuple(f for f in _planning_fields([args["intent_id"]]) if f != ai.AI_FIELD)
+    planned = _kept_plan_field(args["intent_id"])
     return ReadPlan(
         page_first=listing_page_id(args["intent_id"], page),
         model=True,
@@ -592,12 +592,23 @@ def frame_view(intent_id: str):
     return _frame_stored(page)
 
 
-def _item_plan(args, query) -> ReadPlan:
+def item_read_plan(intent_id: str, item_id: str) -> ReadPlan:
+    """What making an item's detail page reads (unless it is stored): the model, the
+    item's chunk and, with AI on, its intent's kept page plan (its choice of title)."""
     return ReadPlan(
-        page_first=detail_page_id(**args),
+        page_first=detail_page_id(intent_id, item_id),
         model=True,
-        item=item_field(args["intent_id"], args["item_id"]),
+        item=item_field(intent_id, item_id),
+        fields=_kept_plan_field(intent_id),
     )
+
+
+def _kept_plan_field(intent_id: str) -> tuple[str, ...]:
+    return (ai.page_field(intent_id),) if ai.get_claude() is not None else ()
+
+
+def _item_plan(args, query) -> ReadPlan:
+    return item_read_plan(args["intent_id"], args["item_id"])
 
 
 def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -> str | None:
@@ -619,6 +630,7 @@ def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -
                 position=(number - 1) * PAGE_SIZE + index,
                 theme=site.theme,
                 refs=model.refs,
+                plan=_kept_plan(site, intent["id"]),
             )
     return None
 
@@ -889,7 +901,10 @@ def export():
             for index, entry in enumerate(chunk[:take]):
                 page_id = detail_page_id(intent["id"], entry[0])
                 html = _stored_html(site, page_id) or render_detail(
-                    entry=entry, position=(number - 1) * PAGE_SIZE + index, **common
+                    entry=entry,
+                    position=(number - 1) * PAGE_SIZE + index,
+                    plan=_kept_plan(stored, intent["id"]),
+                    **common,
                 )
                 yield intent["id"], page_id, _title_of(html, entry[0]), html
         for owner, page_id in stored_past_budget:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from ..storage.base import AI_FIELD
+from ..storage.base import AI_FIELD, PLAN_FIELD_PREFIX
 
 __all__ = [
     "AI_FIELD",
@@ -130,7 +130,7 @@ def _ask(claude: Claude, budget: float, make_prompt, max_tokens: int) -> ToolAns
 
 def page_field(intent_id: str) -> str:
     """The session hash field holding an intent page's plan."""
-    return f"p:{intent_id}"
+    return PLAN_FIELD_PREFIX + intent_id
 
 
 @dataclass
@@ -170,16 +170,11 @@ def plan_page(
         and isinstance(kept.get("plan"), dict)
     ):
         return PagePlan(kept["plan"], {})
+    summary = page_plans.summarise(intent, view, records, data, intents)
     answer = _ask(
         claude,
         min(claude.budget, deadline - time.monotonic()),
-        lambda: (
-            page_plans.SYSTEM,
-            page_plans.prompt(
-                site_name, page_plans.summarise(intent, view, records, data, intents)
-            ),
-            page_plans.TOOL,
-        ),
+        lambda: (page_plans.SYSTEM, page_plans.prompt(site_name, summary), page_plans.TOOL),
         max_tokens=600,
     )
     totals = read_record(record) or {"model": claude.model}
@@ -195,7 +190,9 @@ def plan_page(
         log.warning("Page %s planned by rules: %s", intent["id"], answer.failure)
         plan = {"note": f"Planned by rules: {answer.failure}."}
     else:
-        plan, dropped = page_plans.apply(answer.plan, intent["id"], intents)
+        plan, dropped = page_plans.apply(
+            answer.plan, intent["id"], intents, summary.get("fields", [])
+        )
         entry.update(planned_by="claude", plan=plan, dropped=dropped[:10])
     fields = {page_field(intent["id"]): encode_record(entry), AI_FIELD: encode_record(totals)}
     return PagePlan(plan, fields)

@@ -13,7 +13,7 @@ import json
 
 from .intents import SAMPLE_KEYS, _short, _text, copy_texts
 
-PROMPT_VERSION = "page-2"
+PROMPT_VERSION = "page-3"
 LAYOUTS = ("cards", "gallery", "timeline", "quotes")  # render.PLANNED_LAYOUTS
 HEADLINE_MAX = 80
 INTRO_MAX = 400
@@ -31,6 +31,11 @@ TOOL = {
                 "type": "string",
                 "maxLength": INTRO_MAX,
                 "description": "One or two sentences for a visitor, from the data shown.",
+            },
+            "card_title": {
+                "type": "string",
+                "description": "For a list: the field (one of those listed) whose value "
+                "names each item best, when the current titles do not.",
             },
             "layout": {
                 "type": "string",
@@ -93,13 +98,20 @@ def prompt(site_name: str, summary: dict) -> str:
     )
 
 
-def apply(plan: dict, intent_id: str, intents: list[dict]) -> tuple[dict, list[str]]:
-    """The checked plan (headline, intro, cta_label, cta_intent) and what was dropped."""
+def apply(
+    plan: dict, intent_id: str, intents: list[dict], fields: list[str] = ()
+) -> tuple[dict, list[str]]:
+    """The checked plan and what was dropped (``fields``: the list's field names shown)."""
     checked: dict[str, str] = {}
     dropped: list[str] = []
     if not isinstance(plan, dict):
         return checked, ["the plan was not an object"]
     copy_texts(plan, checked, (("headline", HEADLINE_MAX), ("intro", INTRO_MAX)), dropped)
+    if "card_title" in plan:
+        if isinstance(plan["card_title"], str) and plan["card_title"] in fields:
+            checked["card_title"] = plan["card_title"]
+        else:
+            dropped.append("the card title field")
     if "layout" in plan:
         if plan["layout"] in LAYOUTS:
             checked["layout"] = plan["layout"]

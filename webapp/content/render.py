@@ -10,7 +10,7 @@ http(s)/mailto/tel; colours re-validated. The same input gives the same bytes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -398,6 +398,12 @@ PLANNED_LAYOUTS = {
 }
 
 
+def _planned_hints(hints: Hints, plan: dict | None) -> Hints:
+    """The hints with a page plan's choice of the field that names each record."""
+    title_key = (plan or {}).get("card_title")
+    return replace(hints, title_key=title_key) if isinstance(title_key, str) else hints
+
+
 def _layout(view: dict, plan: dict | None, records: list) -> str:
     """The rules' layout, or the plan's when most of the page's records fit it."""
     rules = view.get("layout", "cards")
@@ -464,7 +470,7 @@ def render_listing(
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
         return None
     intent_id = header["intent_id"]
-    hints = hints_of(view, refs)
+    hints = _planned_hints(hints_of(view, refs), plan)
     first = (page - 1) * PAGE_SIZE
     read = [
         (entry[0], normalise(entry[1], hints, entry[2] if len(entry) > 2 else ""))
@@ -571,11 +577,15 @@ def render_detail(
     theme: dict,
     refs: dict | None = None,
     links: AppLinks | None = None,
+    plan: dict | None = None,
 ) -> str:
-    """Render the detail page of one item (``entry``: ``[id, item(, key)]``, position from 0)."""
+    """Render the detail page of one item (``entry``: ``[id, item(, key)]``, position from 0).
+
+    ``plan``: the intent page's plan, whose choice of title field the item follows.
+    """
     links = links or AppLinks()
     header = _header(site, intent)
-    hints = hints_of(view, refs)
+    hints = _planned_hints(hints_of(view, refs), plan)
     item = entry[1]
     fallback = entry[2] if len(entry) > 2 else ""
     record = normalise(

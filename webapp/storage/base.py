@@ -32,8 +32,13 @@ CONTENT_FIELD = "content"
 MAX_KNOWN_ETAGS = 4  # a revalidation names one; more are ignored
 MODEL_FIELD = "model"
 AI_FIELD = "ai"  # what the optional AI planned for the session, and its token usage
-# Small fields read with the metadata (the memory backend keeps them apart from the content).
-SMALL_FIELDS = frozenset({MODEL_FIELD, AI_FIELD})
+PLAN_FIELD_PREFIX = "p:"  # p:<intent>: an intent page's plan by the optional AI
+
+
+def is_small_field(name: str) -> bool:
+    """Small fields, read with the metadata (the memory backend keeps them apart from
+    the content and the chunks, which it only unpickles when they are asked for)."""
+    return name in (MODEL_FIELD, AI_FIELD) or name.startswith(PLAN_FIELD_PREFIX)
 
 
 # What a person is told when storage cannot be reached (other reasons name themselves).

@@ -14,7 +14,6 @@ from .base import (
     CONTENT_FIELD,
     META_FIELDS,
     MODEL_FIELD,
-    SMALL_FIELDS,
     ReadPlan,
     SiteSnapshot,
     SiteStore,
@@ -23,6 +22,7 @@ from .base import (
     StoreReport,
     chunk_of,
     dump,
+    is_small_field,
 )
 from .stored_page import StoredPage, read_pages, without_body
 
@@ -85,7 +85,7 @@ class MemorySiteStore(SiteStore):
         small = {name: meta.get(name, "") for name in META_FIELDS}
         large = {CONTENT_FIELD: content_json}
         for name, value in (model_fields or {}).items():
-            (small if name in SMALL_FIELDS else large)[name] = value
+            (small if is_small_field(name) else large)[name] = value
         with self._lock:
             self.cache.delete_many(*self._entries(sid))
             self._set_all(sid, [small, dump(intents), dump(theme), None, large])
@@ -102,7 +102,7 @@ class MemorySiteStore(SiteStore):
                 return None
             want_large = (
                 plan.content
-                or any(name not in SMALL_FIELDS for name in plan.fields)
+                or any(not is_small_field(name) for name in plan.fields)
                 or plan.item is not None
                 or (plan.model and MODEL_FIELD not in small)
             )
@@ -135,7 +135,7 @@ class MemorySiteStore(SiteStore):
             fields = {
                 name: value
                 for name in plan.fields
-                if (value := (small if name in SMALL_FIELDS else large).get(name))
+                if (value := (small if is_small_field(name) else large).get(name))
             }
             pointer = large.get(plan.item) if plan.item else None
             if pointer is not None:
@@ -162,7 +162,7 @@ class MemorySiteStore(SiteStore):
                 return False
             large = self.cache.get(entries[4]) or {}
             for name, value in model_fields.items():
-                (small if name in SMALL_FIELDS else large)[name] = value
+                (small if is_small_field(name) else large)[name] = value
             values = [small, *(self.cache.get(key) for key in entries[1:4]), large]
             self._set_all(sid, values)
         return True

@@ -165,6 +165,7 @@ class Hints:
     kind: str = ""  # the collection's kind name (``homes``, ``menu``...)
     refs: dict[str, str] = field(default_factory=dict)  # referenced id -> title
     ref_groups: dict[str, str] = field(default_factory=dict)  # referenced id -> its list's label
+    title_key: str = ""  # the field that names each record, when a page plan chose one
 
 
 @dataclass
@@ -554,6 +555,8 @@ def _empty(value: Any) -> bool:
 
 def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
     """Return the key of the title field, or None."""
+    if hints.title_key and _title_text(_value(fields, hints.title_key)):
+        return hints.title_key  # chosen by a page plan, and this record has it
     by_norm: dict[str, str] = {}
     for key, value in fields:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
