@@ -523,3 +523,36 @@ def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub)
     stub.answer(Answer(tool_input=plans[1]))
     generate(client, "products", action="new-version")
     assert "Widget 3" in client.get("/frame/pages/products").get_data(as_text=True)
+
+
+def test_planned_subtitle_and_picture_fields(ai_app, client, stub):
+    shop = {
+        "site": {"name": "Part Shop"},
+        "products": [
+            {
+                "id": f"p{n}",
+                "name": f"Widget {n}",
+                "maker": f"Maker number {n}",
+                "asset": f"https://cdn.example.com/w{n}.jpg",  # not a picture to the rules
+                "price": 10 + n,
+            }
+            for n in range(4)
+        ],
+    }
+    plan = {"card_subtitle": "maker", "card_image": "asset", "card_title": 7}
+    stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plan))
+    response = client.post(
+        "/connect",
+        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(shop)},
+    )
+    assert response.status_code == 303
+    generate(client, "products")
+    listing = client.get("/frame/pages/products").get_data(as_text=True)
+    assert "Maker number 2" in listing and "Widget 2" in listing
+    assert 'src="https://cdn.example.com/w2.jpg"' in listing
+    record = json.loads(
+        ai_app.extensions["site_store"]
+        .load(site_sid(client), ReadPlan(fields=("p:products",)))
+        .fields["p:products"]
+    )
+    assert record["dropped"] == ["the card title field"]

@@ -13,7 +13,7 @@ import json
 
 from .intents import SAMPLE_KEYS, _short, _text, copy_texts
 
-PROMPT_VERSION = "page-3"
+PROMPT_VERSION = "page-4"
 LAYOUTS = ("cards", "gallery", "timeline", "quotes")  # render.PLANNED_LAYOUTS
 HEADLINE_MAX = 80
 INTRO_MAX = 400
@@ -36,6 +36,16 @@ TOOL = {
                 "type": "string",
                 "description": "For a list: the field (one of those listed) whose value "
                 "names each item best, when the current titles do not.",
+            },
+            "card_subtitle": {
+                "type": "string",
+                "description": "For a list: the field (one of those listed) to show under "
+                "each item's name.",
+            },
+            "card_image": {
+                "type": "string",
+                "description": "For a list: the field (one of those listed) holding each "
+                "item's picture.",
             },
             "layout": {
                 "type": "string",
@@ -107,11 +117,12 @@ def apply(
     if not isinstance(plan, dict):
         return checked, ["the plan was not an object"]
     copy_texts(plan, checked, (("headline", HEADLINE_MAX), ("intro", INTRO_MAX)), dropped)
-    if "card_title" in plan:
-        if isinstance(plan["card_title"], str) and plan["card_title"] in fields:
-            checked["card_title"] = plan["card_title"]
-        else:
-            dropped.append("the card title field")
+    for name in ("card_title", "card_subtitle", "card_image"):
+        if name in plan:
+            if isinstance(plan[name], str) and plan[name] in fields:
+                checked[name] = plan[name]
+            else:
+                dropped.append(f"the {name.replace('_', ' ')} field")
     if "layout" in plan:
         if plan["layout"] in LAYOUTS:
             checked["layout"] = plan["layout"]

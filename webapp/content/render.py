@@ -398,10 +398,22 @@ PLANNED_LAYOUTS = {
 }
 
 
+PLANNED_FIELDS = {
+    "card_title": "title_key",
+    "card_subtitle": "subtitle_key",
+    "card_image": "image_key",
+}
+
+
 def _planned_hints(hints: Hints, plan: dict | None) -> Hints:
-    """The hints with a page plan's choice of the field that names each record."""
-    title_key = (plan or {}).get("card_title")
-    return replace(hints, title_key=title_key) if isinstance(title_key, str) else hints
+    """The hints with a page plan's choice of the fields that name, describe and picture
+    each record (a record without a value there keeps what the rules found)."""
+    chosen = {
+        role: (plan or {}).get(name)
+        for name, role in PLANNED_FIELDS.items()
+        if isinstance((plan or {}).get(name), str)
+    }
+    return replace(hints, **chosen) if chosen else hints
 
 
 def _layout(view: dict, plan: dict | None, records: list) -> str:

@@ -166,6 +166,8 @@ class Hints:
     refs: dict[str, str] = field(default_factory=dict)  # referenced id -> title
     ref_groups: dict[str, str] = field(default_factory=dict)  # referenced id -> its list's label
     title_key: str = ""  # the field that names each record, when a page plan chose one
+    subtitle_key: str = ""  # ... the field shown under its name
+    image_key: str = ""  # ... the field holding its picture
 
 
 @dataclass
@@ -969,7 +971,21 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 continue
         record.rest.append((humanise(key), value))
     record.badges = list(dict.fromkeys(record.badges))[:MAX_BADGES]
+    _planned_roles(record, fields, hints)
     return record
+
+
+def _planned_roles(record: Record, fields: list[tuple[str, Any]], hints: Hints) -> None:
+    """A page plan's choice of subtitle and picture fields, where this record has them."""
+    if hints.subtitle_key:
+        text = v.plain_text(_value(fields, hints.subtitle_key), SUBTITLE_MAX)
+        if text and text.casefold() != record.title.casefold():
+            record.subtitle = text
+    if hints.image_key:
+        found = _images(hints.image_key, _value(fields, hints.image_key), hints.base_url)
+        if found:
+            rest = [image for image in record.images if image.src != found[0].src]
+            record.images = [found[0], *rest][:MAX_IMAGES]
 
 
 _FACT_ORDER = ("bed", "beds", "bath", "baths", "sq ft", "m²", "acres")
