@@ -525,7 +525,7 @@ def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub)
     assert "Widget 3" in client.get("/frame/pages/products").get_data(as_text=True)
 
 
-def test_planned_subtitle_and_picture_fields(ai_app, client, stub):
+def test_planned_subtitle_picture_and_price_fields(ai_app, client, stub):
     shop = {
         "site": {"name": "Part Shop"},
         "products": [
@@ -535,11 +535,17 @@ def test_planned_subtitle_and_picture_fields(ai_app, client, stub):
                 "maker": f"Maker number {n}",
                 "asset": f"https://cdn.example.com/w{n}.jpg",  # not a picture to the rules
                 "price": 10 + n,
+                "total": 500 + n,  # not a price to the rules
             }
             for n in range(4)
         ],
     }
-    plan = {"card_subtitle": "maker", "card_image": "asset", "card_title": 7}
+    plan = {
+        "card_subtitle": "maker",
+        "card_image": "asset",
+        "card_price": "total",
+        "card_title": 7,
+    }
     stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plan))
     response = client.post(
         "/connect",
@@ -550,6 +556,7 @@ def test_planned_subtitle_and_picture_fields(ai_app, client, stub):
     listing = client.get("/frame/pages/products").get_data(as_text=True)
     assert "Maker number 2" in listing and "Widget 2" in listing
     assert 'src="https://cdn.example.com/w2.jpg"' in listing
+    assert "502" in listing and ">12<" not in listing  # the planned price field
     record = json.loads(
         ai_app.extensions["site_store"]
         .load(site_sid(client), ReadPlan(fields=("p:products",)))

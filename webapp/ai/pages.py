@@ -13,7 +13,7 @@ import json
 
 from .intents import SAMPLE_KEYS, _short, _text, copy_texts
 
-PROMPT_VERSION = "page-4"
+PROMPT_VERSION = "page-5"
 LAYOUTS = ("cards", "gallery", "timeline", "quotes")  # render.PLANNED_LAYOUTS
 HEADLINE_MAX = 80
 INTRO_MAX = 400
@@ -46,6 +46,11 @@ TOOL = {
                 "type": "string",
                 "description": "For a list: the field (one of those listed) holding each "
                 "item's picture.",
+            },
+            "card_price": {
+                "type": "string",
+                "description": "For a list: the field (one of those listed) holding each "
+                "item's price, if it has one.",
             },
             "layout": {
                 "type": "string",
@@ -117,7 +122,7 @@ def apply(
     if not isinstance(plan, dict):
         return checked, ["the plan was not an object"]
     copy_texts(plan, checked, (("headline", HEADLINE_MAX), ("intro", INTRO_MAX)), dropped)
-    for name in ("card_title", "card_subtitle", "card_image"):
+    for name in ("card_title", "card_subtitle", "card_image", "card_price"):
         if name in plan:
             if isinstance(plan[name], str) and plan[name] in fields:
                 checked[name] = plan[name]

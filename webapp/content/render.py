@@ -402,6 +402,7 @@ PLANNED_FIELDS = {
     "card_title": "title_key",
     "card_subtitle": "subtitle_key",
     "card_image": "image_key",
+    "card_price": "price_key",
 }
 
 

@@ -168,6 +168,7 @@ class Hints:
     title_key: str = ""  # the field that names each record, when a page plan chose one
     subtitle_key: str = ""  # ... the field shown under its name
     image_key: str = ""  # ... the field holding its picture
+    price_key: str = ""  # ... the field holding its price
 
 
 @dataclass
@@ -971,12 +972,18 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 continue
         record.rest.append((humanise(key), value))
     record.badges = list(dict.fromkeys(record.badges))[:MAX_BADGES]
-    _planned_roles(record, fields, hints)
+    _planned_roles(record, fields, hints, currency, minor)
     return record
 
 
-def _planned_roles(record: Record, fields: list[tuple[str, Any]], hints: Hints) -> None:
-    """A page plan's choice of subtitle and picture fields, where this record has them."""
+def _planned_roles(
+    record: Record, fields: list[tuple[str, Any]], hints: Hints, currency: str, minor: bool
+) -> None:
+    """A page plan's choice of subtitle, picture and price fields, where a record has them."""
+    if hints.price_key:
+        text = v.price_text(_value(fields, hints.price_key), currency, minor=minor)
+        if text:
+            record.price, record.price_label = text, humanise(hints.price_key)
     if hints.subtitle_key:
         text = v.plain_text(_value(fields, hints.subtitle_key), SUBTITLE_MAX)
         if text and text.casefold() != record.title.casefold():
