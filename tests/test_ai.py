@@ -498,6 +498,19 @@ def test_gunicorn_refuses_to_start_with_ai_required_and_a_key_that_fails(stub, m
     assert len(stub.requests) == 1
 
 
+def products_page_planned(client, stub, shop: dict, plan: dict) -> str:
+    """Connect ``shop`` (intents left as the rules made them), generate its products page
+    with ``plan`` as the model's answer, and return that page."""
+    stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plan))
+    response = client.post(
+        "/connect",
+        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(shop)},
+    )
+    assert response.status_code == 303
+    generate(client, "products")
+    return client.get("/frame/pages/products").get_data(as_text=True)
+
+
 def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub):
     shop = {
         "site": {"name": "Part Shop"},
@@ -507,14 +520,7 @@ def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub)
         ],
     }
     plans = [{"card_title": "sku"}, {"card_title": "no_such_field"}]
-    stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plans[0]))
-    response = client.post(
-        "/connect",
-        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(shop)},
-    )
-    assert response.status_code == 303
-    generate(client, "products")
-    listing = client.get("/frame/pages/products").get_data(as_text=True)
+    listing = products_page_planned(client, stub, shop, plans[0])
     assert "SKU-0003" in listing
     detail = re.findall(r'href="(/pages/products/items/[^"]+)"', listing)[0]
     page = client.get("/frame" + detail).get_data(as_text=True)
@@ -546,14 +552,7 @@ def test_planned_subtitle_picture_and_price_fields(ai_app, client, stub):
         "card_price": "total",
         "card_title": 7,
     }
-    stub.answer(Answer(tool_input={"intents": []}), Answer(tool_input=plan))
-    response = client.post(
-        "/connect",
-        data={"csrf_token": csrf(client), "source": "paste", "json": json.dumps(shop)},
-    )
-    assert response.status_code == 303
-    generate(client, "products")
-    listing = client.get("/frame/pages/products").get_data(as_text=True)
+    listing = products_page_planned(client, stub, shop, plan)
     assert "Maker number 2" in listing and "Widget 2" in listing
     assert 'src="https://cdn.example.com/w2.jpg"' in listing
     assert "502" in listing and ">12<" not in listing  # the planned price field
