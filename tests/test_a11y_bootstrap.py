@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import http.server
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,19 +15,10 @@ import a11y
 import pytest
 from a11y import AXE_DIR, AXE_SCRIPT, AXE_VERSION, assert_accessible, check_accessibility
 from conftest import ROOT
+from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as in tests/test_browser.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A CSP like the app's: nothing may run but a script with this nonce.
 STRICT_CSP = (
     "default-src 'none'; script-src 'nonce-r4nd0m'; style-src 'unsafe-inline'; "

@@ -562,3 +562,17 @@ def test_planned_subtitle_picture_and_price_fields(ai_app, client, stub):
         .fields["p:products"]
     )
     assert record["dropped"] == ["the card title field"]
+
+
+def test_a_connect_form_sent_twice_asks_the_model_once(ai_app, client, stub):
+    stub.answer(Answer(tool_input=good_plan()))
+    page = client.get("/").get_data(as_text=True)
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page)[1]
+    cookie = client.get_cookie("site_pages_session").value
+    data = {"csrf_token": csrf(client), "nonce": nonce, "source": "demo", "demo": "restaurant"}
+    assert client.post("/connect", data=data).status_code == 303
+    sid = site_sid(client)
+    client.set_cookie("site_pages_session", cookie)  # the double click's second request
+    assert client.post("/connect", data=data).status_code == 303
+    assert site_sid(client) == sid
+    assert len(stub.requests) == 1

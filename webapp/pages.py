@@ -53,7 +53,7 @@ from .content.search import (
     search_field,
 )
 from .content.text import slugify
-from .revalidation import accepts_gzip, validator
+from .revalidation import accepts_gzip, representation_etag
 from .site_session import SessionNotFound, reads, require_site
 from .storage import (
     ReadPlan,
@@ -231,7 +231,7 @@ def _frame_stored(page: StoredPage) -> Response:
     alone. The two encodings carry distinct strong validators (``-gz`` for gzip).
     """
     gzipped = accepts_gzip(request)
-    etag = validator(page.etag, gzipped)
+    etag = representation_etag(page.etag, gzipped)
     headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": "private, no-cache",
@@ -351,7 +351,6 @@ GENERATE_READS = reads(lambda args, query: generate_read_plan(args["intent_id"])
 
 
 def _page_plan(
-    sid: str,
     site: SiteSnapshot,
     model: SiteModel,
     intent: dict,
@@ -400,9 +399,7 @@ def make_intent_page(
         return True  # a repeated submission (a double click, a second tab): it is there
     model = SiteModel(sid, site)
     deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
-    planned = _page_plan(
-        sid, site, model, intent, deadline, site.fields.get(ai.AI_FIELD), fresh=fresh
-    )
+    planned = _page_plan(site, model, intent, deadline, site.fields.get(ai.AI_FIELD), fresh=fresh)
     html = render_intent_page(sid, site, intent, 1, model, planned.plan if planned else None)
     if html is None:  # the model lost this page's data (storage tampered with): never store it
         abort(404, description=f"{intent['title']} has no content to show.")
@@ -781,7 +778,7 @@ def generate_all():
         deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
         record, plans, by_rules = site.fields.get(ai.AI_FIELD), {}, 0
         for intent in missing:
-            planned = _page_plan(sid, site, model, intent, deadline, record)
+            planned = _page_plan(site, model, intent, deadline, record)
             if planned is not None:
                 plans.update(planned.fields)
                 record = planned.fields.get(ai.AI_FIELD, record)

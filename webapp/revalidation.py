@@ -21,7 +21,7 @@ def accepts_gzip(req: Request) -> bool:
     return req.accept_encodings["gzip"] > 0  # weights given: parse them properly
 
 
-def validator(stored_etag: str, gzipped: bool) -> str:
+def representation_etag(stored_etag: str, gzipped: bool) -> str:
     """The ETag (unquoted) of a stored page in the encoding it is sent in."""
     return stored_etag + GZIP_SUFFIX if gzipped else stored_etag
 

@@ -63,6 +63,7 @@ class OpenedSite:
     meta: dict
     raw: bytes | str
     label: str
+    started: float  # when reading it began (time.monotonic()): AI planning's deadline
 
 
 def _fetch_options() -> dict:
@@ -150,10 +151,7 @@ def too_large_message() -> str:
 
 
 def open_site(given: SourceInput) -> OpenedSite:
-    """Read a source and build its content model; ConnectError says what went wrong.
-
-    With AI on, Claude then plans the intents (never failing the connect: see webapp/ai).
-    """
+    """Read a source and build its content model; ConnectError says what went wrong."""
     started = time.monotonic()
     try:
         raw, label = read_source(given)
@@ -171,16 +169,14 @@ def open_site(given: SourceInput) -> OpenedSite:
             raise ConnectError(message, 502) from error
         raise ConnectError(str(error), 400) from error
     built = build_site(content)
-    planned = ai.plan_intents(built.intents, built.fields, built.meta.get("site_name", ""), started)
-    if planned is not None:
-        fields = {**built.fields, ai.AI_FIELD: ai.encode_record(planned.record)}
-        built = replace(built, intents=planned.intents, fields=fields)
     meta = {
         **built.meta,
         "source": label,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return OpenedSite(content=content, built=built, meta=meta, raw=raw, label=label)
+    return OpenedSite(
+        content=content, built=built, meta=meta, raw=raw, label=label, started=started
+    )
 
 
 def stored_json(opened: OpenedSite) -> bytes:
@@ -199,12 +195,24 @@ def stored_json(opened: OpenedSite) -> bytes:
 
 
 def store_site(store, sid: str, opened: OpenedSite) -> None:
-    """Write a new site session: its content, model, intents and theme, in one change."""
+    """Write a new site session: its content, model, intents and theme, in one change.
+
+    With AI on, Claude plans the intents first (never failing the connect: see
+    webapp/ai). Here, not when the source is read: a form sent twice is answered with
+    the session the first sending made, and must not pay for a second call.
+    """
+    built = opened.built
+    planned = ai.plan_intents(
+        built.intents, built.fields, built.meta.get("site_name", ""), opened.started
+    )
+    if planned is not None:
+        fields = {**built.fields, ai.AI_FIELD: ai.encode_record(planned.record)}
+        built = replace(built, intents=planned.intents, fields=fields)
     store.create(
         sid,
         content_json=stored_json(opened),
         meta=opened.meta,
-        intents=opened.built.intents,
-        theme=opened.built.theme,
-        model_fields=opened.built.fields,
+        intents=built.intents,
+        theme=built.theme,
+        model_fields=built.fields,
     )

@@ -98,12 +98,14 @@ def index():
     _sid, site = require_site()
     generated = frozenset(site.page_ids or ())
     raw_record = site.fields.get(ai.AI_FIELD)
+    record = ai.read_record(raw_record)
     return cached_render(
         (site.state, generated, raw_record),
         "home.html",
         site=site,
         generated=generated,
-        ai=ai.read_record(raw_record),
+        ai=record,
+        ai_tokens=ai.tokens_used(record),
     )
 
 
@@ -172,7 +174,7 @@ def connect():
 # sending is adopted only when it sent the same content ("<fingerprint>").
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 NONCE_TTL_SECONDS = 120
-PENDING_TTL_SECONDS = 15  # longer than a connect's storage write (REDIS_BULK_TIMEOUT)
+PENDING_TTL_SECONDS = 30  # longer than a connect after its read: storage write, AI planning
 PENDING, DONE = "pending", "done"
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "plan_intents",
     "plan_page",
     "read_record",
+    "tokens_used",
 ]
 from . import intents as intent_plans
 from . import pages as page_plans
@@ -178,7 +179,6 @@ def plan_page(
         max_tokens=600,
     )
     totals = read_record(record) or {"model": claude.model}
-    totals.pop("tokens", None)
     usage = totals.get("usage") if isinstance(totals.get("usage"), dict) else {}
     totals["usage"] = {
         name: int(usage.get(name, 0) or 0) + answer.usage.get(name, 0)
@@ -210,9 +210,11 @@ def read_record(raw: bytes | str | None) -> dict | None:
         record = json.loads(raw)
     except ValueError:
         return None
-    if not isinstance(record, dict):
-        return None
-    usage = record.get("usage")
+    return record if isinstance(record, dict) else None
+
+
+def tokens_used(record: dict | None) -> int:
+    """The tokens a record says were used (input and output), whatever else it holds."""
+    usage = (record or {}).get("usage")
     usage = usage if isinstance(usage, dict) else {}
-    record["tokens"] = sum(v for v in usage.values() if isinstance(v, int) and v >= 0)
-    return record
+    return sum(v for v in usage.values() if isinstance(v, int) and v >= 0)

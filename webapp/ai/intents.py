@@ -77,7 +77,7 @@ SYSTEM = (
 )
 
 
-def _short(value, depth: int = 0):
+def cut_sample(value, depth: int = 0):
     """A sample value cut down for the prompt: short strings, few keys, shallow."""
     if isinstance(value, str):
         return value if len(value) <= SAMPLE_STRING else value[:SAMPLE_STRING] + "…"
@@ -85,12 +85,25 @@ def _short(value, depth: int = 0):
         if depth >= 2:
             return "{…}"
         items = list(value.items())[:SAMPLE_KEYS]
-        return {str(k)[:60]: _short(v, depth + 1) for k, v in items}
+        return {str(k)[:60]: cut_sample(v, depth + 1) for k, v in items}
     if isinstance(value, list):
         if depth >= 2:
             return "[…]"
-        return [_short(v, depth + 1) for v in value[:3]]
+        return [cut_sample(v, depth + 1) for v in value[:3]]
     return value
+
+
+def shown_view(view: dict, records: list | None, data, samples: int) -> dict:
+    """What a model is shown of a collection (count, field names, ``samples`` records
+    cut down) or of a section (its data cut down)."""
+    if view.get("role") != "collection":
+        return {"sample": cut_sample(data)}
+    sampled = [record[1] for record in (records or [])[:samples]]
+    return {
+        "count": view.get("count", 0),
+        "fields": sorted({k for s in sampled if isinstance(s, dict) for k in s})[:SAMPLE_KEYS],
+        "samples": [cut_sample(s) for s in sampled],
+    }
 
 
 def summarise(intents: list[dict], fields: dict[str, bytes]) -> list[dict]:
@@ -107,15 +120,11 @@ def summarise(intents: list[dict], fields: dict[str, bytes]) -> list[dict]:
             "kind": view.get("kind") or "",
         }
         if view.get("role") == "collection":
-            entry["count"] = view.get("count", 0)
             records = decode(fields.get(chunk_field(intent["id"], 1), b"[]")) or []
-            samples = [record[1] for record in records[:SAMPLE_RECORDS]]
-            keys = sorted({k for s in samples if isinstance(s, dict) for k in s})[:SAMPLE_KEYS]
-            entry["fields"] = keys
-            entry["samples"] = [_short(s) for s in samples]
+            entry.update(shown_view(view, records, None, SAMPLE_RECORDS))
         else:
             data = decode(fields.get(data_field(intent["id"]), b"null"))
-            entry["sample"] = _short(data)
+            entry.update(shown_view(view, None, data, SAMPLE_RECORDS))
         summary.append(entry)
     return summary
 
@@ -134,7 +143,7 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def _text(value, limit: int) -> str | None:
+def fit_text(value, limit: int) -> str | None:
     """A model-written string fit to show (escaped later, like site content), or None."""
     if not isinstance(value, str):
         return None
@@ -149,7 +158,7 @@ def copy_texts(
     name each one that is not in ``dropped`` (``of``: whose it was)."""
     for name, limit in limits:
         if name in source:
-            text = _text(source[name], limit)
+            text = fit_text(source[name], limit)
             if text is None:
                 dropped.append(f"the {name}{of}")
             else:

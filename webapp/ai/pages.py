@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .intents import SAMPLE_KEYS, _short, _text, copy_texts
+from .intents import copy_texts, fit_text, shown_view
 
 PROMPT_VERSION = "page-5"
 LAYOUTS = ("cards", "gallery", "timeline", "quotes")  # render.PLANNED_LAYOUTS
@@ -94,15 +94,7 @@ def summarise(intent: dict, view: dict, records: list | None, data, intents: lis
             {"id": i["id"], "title": i["title"]} for i in intents if i["id"] != intent["id"]
         ],
     }
-    if view.get("role") == "collection":
-        samples = [record[1] for record in (records or [])[:SAMPLES]]
-        summary["count"] = view.get("count", 0)
-        summary["fields"] = sorted({k for s in samples if isinstance(s, dict) for k in s})[
-            :SAMPLE_KEYS
-        ]
-        summary["samples"] = [_short(s) for s in samples]
-    else:
-        summary["sample"] = _short(data)
+    summary.update(shown_view(view, records, data, SAMPLES))
     return summary
 
 
@@ -136,7 +128,7 @@ def apply(
     cta = plan.get("call_to_action")
     if cta is not None:
         others = {i["id"] for i in intents if i["id"] != intent_id}
-        label = _text(cta.get("label"), CTA_MAX) if isinstance(cta, dict) else None
+        label = fit_text(cta.get("label"), CTA_MAX) if isinstance(cta, dict) else None
         target = cta.get("intent") if isinstance(cta, dict) else None
         if label and isinstance(target, str) and target in others:
             checked["cta_label"], checked["cta_intent"] = label, target
