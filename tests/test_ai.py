@@ -411,7 +411,7 @@ def test_generate_all_plans_within_one_deadline(backend, request, stub):
 
 @pytest.mark.parametrize(
     ("layout", "shown"),
-    [("gallery", 'class="gallery"'), ("timeline", 'class="grid"'), ("faq", 'class="grid"')],
+    [("gallery", 'class="gallery"'), ("timeline", 'class="grid"'), ("carousel", 'class="grid"')],
     ids=["fits", "does-not-fit", "not-ours"],
 )
 def test_a_planned_layout_is_used_only_when_the_records_fit_it(ai_app, client, stub, layout, shown):
@@ -419,7 +419,7 @@ def test_a_planned_layout_is_used_only_when_the_records_fit_it(ai_app, client, s
     connect_demo(client)
     generate(client)
     page = client.get("/frame/pages/menu").get_data(as_text=True)
-    assert shown in page  # every dish has a photo; none has a date; FAQ is not offered
+    assert shown in page  # every dish has a photo; none has a date; no carousels here
 
 
 def test_later_listing_pages_follow_the_kept_plan(ai_app, client, stub):
@@ -576,3 +576,220 @@ def test_a_connect_form_sent_twice_asks_the_model_once(ai_app, client, stub):
     assert client.post("/connect", data=data).status_code == 303
     assert site_sid(client) == sid
     assert len(stub.requests) == 1
+
+
+# --- What a list shows: key facts, order, sections, layouts; detail plans; intent groups
+
+
+def part_shop(items: int = 6) -> dict:
+    """A shop whose products fit one listing page, with fields a plan can choose."""
+    return {
+        "site": {"name": "Part Shop"},
+        "products": [
+            {
+                "id": f"p{n}",
+                "name": f"Widget {n}",
+                "price": 10 + (n * 7) % 13,
+                "category": ["Tools", "Parts"][n % 2],
+                "material": "Brass" if n % 3 == 0 else "Steel",
+                "warranty_years": n % 3 + 1,
+                "finish": f"Finish {n}",
+                "batch_notes": f"Made in batch {n}.",
+                "summary_text": f"Widget {n} is a sturdy part for any bench.",
+                "description": f"Widget {n}, for the workshop.",
+            }
+            for n in range(items)
+        ],
+    }
+
+
+def kept_page_record(app, client, intent_id: str = "products") -> dict:
+    field = f"p:{intent_id}"
+    fields = app.extensions["site_store"].load(site_sid(client), ReadPlan(fields=(field,))).fields
+    return json.loads(fields[field])
+
+
+def test_a_planned_table_with_key_facts_sorted_and_grouped(ai_app, client, stub):
+    plan = {
+        "layout": "table",
+        "card_facts": ["material", "warranty_years", "no_such_field"],
+        "sort": {"field": "price", "order": "desc"},
+        "group_by": "category",
+    }
+    page = products_page_planned(client, stub, part_shop(), plan)
+    head = re.search(r"<thead>(.*?)</thead>", page)[1]
+    assert re.findall(r'<th scope="col">([^<]+)</th>', head) == [
+        "Name",
+        "Price",
+        "Material",
+        "Warranty years",
+    ]
+    # Sections by category, first seen first once sorted; prices falling within each.
+    # The dearest product (19) is p5, a Part: Parts come first.
+    assert re.findall(r"<h2>(Tools|Parts)</h2>", page) == ["Parts", "Tools"]
+    rows = re.findall(r'<th scope="row"><a href="[^"]+">(Widget \d)</a></th><td>\$?(\d+)', page)
+    assert len(rows) == 6
+    for category in ("Tools", "Parts"):
+        section = page.split(f"<h2>{category}</h2>")[1].split("</table>")[0]
+        prices = [int(p) for p in re.findall(r"</a></th><td>\$?(\d+)", section)]
+        assert prices == sorted(prices, reverse=True) and len(prices) == 3
+    assert "<td>Brass</td><td>1</td>" in page  # Widget 0: its key facts, in the plan's order
+    assert kept_page_record(ai_app, client)["dropped"] == ["1 of the card facts"]
+
+
+def test_planned_key_facts_on_cards_are_named(ai_app, client, stub):
+    page = products_page_planned(
+        client, stub, part_shop(), {"card_facts": ["material", "warranty_years"]}
+    )
+    assert "<li>Material: Brass</li>" in page and "<li>Warranty years: 1</li>" in page
+
+
+@pytest.mark.parametrize(
+    ("layout", "shown", "absent"),
+    [
+        ("list", '<ul class="rows">', '<ul class="grid">'),
+        ("pricing", '<ul class="grid pricing">', "<table>"),
+        ("faq", "<details><summary>Widget 0</summary>", '<ul class="grid">'),
+        ("contact", '<ul class="grid">', "contacts"),  # no product has an address or phone
+    ],
+)
+def test_planned_layouts_of_our_vocabulary(ai_app, client, stub, layout, shown, absent):
+    page = products_page_planned(client, stub, part_shop(), {"layout": layout})
+    assert shown in page and absent not in page
+
+
+def test_a_planned_contact_layout_shows_people_with_their_links(ai_app, client, stub):
+    team = {
+        "site": {"name": "Firm"},
+        "products": [  # "products" so that products_page_planned finds the intent
+            {
+                "id": f"t{n}",
+                "name": f"Person {n}",
+                "email": f"p{n}@example.com",
+                "phone": f"+1 555 010{n}",
+                "role": "Advisor",
+            }
+            for n in range(3)
+        ],
+    }
+    page = products_page_planned(client, stub, team, {"layout": "contact"})
+    assert '<ul class="grid contacts">' in page
+    assert 'href="mailto:p1@example.com"' in page and 'href="tel:' in page
+
+
+def test_a_detail_plan_orders_every_item_page_of_its_kind(ai_app, client, stub):
+    plan = {
+        "detail": {
+            "key_facts": ["warranty_years", "material"],
+            "field_order": ["batch_notes", "finish"],  # not the document's order
+            "summary": "summary_text",
+        }
+    }
+    listing = products_page_planned(client, stub, part_shop(), plan)
+    links = re.findall(r'href="(/pages/products/items/[^"]+)"', listing)
+    for link in links[:3]:
+        page = client.get("/frame" + link).get_data(as_text=True)
+        name = re.search(r"<title>(Widget \d)", page)[1]
+        assert f'<p class="summary">{name} is a sturdy part for any bench.</p>' in page
+        facts = re.findall(
+            r"<dt>([^<]+)</dt>", re.search(r'<dl class="keyfacts">(.*?)</dl>', page, re.S)[1]
+        )
+        assert facts[:2] == ["Warranty years", "Material"], facts
+        assert page.index("<dt>Batch notes</dt>") < page.index("<dt>Finish</dt>")
+        assert page.count(f"{name} is a sturdy part") == 1  # not again among the fields
+    assert len(stub.requests) == 2  # intents and the page: detail pages ask nothing
+
+
+def test_a_plan_sorts_and_groups_only_a_list_seen_whole(ai_app, client, stub):
+    from test_fast_paths import _big_shop
+
+    plan = {"sort": {"field": "name", "order": "desc"}, "group_by": "category"}
+    page = products_page_planned(client, stub, _big_shop(120), plan)
+    names = re.findall(r">(Thing number \d+)</a></h3>", page)
+    assert names[:3] == ["Thing number 0", "Thing number 1", "Thing number 2"]
+    assert "<h2>cat-" not in page
+    assert kept_page_record(ai_app, client)["plan"]["sort"] == {"field": "name", "order": "desc"}
+
+
+def test_page_plan_fields_are_checked_one_by_one():
+    from webapp.ai import pages as page_plans
+
+    fields = ["name", "price", "colour"]
+    intents = [{"id": "products"}, {"id": "contact"}]
+    checked, dropped = page_plans.apply(
+        {
+            "card_facts": "colour",
+            "sort": {"field": "weight"},
+            "group_by": ["colour"],
+            "layout": "<script>",
+            "detail": {
+                "key_facts": ["colour", "colour", 3],
+                "field_order": ["price", "secret"],
+                "summary": "notes",
+            },
+        },
+        "products",
+        intents,
+        fields,
+    )
+    assert checked == {"detail": {"key_facts": ["colour"], "field_order": ["price"]}}
+    assert dropped == [
+        "the group by field",
+        "the card facts",
+        "the sort order",
+        "2 of the key facts",
+        "1 of the field order",
+        "the detail summary field",
+        "the layout",
+    ]
+    checked, dropped = page_plans.apply(
+        {"sort": {"field": "price", "order": "desc"}, "detail": "all of it"},
+        "products",
+        intents,
+        fields,
+    )
+    assert checked == {"sort": {"field": "price", "order": "desc"}}
+    assert dropped == ["the detail plan"]
+
+
+def test_planned_intent_groups_head_the_home(ai_app, client, stub):
+    plan = {
+        "intents": [
+            {"id": "menu", "group": "Eat with us"},
+            {"id": "contact", "group": "Plan your <b>visit</b>"},
+            {"id": "events", "group": "Eat with us"},
+        ]
+    }
+    stub.answer(Answer(tool_input=plan))
+    connect_demo(client)
+    order = [i["id"] for i in stored_intents(ai_app, client)]
+    assert order[:3] == ["menu", "events", "contact"]  # a group's members together
+    page = home(client)
+    headings = re.findall(r'<h3 class="intent-group">([^<]*)</h3>\s*<div class="grid">', page)
+    assert headings == ["Eat with us", "Plan your &lt;b&gt;visit&lt;/b&gt;", "More"]
+    sections = page.split('<h3 class="intent-group">')[1:]
+    assert [re.findall(r'id="intent-([\w-]+)"', s) for s in sections][:2] == [
+        ["menu", "events"],
+        ["contact"],
+    ]
+    assert page.count('<div class="grid">') == 3 and "</div>\n  <h3" in page
+
+
+def test_one_group_alone_is_no_grouping():
+    planned, _dropped = intent_plans.apply(RULES, {"intents": [{"id": "menu", "group": "All"}]})
+    assert all("group" not in intent for intent in planned)
+    assert [i["id"] for i in planned] == [i["id"] for i in RULES]
+
+
+def test_a_planned_key_fact_the_rules_read_already_keeps_its_unit_and_is_not_repeated():
+    from webapp.content.model.normalise import Hints, normalise
+
+    home = {"title": "Flat", "bedrooms": 3, "area_sqm": 145, "price": 325000}
+    plain = normalise(home, Hints(kind="homes"))
+    assert [(f.label, f.text) for f in plain.facts] == [("Bedrooms", "3 beds"), ("Area", "145 m²")]
+    planned = normalise(home, Hints(kind="homes", fact_keys=("area_sqm", "price", "bedrooms")))
+    assert [(f.label, f.text) for f in planned.key_facts] == [
+        ("Area sqm", "145 m²"),  # the price is shown as the price, not as a fact
+        ("Bedrooms", "3 beds"),
+    ]
+    assert planned.facts == []

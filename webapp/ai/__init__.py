@@ -7,9 +7,10 @@ plan) leaves the rules' result for that step, with a note the home shows and a l
 What was planned, by which model and prompt version, and the tokens used, are kept in the
 site session's own hash (field ``ai``), deleted with it.
 
-Built so far: intents at connect, and the copy of each intent page (headline, intro, a
-call to action) when it is generated (``pages.py``), kept in the session and reused when
-the page is made again. Card fields, layouts and detail plans are not built yet.
+Intents are planned at connect; each intent page's plan (its copy, what its cards show,
+their order, sections and layout, and the detail plan of its items' kind) when it is
+generated (``pages.py``), kept in the session and reused when the page is made again,
+by its later listing pages and by every detail page of its items.
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ def plan_page(
         claude,
         min(claude.budget, deadline - time.monotonic()),
         lambda: (page_plans.SYSTEM, page_plans.prompt(site_name, summary), page_plans.TOOL),
-        max_tokens=600,
+        max_tokens=1000,
     )
     totals = read_record(record) or {"model": claude.model}
     usage = totals.get("usage") if isinstance(totals.get("usage"), dict) else {}

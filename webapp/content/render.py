@@ -22,7 +22,14 @@ from . import icons
 from .colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
 from .model.build import PAGE_SIZE
 from .model.normalise import Hints, Record, humanise, normalise
-from .model.values import has_markup, http_url, link_href, plain_text, rich_html
+from .model.values import (
+    has_markup,
+    http_url,
+    link_href,
+    number,
+    plain_text,
+    rich_html,
+)
 from .model.vocab import DATED_KINDS as _DATED_KINDS
 from .text import truncate
 
@@ -287,7 +294,10 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
     place = record.address
     if place and record.title and place.startswith(record.title):
         place = place[len(record.title) :].lstrip(", ")
-    facts = [fact.text for fact in record.card_facts(4)]
+    if record.key_facts:  # chosen by a page plan: named, since they are its own fields
+        facts = [f"{fact.label}: {fact.text}" for fact in record.key_facts]
+    else:
+        facts = [fact.text for fact in record.card_facts(4)]
     return {
         "title": record.title or "Untitled",
         "href": href,
@@ -300,7 +310,11 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
         "facts": facts,
         "rating": record.rating,
         "badges": record.badges[:4],
-        "description": truncate(record.description, _CARD_DESC, at_word=True)
+        "contact": [{"label": c.label, "text": c.text, "href": c.href} for c in record.contact[:4]]
+        if layout == "contact"
+        else [],
+        "address": record.address if layout == "contact" else "",
+        "description": truncate(record.description or record.summary, _CARD_DESC, at_word=True)
         if layout != "quotes"
         else truncate(record.description, 600, at_word=True),
     }
@@ -308,7 +322,9 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
 
 def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> dict[str, Any]:
     budget = _Budget(chars)
-    facts: list[dict] = []
+    facts: list[dict] = [
+        {"label": fact.label, "text": fact.text, "href": ""} for fact in record.key_facts
+    ]
     if record.date:
         facts.append({"label": "When", "text": record.date, "href": ""})
     if record.address:
@@ -334,6 +350,7 @@ def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> d
     return {
         "title": record.title,
         "subtitle": record.subtitle,
+        "summary": record.summary,
         "price": record.price,
         "was_price": record.was_price,
         "price_label": record.price_label,
@@ -392,9 +409,14 @@ def _header(site: dict, intent: dict) -> dict[str, str]:
 # Layouts a page plan may choose, each with what most of a page's records must have.
 PLANNED_LAYOUTS = {
     "cards": lambda record: True,
+    "list": lambda record: True,
+    "table": lambda record: bool(record.key_facts or record.price or record.date),
     "gallery": lambda record: bool(record.images),
     "timeline": lambda record: bool(record.date),
     "quotes": lambda record: bool(record.description),
+    "faq": lambda record: bool(record.description or record.summary),
+    "contact": lambda record: bool(record.contact or record.address),
+    "pricing": lambda record: bool(record.price),
 }
 
 
@@ -406,14 +428,24 @@ PLANNED_FIELDS = {
 }
 
 
-def _planned_hints(hints: Hints, plan: dict | None) -> Hints:
-    """The hints with a page plan's choice of the fields that name, describe and picture
-    each record (a record without a value there keeps what the rules found)."""
-    chosen = {
-        role: (plan or {}).get(name)
-        for name, role in PLANNED_FIELDS.items()
-        if isinstance((plan or {}).get(name), str)
+def _planned_hints(hints: Hints, plan: dict | None, *, detail: bool = False) -> Hints:
+    """The hints with a page plan's choice of the fields that name, describe, picture and
+    price each record and its key facts (a record without a value there keeps what the
+    rules found); for a ``detail`` page, the plan's detail layout too."""
+    plan = plan or {}
+    chosen: dict[str, Any] = {
+        role: plan[name] for name, role in PLANNED_FIELDS.items() if isinstance(plan.get(name), str)
     }
+    facts = plan.get("card_facts")
+    if detail:
+        layout = plan.get("detail") if isinstance(plan.get("detail"), dict) else {}
+        facts = layout.get("key_facts") or facts
+        if isinstance(layout.get("field_order"), list):
+            chosen["field_order"] = tuple(k for k in layout["field_order"] if isinstance(k, str))
+        if isinstance(layout.get("summary"), str):
+            chosen["summary_key"] = layout["summary"]
+    if isinstance(facts, list):
+        chosen["fact_keys"] = tuple(k for k in facts if isinstance(k, str))
     return replace(hints, **chosen) if chosen else hints
 
 
@@ -425,6 +457,51 @@ def _layout(view: dict, plan: dict | None, records: list) -> str:
         return rules  # an FAQ stays one: its records are questions
     fits = PLANNED_LAYOUTS[wanted]
     return wanted if sum(1 for r in records if fits(r)) * 2 >= len(records) else rules
+
+
+def _sort_key(value: Any) -> tuple:
+    """Where a record goes in a planned sort: numbers, then dates and words; none last."""
+    if isinstance(value, dict):  # an amount with its currency, a schema.org Offer
+        inner = next((value[k] for k in ("amount", "value", "price") if k in value), None)
+        return _sort_key(inner) if not isinstance(inner, dict | list) else (3, 0, "")
+    amount = number(value)
+    if amount is not None:
+        return (0, amount, "")
+    text = plain_text(value, 200)
+    return (1, 0, text.casefold()) if text else (3, 0, "")
+
+
+def _planned_order(read: list[tuple], plan: dict | None) -> list[tuple]:
+    """The page's ``(id, record, item)`` in the plan's sort order (records without the
+    field last, in their own order)."""
+    sort = (plan or {}).get("sort")
+    if not isinstance(sort, dict) or not isinstance(sort.get("field"), str):
+        return read
+    field = sort["field"]
+    keyed = [(_sort_key(e[2].get(field) if isinstance(e[2], dict) else None), e) for e in read]
+    present = [pair for pair in keyed if pair[0][0] < 3]
+    present.sort(key=lambda pair: pair[0], reverse=sort.get("order") == "desc")
+    return [entry for _key, entry in present] + [entry for key, entry in keyed if key[0] == 3]
+
+
+def _planned_groups(cards: list[tuple], plan: dict | None) -> list[dict] | None:
+    """The page's cards in sections by the plan's ``group_by`` field (first seen first),
+    or None when that field does not make 2 to 12 sections."""
+    field = (plan or {}).get("group_by")
+    if not isinstance(field, str):
+        return None
+    groups: dict[str, list] = {}
+    for raw, card in cards:
+        value = raw.get(field) if isinstance(raw, dict) else None
+        if isinstance(value, list):
+            value = next((x for x in value if isinstance(x, str | int | float)), None)
+        label = plain_text(value, 80) or "Other"
+        groups.setdefault(label, []).append(card)
+    if not 2 <= len(groups) <= 12:
+        return None
+    other = groups.pop("Other", None)
+    out = [{"label": label, "cards": members} for label, members in groups.items()]
+    return out + ([{"label": "Other", "cards": other}] if other else [])
 
 
 def _planned(header: dict, plan: dict | None, links: AppLinks) -> dict:
@@ -460,6 +537,29 @@ def _groups_for_page(view: dict, first: int, count: int) -> list[tuple[int, str]
     return out
 
 
+def _table_columns(records: list[Record]) -> list[str]:
+    """A table's columns after the name: the price, the date, then the key facts' labels
+    in the order the records give them (at most five in all)."""
+    columns = []
+    if any(record.price for record in records):
+        columns.append("Price")
+    if any(record.date for record in records):
+        columns.append("Date")
+    for record in records:
+        for fact in record.key_facts:
+            if fact.label not in columns:
+                columns.append(fact.label)
+    return columns[:5]
+
+
+def _table_cells(record: Record, columns: list[str]) -> list[str]:
+    """One table row's cells, in ``columns`` order ("" where the record has no value)."""
+    known = {fact.label: fact.text for fact in record.key_facts}
+    known.setdefault("Price", record.price)
+    known.setdefault("Date", record.date)
+    return [known.get(column, "") for column in columns]
+
+
 def render_listing(
     *,
     site: dict,
@@ -486,28 +586,41 @@ def render_listing(
     hints = _planned_hints(hints_of(view, refs), plan)
     first = (page - 1) * PAGE_SIZE
     read = [
-        (entry[0], normalise(entry[1], hints, entry[2] if len(entry) > 2 else ""))
+        (entry[0], normalise(entry[1], hints, entry[2] if len(entry) > 2 else ""), entry[1])
         for entry in records
     ]
-    layout = _layout(view, plan, [record for _id, record in read])
+    if pages == 1:  # a plan's order and sections hold only for a list seen whole
+        read = _planned_order(read, plan)
+    layout = _layout(view, plan, [record for _id, record, _item in read])
     cards = [
-        (record, _card(record, links.item(intent_id, item_id), layout, hints.kind))
-        for item_id, record in read
+        (record, _card(record, links.item(intent_id, item_id), layout, hints.kind), item)
+        for item_id, record, item in read
     ]
     groups: list[dict] = []
+    planned_groups = (
+        _planned_groups([(item, card) for _r, card, item in cards], plan)
+        if pages == 1 and layout != "timeline"
+        else None
+    )
     if layout == "timeline":
-        for record, card in cards:
+        for record, card, _item in cards:
             day, _, time = record.date.partition(", ")
             if not groups or groups[-1]["label"] != day:
                 groups.append({"label": day, "cards": []})
             card["date"] = time or card["date"]  # the day is the section's heading
             groups[-1]["cards"].append(card)
+    elif planned_groups is not None:
+        groups = planned_groups
     else:
         breaks = dict(_groups_for_page(view, first, len(cards)))
-        for index, (_record, card) in enumerate(cards):
+        for index, (_record, card, _item) in enumerate(cards):
             if index in breaks or not groups:
                 groups.append({"label": breaks.get(index, ""), "cards": []})
             groups[-1]["cards"].append(card)
+    columns = _table_columns([record for record, _c, _i in cards]) if layout == "table" else []
+    if columns:
+        for record, card, _item in cards:
+            card["cells"] = _table_cells(record, columns)
     count = int(view.get("count", len(cards)))
     noun = view.get("noun") or ["item", "items"]
     context = {
@@ -521,6 +634,7 @@ def render_listing(
         "noun": noun[0] if count == 1 else noun[1],
         "layout": layout,
         "groups": groups,
+        "columns": columns,
         "prev_href": links.intent(intent_id, page - 1) if page > 1 else "",
         "next_href": links.intent(intent_id, page + 1) if page < pages else "",
         "page_title": header["intent_title"]
@@ -594,11 +708,12 @@ def render_detail(
 ) -> str:
     """Render the detail page of one item (``entry``: ``[id, item(, key)]``, position from 0).
 
-    ``plan``: the intent page's plan, whose choice of title field the item follows.
+    ``plan``: the intent page's plan, whose choice of fields (title, picture, price, key
+    facts) and detail layout (field order, summary) the item follows.
     """
     links = links or AppLinks()
     header = _header(site, intent)
-    hints = _planned_hints(hints_of(view, refs), plan)
+    hints = _planned_hints(hints_of(view, refs), plan, detail=True)
     item = entry[1]
     fallback = entry[2] if len(entry) > 2 else ""
     record = normalise(

@@ -11,6 +11,7 @@ twice. Pure and bounded: at most ``MAX_FIELDS`` fields of one record are read.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
@@ -169,6 +170,9 @@ class Hints:
     subtitle_key: str = ""  # ... the field shown under its name
     image_key: str = ""  # ... the field holding its picture
     price_key: str = ""  # ... the field holding its price
+    fact_keys: tuple[str, ...] = ()  # ... the fields shown first, as its key facts
+    field_order: tuple[str, ...] = ()  # ... the order of its other fields (detail pages)
+    summary_key: str = ""  # ... the field whose text sums it up (detail pages)
 
 
 @dataclass
@@ -207,6 +211,8 @@ class Record:
     links: list[Fact] = field(default_factory=list)  # the record's own pages (tickets, website)
     hours: list[tuple[str, str]] = field(default_factory=list)
     rest: list[tuple[str, Any]] = field(default_factory=list)  # (label, value) for the detail
+    key_facts: list[Fact] = field(default_factory=list)  # chosen by a page plan: labelled
+    summary: str = ""  # chosen by a page plan: one paragraph that sums the record up
 
     @property
     def image(self) -> Image | None:
@@ -979,7 +985,8 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
 def _planned_roles(
     record: Record, fields: list[tuple[str, Any]], hints: Hints, currency: str, minor: bool
 ) -> None:
-    """A page plan's choice of subtitle, picture and price fields, where a record has them."""
+    """A page plan's choice of subtitle, picture, price, key facts, field order and
+    summary, where a record has them (the fields it names are not shown twice)."""
     if hints.price_key:
         text = v.price_text(_value(fields, hints.price_key), currency, minor=minor)
         if text:
@@ -993,6 +1000,61 @@ def _planned_roles(
         if found:
             rest = [image for image in record.images if image.src != found[0].src]
             record.images = [found[0], *rest][:MAX_IMAGES]
+    moved: set[str] = set()
+    for key in hints.fact_keys:
+        text = _fact_text(_value(fields, key))
+        if record.price and humanise(key) == (record.price_label or "Price"):
+            continue  # the price is shown as one, formatted
+        if text:
+            label = humanise(key)
+            same = next((f for f in record.facts if _same_fact(f, label, text)), None)
+            if same is not None:  # the rules read it already, with its unit: "145 m²"
+                record.facts.remove(same)
+                text = same.text if same.text.split(" ")[0] == text else text
+            record.key_facts.append(Fact(label, text))
+            moved.add(label)
+    if hints.summary_key:
+        text = v.plain_text(_value(fields, hints.summary_key), SUMMARY_MAX)
+        if text and len(text) >= 2:
+            record.summary = text
+            moved.add(humanise(hints.summary_key))
+            if record.description and record.description.casefold() in text.casefold():
+                record.description = ""
+    if moved:
+        record.facts = [fact for fact in record.facts if fact.label not in moved]
+        record.rest = [(label, value) for label, value in record.rest if label not in moved]
+    if hints.field_order:
+        rank = {humanise(key): index for index, key in enumerate(hints.field_order)}
+        record.rest.sort(key=lambda entry: rank.get(entry[0], len(rank)))
+
+
+SUMMARY_MAX = 700
+
+
+def _same_fact(fact: Fact, label: str, text: str) -> bool:
+    """Tell whether a fact the rules found is the planned one of ``label``: the same
+    label, or the same first word and the same number ("Area" 145 m², "Area sqm" 145)."""
+    if fact.label == label:
+        return True
+    return (
+        fact.label.split(" ")[0].casefold() == label.split(" ")[0].casefold()
+        and fact.text.split(" ")[0] == text
+        and v.number(text) is not None
+    )
+
+
+def _fact_text(value: Any) -> str:
+    """A planned key fact's value as short text (a yes/no, a number, words, a short list)."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return v.format_count(value) if math.isfinite(value) else ""
+    if isinstance(value, list):
+        texts = [v.plain_text(element, 40) for element in value[:6]]
+        return truncate(", ".join(text for text in texts if text), 80, at_word=True)
+    if isinstance(value, dict):
+        return truncate(normalise(value).title, 80, at_word=True)  # a linked record's name
+    return v.plain_text(value, 80)
 
 
 _FACT_ORDER = ("bed", "beds", "bath", "baths", "sq ft", "m²", "acres")
