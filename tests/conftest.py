@@ -262,7 +262,7 @@ class Gunicorn:
             try:
                 if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # booting
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()

@@ -793,3 +793,17 @@ def test_a_planned_key_fact_the_rules_read_already_keeps_its_unit_and_is_not_rep
         ("Bedrooms", "3 beds"),
     ]
     assert planned.facts == []
+
+
+def test_docs_show_the_prompts_the_code_sends():
+    from pathlib import Path
+
+    from webapp.ai import pages as page_plans
+
+    doc = Path(__file__).parent.parent.joinpath("docs", "ai.md").read_text()
+    quoted = " ".join(
+        line[2:] for line in doc.splitlines() if line.startswith("> ")
+    )  # the prompts, as quoted there
+    for module in (intent_plans, page_plans):
+        assert module.SYSTEM in quoted, module.__name__
+        assert f"version `{module.PROMPT_VERSION}`" in doc

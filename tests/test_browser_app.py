@@ -359,3 +359,75 @@ def test_a_single_page_client_drives_the_json_api(server, browser):
     finally:
         client.close()
     context.close()
+
+
+def test_planned_groups_and_layouts_are_usable_and_accessible(server, browser, tmp_path):
+    """AI planning on (a stub Messages API of ours): intent groups on the home, then a
+    table, contact blocks, a list and a pricing table, as a person sees them."""
+    from ai_stub import Answer, StubMessagesAPI
+
+    stub = StubMessagesAPI().start()
+    app_server = Gunicorn(
+        tmp_path,
+        workers=1,
+        REDIS_URL=server.redis.url,
+        ANTHROPIC_API_KEY="test-key",
+        ANTHROPIC_BASE_URL=stub.url,
+    )
+    app_server.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("https://images.example.com/**", placeholder_image)
+    page = context.new_page()
+    try:
+        groups = [("homes", "Buy or rent"), ("events", "Buy or rent"), ("agents", "Meet us")]
+        stub.answer(
+            Answer(tool_input={"intents": [{"id": i, "group": g} for i, g in groups]}),
+            Answer(
+                tool_input={
+                    "layout": "table",
+                    "card_facts": ["bedrooms", "area_sqm"],
+                    "sort": {"field": "price", "order": "desc"},
+                    "detail": {"summary": "description", "key_facts": ["bedrooms"]},
+                }
+            ),
+        )
+        connect_demo(page, app_server.base, "real-estate")
+        headings = page.locator("h3.intent-group").all_inner_texts()
+        assert headings == ["Buy or rent", "Meet us", "More"]
+        assert_accessible(page, "planned home")
+
+        def planned(intent_id: str, title: str, plan: dict, action: str = "Generate") -> None:
+            stub.answer(Answer(tool_input=plan))
+            page.goto(f"{app_server.base}/#intent-{intent_id}")
+            card = page.locator(f"#intent-{intent_id}")
+            card.get_by_role("button", name=action).click()
+            page.wait_for_url(f"**/pages/{intent_id}")
+            assert title in ok(page)
+
+        page.locator("#intent-homes").get_by_role("button", name="Generate").click()
+        page.wait_for_url("**/pages/homes")
+        frame = page.frame_locator("iframe.page-frame")
+        prices = frame.locator("table tbody td:first-of-type").all_inner_texts()
+        amounts = [int(re.sub(r"\D", "", p)) for p in prices if p]
+        assert len(amounts) >= 5 and amounts == sorted(amounts, reverse=True)
+        assert_accessible(page, "planned table")
+        frame.locator("table tbody a").first.click()
+        page.wait_for_url("**/items/**")
+        assert frame.locator("p.summary").count() == 1
+        assert frame.locator("dl.keyfacts dt").first.inner_text() == "Bedrooms"
+
+        planned("agents", "Meet", {"layout": "contact"})
+        assert frame.locator(".contacts a[href^='mailto:']").count() >= 2
+        assert_accessible(page, "planned contact blocks")
+        planned("services", "services", {"layout": "list"})
+        assert frame.locator("ul.rows li").count() >= 2
+        page.goto(f"{app_server.base}/pages/homes")
+        stub.answer(Answer(tool_input={"layout": "pricing", "card_facts": ["bedrooms"]}))
+        page.get_by_role("button", name="New version (AI)").click()
+        page.wait_for_url("**/pages/homes")
+        assert frame.locator(".pricing .tier-price").count() >= 5
+        assert_accessible(page, "planned pricing table")
+    finally:
+        context.close()
+        app_server.stop()
+        stub.stop()
