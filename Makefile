@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 RUN_PORT ?= 5000
+# Test processes: each takes whole files, so a file's shared servers start once.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-deps lint format bench clean
 # `make test` checks the machine before it creates the virtualenv (which needs python3-venv):
@@ -22,7 +24,7 @@ run: $(BIN)/.installed ## serve on http://127.0.0.1:5000 (in-memory storage unle
 test: test-deps $(BIN)/.installed ## lint, then the whole suite (starts its own redis-server processes)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # What the suite needs from the machine (redis-server, chromium, openssl, python3-venv...):
 # installed when missing if we are root with apt-get, otherwise it stops and prints the one
