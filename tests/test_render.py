@@ -24,6 +24,7 @@ from webapp.content.model.build import (
     chunk_field,
     data_field,
     decode,
+    item_bucket_field,
     item_field,
 )
 from webapp.content.render import (
@@ -35,6 +36,7 @@ from webapp.content.render import (
     render_listing,
     render_section,
 )
+from webapp.storage.base import pointer_in_bucket
 
 SITE = {"title": "Demo Café", "subtitle": "Fresh every day", "image": ""}
 INTENT = {
@@ -98,7 +100,8 @@ def detail(data, item_id, site=SITE, intent=INTENT, theme=THEME, links=None):
     """Render an item's detail page as the app does (None: no such item)."""
     fields, model = model_of(data, intent)
     view = model["views"][intent["id"]]
-    number = fields.get(item_field(intent["id"], item_id))
+    bucket = fields.get(item_bucket_field(intent["id"], item_id))
+    number = pointer_in_bucket(bucket, item_field(intent["id"], item_id))
     if number is None:
         return None
     records = decode(fields[chunk_field(intent["id"], int(number))])

@@ -9,6 +9,7 @@ import time
 import pytest
 import redis
 
+from webapp.content.model.build import item_bucket_field
 from webapp.storage import ReadPlan, StoredPage
 from webapp.storage.base import SiteKeys, new_sid
 from webapp.storage.memory import MemorySiteStore, make_cache
@@ -250,12 +251,21 @@ def test_all_pages_reads_every_page(store):
     assert store.load(sid).pages == {}
 
 
+SOUP_BUCKET = item_bucket_field("menu", "soup")
 MODEL_FIELDS = {
     "model": b'{"v":1,"views":{"menu":{"role":"collection"}}}',
     "c:menu:1": b'[["soup",{"name":"Soup"}]]',
-    "i:menu:soup": b"1",
+    "c:menu:2": b'[["stew",{"name":"Stew"}]]',
+    SOUP_BUCKET: b"\nsoup\t1\n",
+    item_bucket_field("menu", "stew"): b"\nstew\t2\n",
     "d:about": b'{"text":"Hello"}',
 }
+
+
+def item_plan(item_id: str, **plan) -> ReadPlan:
+    return ReadPlan(
+        item=f"i:menu:{item_id}", item_bucket=item_bucket_field("menu", item_id), **plan
+    )
 
 
 def create_with_model(store, sid=None):
@@ -282,16 +292,28 @@ def test_model_fields_are_read_one_by_one(store):
 
 def test_an_item_is_read_with_the_chunk_that_holds_it(store):
     sid = create_with_model(store)
-    site = store.load(sid, ReadPlan(model=True, item="i:menu:soup"))
+    site = store.load(sid, item_plan("soup", model=True))
     assert site.item_chunk == ("c:menu:1", MODEL_FIELDS["c:menu:1"])
-    # An unknown item: nothing more is read (no content, no chunk).
-    site = store.load(sid, ReadPlan(model=True, item="i:menu:nope"))
-    assert site.item_chunk is None and site.content_json is None
+    assert store.load(sid, item_plan("stew")).item_chunk == ("c:menu:2", MODEL_FIELDS["c:menu:2"])
+    # An unknown item: nothing more is read (no content, no chunk), whatever its id.
+    for unknown in ("nope", "sou", "oup", "soup\t1\nstew", "\nsoup"):
+        site = store.load(sid, item_plan(unknown, model=True))
+        assert site.item_chunk is None and site.content_json is None, unknown
+
+
+def test_an_item_pointer_of_its_own_is_still_read(store):
+    """Sessions stored before item buckets kept one pointer field per item."""
+    sid = new_sid()
+    legacy = {k: v for k, v in MODEL_FIELDS.items() if not k.startswith("x:")}
+    store.create(sid, content_json="{}", meta=META, intents=INTENTS, theme=THEME,
+                 model_fields={**legacy, "i:menu:soup": b"1"})  # fmt: skip
+    assert store.load(sid, item_plan("soup")).item_chunk == ("c:menu:1", MODEL_FIELDS["c:menu:1"])
+    assert store.load(sid, item_plan("stew")).item_chunk is None
 
 
 def test_a_stored_page_first_skips_the_model_reads(store):
     sid = create_with_model(store)
-    plan = ReadPlan(page_first="menu-detail-soup", model=True, item="i:menu:soup")
+    plan = item_plan("soup", page_first="menu-detail-soup", model=True)
     missing = store.load(sid, plan)
     assert missing.pages == {} and missing.model == MODEL_FIELDS["model"]
     assert missing.item_chunk is not None and missing.meta == META and missing.intents == INTENTS

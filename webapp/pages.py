@@ -33,6 +33,7 @@ from .content.model.build import (
     chunk_field,
     data_field,
     decode,
+    item_bucket_field,
     item_field,
 )
 from .content.render import (
@@ -62,6 +63,7 @@ from .storage import (
     StoredPage,
     chunk_of,
     get_store,
+    pointer_in_bucket,
 )
 from .templating import cached_render
 
@@ -154,10 +156,12 @@ class SiteModel:
         raw = self.built.get(name) if self.built is not None else self.site.fields.get(name)
         return decode(raw) if raw is not None else None
 
-    def item(self, pointer_field: str) -> tuple[str, list] | None:
+    def item(self, intent_id: str, item_id: str) -> tuple[str, list] | None:
         """The listing chunk holding an item (its field name and records), or None."""
         if self.built is not None:
-            number = self.built.get(pointer_field)
+            pointer_field = item_field(intent_id, item_id)
+            bucket = self.built.get(item_bucket_field(intent_id, item_id))
+            number = pointer_in_bucket(bucket, pointer_field)
             if number is None:
                 return None
             name = chunk_of(pointer_field, number)
@@ -596,6 +600,7 @@ def item_read_plan(intent_id: str, item_id: str) -> ReadPlan:
         page_first=detail_page_id(intent_id, item_id),
         model=True,
         item=item_field(intent_id, item_id),
+        item_bucket=item_bucket_field(intent_id, item_id),
         fields=_kept_plan_field(intent_id),
     )
 
@@ -612,7 +617,7 @@ def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -
     """Make an item's detail page from the listing chunk that holds it (None: no such item)."""
     model = SiteModel(sid, site)
     view = model.view(intent["id"])
-    found = model.item(item_field(intent["id"], item_id))
+    found = model.item(intent["id"], item_id)
     if found is None:
         return None
     name, records = found

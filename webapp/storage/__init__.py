@@ -24,6 +24,7 @@ from .base import (
     chunk_of,
     dump,
     new_sid,
+    pointer_in_bucket,
 )
 from .memory import MemoryBackend
 from .redis import RedisBackend
@@ -38,6 +39,7 @@ __all__ = [
     "StorageUnavailable",
     "StoreHealth",
     "StoreReport",
+    "pointer_in_bucket",
     "StoredPage",
     "chunk_of",
     "decide_storage",

@@ -132,8 +132,9 @@ class ReadPlan:
     ``content`` (the site's JSON), ``model`` (the content model; for a session
     stored before there was one, the content instead, to build it from),
     ``fields`` (those fields of the session hash: listing chunks, section data),
-    ``item`` (an item's pointer field, ``i:{intent}:{item}``: the listing chunk
-    that holds the item is read with it), ``page_ids`` (those pages),
+    ``item`` (an item's pointer, ``i:{intent}:{item}``, and ``item_bucket`` the
+    field of its bucket: the listing chunk that holds the item is read with it),
+    ``page_ids`` (those pages),
     ``page_index`` (the ids of every stored page; bounded by the page cap),
     ``all_pages`` (every page), ``page_first`` (a page id: when that page is
     stored, the model, fields and item are not read), ``known_etags`` (validators
@@ -144,6 +145,7 @@ class ReadPlan:
     model: bool = False
     fields: tuple[str, ...] = ()
     item: str | None = None
+    item_bucket: str = ""
     page_ids: tuple[str, ...] = ()
     page_index: bool = False
     all_pages: bool = False
@@ -154,6 +156,20 @@ class ReadPlan:
         object.__setattr__(self, "page_ids", tuple(self.page_ids))
         object.__setattr__(self, "fields", tuple(self.fields))
         object.__setattr__(self, "known_etags", tuple(self.known_etags)[:MAX_KNOWN_ETAGS])
+
+
+def pointer_in_bucket(bucket: bytes | None, item_field: str) -> bytes | None:
+    """The chunk number an item bucket gives for the item ``i:{intent}:{item}``, or None
+    (the read script does the same in Lua)."""
+    item_id = item_field.split(":", 2)[2]
+    if not bucket or "\t" in item_id or "\n" in item_id:
+        return None
+    needle = b"\n" + item_id.encode() + b"\t"
+    at = bucket.find(needle)
+    if at < 0:
+        return None
+    start = at + len(needle)
+    return bucket[start : bucket.index(b"\n", start)]
 
 
 def chunk_of(item_field: str, number: bytes | str) -> str:

@@ -23,6 +23,7 @@ from .base import (
     chunk_of,
     dump,
     is_small_field,
+    pointer_in_bucket,
 )
 from .stored_page import StoredPage, read_pages, without_body
 
@@ -137,7 +138,10 @@ class MemorySiteStore(SiteStore):
                 for name in plan.fields
                 if (value := (small if is_small_field(name) else large).get(name))
             }
-            pointer = large.get(plan.item) if plan.item else None
+            pointer = None
+            if plan.item:  # its bucket; else its own field (sessions stored before buckets)
+                bucket = large.get(plan.item_bucket) if plan.item_bucket else None
+                pointer = pointer_in_bucket(bucket, plan.item) or large.get(plan.item)
             if pointer is not None:
                 name = chunk_of(plan.item, pointer)
                 if name in large:

@@ -199,11 +199,12 @@ return 1
 # browser session's value first, so that a request reads everything in one round
 # trip; its key carries the same {SID} hash tag, so all keys share a cluster slot.
 # A page asked for "first" that is stored makes the model, fields and item reads
-# unnecessary (serving it is all the view does). An item pointer names the listing
-# chunk that holds the item, read in the same call.
+# unnecessary (serving it is all the view does). An item's bucket (or, in sessions
+# stored before buckets, its own pointer field) names the listing chunk that holds
+# the item, read in the same call.
 # KEYS: browser key (or the session key again), session, intents, theme, pages.
 # ARGV: ttl, refresh seconds, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
-#       page-first id ('' for none), model (0/1), item pointer field ('' for none),
+#       page-first id ('' for none), model (0/1), item pointer ('' for none), its bucket field,
 #       number of page ids, page ids..., number of fields, fields...,
 #       number of validators the client holds, validators...
 _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
@@ -216,14 +217,14 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   return {browser, 0}
 end
 local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
-local npages = tonumber(ARGV[10])
-local nfields = tonumber(ARGV[11 + npages])
-local nknown = tonumber(ARGV[12 + npages + nfields])
+local npages = tonumber(ARGV[11])
+local nfields = tonumber(ARGV[12 + npages])
+local nknown = tonumber(ARGV[13 + npages + nfields])
 -- A page whose validator the client holds: its header alone (a revalidation).
 local function trimmed(value)
   if value and nknown > 0 then
     for i = 1, nknown do
-      local prefix = 'gz1 ' .. ARGV[12 + npages + nfields + i] .. ' '
+      local prefix = 'gz1 ' .. ARGV[13 + npages + nfields + i] .. ' '
       if string.sub(value, 1, #prefix) == prefix then
         return string.sub(value, 1, string.find(value, '\\n', #prefix, true))
       end
@@ -232,7 +233,7 @@ local function trimmed(value)
   return value
 end
 local pages = {}
-for i = 1, npages do pages[i] = trimmed(redis.call('HGET', KEYS[5], ARGV[10 + i])) end
+for i = 1, npages do pages[i] = trimmed(redis.call('HGET', KEYS[5], ARGV[11 + i])) end
 local first = false
 if ARGV[7] ~= '' then first = trimmed(redis.call('HGET', KEYS[5], ARGV[7])) end
 local content = false
@@ -248,11 +249,22 @@ if not first then
   end
   if nfields > 0 then
     local names = {}
-    for i = 1, nfields do names[i] = ARGV[11 + npages + i] end
+    for i = 1, nfields do names[i] = ARGV[12 + npages + i] end
     fields = redis.call('HMGET', KEYS[2], unpack(names))
   end
   if ARGV[9] ~= '' then
-    pointer = redis.call('HGET', KEYS[2], ARGV[9])
+    local item = string.match(ARGV[9], '^i:[^:]+:(.*)$')
+    local bucket = false
+    if ARGV[10] ~= '' then bucket = redis.call('HGET', KEYS[2], ARGV[10]) end
+    if bucket then
+      local needle = '\\n' .. item .. '\\t'
+      local at = string.find(bucket, needle, 1, true)
+      if at then
+        local start = at + #needle
+        pointer = string.sub(bucket, start, string.find(bucket, '\\n', start, true) - 1)
+      end
+    end
+    if not pointer then pointer = redis.call('HGET', KEYS[2], ARGV[9]) end
     if pointer then
       local intent = string.match(ARGV[9], '^i:([^:]+):')
       chunk = redis.call('HGET', KEYS[2], 'c:' .. intent .. ':' .. pointer)
@@ -494,6 +506,7 @@ class RedisSiteStore(SiteStore):
             plan.page_first or "",
             int(plan.model),
             plan.item or "",
+            plan.item_bucket if plan.item and not {"\t", "\n"} & set(plan.item) else "",
             len(plan.page_ids),
             *plan.page_ids,
             len(plan.fields),
