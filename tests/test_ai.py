@@ -807,3 +807,77 @@ def test_docs_show_the_prompts_the_code_sends():
     for module in (intent_plans, page_plans):
         assert module.SYSTEM in quoted, module.__name__
         assert f"version `{module.PROMPT_VERSION}`" in doc
+
+
+def test_a_planned_sort_drops_the_rules_sections_and_a_timeline_keeps_its_order():
+    from webapp.content.model.build import build_views, chunk_field, decode
+    from webapp.content.render import render_listing
+
+    courses = ["Starters"] * 3 + ["Mains"] * 3
+    menu = [
+        {"name": f"Dish {n}", "course": course, "price": f"${price}"}
+        for n, (course, price) in enumerate(
+            zip(courses, ["12", "9.50", "100", "7", "31", "8"], strict=True)
+        )
+    ]
+    intent = {"id": "menu", "title": "Menu", "dataPath": "menu"}
+    fields = build_views({"menu": menu}, [intent])
+    view = decode(fields["model"])["views"]["menu"]
+    assert [label for label, _start in view["groups"]] == ["Starters", "Mains"]  # the rules'
+    records = decode(fields[chunk_field("menu", 1)])
+    common = {"site": {"title": "Cafe"}, "intent": intent, "view": view, "theme": {}}
+    plain = render_listing(records=records, **common)
+    assert "<h2>Starters</h2>" in plain
+    page = render_listing(records=records, plan={"sort": {"field": "price"}}, **common)
+    assert "<h2>Starters</h2>" not in page and "<h2>Mains</h2>" not in page
+    names = re.findall(r">(Dish \d)</a></h3>", page)
+    assert names == ["Dish 3", "Dish 5", "Dish 1", "Dish 0", "Dish 4", "Dish 2"]  # $7 … $100
+
+
+def test_planned_sort_keys_read_amounts_dates_and_words():
+    from webapp.content.render import _sort_key
+
+    values = ["$100", "$9.50", "$12", "145 m²", 3, True, None, "2026-03-05", "2025-12-01",
+              "10 Jan 2026", "apple", {"amount": 5}, [1, 2]]  # fmt: skip
+    ordered = sorted(values, key=_sort_key)
+    assert ordered[:7] == [True, 3, {"amount": 5}, "$9.50", "$12", "$100", "145 m²"]
+    assert ordered[7:9] == ["2025-12-01", "2026-03-05"]
+    assert ordered[9:11] == ["10 Jan 2026", "apple"]  # not a date we read: words
+    assert _sort_key(None)[0] == _sort_key([1, 2])[0] == 3  # no value: last
+
+
+def test_planned_key_facts_and_summaries_say_things_once():
+    from webapp.content.model.normalise import Hints, normalise
+
+    dish = {
+        "name": "Soup",
+        "vegan": True,
+        "spicy": False,
+        "date": "2026-03-05",
+        "address": "Harbour Street 1, Old Town",
+        "story": "A soup. " * 30,
+    }
+    hints = Hints(fact_keys=("vegan", "spicy", "date", "address"), summary_key="story")
+    record = normalise(dish, hints)
+    assert [(f.label, f.text) for f in record.key_facts] == [("Vegan", "Yes"), ("Spicy", "No")]
+    assert record.date and record.address  # shown in their own roles, not as facts again
+    shown = [record.summary, str(record.body or "")]
+    assert sum("A soup. A soup." in text for text in shown) == 1
+
+
+def test_cards_keep_contact_details_only_in_contact_blocks():
+    from webapp.content.model.normalise import normalise
+    from webapp.content.render import _card
+
+    person = normalise({"name": "Ana", "email": "ana@example.com", "city": "Porto"})
+    assert "contact" not in _card(person, "/x", "cards")  # cards are kept in search indexes
+    assert _card(person, "/x", "contact")["contact"][0]["href"] == "mailto:ana@example.com"
+
+
+def test_numbers_no_float_holds_are_read_not_raised():
+    from webapp.content.model.normalise import Hints, normalise
+
+    record = normalise({"name": 10**400, "price": 10**400, "stock": 10**400}, Hints())
+    assert record.title.startswith("1000") and record.price == ""
+    record = normalise({"name": "Big", "stock": 10**400}, Hints(fact_keys=("stock",)))
+    assert record.key_facts == []

@@ -177,7 +177,10 @@ def _body() -> dict:
 
 def _text(data: dict, name: str) -> str:
     value = data.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    # JSON may escape lone surrogates ("\\ud800"), which are not text: never an id of ours.
+    return value.encode("utf-8", "replace").decode().strip()
 
 
 def _required(data: dict, *names: str) -> list[str]:

@@ -27,6 +27,7 @@ from .model.values import (
     http_url,
     link_href,
     number,
+    parse_date,
     plain_text,
     rich_html,
 )
@@ -310,10 +311,16 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
         "facts": facts,
         "rating": record.rating,
         "badges": record.badges[:4],
-        "contact": [{"label": c.label, "text": c.text, "href": c.href} for c in record.contact[:4]]
-        if layout == "contact"
-        else [],
-        "address": record.address if layout == "contact" else "",
+        **(
+            {
+                "contact": [
+                    {"label": c.label, "text": c.text, "href": c.href} for c in record.contact[:4]
+                ],
+                "address": record.address,
+            }
+            if layout == "contact"  # cards are also kept in search indexes: only here
+            else {}
+        ),
         "description": truncate(record.description or record.summary, _CARD_DESC, at_word=True)
         if layout != "quotes"
         else truncate(record.description, 600, at_word=True),
@@ -459,16 +466,30 @@ def _layout(view: dict, plan: dict | None, records: list) -> str:
     return wanted if sum(1 for r in records if fits(r)) * 2 >= len(records) else rules
 
 
+_LEADING_AMOUNT = re.compile(r"^\D{0,4}?(-?\d[\d,]*(?:\.\d+)?)(\D*)$")
+
+
 def _sort_key(value: Any) -> tuple:
-    """Where a record goes in a planned sort: numbers, then dates and words; none last."""
+    """Where a record goes in a planned sort: numbers (amounts with a currency or a unit
+    too: "$9.50", "145 m²"), then dates, then words; records without a value last."""
     if isinstance(value, dict):  # an amount with its currency, a schema.org Offer
         inner = next((value[k] for k in ("amount", "value", "price") if k in value), None)
         return _sort_key(inner) if not isinstance(inner, dict | list) else (3, 0, "")
+    if isinstance(value, bool):
+        return (0, float(value), "")
     amount = number(value)
     if amount is not None:
         return (0, amount, "")
+    date = parse_date(value)
+    if date is not None:
+        return (1, 0, date[0])
     text = plain_text(value, 200)
-    return (1, 0, text.casefold()) if text else (3, 0, "")
+    match = _LEADING_AMOUNT.match(text)
+    if match:
+        amount = number(match.group(1))
+        if amount is not None:
+            return (0, amount, "")
+    return (2, 0, text.casefold()) if text else (3, 0, "")
 
 
 def _planned_order(read: list[tuple], plan: dict | None) -> list[tuple]:
@@ -589,9 +610,11 @@ def render_listing(
         (entry[0], normalise(entry[1], hints, entry[2] if len(entry) > 2 else ""), entry[1])
         for entry in records
     ]
-    if pages == 1:  # a plan's order and sections hold only for a list seen whole
-        read = _planned_order(read, plan)
     layout = _layout(view, plan, [record for _id, record, _item in read])
+    # A plan's order and sections hold only for a list seen whole; a timeline keeps
+    # its order by date.
+    ordered = _planned_order(read, plan) if pages == 1 and layout != "timeline" else read
+    planned_sort, read = ordered is not read, ordered
     cards = [
         (record, _card(record, links.item(intent_id, item_id), layout, hints.kind), item)
         for item_id, record, item in read
@@ -611,6 +634,8 @@ def render_listing(
             groups[-1]["cards"].append(card)
     elif planned_groups is not None:
         groups = planned_groups
+    elif planned_sort:  # the rules' sections were made for the list's own order
+        groups = [{"label": "", "cards": [card for _record, card, _item in cards]}]
     else:
         breaks = dict(_groups_for_page(view, first, len(cards)))
         for index, (_record, card, _item) in enumerate(cards):

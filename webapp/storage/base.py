@@ -164,7 +164,7 @@ def pointer_in_bucket(bucket: bytes | None, item_field: str) -> bytes | None:
     item_id = item_field.split(":", 2)[2]
     if not bucket or "\t" in item_id or "\n" in item_id:
         return None
-    needle = b"\n" + item_id.encode() + b"\t"
+    needle = b"\n" + item_id.encode(errors="surrogatepass") + b"\t"
     at = bucket.find(needle)
     if at < 0:
         return None

@@ -84,7 +84,8 @@ ITEM_BUCKETS = 1024
 
 def item_bucket_field(intent_id: str, item_id: str) -> str:
     """The hash field holding the chunk numbers of the items whose ids share a bucket."""
-    return f"x:{intent_id}:{zlib.crc32(item_id.encode()) % ITEM_BUCKETS}"
+    # A URL may carry any text, lone surrogates included: never an error, just no item.
+    return f"x:{intent_id}:{zlib.crc32(item_id.encode(errors='surrogatepass')) % ITEM_BUCKETS}"
 
 
 def data_field(intent_id: str) -> str:

@@ -11,7 +11,6 @@ twice. Pure and bounded: at most ``MAX_FIELDS`` fields of one record are read.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
@@ -1002,9 +1001,12 @@ def _planned_roles(
             record.images = [found[0], *rest][:MAX_IMAGES]
     moved: set[str] = set()
     for key in hints.fact_keys:
-        text = _fact_text(_value(fields, key))
+        value = _value(fields, key)
+        text = _planned_fact_text(value)
         if record.price and humanise(key) == (record.price_label or "Price"):
             continue  # the price is shown as one, formatted
+        if _shown_otherwise(record, value, text):
+            continue  # the record's date, address, name or subtitle: shown as such
         if text:
             label = humanise(key)
             same = next((f for f in record.facts if _same_fact(f, label, text)), None)
@@ -1020,6 +1022,14 @@ def _planned_roles(
             moved.add(humanise(hints.summary_key))
             if record.description and record.description.casefold() in text.casefold():
                 record.description = ""
+            body = v.plain_text(str(record.body), SUMMARY_MAX * 2) if record.body else ""
+            if body.casefold().startswith(text.rstrip("…").casefold()):
+                # The same words as the page's text: shown once, as the summary when it
+                # holds them all, else as the text (which starts with them anyway).
+                if len(body) <= len(text):
+                    record.body = None
+                else:
+                    record.summary = ""
     if moved:
         record.facts = [fact for fact in record.facts if fact.label not in moved]
         record.rest = [(label, value) for label, value in record.rest if label not in moved]
@@ -1043,12 +1053,24 @@ def _same_fact(fact: Fact, label: str, text: str) -> bool:
     )
 
 
-def _fact_text(value: Any) -> str:
+def _shown_otherwise(record: Record, value: Any, text: str) -> bool:
+    """Whether a planned key fact is a value the record already shows in a role of its own."""
+    if record.date_sort and (parsed := v.parse_date(value)) and parsed[0] == record.date_sort:
+        return True
+    folded = text.casefold()
+    return bool(folded) and folded in (
+        record.address.casefold(),
+        record.title.casefold(),
+        record.subtitle.casefold(),
+    )
+
+
+def _planned_fact_text(value: Any) -> str:
     """A planned key fact's value as short text (a yes/no, a number, words, a short list)."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int | float):
-        return v.format_count(value) if math.isfinite(value) else ""
+        return v.format_count(value) if v.finite(value) else ""
     if isinstance(value, list):
         texts = [v.plain_text(element, 40) for element in value[:6]]
         return truncate(", ".join(text for text in texts if text), 80, at_word=True)

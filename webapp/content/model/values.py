@@ -250,7 +250,7 @@ def number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
+        return float(value) if finite(value) else None
     if isinstance(value, str):
         match = _numeric_text(value)
         if match and not match.group(1) and not match.group(4):
@@ -261,8 +261,18 @@ def number(value: Any) -> float | None:
     return None
 
 
+def finite(value: Any) -> bool:
+    """Whether a JSON number is finite and fits a float (``10**400`` does not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def format_count(value: float) -> str:
     """Format a count or measure: ``1850`` -> ``1,850``, ``2.5`` -> ``2.5``."""
+    if isinstance(value, int) and not finite(value):
+        return str(value)[:24] + "…"  # a number no float holds: its first digits
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -323,7 +333,7 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int | float):
-        if not math.isfinite(value):
+        if not finite(value):
             return ""
         if minor and isinstance(value, int):
             return format_money(Decimal(value) / 100, currency, True)
@@ -369,7 +379,7 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
     """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float) and math.isfinite(value):
+    if isinstance(value, int | float) and finite(value):
         seconds = value / 1000 if value > _EPOCH_MAX else value
         if not _EPOCH_MIN <= seconds <= _EPOCH_MAX:
             return None
