@@ -881,3 +881,61 @@ def test_numbers_no_float_holds_are_read_not_raised():
     assert record.title.startswith("1000") and record.price == ""
     record = normalise({"name": "Big", "stock": 10**400}, Hints(fact_keys=("stock",)))
     assert record.key_facts == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_page_plans_never_break_a_page(seed):
+    """Whatever a model answers, the checked plan renders every demo page without error."""
+    import random
+
+    from webapp.ai import pages as page_plans
+    from webapp.content.model.build import MODEL_FIELD, chunk_field, data_field, decode
+    from webapp.content.render import render_detail, render_listing, render_section
+
+    rng = random.Random(seed)
+    junk = [None, True, 3, -1.5, "", "x" * 500, "<script>", [], {}, ["a", 1], {"field": 3}]
+
+    def value(fields):
+        choice = rng.random()
+        if choice < 0.4 and fields:
+            return rng.choice(fields)
+        if choice < 0.6 and fields:
+            return rng.sample(fields, min(len(fields), rng.randint(1, 4)))
+        return rng.choice(junk)
+
+    for demo in ("restaurant", "real-estate", "portfolio"):
+        built = build_site(parse_content(load_demo(demo)))
+        views = decode(built.fields[MODEL_FIELD])["views"]
+        for intent in built.intents:
+            view = views[intent["id"]]
+            records = decode(built.fields.get(chunk_field(intent["id"], 1), b"[]")) or []
+            fields = sorted({k for _id, item, *_ in records[:3] if isinstance(item, dict)
+                             for k in item})  # fmt: skip
+            answer = {
+                name: value(fields)
+                for name in (
+                    "card_title",
+                    "card_subtitle",
+                    "card_image",
+                    "card_price",
+                    "card_facts",
+                    "group_by",
+                )  # fmt: skip
+            }
+            answer["layout"] = rng.choice([*page_plans.LAYOUTS, "nope", 7])
+            answer["sort"] = {"field": value(fields), "order": rng.choice(["asc", "desc", 1])}
+            answer["detail"] = {
+                "key_facts": value(fields),
+                "field_order": value(fields),
+                "summary": value(fields),
+            }
+            plan, _dropped = page_plans.apply(answer, intent["id"], built.intents, fields)
+            common = {"site": {"title": demo}, "intent": intent, "view": view, "theme": {},
+                      "plan": plan}  # fmt: skip
+            if view["role"] != "collection":
+                data = decode(built.fields[data_field(intent["id"])])
+                assert "</html>" in render_section(data=data, **common)
+                continue
+            assert "</html>" in render_listing(records=records, **common)
+            for position, entry in enumerate(records[:5]):
+                assert "</html>" in render_detail(entry=entry, position=position, **common)
