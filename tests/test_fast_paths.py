@@ -157,6 +157,23 @@ def test_the_cached_home_fills_in_each_requests_token_and_nonce(app):
     assert "Page ready" not in second.get("/").get_data(as_text=True)
 
 
+def test_a_browser_sessions_csrf_token_is_signed_once(app):
+    first, second = app.test_client(), app.test_client()
+    for browser in (first, second):
+        connect_demo(browser)
+        browser.get("/")
+    tokens = [CSRF.findall(browser.get("/").get_data(as_text=True))[0]
+              for browser in (first, first, second)]  # fmt: skip
+    assert tokens[0] == tokens[1] != tokens[2]  # one per browser session, not per request
+    assert first.post("/pages/menu/generate", data={"csrf_token": tokens[0]}).status_code == 303
+    assert second.post("/pages/menu/generate", data={"csrf_token": tokens[0]}).status_code == 400
+    # With a time limit, a token is signed for each request (its timestamp must be new).
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    first.get("/")  # the flash
+    time.sleep(1.1)  # signed tokens carry whole seconds
+    assert CSRF.findall(first.get("/").get_data(as_text=True))[0] != tokens[0]
+
+
 def test_the_cached_home_is_per_site(app):
     browsers = {}
     for demo in ("restaurant", "real-estate"):
