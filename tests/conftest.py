@@ -300,3 +300,10 @@ def upload(client, content: bytes, filename: str = "site.json", token: str | Non
         return client.open(environ)
     finally:
         environ["wsgi.input"].close()
+
+
+def pytest_collection_modifyitems(items):
+    """Run the files that start servers first: with the suite in two processes (each
+    taking whole files), a long file started last would leave the other idle."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: order kept within
