@@ -54,14 +54,21 @@ class RenderCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[Hashable, str] = OrderedDict()
+        self.entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self.tokens: OrderedDict[tuple, str] = OrderedDict()  # see csrf_token()
         self.lock = threading.Lock()
         self.csrf_marker = "csrf-" + secrets.token_hex(16)
         self.nonce_marker = "nonce-" + secrets.token_hex(16)
+        self.csrf_marker_bytes = self.csrf_marker.encode()
+        self.nonce_marker_bytes = self.nonce_marker.encode()
 
-    def render(self, key: Hashable, template: str, **context) -> str:
-        """Render ``template`` with ``context``, or reuse its rendering for ``key``."""
+    def render(self, key: Hashable, template: str, **context) -> str | bytes:
+        """Render ``template`` with ``context``, or reuse its rendering for ``key``.
+
+        A page from the cache is UTF-8 bytes, kept encoded: filling in the markers and
+        sending it then never encodes the page again (a str with one emoji in it is
+        four bytes a character in memory, and encoding 20 KB of it each time showed).
+        """
         if get_flashed_messages() or self.size <= 0:
             return render_template(template, **context)
         key = (template, request.script_root, key)
@@ -75,13 +82,13 @@ class RenderCache:
                 csrf_token=lambda: self.csrf_marker,
                 csp_nonce=lambda: self.nonce_marker,
                 **context,
-            )
+            ).encode()
             with self.lock:
                 self.entries[key] = html
                 while len(self.entries) > self.size:
                     self.entries.popitem(last=False)
-        return html.replace(self.csrf_marker, self.csrf_token()).replace(
-            self.nonce_marker, csp_nonce()
+        return html.replace(self.csrf_marker_bytes, self.csrf_token().encode()).replace(
+            self.nonce_marker_bytes, csp_nonce().encode()
         )
 
     def csrf_token(self) -> str:
@@ -110,7 +117,7 @@ class RenderCache:
         return signed
 
 
-def cached_render(key: Hashable, template: str, **context) -> str:
+def cached_render(key: Hashable, template: str, **context) -> str | bytes:
     """Render an app page through the app's render cache (see ``RenderCache``)."""
     return current_app.extensions["render_cache"].render(key, template, **context)
 
