@@ -70,6 +70,10 @@ def test_revalidation_answers_304_without_a_body(client):
         assert again.get_data() == b""
         assert again.headers["ETag"] == etag
         assert again.headers["Cache-Control"] == "private, no-cache"
+        assert "Accept-Encoding" in again.headers["Vary"]
+        # Only what a cache updates: the browser keeps the rest from the page it holds.
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "Content-Type"):
+            assert name not in again.headers and name in first.headers, name
         other = client.get("/frame/pages/menu", headers={**headers, "If-None-Match": '"nope"'})
         assert other.status_code == 200 and other.get_data() == first.get_data()
     # A validator of one encoding does not answer for the other.

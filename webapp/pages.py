@@ -240,14 +240,16 @@ def _frame_stored(page: StoredPage) -> Response:
         "ETag": f'"{etag}"',
         "Cache-Control": "private, no-cache",
         "Vary": "Accept-Encoding",
-        "Content-Security-Policy": FRAME_CSP,
     }
     given = request.headers.get("If-None-Match")
     # A page read without its body had a validator the request holds (see @reads).
     if page.body_omitted or (
         given and (given == headers["ETag"] or request.if_none_match.contains_weak(etag))
     ):
+        # Only the fields a cache updates (RFC 9110, 15.4.5): the browser keeps the rest,
+        # the page's CSP included, from the response it holds.
         return Response(status=304, headers=headers)
+    headers["Content-Security-Policy"] = FRAME_CSP
     if gzipped:
         headers["Content-Encoding"] = "gzip"
         return Response(page.gzip, mimetype="text/html", headers=headers)

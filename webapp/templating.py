@@ -159,6 +159,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        if response.status_code == 304:
+            return response  # no content: the browser keeps the headers of what it holds
         headers = response.headers
         if "Content-Security-Policy" not in headers:  # stored pages come with their own
             csp = APP_CSP.format(nonce=csp_nonce())
