@@ -428,6 +428,10 @@ def test_a_revalidation_reads_no_page_bytes_from_redis(app, client, redis_client
     plain_tag = client.get(path).headers["ETag"]
     crossed = client.get(path, headers={**GZIP, "If-None-Match": plain_tag})
     assert crossed.status_code == 200 and crossed.get_data() == stored.get_data()
+    # A stored page in the frame is all that is read: not the site's intents or theme.
+    intents = len(redis_client.get(next(redis_client.scan_iter("*intents*"))))
+    assert intents > 1000
+    assert full_read < page_bytes + 1000 < page_bytes + intents
     # The chrome around it never takes a validator: it needs the page's title.
     chrome = client.get("/pages/menu/items/grilled-octopus", headers={"If-None-Match": tag})
     assert chrome.status_code == 200

@@ -324,6 +324,39 @@ def test_a_stored_page_first_skips_the_model_reads(store):
     assert store.load("gone", plan) is None
 
 
+def test_a_stored_only_read_of_stored_pages_reads_nothing_else(store):
+    sid = create_with_model(store)
+    plan = item_plan("soup", page_first="menu-detail-soup", model=True, stored_only=True)
+    missing = store.load(sid, plan)  # not stored: everything the page is made from
+    assert not missing.partial and missing.intents == INTENTS and missing.item_chunk
+    store.save_pages(sid, {"menu-detail-soup": page("<p>soup</p>", "t"), "menu": page("m", "u")})
+    stored = store.load(sid, plan)
+    assert stored.partial and stored.pages["menu-detail-soup"].html == "<p>soup</p>"
+    assert (stored.meta, stored.intents, stored.theme, stored.missing) == ({}, [], {}, ())
+    assert stored.model is None and stored.item_chunk is None
+    listing = store.load(sid, ReadPlan(page_ids=("menu",), stored_only=True))
+    assert listing.partial and set(listing.pages) == {"menu"}
+    # Any page asked for and not stored, or the page index: the whole read.
+    for whole in (
+        ReadPlan(page_ids=("menu", "nope"), stored_only=True),
+        ReadPlan(page_ids=("menu",), page_index=True, stored_only=True),
+        ReadPlan(page_ids=("menu",)),
+    ):
+        site = store.load(sid, whole)
+        assert not site.partial and site.intents == INTENTS and site.meta == META, whole
+    assert store.load("gone", plan) is None
+
+
+@pytest.mark.parametrize("backend", ["redis"])
+def test_a_stored_only_read_still_slides_the_ttl(store, redis_client):
+    sid = create(store)
+    store.save_pages(sid, {"menu": page("x", "t")})
+    for key in store.keys(sid).all:
+        redis_client.expire(key, 10)
+    assert store.load(sid, ReadPlan(page_ids=("menu",), stored_only=True)).partial
+    assert all(ttl > 3500 for ttl in store.ttl_of(sid).values())
+
+
 def test_a_session_without_a_model_gets_its_content_then_keeps_a_built_model(store):
     sid = create(store, content={"menu": [{"name": "Soup"}]})
     site = store.load(sid, ReadPlan(model=True))

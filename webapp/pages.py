@@ -569,8 +569,13 @@ def view(intent_id: str):
     )
 
 
+def _frame_plan(plan_of):
+    """A view's read plan for the app's frame: a stored page found is all it reads."""
+    return lambda args, query: replace(plan_of(args, query), stored_only=True)
+
+
 @bp.get("/frame/pages/<intent_id>")
-@reads(_listing_plan, revalidates=True)
+@reads(_frame_plan(_listing_plan), revalidates=True)
 def frame_view(intent_id: str):
     """A generated page's own bytes, for the app's frame (or a page of search results)."""
     page = _page_number(request.args)
@@ -579,11 +584,11 @@ def frame_view(intent_id: str):
         return _frame(_results(intent_id, query, page))
     if page == 1:
         _sid, site = require_site()
+        if intent_id in site.pages:
+            return _frame_stored(site.pages[intent_id])
         intent = _intent_or_404(site, intent_id)
-        if intent_id not in site.pages:
-            html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
-            return html, 404
-        return _frame_stored(site.pages[intent_id])
+        html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
+        return html, 404
     _site, _intent, page = _page_or_make(
         listing_page_id(intent_id, page),
         intent_id,
@@ -661,7 +666,7 @@ def item(intent_id: str, item_id: str):
 
 
 @bp.get("/frame/pages/<intent_id>/items/<item_id>")
-@reads(_item_plan, revalidates=True)
+@reads(_frame_plan(_item_plan), revalidates=True)
 def frame_item(intent_id: str, item_id: str):
     """An item's detail page's own bytes, for the app's frame."""
     _site, _intent, page = _page_or_make(
@@ -718,13 +723,16 @@ def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
 
 def _page_or_make(
     page_id: str, intent_id: str, render, missing
-) -> tuple[SiteSnapshot, dict, StoredPage]:
-    """Return a stored page, or make it from the content model and keep it.
+) -> tuple[SiteSnapshot, dict | None, StoredPage]:
+    """Return a stored page, or make it from the content model and keep it (the intent is
+    None when a frame's ``stored_only`` read found the page: only the page was read).
 
     ``render(sid, site, intent)`` returns the HTML or None when there is no
     such page; ``missing(intent)`` is then the 404's description.
     """
     sid, site = require_site()  # the page, or the model fields to make it (see @reads)
+    if site.partial:  # a frame's read found the page stored: nothing else was read
+        return site, None, site.pages[page_id]
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return site, intent, site.pages[page_id]

@@ -151,6 +151,9 @@ class ReadPlan:
     all_pages: bool = False
     page_first: str | None = None
     known_etags: tuple[str, ...] = ()
+    # A view that serves a stored page as it is: when every page asked for is stored,
+    # nothing else is read (no metadata, intents or theme: a partial snapshot).
+    stored_only: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "page_ids", tuple(self.page_ids))
@@ -197,6 +200,9 @@ class SiteSnapshot:
     # The metadata, intents and theme as stored: equal states show the same site, so it
     # keys the app's render cache without encoding anything again.
     state: tuple = ()
+    # Only the pages asked for (a ``stored_only`` read that found them all): metadata,
+    # intents and theme were not read, and are empty here.
+    partial: bool = False
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""

@@ -126,6 +126,15 @@ class MemorySiteStore(SiteStore):
         first = plan.page_first in pages
         if first:
             wanted.append(plan.page_first)
+        if (
+            plan.stored_only
+            and not (plan.page_index or plan.all_pages)
+            and (plan.page_ids or first)
+            and (first or not plan.page_first)
+            and all(p in pages for p in plan.page_ids)
+        ):  # a stored page, served as it is, needs no more (as the Redis read script)
+            stored = read_pages((p, without_body(pages[p], plan.known_etags)) for p in wanted)
+            return SiteSnapshot(meta={}, intents=[], theme={}, pages=stored, partial=True)
         content = plan.content and not first
         model = small.get(MODEL_FIELD) if plan.model and not first else None
         if plan.model and not first and model is None:

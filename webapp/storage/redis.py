@@ -206,7 +206,8 @@ return 1
 # ARGV: ttl, refresh seconds, want browser (0/1), content (0/1), page index (0/1), all pages (0/1),
 #       page-first id ('' for none), model (0/1), item pointer ('' for none), its bucket field,
 #       number of page ids, page ids..., number of fields, fields...,
-#       number of validators the client holds, validators...
+#       number of validators the client holds, validators..., stored only (0/1: when
+#       every page asked for is stored, return them alone, marked 2)
 _META_ARGS = ", ".join(f"'{name}'" for name in META_FIELDS)
 READ_LUA = """
 local browser = false
@@ -216,7 +217,13 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
   return {browser, 0}
 end
-local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
+-- Slide lazily: only once the TTL has run down by the refresh interval (ARGV[2]),
+-- so most reads write nothing (and need no write permission, no AOF, no replication).
+local function slide()
+  if redis.call('TTL', KEYS[2]) < tonumber(ARGV[1]) - tonumber(ARGV[2]) then
+    for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+  end
+end
 local npages = tonumber(ARGV[11])
 local nfields = tonumber(ARGV[12 + npages])
 local nknown = tonumber(ARGV[13 + npages + nfields])
@@ -236,6 +243,15 @@ local pages = {}
 for i = 1, npages do pages[i] = trimmed(redis.call('HGET', KEYS[5], ARGV[11 + i])) end
 local first = false
 if ARGV[7] ~= '' then first = trimmed(redis.call('HGET', KEYS[5], ARGV[7])) end
+if ARGV[#ARGV] == '1' and ARGV[5] == '0' and ARGV[6] == '0' and (npages > 0 or first) then
+  local stored = ARGV[7] == '' or first
+  for i = 1, npages do stored = stored and pages[i] end
+  if stored then
+    slide()
+    return {browser, 2, first, pages}  -- a stored page, served as it is, needs no more
+  end
+end
+local meta = redis.call('HMGET', KEYS[2], META_FIELD_NAMES)
 local content = false
 local model = false
 local fields = {}
@@ -277,11 +293,7 @@ local all = false
 if ARGV[6] == '1' then all = redis.call('HGETALL', KEYS[5]) end
 local intents = redis.call('GET', KEYS[3])
 local theme = redis.call('GET', KEYS[4])
--- Slide lazily: only once the TTL has run down by the refresh interval (ARGV[2]),
--- so most reads write nothing (and need no write permission, no AOF, no replication).
-if redis.call('TTL', KEYS[2]) < tonumber(ARGV[1]) - tonumber(ARGV[2]) then
-  for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
-end
+slide()
 return {browser, 1, meta, content, intents, theme, index, all, first, pages, model, fields,
         pointer, chunk}
 """.replace("META_FIELD_NAMES", _META_ARGS)
@@ -513,12 +525,19 @@ class RedisSiteStore(SiteStore):
             *plan.fields,
             len(plan.known_etags),
             *plan.known_etags,
+            int(plan.stored_only),
         ]
         call_keys = [browser_key or keys.session, *keys.all]
         result = self._run(lambda: self._read(keys=call_keys, args=args), keys.session)
         browser, found = result[0], result[1]
         if not found:
             return browser, None
+        if found == 2:  # stored_only, and every page asked for is stored
+            first, pages = result[2], result[3]
+            stored = read_pages(zip(plan.page_ids, pages, strict=True))
+            if first is not None:
+                stored.update(read_pages([(plan.page_first, first)]))
+            return browser, SiteSnapshot(meta={}, intents=[], theme={}, pages=stored, partial=True)
         meta, content_json, intents_json, theme_json, index, every, first, pages = result[2:10]
         model, fields, pointer, chunk = result[10:14]
         stored = read_pages(zip(plan.page_ids, pages, strict=True))
