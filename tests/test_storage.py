@@ -193,12 +193,17 @@ def test_redis_keys_ttls_and_json_values(store, redis_client):
 
 
 @pytest.mark.parametrize("backend", ["redis"])
-def test_redis_read_refreshes_every_ttl(store, redis_client):
+@pytest.mark.parametrize(
+    "plan",
+    [ReadPlan(), ReadPlan(page_ids=("menu",), stored_only=True)],  # the second: partial
+    ids=["whole", "stored-only"],
+)
+def test_redis_read_refreshes_every_ttl(store, redis_client, plan):
     sid = create(store)
     store.save_pages(sid, {"menu": page("x", "t")})
     for key in store.keys(sid).all:
         redis_client.expire(key, 10)
-    store.load(sid)
+    assert store.load(sid, plan).partial == plan.stored_only
     assert all(ttl > 3500 for ttl in store.ttl_of(sid).values())
     assert len(store.ttl_of(sid)) == 4
 
@@ -345,16 +350,6 @@ def test_a_stored_only_read_of_stored_pages_reads_nothing_else(store):
         site = store.load(sid, whole)
         assert not site.partial and site.intents == INTENTS and site.meta == META, whole
     assert store.load("gone", plan) is None
-
-
-@pytest.mark.parametrize("backend", ["redis"])
-def test_a_stored_only_read_still_slides_the_ttl(store, redis_client):
-    sid = create(store)
-    store.save_pages(sid, {"menu": page("x", "t")})
-    for key in store.keys(sid).all:
-        redis_client.expire(key, 10)
-    assert store.load(sid, ReadPlan(page_ids=("menu",), stored_only=True)).partial
-    assert all(ttl > 3500 for ttl in store.ttl_of(sid).values())
 
 
 def test_a_session_without_a_model_gets_its_content_then_keeps_a_built_model(store):

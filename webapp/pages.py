@@ -569,13 +569,8 @@ def view(intent_id: str):
     )
 
 
-def _frame_plan(plan_of):
-    """A view's read plan for the app's frame: a stored page found is all it reads."""
-    return lambda args, query: replace(plan_of(args, query), stored_only=True)
-
-
 @bp.get("/frame/pages/<intent_id>")
-@reads(_frame_plan(_listing_plan), revalidates=True)
+@reads(_listing_plan, revalidates=True, serves_stored=True)
 def frame_view(intent_id: str):
     """A generated page's own bytes, for the app's frame (or a page of search results)."""
     page = _page_number(request.args)
@@ -666,7 +661,7 @@ def item(intent_id: str, item_id: str):
 
 
 @bp.get("/frame/pages/<intent_id>/items/<item_id>")
-@reads(_frame_plan(_item_plan), revalidates=True)
+@reads(_item_plan, revalidates=True, serves_stored=True)
 def frame_item(intent_id: str, item_id: str):
     """An item's detail page's own bytes, for the app's frame."""
     _site, _intent, page = _page_or_make(

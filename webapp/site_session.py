@@ -35,16 +35,19 @@ class SessionNotFound(Exception):
     """The browser points at a site session that does not exist (any more)."""
 
 
-def reads(plan_of: PlanOf, *, revalidates: bool = False):
+def reads(plan_of: PlanOf, *, revalidates: bool = False, serves_stored: bool = False):
     """Declare what a view reads: ``plan_of(view_args, query_args) -> ReadPlan``.
 
     A view that ``revalidates`` answers a matching If-None-Match with 304: the pages it
-    reads come without their body when the request already holds them.
+    reads come without their body when the request already holds them. A view that
+    ``serves_stored`` pages as they are reads nothing else when they are all stored
+    (``ReadPlan.stored_only``).
     """
 
     def decorate(view):
         view.read_plan = plan_of
         view.revalidates = revalidates
+        view.serves_stored = serves_stored
         return view
 
     return decorate
@@ -70,11 +73,12 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
         if plan_of is None:
             return None
         plan = plan_of(view_args, req.args)
+        changes = {"stored_only": True} if view.serves_stored else {}
         if view.revalidates and (plan.page_first or plan.page_ids):
             known = known_validators(req)
             if known:
-                plan = replace(plan, known_etags=known)
-        return plan
+                changes["known_etags"] = known
+        return replace(plan, **changes) if changes else plan
     except (HTTPException, ValueError, KeyError):
         return None
 

@@ -299,7 +299,7 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
         facts = [f"{fact.label}: {fact.text}" for fact in record.key_facts]
     else:
         facts = [fact.text for fact in record.card_facts(4)]
-    return {
+    card = {
         "title": record.title or "Untitled",
         "href": href,
         "image": {"src": image.src, "alt": image.alt or record.title} if image else None,
@@ -311,20 +311,16 @@ def _card(record: Record, href: str, layout: str, kind: str = "") -> dict[str, A
         "facts": facts,
         "rating": record.rating,
         "badges": record.badges[:4],
-        **(
-            {
-                "contact": [
-                    {"label": c.label, "text": c.text, "href": c.href} for c in record.contact[:4]
-                ],
-                "address": record.address,
-            }
-            if layout == "contact"  # cards are also kept in search indexes: only here
-            else {}
-        ),
         "description": truncate(record.description or record.summary, _CARD_DESC, at_word=True)
         if layout != "quotes"
         else truncate(record.description, 600, at_word=True),
     }
+    if layout == "contact":  # only here: cards are also kept in search indexes
+        card["contact"] = [
+            {"label": c.label, "text": c.text, "href": c.href} for c in record.contact[:4]
+        ]
+        card["address"] = record.address
+    return card
 
 
 def _detail_view(record: Record, hints: Hints, chars: int = _DETAIL_BUDGET) -> dict[str, Any]:

@@ -126,12 +126,12 @@ class MemorySiteStore(SiteStore):
         first = plan.page_first in pages
         if first:
             wanted.append(plan.page_first)
+        asked = [*plan.page_ids, *([plan.page_first] if plan.page_first else [])]
         if (
             plan.stored_only
+            and asked
             and not (plan.page_index or plan.all_pages)
-            and (plan.page_ids or first)
-            and (first or not plan.page_first)
-            and all(p in pages for p in plan.page_ids)
+            and all(p in pages for p in asked)
         ):  # a stored page, served as it is, needs no more (as the Redis read script)
             stored = read_pages((p, without_body(pages[p], plan.known_etags)) for p in wanted)
             return SiteSnapshot(meta={}, intents=[], theme={}, pages=stored, partial=True)

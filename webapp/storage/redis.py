@@ -272,7 +272,9 @@ if not first then
     local item = string.match(ARGV[9], '^i:[^:]+:(.*)$')
     local bucket = false
     if ARGV[10] ~= '' then bucket = redis.call('HGET', KEYS[2], ARGV[10]) end
-    if bucket then
+    -- An id with a tab or a line break is never stored (ids are slugs): no lookup, as in
+    -- pointer_in_bucket, so that it cannot match across two lines.
+    if bucket and not string.find(item, '[\\t\\n]') then
       local needle = '\\n' .. item .. '\\t'
       local at = string.find(bucket, needle, 1, true)
       if at then
@@ -518,7 +520,7 @@ class RedisSiteStore(SiteStore):
             plan.page_first or "",
             int(plan.model),
             plan.item or "",
-            plan.item_bucket if plan.item and not {"\t", "\n"} & set(plan.item) else "",
+            plan.item_bucket if plan.item else "",
             len(plan.page_ids),
             *plan.page_ids,
             len(plan.fields),

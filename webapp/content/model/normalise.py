@@ -1066,17 +1066,13 @@ def _shown_otherwise(record: Record, value: Any, text: str) -> bool:
 
 
 def _planned_fact_text(value: Any) -> str:
-    """A planned key fact's value as short text (a yes/no, a number, words, a short list)."""
+    """A planned key fact's value as short text: a flag as yes or no, else as the rules
+    write a fact (a number no float holds: nothing)."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, int | float):
-        return v.format_count(value) if v.finite(value) else ""
-    if isinstance(value, list):
-        texts = [v.plain_text(element, 40) for element in value[:6]]
-        return truncate(", ".join(text for text in texts if text), 80, at_word=True)
-    if isinstance(value, dict):
-        return truncate(normalise(value).title, 80, at_word=True)  # a linked record's name
-    return v.plain_text(value, 80)
+    if isinstance(value, int | float) and not v.finite(value):
+        return ""
+    return truncate(_fact_text(value), 80, at_word=True)
 
 
 _FACT_ORDER = ("bed", "beds", "bath", "baths", "sq ft", "m²", "acres")
