@@ -4,7 +4,8 @@ Starts the app on a free port (in-process server, memory backend) with AI planni
 on, pointed at the tests' stub Messages API (``tests/ai_stub.py``) answering with fixed
 plans: the real-estate demo's intents in groups, its homes as a table of key facts
 sorted by price, and each home's page led by its description with its key facts first.
-Saves the home, the planned homes page and one home's page at 1280×800 (full page).
+Saves the home, the planned homes page and one home's page at 1280×800 and 390×844
+(full page).
 
 Run: ``.venv/bin/python bench/ai_screens.py`` (needs Debian's chromium).
 """
@@ -24,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from ai_stub import Answer, StubMessagesAPI  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from screenshots import free_port, generate  # noqa: E402
+from screenshots import SIZES, free_port, generate  # noqa: E402
 from test_browser import CHROMIUM, CHROMIUM_ARGS, placeholder_image  # noqa: E402
 
 from webapp import create_app  # noqa: E402
@@ -72,33 +73,35 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     OUT.mkdir(parents=True, exist_ok=True)
-    stub.answer(Answer(tool_input=INTENTS_PLAN), Answer(tool_input=HOMES_PLAN))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
-        page = context.new_page()
+        for size_name, (width, height) in SIZES.items():
+            # Each size is a new visitor: it connects, and the stub plans for it again.
+            stub.answer(Answer(tool_input=INTENTS_PLAN), Answer(tool_input=HOMES_PLAN))
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
+            page = context.new_page()
 
-        def shot(name: str) -> None:
-            path = OUT / f"{name}-desktop.png"
-            page.screenshot(path=path, full_page=True)
-            print(path.relative_to(ROOT))
+            def shot(name: str, page=page, size_name=size_name) -> None:
+                path = OUT / f"{name}-{size_name}.png"
+                page.screenshot(path=path, full_page=True)
+                print(path.relative_to(ROOT))
 
-        page.goto(base + "/")
-        page.select_option("select[name=demo]", "real-estate")
-        page.get_by_role("button", name="Connect demo").click()
-        page.wait_for_load_state()
-        page.goto(base + "/")  # past the "Connected" message
-        shot("planned-home")
-        generate(page, "Find your next home")
-        page.wait_for_timeout(300)
-        shot("planned-homes-table")
-        frame = page.frame_locator("iframe.page-frame")
-        frame.locator("table a").first.click()
-        page.wait_for_url("**/items/**")
-        page.wait_for_timeout(300)
-        shot("planned-home-detail")
-        context.close()
+            page.goto(base + "/")
+            page.select_option("select[name=demo]", "real-estate")
+            page.get_by_role("button", name="Connect demo").click()
+            page.wait_for_load_state()
+            page.goto(base + "/")  # past the "Connected" message
+            shot("planned-home")
+            generate(page, "Find your next home")
+            page.wait_for_timeout(300)
+            shot("planned-homes-table")
+            frame = page.frame_locator("iframe.page-frame")
+            frame.locator("table a").first.click()
+            page.wait_for_url("**/items/**")
+            page.wait_for_timeout(300)
+            shot("planned-home-detail")
+            context.close()
         browser.close()
     server.shutdown()
     stub.stop()
