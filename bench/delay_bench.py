@@ -94,7 +94,7 @@ def main() -> None:
             headers, _detail, _etag = set_up_app(base)
             rows += [
                 (f"{name}: home /", base + "/", headers),
-                (f"{name}: stored page", base + "/frame/pages/menu", headers),
+                (f"{name}: stored page", base + "/frame/menu.html?framed=1", headers),
             ]
         results: dict[str, list[dict]] = {name: [] for name, _url, _h in rows}
         for _round in range(args.rounds):

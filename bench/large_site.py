@@ -76,7 +76,7 @@ def frame(path, status=200):
     return response
 # Warm the process first (templates compiled, scripts loaded): what is timed below is
 # what every later request costs, each step the mean of ten requests.
-listing = client.get(f"/frame/pages/{intent}").get_data(as_text=True)  # plain, to read
+listing = client.get(f"/frame/{intent}.html?framed=1").get_data(as_text=True)  # plain, to read
 items = re.findall(r'href="(/pages/[^"]+/items/[^"]+)"', listing)
 frame(items[0]); frame(items[0]); frame(f"/pages/{intent}?page=2")
 frame(f"/pages/{intent}/items/warm-up-unknown", 404)

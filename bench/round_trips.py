@@ -115,16 +115,19 @@ def main() -> None:
         run("GET /pages/menu", lambda: client.get("/pages/menu"))
         gzip = {"Accept-Encoding": "gzip"}
         frame = run(
-            "GET /frame/pages/menu (gzip)", lambda: client.get("/frame/pages/menu", headers=gzip)
+            "GET /frame/pages/menu (gzip)",
+            lambda: client.get("/frame/menu.html?framed=1", headers=gzip),
         )
         etag = frame.headers["ETag"]
         run(
             "GET /frame/pages/menu (If-None-Match: 304)",
-            lambda: client.get("/frame/pages/menu", headers={**gzip, "If-None-Match": etag}),
+            lambda: client.get(
+                "/frame/menu.html?framed=1", headers={**gzip, "If-None-Match": etag}
+            ),
         )
         run(
-            "GET /frame/pages/menu?page=2 (no such page)",
-            lambda: client.get("/frame/pages/menu?page=2"),
+            "GET /frame/menu-page-2 (no such page).html?framed=1",
+            lambda: client.get("/frame/menu-page-2.html?framed=1"),
         )
         run(
             "GET /pages/menu?q=lamb (search, first)", lambda: client.get("/frame/pages/menu?q=lamb")
@@ -140,7 +143,10 @@ def main() -> None:
             "GET detail frame (stored, gzip)",
             lambda: client.get("/frame" + item, headers=gzip),
         )
-        run("GET unknown item (404)", lambda: client.get("/frame/pages/menu/items/no-such-dish"))
+        run(
+            "GET unknown item (404)",
+            lambda: client.get("/frame/menu-detail-no-such-dish.html?framed=1"),
+        )
         run("GET /pages/menu/download", lambda: client.get("/pages/menu/download"))
         run("GET /export.zip", lambda: client.get("/export.zip"))
         run("GET /healthz", lambda: client.get("/healthz"))

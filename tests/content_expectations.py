@@ -72,11 +72,16 @@ def _csrf(client, path: str = "/") -> str:
     return match.group(1)
 
 
+def _framed(page_file: str) -> str:
+    """The URL the app's frame loads a stored page from, given a stored page's link to it."""
+    return f"/frame/{page_file}?framed=1"
+
+
 def _listing_pages(client, intent_id: str) -> list[str]:
     pages = []
-    url = f"/pages/{intent_id}"
+    url = f"{intent_id}.html"  # stored pages link to each other by file name
     for _ in range(50):
-        response = client.get("/frame" + url)  # the page itself, not the app around it
+        response = client.get(_framed(url))  # the page itself, not the app around it
         if response.status_code != 200:
             break
         page = response.get_data(as_text=True)
@@ -106,7 +111,7 @@ def _cards(pages: list[str], intent_id: str) -> list[tuple[str, str, str]]:
             link = re.search(r'<a href="([^"]+)">', body)
             if summary and link:
                 cards.append((visible(summary.group(1)), html_lib.unescape(link.group(1)), body))
-    return [c for c in cards if f"/pages/{intent_id}/items/" in c[1]]
+    return [c for c in cards if c[1].startswith(f"{intent_id}-detail-")]
 
 
 def _find_intent(found: dict[str, str], titles: list[str]) -> str | None:
@@ -203,7 +208,7 @@ def run(client, name: str) -> Report:
                 detail["item"] in by_title, f"{intent_id}: no card {detail['item']!r} to open"
             ):
                 continue
-            response = client.get("/frame" + by_title[detail["item"]][0])
+            response = client.get(_framed(by_title[detail["item"]][0]))
             if not report.check(
                 response.status_code == 200, f"{detail['item']}: detail {response.status_code}"
             ):

@@ -330,10 +330,10 @@ def test_a_page_plan_gives_the_copy_and_is_reused_when_regenerated(ai_app, clien
         "plan_intents",
         "plan_page",
     ]
-    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    page = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     assert "<h1>" in page and "Our dishes, by season</h1>" in page
     assert '<p class="lead">Fourteen dishes from the harbour, in four courses.</p>' in page
-    assert 'href="/pages/contact"' in page and ">Book a table</a>" in page
+    assert 'href="contact.html"' in page and ">Book a table</a>" in page
     assert "1,650 tokens used for this site" in home(client)
     # What the page call was shown: this intent's samples and the other intents, by id.
     sent = stub.requests[1]["body"]["messages"][0]["content"]
@@ -341,7 +341,7 @@ def test_a_page_plan_gives_the_copy_and_is_reused_when_regenerated(ai_app, clien
     # Regenerating reuses the stored plan: no call, the same bytes.
     assert generate(client, action="regenerate").status_code == 303
     assert len(stub.requests) == 2
-    assert client.get("/frame/pages/menu").get_data(as_text=True) == page
+    assert client.get("/frame/menu.html?framed=1").get_data(as_text=True) == page
 
 
 def test_a_failed_page_plan_says_so_on_the_page_and_is_tried_again(ai_app, client, stub):
@@ -353,12 +353,12 @@ def test_a_failed_page_plan_says_so_on_the_page_and_is_tried_again(ai_app, clien
     )
     connect_demo(client)
     generate(client)
-    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    page = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     assert "Planned by rules: the AI service answered HTTP 500." in page
     assert "See what we cook</h1>" in page  # the intent's (planned) title as the heading
     generate(client, action="regenerate")
     assert len(stub.requests) == 4
-    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    page = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     assert "Our dishes, by season</h1>" in page and "Planned by rules" not in page
 
 
@@ -371,7 +371,7 @@ def test_an_invalid_or_hostile_page_plan_is_checked(ai_app, client, stub):
     stub.answer(Answer(tool_input=good_plan()), Answer(tool_input=hostile))
     connect_demo(client)
     generate(client)
-    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    page = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "Menu</h1>" in page  # read as text, as site content is (markup dropped)
     assert '<p class="lead">Dishes by season.</p>' in page  # the intent's description
@@ -402,7 +402,7 @@ def test_generate_all_plans_within_one_deadline(backend, request, stub):
     assert "of them planned by the rules" in flashed
     notes = [
         "Planned by rules: there was no time left in this request."
-        in client.get(f"/frame/pages/{i}").get_data(as_text=True)
+        in client.get(f"/frame/{i}.html?framed=1").get_data(as_text=True)
         for i in RULE_IDS
         if i != "gallery"
     ]
@@ -418,7 +418,7 @@ def test_a_planned_layout_is_used_only_when_the_records_fit_it(ai_app, client, s
     stub.answer(Answer(tool_input=good_plan()), Answer(tool_input={**PAGE_PLAN, "layout": layout}))
     connect_demo(client)
     generate(client)
-    page = client.get("/frame/pages/menu").get_data(as_text=True)
+    page = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     assert shown in page  # every dish has a photo; none has a date; no carousels here
 
 
@@ -435,7 +435,7 @@ def test_later_listing_pages_follow_the_kept_plan(ai_app, client, stub):
     )
     assert response.status_code == 303
     generate(client, "products")
-    for path in ("/frame/pages/products", "/frame/pages/products?page=2"):
+    for path in ("/frame/products.html?framed=1", "/frame/products-page-2.html?framed=1"):
         page = client.get(path).get_data(as_text=True)
         assert "All our things</h1>" in page and "Sturdy, every day." in page, path
     assert len(stub.requests) == 2  # page 2 was made from the kept plan, without a call
@@ -459,7 +459,9 @@ def test_a_new_version_plans_the_page_again(ai_app, client, stub):
     assert "/pages/menu/new-version" in chrome and "New version (AI)" in chrome
     assert generate(client, action="new-version").status_code == 303
     assert len(stub.requests) == 3
-    assert "Eat with the seasons</h1>" in client.get("/frame/pages/menu").get_data(as_text=True)
+    assert "Eat with the seasons</h1>" in client.get("/frame/menu.html?framed=1").get_data(
+        as_text=True
+    )
     assert "Planned a new version of" in client.get("/pages/menu").get_data(as_text=True)
     # The new plan is the kept one: regenerating reuses it.
     generate(client, action="regenerate")
@@ -508,7 +510,7 @@ def products_page_planned(client, stub, shop: dict, plan: dict) -> str:
     )
     assert response.status_code == 303
     generate(client, "products")
-    return client.get("/frame/pages/products").get_data(as_text=True)
+    return client.get("/frame/products.html?framed=1").get_data(as_text=True)
 
 
 def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub):
@@ -522,13 +524,13 @@ def test_a_planned_card_title_names_cards_and_detail_pages(ai_app, client, stub)
     plans = [{"card_title": "sku"}, {"card_title": "no_such_field"}]
     listing = products_page_planned(client, stub, shop, plans[0])
     assert "SKU-0003" in listing
-    detail = re.findall(r'href="(/pages/products/items/[^"]+)"', listing)[0]
-    page = client.get("/frame" + detail).get_data(as_text=True)
+    detail = re.findall(r'href="(products-detail-[^"]+)"', listing)[0]
+    page = client.get(f"/frame/{detail}?framed=1").get_data(as_text=True)
     assert "<title>SKU-0000" in page  # the detail page follows the plan's choice
     # A field the model was not shown is refused.
     stub.answer(Answer(tool_input=plans[1]))
     generate(client, "products", action="new-version")
-    assert "Widget 3" in client.get("/frame/pages/products").get_data(as_text=True)
+    assert "Widget 3" in client.get("/frame/products.html?framed=1").get_data(as_text=True)
 
 
 def test_planned_subtitle_picture_and_price_fields(ai_app, client, stub):
@@ -686,9 +688,9 @@ def test_a_detail_plan_orders_every_item_page_of_its_kind(ai_app, client, stub):
         }
     }
     listing = products_page_planned(client, stub, part_shop(), plan)
-    links = re.findall(r'href="(/pages/products/items/[^"]+)"', listing)
+    links = re.findall(r'href="(products-detail-[^"]+)"', listing)
     for link in links[:3]:
-        page = client.get("/frame" + link).get_data(as_text=True)
+        page = client.get(f"/frame/{link}?framed=1").get_data(as_text=True)
         name = re.search(r"<title>(Widget \d)", page)[1]
         assert f'<p class="summary">{name} is a sturdy part for any bench.</p>' in page
         facts = re.findall(

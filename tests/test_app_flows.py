@@ -126,14 +126,14 @@ def test_chrome_frames_the_stored_page_and_lists_every_intent(client):
     client.post("/pages/menu/generate", data={"csrf_token": token})
     chrome = client.get("/pages/menu")
     text = chrome.get_data(as_text=True)
-    assert 'src="/frame/pages/menu"' in text and "<iframe" in text
+    assert 'src="/frame/menu.html?framed=1"' in text and "<iframe" in text
     assert "frame-src 'self'" in chrome.headers["Content-Security-Policy"]
     for intent_id in ("team", "events", "contact"):
         assert f'href="/pages/{intent_id}"' in text
         assert f'action="/pages/{intent_id}/generate"' in text  # not generated yet
     assert 'action="/pages/menu/regenerate"' in text
     assert 'href="/pages/menu/download"' in text
-    framed = client.get("/frame/pages/menu")
+    framed = client.get("/frame/menu.html?framed=1")
     assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
     assert '<base target="_top">' in framed.get_data(as_text=True)
     download = client.get("/pages/menu/download")
@@ -231,7 +231,7 @@ def test_try_again_never_leads_elsewhere(app):
 
 def test_errors_inside_the_frame_are_shown_there(client):
     connect_demo(client)
-    response = client.get("/frame/pages/menu/items/no-such-dish")
+    response = client.get("/frame/menu-detail-no-such-dish.html?framed=1")
     assert response.status_code == 404
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert '<base target="_top">' in response.get_data(as_text=True)

@@ -103,7 +103,7 @@ def test_connect_generate_view_detail_download_disconnect(server, browser, tmp_p
     page.screenshot(path=tmp_path / "2-menu.png", full_page=True)
 
     # A link inside the framed page opens the item in the app, chrome included.
-    framed.locator(f"a[href^='/pages/{menu['id']}/items/']").first.click()
+    framed.locator(f"a[href^='{menu['id']}-detail-']").first.click()
     page.wait_for_url(f"**/pages/{menu['id']}/items/**")
     assert_no_error(page)
     if dishes:

@@ -25,8 +25,8 @@ def generate(client, intent_id: str = "menu", action: str = "generate"):
 def test_stored_page_is_served_gzipped_to_browsers_that_accept_it(client, app):
     connect_demo(client)
     generate(client)
-    plain = client.get("/frame/pages/menu")
-    zipped = client.get("/frame/pages/menu", headers=GZIP)
+    plain = client.get("/frame/menu.html?framed=1")
+    zipped = client.get("/frame/menu.html?framed=1", headers=GZIP)
     assert plain.status_code == zipped.status_code == 200
     assert "Content-Encoding" not in plain.headers
     assert zipped.headers["Content-Encoding"] == "gzip"
@@ -48,7 +48,7 @@ def test_stored_page_is_served_gzipped_to_browsers_that_accept_it(client, app):
 def test_detail_and_later_listing_pages_are_served_the_same_way(client):
     connect_demo(client)
     generate(client)
-    for path in ["/frame/pages/menu/items/grilled-octopus", "/frame/pages/menu?page=1"]:
+    for path in ["/frame/menu-detail-grilled-octopus.html?framed=1", "/frame/menu.html?framed=1"]:
         first = client.get(path, headers=GZIP)  # made on its first view, then stored
         again = client.get(path, headers=GZIP)
         assert first.status_code == again.status_code == 200, path
@@ -63,9 +63,9 @@ def test_revalidation_answers_304_without_a_body(client):
     connect_demo(client)
     generate(client)
     for headers in ({}, GZIP):
-        first = client.get("/frame/pages/menu", headers=headers)
+        first = client.get("/frame/menu.html?framed=1", headers=headers)
         etag = first.headers["ETag"]
-        again = client.get("/frame/pages/menu", headers={**headers, "If-None-Match": etag})
+        again = client.get("/frame/menu.html?framed=1", headers={**headers, "If-None-Match": etag})
         assert again.status_code == 304
         assert again.get_data() == b""
         assert again.headers["ETag"] == etag
@@ -74,11 +74,13 @@ def test_revalidation_answers_304_without_a_body(client):
         # Only what a cache updates: the browser keeps the rest from the page it holds.
         for name in ("Content-Security-Policy", "X-Content-Type-Options", "Content-Type"):
             assert name not in again.headers and name in first.headers, name
-        other = client.get("/frame/pages/menu", headers={**headers, "If-None-Match": '"nope"'})
+        other = client.get(
+            "/frame/menu.html?framed=1", headers={**headers, "If-None-Match": '"nope"'}
+        )
         assert other.status_code == 200 and other.get_data() == first.get_data()
     # A validator of one encoding does not answer for the other.
-    plain_tag = client.get("/frame/pages/menu").headers["ETag"]
-    crossed = client.get("/frame/pages/menu", headers={**GZIP, "If-None-Match": plain_tag})
+    plain_tag = client.get("/frame/menu.html?framed=1").headers["ETag"]
+    crossed = client.get("/frame/menu.html?framed=1", headers={**GZIP, "If-None-Match": plain_tag})
     assert crossed.status_code == 200 and crossed.headers["Content-Encoding"] == "gzip"
 
 
@@ -99,20 +101,20 @@ SHOP = {
 def test_a_new_etag_once_the_page_content_or_theme_changed(client):
     _connect_content(client, SHOP)
     generate(client, "products")
-    first = client.get("/frame/pages/products")
+    first = client.get("/frame/products.html?framed=1")
     assert first.status_code == 200
     etag = first.headers["ETag"]
     # The same content connected again: the same bytes, the same validator.
     _connect_content(client, SHOP)
     generate(client, "products")
-    same = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    same = client.get("/frame/products.html?framed=1", headers={"If-None-Match": etag})
     assert same.status_code == 304
     # Content changed: 200 with a new validator.
     renamed = json.loads(json.dumps(SHOP))
     renamed["products"][0]["name"] = "Product zero"
     _connect_content(client, renamed)
     generate(client, "products")
-    changed = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    changed = client.get("/frame/products.html?framed=1", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert "Product zero" in changed.get_data(as_text=True)
     # Theme changed: the same.
@@ -120,7 +122,7 @@ def test_a_new_etag_once_the_page_content_or_theme_changed(client):
     themed["site"]["theme"]["primary"] = "#aa3311"
     _connect_content(client, themed)
     generate(client, "products")
-    recoloured = client.get("/frame/pages/products", headers={"If-None-Match": etag})
+    recoloured = client.get("/frame/products.html?framed=1", headers={"If-None-Match": etag})
     assert recoloured.status_code == 200 and recoloured.headers["ETag"] not in (
         etag,
         changed.headers["ETag"],
@@ -130,7 +132,7 @@ def test_a_new_etag_once_the_page_content_or_theme_changed(client):
 def test_download_and_export_hold_the_stored_page(client):
     connect_demo(client)
     generate(client)
-    framed = client.get("/frame/pages/menu").get_data(as_text=True)
+    framed = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
     downloaded = client.get("/pages/menu/download").get_data(as_text=True)
     # The download differs only in its links, made absolute so the file works anywhere.
     assert re.sub(r'href="http://localhost(/[^"]*)"', r'href="\1"', downloaded) == framed
@@ -225,19 +227,19 @@ def test_pages_made_on_view_read_a_bounded_number_of_bytes(app, client, redis_cl
     generate(client, "products")
     assert client.get("/").status_code == 200
     response, read = _bytes_read_by_app(
-        redis_client, lambda: client.get("/frame/pages/products/items/item-7777")
+        redis_client, lambda: client.get("/frame/products-detail-item-7777.html?framed=1")
     )
     assert response.status_code == 200 and "Thing number 7777" in response.get_data(as_text=True)
     # One 48-record chunk and the model, not the ~2 MB content.
     assert len(document) > 2_000_000
     assert read < 60_000, read
     response, read = _bytes_read_by_app(
-        redis_client, lambda: client.get("/frame/pages/products?page=150")
+        redis_client, lambda: client.get("/frame/products-page-150.html?framed=1")
     )
     assert response.status_code == 200 and read < 60_000, read
     # An unknown item: a 404 after reading its missing pointer, not the content.
     response, read = _bytes_read_by_app(
-        redis_client, lambda: client.get("/frame/pages/products/items/no-such-item")
+        redis_client, lambda: client.get("/frame/products-detail-no-such-item.html?framed=1")
     )
     assert response.status_code == 404 and read < 30_000, read
 
@@ -287,7 +289,7 @@ def test_each_request_matches_its_url_once(client, monkeypatch):
     monkeypatch.setattr(MapAdapter, "match", counting)
     for path, status in [
         ("/", 200),
-        ("/frame/pages/menu", 200),
+        ("/frame/menu.html?framed=1", 200),
         ("/pages/menu/items/grilled-octopus", 200),
         ("/pages/no-such-intent", 404),
         ("/no/such/route", 404),
@@ -316,7 +318,7 @@ def test_each_request_matches_its_url_once(client, monkeypatch):
 def test_accept_encoding_weights_are_honoured(client, accept, gzipped):
     connect_demo(client)
     generate(client)
-    response = client.get("/frame/pages/menu", headers={"Accept-Encoding": accept})
+    response = client.get("/frame/menu.html?framed=1", headers={"Accept-Encoding": accept})
     assert response.status_code == 200
     assert (response.headers.get("Content-Encoding") == "gzip") is gzipped
     body = gzip.decompress(response.get_data()) if gzipped else response.get_data()
@@ -363,7 +365,7 @@ def test_reading_the_site_apart_from_the_browser_session_costs_a_round_trip(
     connect_demo(client)
     generate(client)
     client.get("/")
-    client.get("/frame/pages/menu")
+    client.get("/frame/menu.html?framed=1")
     connection_class = app.extensions["site_store"].client.connection_pool.connection_class
     original = connection_class.send_packed_command
     sent = []
@@ -376,7 +378,7 @@ def test_reading_the_site_apart_from_the_browser_session_costs_a_round_trip(
     expected = {}
     for flag, round_trips in ((True, 1), (False, 2)):
         app.config["READ_SITE_WITH_BROWSER_SESSION"] = flag
-        for path in ("/", "/frame/pages/menu"):
+        for path in ("/", "/frame/menu.html?framed=1"):
             sent.clear()
             response = client.get(path)
             assert response.status_code == 200
@@ -412,7 +414,7 @@ def test_the_home_is_rendered_once_per_change(app, client):
 def test_a_revalidation_reads_no_page_bytes_from_redis(app, client, redis_client):
     connect_demo(client)
     generate(client)
-    path = "/frame/pages/menu/items/grilled-octopus"
+    path = "/frame/menu-detail-grilled-octopus.html?framed=1"
     first = client.get(path, headers=GZIP)  # made and stored
     stored = client.get(path, headers=GZIP)
     page_bytes = len(stored.get_data())

@@ -57,15 +57,15 @@ def test_lost_intents_or_theme_are_derived_again(app, client, lost):
     for name, value in original.items():
         assert json.loads(read(app, getattr(keys, name))) == json.loads(value)
     # Its pages are served again, the generated one included.
-    assert client.get("/frame/pages/menu").status_code == 200
-    assert client.get("/frame/pages/menu/items/grilled-octopus").status_code == 200
+    assert client.get("/frame/menu.html?framed=1").status_code == 200
+    assert client.get("/frame/menu-detail-grilled-octopus.html?framed=1").status_code == 200
 
 
 def test_lost_intents_are_repaired_on_any_page_not_only_the_home(app, client):
     connect_demo(client)
     keys = app.extensions["site_store"].keys(site_sid(client))
     drop(app, keys.intents)
-    assert client.get("/frame/pages/menu/items/grilled-octopus").status_code == 200
+    assert client.get("/frame/menu-detail-grilled-octopus.html?framed=1").status_code == 200
     assert exists(app, keys.intents)
 
 
@@ -79,7 +79,7 @@ def test_session_without_its_main_key_is_ended_cleanly(app, client):
     )
     drop(app, keys.session)
 
-    response = client.get("/frame/pages/menu")
+    response = client.get("/frame/menu.html?framed=1")
     assert response.status_code == 404
     assert "Session not found" in response.get_data(as_text=True)
     for key in keys.all:

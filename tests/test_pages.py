@@ -86,7 +86,7 @@ def test_every_intent_of_every_demo_generates_with_its_items(client, demo):
         response = generate(client, intent["id"])
         assert response.status_code == 303
         assert response.headers["Location"].endswith(f"/pages/{intent['id']}")
-        page = client.get(f"/frame/pages/{intent['id']}")
+        page = client.get(f"/frame/{intent['id']}.html?framed=1")
         assert page.status_code == 200, intent
         text = visible_text(page.get_data(as_text=True))
         assert intent["title"] in text
@@ -108,13 +108,13 @@ def test_every_detail_page_shows_what_a_person_reads(client, demo):
     checked = 0
     for intent in extract_intents(content):
         generate(client, intent["id"])
-        listing = client.get(f"/frame/pages/{intent['id']}").get_data(as_text=True)
+        listing = client.get(f"/frame/{intent['id']}.html?framed=1").get_data(as_text=True)
         items = items_of(content, intent["id"])
         for position, (item_id, item) in enumerate(items):
-            href = f"/pages/{intent['id']}/items/{item_id}"
+            href = f"{intent['id']}-detail-{item_id}.html"
             if position < PAGE_SIZE:  # on the first listing page
                 assert f'href="{href}"' in listing
-            response = client.get("/frame" + href)
+            response = client.get(f"/frame/{href}?framed=1")
             assert response.status_code == 200, href
             text = visible_text(response.get_data(as_text=True))
             if not isinstance(item, dict):
@@ -137,20 +137,27 @@ def test_items_link_to_their_detail_pages(client):
     intents = json.loads(json.dumps(extract_intents(json.loads(load_demo("restaurant")))))
     collection = next(i for i in intents if "menu" in i["id"])
     generate(client, collection["id"])
-    listing = client.get(f"/frame/pages/{collection['id']}").get_data(as_text=True)
-    links = re.findall(rf'href="(/pages/{collection["id"]}/items/[^"]+)"', listing)
+    listing = client.get(f"/frame/{collection['id']}.html?framed=1").get_data(as_text=True)
+    links = re.findall(rf'href="({collection["id"]}-detail-([a-z0-9-]+)\.html)"', listing)
     assert len(links) >= 12
-    assert client.get(links[0]).status_code == 200  # the app's chrome around it
-    detail = client.get("/frame" + links[0]).get_data(as_text=True)
-    assert f'href="/pages/{collection["id"]}"' in detail
-    assert 'href="/"' in detail  # a way back to the site's home
+    # Clicked in the frame, a link leaves it for the item's place in the app, chrome and all.
+    clicked = client.get(f"/frame/{links[0][0]}")
+    assert clicked.status_code == 302
+    assert clicked.headers["Location"] == f"/pages/{collection['id']}/items/{links[0][1]}"
+    assert client.get(clicked.headers["Location"]).status_code == 200
+    detail = client.get(f"/frame/{links[0][0]}?framed=1").get_data(as_text=True)
+    assert f'href="{collection["id"]}.html"' in detail
+    assert 'href="index.html"' in detail  # a way back to the site's home
+    for framed in ("", "?framed=1"):  # the home is never framed
+        assert client.get(f"/frame/index.html{framed}").headers["Location"] == "/"
+    assert client.get("/frame/no-such-page-1.html").status_code == 404
 
 
 def test_generated_pages_are_served_with_a_strict_csp(client):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
     generate(client, intent_id)
-    response = client.get(f"/frame/pages/{intent_id}")
+    response = client.get(f"/frame/{intent_id}.html?framed=1")
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "sandbox" in csp
     assert "script-src" not in csp  # falls back to default-src 'none'
@@ -161,10 +168,10 @@ def test_regenerate_returns_identical_bytes_and_replaces(client, app):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
     generate(client, intent_id)
-    first = client.get(f"/frame/pages/{intent_id}").get_data()
+    first = client.get(f"/frame/{intent_id}.html?framed=1").get_data()
     response = generate(client, intent_id, "regenerate")
     assert response.status_code == 303
-    assert client.get(f"/frame/pages/{intent_id}").get_data() == first
+    assert client.get(f"/frame/{intent_id}.html?framed=1").get_data() == first
     store = app.extensions["site_store"]
     before = store.load(site_sid(client), ReadPlan(page_ids=[intent_id])).pages[intent_id]
     generate(client, intent_id, "regenerate")
@@ -187,23 +194,23 @@ def test_generate_twice_keeps_the_stored_page(client, app):
 def test_not_generated_unknown_intent_and_item(client):
     connect_demo(client)
     intent_id = extract_intents(json.loads(load_demo("restaurant")))[0]["id"]
-    missing = client.get(f"/frame/pages/{intent_id}")
+    missing = client.get(f"/frame/{intent_id}.html?framed=1")
     assert missing.status_code == 404
     assert "Generate it now" in missing.get_data(as_text=True)
-    assert client.get("/frame/pages/no-such-intent").status_code == 404
+    assert client.get("/frame/no-such-intent.html?framed=1").status_code == 404
     assert generate(client, "no-such-intent").status_code == 404
     generate(client, intent_id)
-    assert client.get(f"/frame/pages/{intent_id}/items/no-such-item").status_code == 404
-    assert client.get(f"/frame/pages/{intent_id}?page=999").status_code == 404
-    assert client.get(f"/frame/pages/{intent_id}?page=abc").status_code == 404
-    assert client.get(f"/frame/pages/{intent_id}?page=²").status_code == 404
-    assert client.get(f"/frame/pages/{intent_id}?page=0").status_code == 404
-    assert client.get(f"/frame/pages/{intent_id}?page=-1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-detail-no-such-item.html?framed=1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-page-999.html?framed=1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-page-abc.html?framed=1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-page-².html?framed=1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-page-0.html?framed=1").status_code == 404
+    assert client.get(f"/frame/{intent_id}-page--1.html?framed=1").status_code == 404
     assert client.get("/pages/nothing/download").status_code == 404
 
 
 def test_pages_without_a_session_are_session_not_found(client):
-    response = client.get("/frame/pages/menu")
+    response = client.get("/frame/menu.html?framed=1")
     assert response.status_code == 404
     assert "Session not found" in response.get_data(as_text=True)
     assert client.get("/export.zip").status_code == 404
@@ -217,10 +224,10 @@ def test_download_is_a_standalone_attachment(client):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == f'attachment; filename="{intent_id}.html"'
     body = response.get_data(as_text=True)
-    assert body.startswith("<!doctype html>") or body.lower().startswith("<!doctype html>")
-    # Links lead back to the app from a file opened anywhere.
-    assert 'href="/' not in body
-    assert 'href="http://localhost/' in body
+    assert body.lower().startswith("<!doctype html>")
+    # The page's own bytes: its links name the files of the pages beside it (an export's).
+    assert body == client.get(f"/frame/{intent_id}.html?framed=1").get_data(as_text=True)
+    assert 'href="/' not in body and 'href="index.html"' in body
 
 
 def test_export_zip_links_pages_together(client):
@@ -231,7 +238,7 @@ def test_export_zip_links_pages_together(client):
         generate(client, intent["id"])
     first = intents[0]
     item_id, _ = items_of(content, first["id"])[0]
-    assert client.get(f"/frame/pages/{first['id']}/items/{item_id}").status_code == 200
+    assert client.get(f"/frame/{first['id']}-detail-{item_id}.html?framed=1").status_code == 200
     response = client.get("/export.zip")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
@@ -271,7 +278,7 @@ def test_disconnect_removes_every_page_and_nothing_else(app):
     alice.post("/disconnect", data={"csrf_token": csrf_token(alice)})
     assert store.load(alice_sid, ReadPlan(page_index=True)) is None
     assert store.load(bob_sid, ReadPlan(page_index=True)).page_ids == {intent_id}
-    assert bob.get(f"/frame/pages/{intent_id}").status_code == 200
+    assert bob.get(f"/frame/{intent_id}.html?framed=1").status_code == 200
 
 
 def test_large_collection_is_paginated_and_bounded(client):
@@ -284,16 +291,18 @@ def test_large_collection_is_paginated_and_bounded(client):
     intents = extract_intents(big)
     products = next(i for i in intents if i["dataPath"] == "products")
     assert generate(client, products["id"]).status_code == 303
-    first = client.get(f"/frame/pages/{products['id']}")
+    first = client.get(f"/frame/{products['id']}.html?framed=1")
     assert first.status_code == 200
     assert len(first.get_data()) < 300_000
     assert "Product 0" in visible_text(first.get_data(as_text=True))
     last_page = -(-50_000 // PAGE_SIZE)
-    last = client.get(f"/frame/pages/{products['id']}?page={last_page}")
+    last = client.get(f"/frame/{products['id']}-page-{last_page}.html?framed=1")
     assert last.status_code == 200
     assert "Product 49999" in visible_text(last.get_data(as_text=True))
-    assert client.get(f"/frame/pages/{products['id']}?page={last_page + 1}").status_code == 404
-    detail = client.get(f"/frame/pages/{products['id']}/items/product-49999")
+    assert (
+        client.get(f"/frame/{products['id']}-page-{last_page + 1}.html?framed=1").status_code == 404
+    )
+    detail = client.get(f"/frame/{products['id']}-detail-product-49999.html?framed=1")
     assert detail.status_code == 200
     assert "Product 49999" in visible_text(detail.get_data(as_text=True))
 
@@ -310,9 +319,9 @@ def test_hostile_content_pages_are_safe(client):
     assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
     for intent in extract_intents(doc):
         generate(client, intent["id"])
-        page = client.get(f"/frame/pages/{intent['id']}").get_data(as_text=True)
+        page = client.get(f"/frame/{intent['id']}.html?framed=1").get_data(as_text=True)
         for item_id, _ in items_of(doc, intent["id"]):
-            detail = client.get(f"/frame/pages/{intent['id']}/items/{item_id}")
+            detail = client.get(f"/frame/{intent['id']}-detail-{item_id}.html?framed=1")
             assert detail.status_code == 200
             page += detail.get_data(as_text=True)
         assert "<script" not in page.lower()
@@ -326,8 +335,8 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
-    assert client.get(f"/frame/pages/{intent_id}?page=2").status_code == 200
-    assert client.get(f"/frame/pages/{intent_id}/items/product-7").status_code == 200
+    assert client.get(f"/frame/{intent_id}-page-2.html?framed=1").status_code == 200
+    assert client.get(f"/frame/{intent_id}-detail-product-7.html?framed=1").status_code == 200
     store = app.extensions["site_store"]
     assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {
         intent_id,
@@ -336,7 +345,7 @@ def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     }
     generate(client, intent_id, "regenerate")
     assert store.load(site_sid(client), ReadPlan(page_index=True)).page_ids == {intent_id}
-    page_two = client.get(f"/frame/pages/{intent_id}?page=2")
+    page_two = client.get(f"/frame/{intent_id}-page-2.html?framed=1")
     assert page_two.status_code == 200  # made again on its next view
     assert "Product 95" in visible_text(page_two.get_data(as_text=True))  # items 48-95
 
@@ -348,8 +357,8 @@ def test_export_links_listing_pages_and_bounds_detail_pages(app, client):
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
     # Pages viewed (so stored) past the bound are exported all the same.
-    assert client.get(f"/frame/pages/{intent_id}/items/product-99").status_code == 200
-    assert client.get(f"/frame/pages/{intent_id}?page=3").status_code == 200
+    assert client.get(f"/frame/{intent_id}-detail-product-99.html?framed=1").status_code == 200
+    assert client.get(f"/frame/{intent_id}-page-3.html?framed=1").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
     assert f"{intent_id}-detail-product-99.html" in archive.namelist()
     assert f"{intent_id}-page-3.html" in archive.namelist()
@@ -358,9 +367,14 @@ def test_export_links_listing_pages_and_bounds_detail_pages(app, client):
     assert f'href="{intent_id}-page-2.html"' in first
     assert f'href="{intent_id}.html"' in second
     details = [n for n in archive.namelist() if "-detail-" in n]
-    assert len(details) == 61  # the bound, made during the export, and the one viewed
-    # Past the bound, listings link to the index, which says how many were left out.
-    assert 'href="index.html"' in second
+    made = [n for n in details if "Not in this export" not in archive.read(n).decode()]
+    assert len(made) == 61  # the bound, made during the export, and the one viewed
+    # Past the bound, a listing's links open a note that the page was left out, which
+    # leads to the index, which says how many were left out.
+    assert 'href="products-detail-product-70.html"' in second
+    note = archive.read("products-detail-product-70.html").decode()
+    assert "Not in this export" in note and 'href="index.html"' in note
+    assert len(details) == 100  # every item a listing links to has a page or the note
     assert "39 item pages left out" in archive.read("index.html").decode()
     assert 'href="products-detail-product-99.html"' in archive.read("index.html").decode()
 
@@ -380,7 +394,7 @@ def test_detail_pages_past_the_cap_are_served_but_not_stored(backend, request):
     intent_id = next(i["id"] for i in extract_intents(doc) if i["dataPath"] == "products")
     generate(client, intent_id)
     for n in range(6):
-        response = client.get(f"/frame/pages/{intent_id}/items/product-{n}")
+        response = client.get(f"/frame/{intent_id}-detail-product-{n}.html?framed=1")
         assert response.status_code == 200
         assert f"Product {n}" in visible_text(response.get_data(as_text=True))
     stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_index=True)).page_ids
@@ -401,11 +415,11 @@ def test_page_ids_of_different_intents_never_collide(client):
     assert not any("-page-" in i or "-detail-" in i for i in ids), ids
     for intent_id in ids:
         generate(client, intent_id)
-    page_two = visible_text(client.get("/frame/pages/menu?page=2").get_data(as_text=True))
+    page_two = visible_text(client.get("/frame/menu-page-2.html?framed=1").get_data(as_text=True))
     assert "Dish 59" in page_two and "Special" not in page_two
     generate(client, "menu", "regenerate")
     for intent_id in ids:
-        assert client.get(f"/frame/pages/{intent_id}").status_code == 200
+        assert client.get(f"/frame/{intent_id}.html?framed=1").status_code == 200
 
 
 def test_lone_surrogate_is_a_400_not_a_500(client):
@@ -420,11 +434,11 @@ def test_menu_page_lists_every_dish_of_the_demo(client):
     dishes = [dish["name"] for dish in json.loads(load_demo("restaurant"))["entries"]["menu"]]
     assert len(dishes) == 14
     generate(client, "menu")
-    text = visible_text(client.get("/frame/pages/menu").get_data(as_text=True))
+    text = visible_text(client.get("/frame/menu.html?framed=1").get_data(as_text=True))
     for dish in dishes:
         assert dish in text
-    listing = client.get("/frame/pages/menu").get_data(as_text=True)
-    assert len(set(re.findall(r'href="/pages/menu/items/([a-z0-9-]+)"', listing))) == 14
+    listing = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
+    assert len(set(re.findall(r'href="menu-detail-([a-z0-9-]+)\.html"', listing))) == 14
 
 
 def test_a_session_stored_before_the_content_model_gets_one_on_first_use(client, app):
@@ -456,16 +470,16 @@ def test_a_session_stored_before_the_content_model_gets_one_on_first_use(client,
     store.create(sid, content_json=json.dumps(content), meta=meta, intents=old_intents, theme=theme)
     assert store.load(sid, ReadPlan(model=True)).model is None
     assert generate(client, "products").status_code == 303
-    listing = visible_text(client.get("/frame/pages/products").get_data(as_text=True))
+    listing = visible_text(client.get("/frame/products.html?framed=1").get_data(as_text=True))
     assert "Lamp 0" in listing and "Lamp 47" in listing
     assert "Lamp 59" in visible_text(
-        client.get("/frame/pages/products?page=2").get_data(as_text=True)
+        client.get("/frame/products-page-2.html?framed=1").get_data(as_text=True)
     )
-    detail = client.get("/frame/pages/products/items/p3")
+    detail = client.get("/frame/products-detail-p3.html?framed=1")
     assert detail.status_code == 200 and "Lamp 3" in visible_text(detail.get_data(as_text=True))
-    assert client.get("/frame/pages/products/items/nope").status_code == 404
+    assert client.get("/frame/products-detail-nope.html?framed=1").status_code == 404
     generate(client, "contact")
-    assert "hi@old.example" in client.get("/frame/pages/contact").get_data(as_text=True)
+    assert "hi@old.example" in client.get("/frame/contact.html?framed=1").get_data(as_text=True)
     # The model was built once and kept with the session; intents and ids are unchanged.
     site = store.load(sid, ReadPlan(model=True))
     assert site.model is not None and site.content_json is None
@@ -490,7 +504,7 @@ def test_an_old_session_keeps_the_item_ids_its_pages_link_to(client, app):
     intents = [{"id": "menu", "title": "Menu", "description": "d", "icon": "🍽️",
                 "dataPath": "menu"}]  # fmt: skip
     _old_session(client, app, content, intents)
-    response = client.get("/frame/pages/menu/items/101")
+    response = client.get("/frame/menu-detail-101.html?framed=1")
     assert response.status_code == 200 and "Soup" in response.get_data(as_text=True)
 
 
@@ -500,7 +514,7 @@ def test_a_model_of_another_version_is_rebuilt(client, app):
     store = app.extensions["site_store"]
     store.save_model(sid, {"model": b'{"v": 0, "views": {}}'})
     assert generate(client, "menu").status_code == 303
-    assert "Soup" in visible_text(client.get("/frame/pages/menu").get_data(as_text=True))
+    assert "Soup" in visible_text(client.get("/frame/menu.html?framed=1").get_data(as_text=True))
     assert b'"v":0' not in store.load(sid, ReadPlan(model=True)).model
 
 

@@ -103,14 +103,14 @@ def test_pages_made_on_view_read_once(app, client, monkeypatch):
     connect_demo(client)
     client.get("/")
     # A process's first use of each Lua script loads it (NOSCRIPT, SCRIPT LOAD).
-    assert client.get("/frame/pages/menu/items/grilled-octopus").status_code == 200
+    assert client.get("/frame/menu-detail-grilled-octopus.html?framed=1").status_code == 200
     sent = count_round_trips(app, monkeypatch)
     # One script reads the browser session and the page, or else the content;
     # one script stores the page.
-    assert client.get("/frame/pages/menu/items/charred-flatbread").status_code == 200
+    assert client.get("/frame/menu-detail-charred-flatbread.html?framed=1").status_code == 200
     assert len(sent) == 2, sent
     sent.clear()
-    assert client.get("/frame/pages/menu/items/charred-flatbread").status_code == 200
+    assert client.get("/frame/menu-detail-charred-flatbread.html?framed=1").status_code == 200
     assert len(sent) == 1, sent
 
 
@@ -277,15 +277,15 @@ def test_every_read_is_one_round_trip(app, client, monkeypatch):
     client.get("/")  # shows the flash (a browser-session write) and loads the script
     intent_id = "menu"
     client.post(f"/pages/{intent_id}/generate", data={"csrf_token": csrf_token(client)})
-    client.get(f"/frame/pages/{intent_id}/items/grilled-octopus")  # loads the save script
+    client.get(f"/frame/{intent_id}-detail-grilled-octopus.html?framed=1")  # loads the save script
     client.get("/")  # shows the "Generated" flash
     sent = count_round_trips(app, monkeypatch)
     for path in [
         "/",
         f"/pages/{intent_id}",
-        f"/frame/pages/{intent_id}",
+        f"/frame/{intent_id}.html?framed=1",
         f"/pages/{intent_id}/items/grilled-octopus",
-        f"/frame/pages/{intent_id}/items/grilled-octopus",
+        f"/frame/{intent_id}-detail-grilled-octopus.html?framed=1",
         "/disconnect",
         f"/pages/{intent_id}/download",
         "/pages/no-such-intent",
@@ -330,4 +330,4 @@ def test_unused_prefetch_is_not_reused_by_the_next_request(app, client):
         response = client.post("/pages/menu/generate", data={"csrf_token": csrf_token(client)})
         assert response.status_code == 303
     # The page stored meanwhile was seen, and kept (generate does not replace).
-    assert client.get("/frame/pages/menu").get_data(as_text=True) == "<p>kept</p>"
+    assert client.get("/frame/menu.html?framed=1").get_data(as_text=True) == "<p>kept</p>"

@@ -82,7 +82,7 @@ def test_full_redis_refuses_new_sites_but_serves_stored_ones(full_server):
 
     # Reading a stored site and its generated page still works: reads only slide TTLs.
     assert reader.get("/").status_code == 200
-    assert reader.get("/frame/pages/menu").status_code == 200
+    assert reader.get("/frame/menu.html?framed=1").status_code == 200
     # A new site is refused with the reason, and nothing of it is written.
     response = reader.post(
         "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
@@ -112,7 +112,7 @@ def test_full_redis_refuses_new_sites_but_serves_stored_ones(full_server):
     # a page made on its first view is served without being stored.
     app.session_interface.refresh_seconds = 0
     assert reader.get("/").status_code == 200
-    assert reader.get("/frame/pages/menu/items/grilled-octopus").status_code == 200
+    assert reader.get("/frame/menu-detail-grilled-octopus.html?framed=1").status_code == 200
     assert stored(admin) == before
 
     # Room again (an operator raised maxmemory): everything works, nothing was lost.

@@ -28,13 +28,18 @@ from webapp.content.model.build import (
     item_field,
 )
 from webapp.content.render import (
+    HOME_FILE,
     PAGE_SIZE,
     AppLinks,
+    FileLinks,
+    PageRef,
     detail_page_id,
     listing_page_id,
+    parse_page_id,
     render_detail,
     render_listing,
     render_section,
+    with_file_links,
 )
 from webapp.storage.base import pointer_in_bucket
 
@@ -195,25 +200,46 @@ def test_app_links_and_page_ids():
     assert listing_page_id("menu", 2) == "menu-page-2"
 
 
-def test_custom_links_are_used_everywhere():
-    class ExportLinks(AppLinks):
-        def home(self):
-            return "index.html"
+def test_file_links_name_the_page_ids_files_and_parse_back():
+    files = FileLinks()
+    assert files.home() == HOME_FILE == "index.html"
+    assert files.intent("menu") == "menu.html"
+    assert files.intent("menu", 3) == "menu-page-3.html"
+    assert files.item("menu", "pizza-1") == "menu-detail-pizza-1.html"
+    assert parse_page_id("menu") == PageRef("menu")
+    assert parse_page_id("menu-page-3") == PageRef("menu", page=3)
+    # The first "-detail-" ends the intent's id: an item id may hold the word.
+    assert parse_page_id("menu-detail-detail-page-2") == PageRef("menu", "detail-page-2")
+    for not_a_page in ("menu-page-1", "menu-page-0", "Menu", "menu.html", "", "a/b", "-x"):
+        assert parse_page_id(not_a_page) is None, not_a_page
 
-        def intent(self, intent_id, page=1):
-            return f"{intent_id}.html" if page == 1 else f"{intent_id}-page-{page}.html"
 
-        def item(self, intent_id, item_id):
-            return f"{intent_id}-detail-{item_id}.html"
+def test_pages_stored_with_app_links_get_file_links():
+    stored = (
+        '<a href="/">Home</a><a href="/pages/menu">Menu</a><a href="/pages/menu?page=2">2</a>'
+        '<a href="/pages/menu/items/soup">Soup</a><a href="https://example.com/pages/x">out</a>'
+    )
+    assert with_file_links(stored) == (
+        '<a href="index.html">Home</a><a href="menu.html">Menu</a>'
+        '<a href="menu-page-2.html">2</a><a href="menu-detail-soup.html">Soup</a>'
+        '<a href="https://example.com/pages/x">out</a>'
+    )
+    made = listing(products(3))
+    assert with_file_links(made) is made  # a page made now is kept as it is
 
+
+def test_stored_pages_link_by_file_name_and_other_links_are_used_everywhere():
     data = products(PAGE_SIZE + 1)
-    page = listing(data, links=ExportLinks())
+    page = listing(data)  # what is stored: served as it is in the frame, downloads, exports
     assert 'href="index.html"' in page
     assert 'href="browse-menu-detail-p0.html"' in page
     assert 'href="browse-menu-page-2.html"' in page
     assert "/pages/" not in page
-    page = detail(data, "p48", links=ExportLinks())
+    page = detail(data, "p48")
     assert 'href="browse-menu-page-2.html"' in page
+    page = listing(data, links=AppLinks())  # a page made for one request links to the app
+    assert 'href="/"' in page and 'href="/pages/browse-menu/items/p0"' in page
+    assert ".html" not in page
 
 
 # ---------------------------------------------------------------------------
@@ -355,14 +381,14 @@ def test_listing_shows_every_item_name_with_links_and_cards():
     assert_standalone(page)
     for item_id, item in iter_items(data):
         assert item["name"] in page
-        assert f'href="/pages/browse-menu/items/{item_id}"' in page
+        assert f'href="browse-menu-detail-{item_id}.html"' in page
     assert 'src="https://img.example.com/p/3.jpg"' in page
     assert 'loading="lazy"' in page
     assert "3.50" in page  # price
     assert '<li class="badge">Garden</li>' in page  # the category, as a badge
     assert "Browse the menu" in page and "Everything we cook" in page
     assert "🍕" not in page and "<svg " in page  # the icon drawn, no emoji font needed
-    assert "Demo Café" in page and 'href="/"' in page
+    assert "Demo Café" in page and 'href="index.html"' in page
     assert "grid-template-columns:repeat(auto-fill,minmax(" in page
     assert "--primary:#c2410c" in page
 
@@ -386,7 +412,7 @@ def test_grouped_listing_keeps_section_labels_across_pages():
     assert "<h2>Pizzas</h2>" in first and "<h2>Drinks</h2>" not in first
     assert "<h2>Pizzas</h2>" in second and "<h2>Drinks</h2>" in second
     assert "Pizza 49" in second and "Pizza 47<" not in second and "Cola" in second
-    assert "/pages/browse-menu/items/cola" in second
+    assert "browse-menu-detail-cola.html" in second
 
 
 def test_section_contact_fields_and_text():
@@ -444,8 +470,8 @@ def test_pagination_50k_items():
     last = listing(data, page=1042)
     assert first is not None and last is not None
     assert "Page 1 of 1,042" in first or "page 1 of 1042" in first.lower()
-    assert 'href="/pages/browse-menu?page=2"' in first
-    assert 'href="/pages/browse-menu?page=1041"' in last
+    assert 'href="browse-menu-page-2.html"' in first
+    assert 'href="browse-menu-page-1041.html"' in last
     assert "Product 49999" in last and "Product 0<" not in last
     assert first.count('class="card"') == PAGE_SIZE
     assert last.count('class="card"') == 50_000 - PAGE_SIZE * 1041
@@ -457,7 +483,7 @@ def test_pagination_50k_items():
 
 def test_page_two_links_back_to_page_one_without_query():
     page = listing(products(PAGE_SIZE + 1), page=2)
-    assert 'href="/pages/browse-menu" rel="prev"' in page
+    assert 'href="browse-menu.html" rel="prev"' in page
     assert "Product 48" in page
 
 
@@ -497,13 +523,13 @@ def test_detail_shows_every_field_a_person_reads():
     for hidden in (">Id<", ">Note<", "Discontinued", ">No<", "Created", "2026-01-02"):
         assert hidden not in page
     assert ("word " * 2_000).strip() in page  # long strings are shown in full up to 20,000
-    assert 'href="/pages/browse-menu"' in page and 'href="/"' in page
+    assert 'href="browse-menu.html"' in page and 'href="index.html"' in page
 
 
 def test_detail_links_back_to_the_listing_page_holding_the_item():
     data = products(PAGE_SIZE * 2 + 5)
     page = detail(data, f"p{PAGE_SIZE * 2 + 1}")
-    assert 'href="/pages/browse-menu?page=3"' in page
+    assert 'href="browse-menu-page-3.html"' in page
 
 
 def test_detail_unknown_item_is_none():
@@ -669,7 +695,7 @@ def test_every_demo_intent_renders_its_items(demo):
             listings[intent["id"]] = page
         elif isinstance(kind, list):
             item_id, item = kind[0], kind[1]
-            assert f"/items/{item_id}" in listings[intent["id"]]
+            assert f"{intent['id']}-detail-{item_id}.html" in listings[intent["id"]]
             if isinstance(item, dict):
                 for key in ("name", "title"):
                     if isinstance(item.get(key), str) and len(item[key]) < 100:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import replace
 
 from flask import Blueprint, current_app, jsonify, render_template, request
@@ -21,7 +20,7 @@ from .browser_session import SID_FORMAT
 from .content.fragment import to_fragment
 from .content.model.build import chunk_field
 from .content.model.values import http_url
-from .content.render import detail_page_id, listing_page_id
+from .content.render import detail_page_id, listing_page_id, parse_page_id
 from .pages import (
     generate_read_plan,
     item_read_plan,
@@ -45,8 +44,6 @@ DEFAULT_THEME = {
     "background": "#ffffff",
     "text": "#1f2937",
 }
-DETAIL_PAGE = re.compile(r"([a-z0-9-]+?)-detail-([a-z0-9-]+)")
-LISTING_PAGE = re.compile(r"([a-z0-9-]+)-page-([1-9][0-9]{0,5})")
 
 
 class ApiError(Exception):
@@ -342,17 +339,16 @@ def generate_detail_page():
 
 def _page_html(sid: str, page_id: str) -> str | None:
     """The stored (or, for listing and detail pages, made) page with this id, or None."""
-    detail = DETAIL_PAGE.fullmatch(page_id)
-    if detail:
+    named = parse_page_id(page_id)
+    if named is not None and named.item_id is not None:
         try:
-            return _detail_page(sid, *detail.groups())[0]
+            return _detail_page(sid, named.intent_id, named.item_id)[0]
         except ApiError as error:
             if error.status == 404 and "Session" not in error.message:
                 return None
             raise
-    listing = LISTING_PAGE.fullmatch(page_id)
-    if listing and listing.group(2) != "1":
-        intent_id, number = listing.group(1), int(listing.group(2))
+    if named is not None and named.page > 1:
+        intent_id, number = named.intent_id, named.page
         plan = ReadPlan(
             page_first=listing_page_id(intent_id, number),
             model=True,

@@ -37,12 +37,17 @@ from .content.model.build import (
     item_field,
 )
 from .content.render import (
+    FILE_HREF,
+    HOME_FILE,
     PAGE_SIZE,
     detail_page_id,
     listing_page_id,
+    page_file,
+    parse_page_id,
     render_detail,
     render_listing,
     render_section,
+    with_file_links,
 )
 from .content.search import (
     SORTS,
@@ -84,9 +89,10 @@ FRAME_CSP = PAGE_CSP.replace(
     "allow-popups allow-popups-to-escape-sandbox",
 )
 PAGE_TITLE = re.compile(r"<title>(.*?) · ", re.S)
-# Internal links the generator writes (its AppLinks): root-relative, never from content.
-INTERNAL_HREF = re.compile(r'href="(/[^"]*)"')
-PAGE_LINK = re.compile(r"^/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?$")
+# The query a frame's URL carries: a stored page's links (file names) resolve next to it
+# without it, so a link clicked in the frame reaches the frame route unframed and is sent
+# on to the page's place in the app.
+FRAMED = "framed"
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same pages make the same zip
 
 
@@ -227,8 +233,8 @@ def _frame(html: str) -> Response:
     return _serve(html, FRAME_CSP)
 
 
-def _frame_stored(page: StoredPage) -> Response:
-    """Serve a stored page's own bytes to the app's frame, as stored.
+def _stored(page: StoredPage, csp: str) -> Response:
+    """Serve a stored page's own bytes, as stored (the frame and downloads alike).
 
     A browser that accepts gzip gets the stored gzip bytes; a revalidation whose
     ``If-None-Match`` names the page's validator is answered 304 from the headers
@@ -249,7 +255,7 @@ def _frame_stored(page: StoredPage) -> Response:
         # Only the fields a cache updates (RFC 9110, 15.4.5): the browser keeps the rest,
         # the page's CSP included, from the response it holds.
         return Response(status=304, headers=headers)
-    headers["Content-Security-Policy"] = FRAME_CSP
+    headers["Content-Security-Policy"] = csp
     if gzipped:
         headers["Content-Encoding"] = "gzip"
         return Response(page.gzip, mimetype="text/html", headers=headers)
@@ -453,18 +459,27 @@ def regenerate(intent_id: str):
     return _generate(intent_id, replace=True)
 
 
-def _listing_plan(args, query) -> ReadPlan:
-    page = _page_number(query)
-    if Query.from_args(query):  # results come from the collection's search index
-        return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
+def _results_plan(args, query) -> ReadPlan:
+    """What a page of search results reads: the model and the collection's search index."""
+    return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
+
+
+def listing_read_plan(intent_id: str, page: int) -> ReadPlan:
+    """What showing listing page ``page`` reads: page 1 is stored or not generated; a
+    later page is stored or made from its chunk (and, with AI on, the kept plan)."""
     if page == 1:
-        return ReadPlan(page_ids=(args["intent_id"],))
-    planned = _kept_plan_field(args["intent_id"])
+        return ReadPlan(page_ids=(intent_id,))
     return ReadPlan(
-        page_first=listing_page_id(args["intent_id"], page),
+        page_first=listing_page_id(intent_id, page),
         model=True,
-        fields=_page_fields(args["intent_id"], page) + planned,
+        fields=_page_fields(intent_id, page) + _kept_plan_field(intent_id),
     )
+
+
+def _listing_plan(args, query) -> ReadPlan:
+    if Query.from_args(query):
+        return _results_plan(args, query)
+    return listing_read_plan(args["intent_id"], _page_number(query))
 
 
 def _kept_plan(site: SiteSnapshot, intent_id: str) -> dict | None:
@@ -528,7 +543,7 @@ def view(intent_id: str):
             intent,
             title=f"Search {intent['title']}",
             page_id=None,
-            frame=url_for("pages.frame_view", intent_id=intent_id, **query.params(page)),
+            frame=url_for("pages.frame_results", intent_id=intent_id, **query.params(page)),
             back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
             search=form,
         )
@@ -539,13 +554,12 @@ def view(intent_id: str):
             return _chrome(
                 site, intent, title=intent["title"], page_id=None, frame=None, back=home, status=404
             )
-        frame = url_for("pages.frame_view", intent_id=intent_id)
         return _chrome(
             site,
             intent,
             title=intent["title"],
             page_id=intent_id,
-            frame=frame,
+            frame=_frame_url(intent_id),
             back=home,
             search=_search_form(site, intent, query),
         )
@@ -563,36 +577,95 @@ def view(intent_id: str):
         intent,
         title=f"{intent['title']}, page {page}",
         page_id=page_id,
-        frame=url_for("pages.frame_view", intent_id=intent_id, page=page),
+        frame=_frame_url(page_id),
         back=home,
         search=_search_form(site, intent, query),
     )
 
 
 @bp.get("/frame/pages/<intent_id>")
-@reads(_listing_plan, revalidates=True, serves_stored=True)
-def frame_view(intent_id: str):
-    """A generated page's own bytes, for the app's frame (or a page of search results)."""
-    page = _page_number(request.args)
+@reads(_results_plan)
+def frame_results(intent_id: str):
+    """A page of search results (made for this request, never stored), for the app's frame."""
     query = Query.from_args(request.args)
-    if query:
-        return _frame(_results(intent_id, query, page))
-    if page == 1:
+    if not query:  # a stored page's frame is frame_page
+        page = _page_number(request.args)
+        return redirect(_frame_url(listing_page_id(intent_id, page)))
+    return _frame(_results(intent_id, query, _page_number(request.args)))
+
+
+def _frame_url(page_id: str) -> str:
+    """The URL of a stored page's bytes in the app's frame (its links resolve next to it)."""
+    return url_for("pages.frame_page", page_id=page_id, **{FRAMED: 1})
+
+
+def _frame_plan(args, query) -> ReadPlan | None:
+    named = parse_page_id(args["page_id"])
+    if FRAMED not in query or named is None:
+        return None  # sent on to the app (or a 404): nothing to read
+    if named.item_id is not None:
+        return item_read_plan(named.intent_id, named.item_id)
+    return listing_read_plan(named.intent_id, named.page)
+
+
+def _app_url(page_id: str) -> str | None:
+    """The app's URL of a stored page (the chrome around it), by its page id."""
+    if page_file(page_id) == HOME_FILE:
+        return url_for("sites.index")
+    named = parse_page_id(page_id)
+    if named is None:
+        return None
+    if named.item_id is not None:
+        return url_for("pages.item", intent_id=named.intent_id, item_id=named.item_id)
+    if named.page > 1:
+        return url_for("pages.view", intent_id=named.intent_id, page=named.page)
+    return url_for("pages.view", intent_id=named.intent_id)
+
+
+@bp.get("/frame/<page_id>.html")
+@reads(_frame_plan, revalidates=True, serves_stored=True)
+def frame_page(page_id: str):
+    """A stored page's own bytes, for the app's frame (made on first view if need be).
+
+    The same URL without the frame's query is where a link clicked in a stored page
+    lands (``menu-detail-soup.html`` next to this page): it redirects to the page's place
+    in the app, so the stored bytes link alike in the frame, a download and an export.
+    """
+    if FRAMED not in request.args or page_file(page_id) == HOME_FILE:
+        found = _app_url(page_id)
+        if found is None:
+            abort(404, description="There is no such page.")
+        return redirect(found)
+    named = parse_page_id(page_id)
+    if named is None:
+        abort(404, description="There is no such page.")
+    intent_id = named.intent_id
+    if named.item_id is not None:
+        item_id = named.item_id
+        _site, _intent, page = _page_or_make(
+            page_id,
+            intent_id,
+            lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
+            lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
+        )
+        return _stored(page, FRAME_CSP)
+    if named.page == 1:
         _sid, site = require_site()
         if intent_id in site.pages:
-            return _frame_stored(site.pages[intent_id])
+            return _stored(site.pages[intent_id], FRAME_CSP)
         intent = _intent_or_404(site, intent_id)
         html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
         return html, 404
+    number = named.page
     _site, _intent, page = _page_or_make(
-        listing_page_id(intent_id, page),
+        page_id,
         intent_id,
         lambda sid, site, intent: render_intent_page(
-            sid, site, intent, page, plan=_kept_plan(site, intent["id"])
+            sid, site, intent, number, plan=_kept_plan(site, intent["id"])
         ),
-        lambda intent: f"{intent['title']} has no page {page}.",
+        lambda intent: f"{intent['title']} has no page {number}.",
     )
-    return _frame_stored(page)
+    return _stored(page, FRAME_CSP)
 
 
 def item_read_plan(intent_id: str, item_id: str) -> ReadPlan:
@@ -655,22 +728,9 @@ def item(intent_id: str, item_id: str):
         intent,
         title=_title_of(page.html, intent["title"]),
         page_id=page_id,
-        frame=url_for("pages.frame_item", intent_id=intent_id, item_id=item_id),
+        frame=_frame_url(page_id),
         back=(url_for("pages.view", intent_id=intent_id), intent["title"]),
     )
-
-
-@bp.get("/frame/pages/<intent_id>/items/<item_id>")
-@reads(_item_plan, revalidates=True, serves_stored=True)
-def frame_item(intent_id: str, item_id: str):
-    """An item's detail page's own bytes, for the app's frame."""
-    _site, _intent, page = _page_or_make(
-        detail_page_id(intent_id, item_id),
-        intent_id,
-        lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
-        lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
-    )
-    return _frame_stored(page)
 
 
 def _results(intent_id: str, query: Query, page: int) -> str:
@@ -737,35 +797,23 @@ def _page_or_make(
     return site, intent, store_viewed_page(sid, page_id, html)
 
 
-def _absolute_links(html: str, base: str) -> str:
-    """Point the generator's root-relative links at this app, for a file saved elsewhere."""
-    return INTERNAL_HREF.sub(lambda m: f'href="{base}{m.group(1)}"', html)
-
-
 @bp.get("/pages/<page_id>/download")
-@reads(lambda args, query: ReadPlan(page_ids=(args["page_id"],)))
+@reads(lambda args, query: ReadPlan(page_ids=(args["page_id"],)), revalidates=True)
 def download(page_id: str):
-    """Send a generated page as a standalone HTML file."""
+    """Send a generated page as a standalone HTML file: the stored bytes the frame shows.
+
+    Its links name its sibling pages' files, as in the export (a page saved alone
+    links to files saved next to it).
+    """
     _sid, site = require_site()
     if page_id not in site.pages:
         abort(404, description="That page has not been generated.")
-    html = _absolute_links(site.pages[page_id].html, request.host_url.rstrip("/"))
-    response = _serve(html)
-    response.headers["Content-Disposition"] = f'attachment; filename="{page_id}.html"'
+    page = site.pages[page_id]
+    linked = with_file_links(page.html) if not page.body_omitted else None
+    # A page stored before file links is sent with its app links made file names.
+    response = _stored(page, PAGE_CSP) if linked in (None, page.html) else _serve(linked)
+    response.headers["Content-Disposition"] = f'attachment; filename="{page_file(page_id)}"'
     return response
-
-
-def _file_of(href: str, exported: set[str]) -> str:
-    """Map an internal link to the file holding that page in the export."""
-    match = PAGE_LINK.match(href)
-    if not match:
-        return "index.html"
-    intent_id, item_id, page = match.groups()
-    if item_id:
-        page_id = detail_page_id(intent_id, item_id)
-    else:
-        page_id = listing_page_id(intent_id, int(page or 1))
-    return f"{page_id}.html" if page_id in exported else "index.html"
 
 
 @bp.post("/generate-all")
@@ -830,11 +878,6 @@ class _ZipStream:
 def _stored_html(site: SiteSnapshot, page_id: str) -> str | None:
     page = site.pages.get(page_id)
     return page.html if page is not None else None
-
-
-def _owner_of(page_id: str, intent_ids: list[str]) -> str | None:
-    """The intent a listing or detail page id belongs to (ids longest first)."""
-    return next((i for i in intent_ids if page_id.startswith((f"{i}-page-", f"{i}-detail-"))), None)
 
 
 def _export_plan(sid: str, site: SiteSnapshot, limit: int):
@@ -918,33 +961,41 @@ def export():
             html = site.pages[page_id].html
             yield owner, page_id, _title_of(html, page_id), html
 
-    # Every page id first (cheap), so that links between them can be rewritten: what the
+    # Every page id first (cheap), so that links to pages left out can be told: what the
     # chunks read make, and every other stored page of the exported intents.
     exported = {intent["id"] for intent in intents}
+    exported_intents = set(exported)
     for intent, number, take in chunks:
         chunk = records.get(chunk_field(intent["id"], number)) or []
         if number > 1:
             exported.add(listing_page_id(intent["id"], number))
         exported.update(detail_page_id(intent["id"], entry[0]) for entry in chunk[:take])
-    # Longest id first: "menu-specials-page-2" belongs to menu-specials, not to menu.
-    owners = sorted((intent["id"] for intent in intents), key=len, reverse=True)
     stored_past_budget = []
     for page_id in sorted(set(site.pages) - exported):
-        owner = _owner_of(page_id, owners)
-        if owner is not None:
-            stored_past_budget.append((owner, page_id))
+        named = parse_page_id(page_id)
+        if named is not None and named.intent_id in exported_intents:
+            stored_past_budget.append((named.intent_id, page_id))
     exported.update(page_id for _owner, page_id in stored_past_budget)
     left_out -= sum("-detail-" in page_id for _owner, page_id in stored_past_budget)
 
     def stream():
         out = _ZipStream()
         listed: dict[str, list[tuple[str, str]]] = {intent["id"]: [] for intent in intents}
+        linked: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for intent_id, page_id, title, html in pages():
-                html = INTERNAL_HREF.sub(lambda m: f'href="{_file_of(m.group(1), exported)}"', html)
-                archive.writestr(zipfile.ZipInfo(f"{page_id}.html", ZIP_DATE), html)
+                html = with_file_links(html)  # the stored bytes, unless stored before file links
+                archive.writestr(zipfile.ZipInfo(page_file(page_id), ZIP_DATE), html)
                 listed[intent_id].append((page_id, title))
+                linked.update(FILE_HREF.findall(html))
                 yield out.take()
+            # A link to a page left out (past the detail page cap, or an intent not
+            # generated) opens a note that says so, not a missing file.
+            note = render_template("export_left_out.html", site=site, limit=limit)
+            for page_id in sorted(linked - exported):
+                if page_file(page_id) != HOME_FILE:
+                    archive.writestr(zipfile.ZipInfo(page_file(page_id), ZIP_DATE), note)
+            yield out.take()
             index = render_template(
                 "export_index.html",
                 site=site,

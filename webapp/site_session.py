@@ -73,6 +73,8 @@ def planned_read(app: Flask, req: Request, view_args: Mapping | None = None) -> 
         if plan_of is None:
             return None
         plan = plan_of(view_args, req.args)
+        if plan is None:  # this request reads nothing ahead (a redirect, say)
+            return None
         changes = {"stored_only": True} if view.serves_stored else {}
         if view.revalidates and (plan.page_first or plan.page_ids):
             known = known_validators(req)

@@ -2,36 +2,28 @@
 
 The stored page is a whole document; the fragment is its body, in a wrapper
 (``<div class="sp-page">``) with the page's own stylesheet scoped to it (every
-rule prefixed with the wrapper), no ``<main>`` of its own, and the app's links
-turned into the hash routes of a single-page frontend: ``#<intent>``,
-``#<intent>-page-<n>``, ``#<intent>-detail-<item>``. Pure functions.
+rule prefixed with the wrapper), no ``<main>`` of its own, and its links to other
+pages (file names, see ``render.FileLinks``) turned into the hash routes of a
+single-page frontend: ``#<intent>``, ``#<intent>-page-<n>``, ``#<intent>-detail-<item>``.
+Pure functions.
 """
 
 from __future__ import annotations
 
 import re
 
+from .render import FILE_HREF, HOME_FILE, page_file, with_file_links
+
 WRAPPER = "sp-page"
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _MAIN = re.compile(r"<(/?)main\b")
-# The generator's own links (root-relative; content's links are absolute).
-_INTERNAL = re.compile(r'href="(/[^"]*)"')
-_PAGE = re.compile(r"^/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?$")
 _WHOLE_PAGE = (":root", "html", "body")
 
 
-def hash_route(href: str) -> str:
-    """The frontend's route for one of the app's links (the site's home: ``#``)."""
-    match = _PAGE.match(href)
-    if not match:
-        return "#"
-    intent_id, item_id, page = match.groups()
-    if item_id:
-        return f"#{intent_id}-detail-{item_id}"
-    if page and page != "1":
-        return f"#{intent_id}-page-{page}"
-    return f"#{intent_id}"
+def hash_route(page_id: str) -> str:
+    """The frontend's route for a page a stored page links to (the site's home: ``#``)."""
+    return "#" if page_file(page_id) == HOME_FILE else f"#{page_id}"
 
 
 def _scope_selector(selector: str) -> str:
@@ -68,10 +60,11 @@ def scope_css(css: str) -> str:
 
 def to_fragment(html: str) -> str:
     """A stored generated page as a fragment for a frontend's ``<main>``."""
+    html = with_file_links(html)
     style = _STYLE.search(html)
     body = _BODY.search(html)
     inner = body.group(1) if body else html
     inner = _MAIN.sub(r"<\1div", inner)
-    inner = _INTERNAL.sub(lambda m: f'href="{hash_route(m.group(1))}"', inner)
+    inner = FILE_HREF.sub(lambda m: f'href="{hash_route(m.group(1))}"', inner)
     css = scope_css(style.group(1)) if style else ""
     return f'<div class="{WRAPPER}"><style>{css}</style>{inner}</div>'

@@ -37,8 +37,15 @@ from .text import truncate
 __all__ = [
     "PAGE_SIZE",
     "AppLinks",
+    "HOME_FILE",
+    "FileLinks",
+    "PageRef",
     "detail_page_id",
     "listing_page_id",
+    "FILE_HREF",
+    "page_file",
+    "parse_page_id",
+    "with_file_links",
     "render_detail",
     "render_listing",
     "render_section",
@@ -68,6 +75,45 @@ class AppLinks:
         return f"/pages/{quote(intent_id, safe='')}/items/{quote(item_id, safe='')}"
 
 
+class FileLinks(AppLinks):
+    """Link stored pages to each other by file name (``menu-detail-soup.html``), relative.
+
+    A stored page's bytes are then served as they are everywhere: in the app's frame
+    (served from ``/frame/<page id>.html``, where the names resolve to its siblings), as a
+    download and in an export (files side by side, the home being ``index.html``).
+    """
+
+    def home(self) -> str:
+        """Return the file name of the site's home (the export's index)."""
+        return HOME_FILE
+
+    def intent(self, intent_id: str, page: int = 1) -> str:
+        """Return the file name of an intent's listing page."""
+        return page_file(listing_page_id(intent_id, page))
+
+    def item(self, intent_id: str, item_id: str) -> str:
+        """Return the file name of one item's detail page."""
+        return page_file(detail_page_id(intent_id, item_id))
+
+
+HOME_FILE = "index.html"
+# Intent and item ids are slugs, and an intent id never holds the words "detail" or
+# "page" (model/name.py), so a page id names one page: the first "-detail-" ends the
+# intent's id.
+_DETAIL_PAGE = re.compile(r"([a-z0-9-]+?)-detail-([a-z0-9-]+)")
+_LISTING_PAGE = re.compile(r"([a-z0-9-]+)-page-([1-9][0-9]{0,5})")
+_INTENT_PAGE = re.compile(r"(?!(?:.*-)?(?:detail|page)(?:-|$))[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What a page id names: an intent's listing page ``page``, or an item's detail page."""
+
+    intent_id: str
+    item_id: str | None = None
+    page: int = 1
+
+
 def detail_page_id(intent_id: str, item_id: str) -> str:
     """Return the stored page id of an item's detail page."""
     return f"{intent_id}-detail-{item_id}"
@@ -76,6 +122,47 @@ def detail_page_id(intent_id: str, item_id: str) -> str:
 def listing_page_id(intent_id: str, page: int) -> str:
     """Return the stored page id of an intent's listing page ``page``."""
     return intent_id if page == 1 else f"{intent_id}-page-{page}"
+
+
+def parse_page_id(page_id: str) -> PageRef | None:
+    """Return what a page id names (None: not a page id), the inverse of the two above."""
+    detail = _DETAIL_PAGE.fullmatch(page_id)
+    if detail:
+        return PageRef(detail.group(1), detail.group(2))
+    listing = _LISTING_PAGE.fullmatch(page_id)
+    if listing:
+        number = int(listing.group(2))
+        return PageRef(listing.group(1), page=number) if number > 1 else None
+    return PageRef(page_id) if _INTENT_PAGE.fullmatch(page_id) else None
+
+
+def page_file(page_id: str) -> str:
+    """Return the file name a page has in an export and next to its siblings in the frame."""
+    return f"{page_id}.html"
+
+
+# The generator's links between stored pages (content's links are absolute: nh3 and
+# link_href refuse relative ones), and those of pages stored before FileLinks, which
+# linked to the app's URLs (root-relative).
+FILE_HREF = re.compile(r'href="([a-z0-9-]+)\.html"')
+_APP_HREF = re.compile(r'href="(/[^"]*)"')
+_APP_PAGE = re.compile(r"/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?")
+
+
+def _file_of_app_url(url: str) -> str:
+    match = _APP_PAGE.fullmatch(url)
+    if not match:
+        return HOME_FILE
+    intent_id, item_id, page = match.groups()
+    links = FileLinks()
+    return links.item(intent_id, item_id) if item_id else links.intent(intent_id, int(page or 1))
+
+
+def with_file_links(html: str) -> str:
+    """Return a stored page with FileLinks: as it is, unless it was stored before them."""
+    if 'href="/' not in html:
+        return html
+    return _APP_HREF.sub(lambda m: f'href="{_file_of_app_url(m.group(1))}"', html)
 
 
 # --------------------------------------------------------------------------
@@ -594,7 +681,7 @@ def render_listing(
     Returns None when the page does not exist (page 1 always does). ``plan``: a checked
     page plan (headline, intro, call to action, note), or None for the rules' own.
     """
-    links = links or AppLinks()
+    links = links or FileLinks()
     header = _planned(_header(site, intent), plan, links)
     pages = max(1, int(view.get("pages", 1)))
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
@@ -677,7 +764,7 @@ def render_section(
     plan: dict | None = None,
 ) -> str:
     """Render a section intent (about, contact, opening hours, a page) as one article."""
-    links = links or AppLinks()
+    links = links or FileLinks()
     header = _planned(_header(site, intent), plan, links)
     hints = hints_of(view, refs)
     if isinstance(data, dict):
@@ -732,7 +819,7 @@ def render_detail(
     ``plan``: the intent page's plan, whose choice of fields (title, picture, price, key
     facts) and detail layout (field order, summary) the item follows.
     """
-    links = links or AppLinks()
+    links = links or FileLinks()
     header = _header(site, intent)
     hints = _planned_hints(hints_of(view, refs), plan, detail=True)
     item = entry[1]

@@ -289,7 +289,8 @@ def unique_id(base: str, used: set[str]) -> str:
     base = base[:MAX_ID_LENGTH].strip("-") or "intent"
     candidate = base
     number = 2
-    while candidate in used:
+    # "index" would be the page file index.html: the site's home in an export.
+    while candidate in used or candidate == "index":
         suffix = f"-{number}"
         candidate = base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
         number += 1
