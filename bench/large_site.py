@@ -70,16 +70,26 @@ intent = re.search(r'/pages/([a-z0-9-]*products[a-z0-9-]*)/generate', home).grou
 data = {"csrf_token": token()}
 step("generate", lambda: client.post(f"/pages/{intent}/generate", data=data), 303)
 gzip = {"Accept-Encoding": "gzip"}
+# The frame's URLs: /frame/<page id>.html since stored pages link by file name, and
+# /frame/pages/<intent>[/items/<item> | ?page=n] in the trees before.
+BY_FILE = "pages.frame_page" in app.view_functions
+def frame_of(item=None, page=1):
+    if BY_FILE:
+        page_id = f"{intent}-detail-{item}" if item else (
+            intent if page == 1 else f"{intent}-page-{page}")
+        return f"/frame/{page_id}.html?framed=1"
+    return f"/frame/pages/{intent}" + (
+        f"/items/{item}" if item else f"?page={page}" if page > 1 else "")
 def frame(path, status=200):
-    response = client.get("/frame" + path, headers=gzip)
+    response = client.get(path, headers=gzip)
     assert response.status_code == status, (path, response.status_code)
     return response
 # Warm the process first (templates compiled, scripts loaded): what is timed below is
 # what every later request costs, each step the mean of ten requests.
-listing = client.get(f"/frame/{intent}.html?framed=1").get_data(as_text=True)  # plain, to read
-items = re.findall(r'href="(/pages/[^"]+/items/[^"]+)"', listing)
-frame(items[0]); frame(items[0]); frame(f"/pages/{intent}?page=2")
-frame(f"/pages/{intent}/items/warm-up-unknown", 404)
+listing = client.get(frame_of()).get_data(as_text=True)  # plain, to read
+items = [frame_of(item) for item in dict.fromkeys(re.findall(r"(sku-[0-9]{6})", listing))]
+frame(items[0]); frame(items[0]); frame(frame_of(page=2))
+frame(frame_of("warm-up-unknown"), 404)
 def steps(name, paths, status=200):
     total, read = 0.0, 0
     for path in paths:
@@ -92,10 +102,10 @@ def steps(name, paths, status=200):
     traffic[name] = read // len(paths)
 later = items[1:11]
 steps("detail, first view", later)
-steps("listing page, first view", [f"/pages/{intent}?page={n}" for n in range(500, 510)])
-steps("unknown item (404)", [f"/pages/{intent}/items/no-such-{n}" for n in range(10)], 404)
+steps("listing page, first view", [frame_of(page=n) for n in range(500, 510)])
+steps("unknown item (404)", [frame_of(f"no-such-{n}") for n in range(10)], 404)
 steps("detail, stored", later)
-steps("stored page", [f"/pages/{intent}"] * 10)
+steps("stored page", [frame_of()] * 10)
 client.post("/disconnect", data={"csrf_token": token()})
 print(json.dumps({"ms": timings, "bytes": traffic}))
 """

@@ -85,7 +85,7 @@ def main() -> None:
             received = output_bytes() - before - info_reply
             sent_bytes = sum(len(b"".join(command)) for command in commands)
             print(
-                f"{label:<44}{response.status_code:>5}{len(commands):>5}"
+                f"{label:<54}{response.status_code:>5}{len(commands):>5}"
                 f"{sent_bytes:>10,}{received:>10,}{len(response.get_data()):>9,}"
             )
             if "-v" in sys.argv:
@@ -93,7 +93,7 @@ def main() -> None:
                     print("    ", b"".join(command)[:120])
             return response
 
-        print(f"{'request':<44}{'HTTP':>5}{'RTs':>5}{'to Redis':>10}{'from':>10}{'body':>9}")
+        print(f"{'request':<54}{'HTTP':>5}{'RTs':>5}{'to Redis':>10}{'from':>10}{'body':>9}")
         first = token()
         run(
             "POST /connect (restaurant)",
@@ -115,18 +115,18 @@ def main() -> None:
         run("GET /pages/menu", lambda: client.get("/pages/menu"))
         gzip = {"Accept-Encoding": "gzip"}
         frame = run(
-            "GET /frame/pages/menu (gzip)",
+            "GET /frame/menu.html?framed=1 (gzip)",
             lambda: client.get("/frame/menu.html?framed=1", headers=gzip),
         )
         etag = frame.headers["ETag"]
         run(
-            "GET /frame/pages/menu (If-None-Match: 304)",
+            "GET /frame/menu.html?framed=1 (If-None-Match: 304)",
             lambda: client.get(
                 "/frame/menu.html?framed=1", headers={**gzip, "If-None-Match": etag}
             ),
         )
         run(
-            "GET /frame/menu-page-2 (no such page).html?framed=1",
+            "GET /frame/menu-page-2.html?framed=1 (no such page)",
             lambda: client.get("/frame/menu-page-2.html?framed=1"),
         )
         run(
@@ -141,13 +141,20 @@ def main() -> None:
         run("GET detail page (stored)", lambda: client.get(item))
         run(
             "GET detail frame (stored, gzip)",
-            lambda: client.get("/frame" + item, headers=gzip),
+            lambda: client.get("/frame/menu-detail-charred-flatbread.html?framed=1", headers=gzip),
+        )
+        run(
+            "GET /frame/menu-detail-….html (a click in a page: 302)",
+            lambda: client.get("/frame/menu-detail-charred-flatbread.html"),
         )
         run(
             "GET unknown item (404)",
             lambda: client.get("/frame/menu-detail-no-such-dish.html?framed=1"),
         )
-        run("GET /pages/menu/download", lambda: client.get("/pages/menu/download"))
+        run(
+            "GET /pages/menu/download (gzip)",
+            lambda: client.get("/pages/menu/download", headers=gzip),
+        )
         run("GET /export.zip", lambda: client.get("/export.zip"))
         run("GET /healthz", lambda: client.get("/healthz"))
         run("POST /disconnect", lambda: client.post("/disconnect", data={"csrf_token": form}))

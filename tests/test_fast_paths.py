@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import time
+import zipfile
 
 import pytest
 from conftest import connect_demo, csrf_token, site_sid, upload
 
-from webapp.storage import ReadPlan
+from webapp.content.fragment import to_fragment
+from webapp.storage import ReadPlan, StoredPage
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 NONCE = re.compile(r'<script nonce="([^"]+)"')
@@ -129,13 +132,56 @@ def test_a_new_etag_once_the_page_content_or_theme_changed(client):
     )
 
 
-def test_download_and_export_hold_the_stored_page(client):
+def test_page_view_download_and_export_send_identical_bytes(client, app):
+    doc = {"products": [{"id": i, "name": f"Product {i}", "price": i} for i in range(60)]}
+    upload(client, json.dumps(doc).encode())
+    generate(client, "products")
+    pages = ("products", "products-page-2", "products-detail-product-3")
+    framed = {p: client.get(f"/frame/{p}.html?framed=1") for p in pages}  # made on view
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    stored = app.extensions["site_store"].load(site_sid(client), ReadPlan(page_ids=pages))
+    for page_id in pages:
+        view = framed[page_id]
+        download = client.get(f"/pages/{page_id}/download")
+        assert view.status_code == download.status_code == 200, page_id
+        assert view.get_data() == download.get_data() == archive.read(f"{page_id}.html")
+        assert view.get_data(as_text=True) == stored.pages[page_id].html
+        # Gzipped, the same stored gzip bytes and validator.
+        zipped = client.get(f"/frame/{page_id}.html?framed=1", headers=GZIP)
+        zipped_download = client.get(f"/pages/{page_id}/download", headers=GZIP)
+        assert zipped.get_data() == zipped_download.get_data() == stored.pages[page_id].gzip
+        assert zipped.headers["ETag"] == zipped_download.headers["ETag"]
+        assert zipped_download.headers["Content-Encoding"] == "gzip"
+        assert "attachment" in zipped_download.headers["Content-Disposition"]
+        # A download is a standalone page: nothing in it runs, even opened from this app.
+        assert "frame-ancestors 'none'" in download.headers["Content-Security-Policy"]
+
+
+def test_a_page_stored_with_app_links_gets_file_links_where_it_is_saved(client, app):
+    """Pages stored before file links linked to the app's URLs: they still work."""
     connect_demo(client)
     generate(client)
-    framed = client.get("/frame/menu.html?framed=1").get_data(as_text=True)
-    downloaded = client.get("/pages/menu/download").get_data(as_text=True)
-    # The download differs only in its links, made absolute so the file works anywhere.
-    assert re.sub(r'href="http://localhost(/[^"]*)"', r'href="\1"', downloaded) == framed
+    store = app.extensions["site_store"]
+    old = (
+        "<!doctype html><html><head><title>Old · Saffron</title><style>a{}</style></head>"
+        '<body><main><a href="/">Home</a> <a href="/pages/menu/items/grilled-octopus">Octopus</a>'
+        ' <a href="/pages/menu?page=2">Next</a></main></body></html>'
+    )
+    assert store.save_pages(site_sid(client), {"menu": StoredPage.make(old, "2026-01-01")})
+    # In the frame its app links still reach the app directly.
+    assert client.get("/frame/menu.html?framed=1").get_data(as_text=True) == old
+    saved = (
+        '<a href="index.html">Home</a> <a href="menu-detail-grilled-octopus.html">Octopus</a>'
+        ' <a href="menu-page-2.html">Next</a>'
+    )
+    download = client.get("/pages/menu/download", headers=GZIP)
+    assert "Content-Encoding" not in download.headers and saved in download.get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    assert saved in archive.read("menu.html").decode()
+    assert "menu-detail-grilled-octopus.html" in archive.namelist()
+    fragment = to_fragment(old)  # what the JSON API sends a frontend
+    assert 'href="#"' in fragment and 'href="#menu-detail-grilled-octopus"' in fragment
+    assert 'href="#menu-page-2"' in fragment
 
 
 def test_the_cached_home_fills_in_each_requests_token_and_nonce(app):

@@ -798,7 +798,11 @@ def _page_or_make(
 
 
 @bp.get("/pages/<page_id>/download")
-@reads(lambda args, query: ReadPlan(page_ids=(args["page_id"],)), revalidates=True)
+@reads(
+    lambda args, query: ReadPlan(page_ids=(args["page_id"],)),
+    revalidates=True,
+    serves_stored=True,
+)
 def download(page_id: str):
     """Send a generated page as a standalone HTML file: the stored bytes the frame shows.
 
