@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from webapp.content.model.build import MAX_INTENTS, build_site
+from webapp.content.model.build import MAX_INTENTS, IdMaker, build_site
 from webapp.content.model.site import site_theme
 from webapp.content.model.unwrap import prepare
 from webapp.content.parse import parse_content
@@ -534,6 +534,28 @@ def test_intent_ids_never_contain_the_page_id_separators():
     for intent in extract_intents(content):
         assert "detail" not in intent["id"].split("-")
         assert "page" not in intent["id"].split("-")
+
+
+def test_an_intent_is_never_called_index():
+    """index.html is the site's home in an export and next to the frame's pages."""
+    content = {"index": [{"title": f"Entry {n}", "body": "Text"} for n in range(3)]}
+    ids = [intent["id"] for intent in extract_intents(content)]
+    assert ids and "index" not in ids
+
+
+def test_item_ids_that_are_slugs_already_are_kept_as_the_slow_path_would():
+    maker = IdMaker()
+    made = [
+        maker.make("grilled-octopus", None, 1),
+        maker.make("grilled-octopus", None, 2),  # taken: numbered
+        maker.make("Grilled Octopus", None, 3),  # the same slug, made from a name
+        maker.make("x" * 57, None, 4),  # a slug too long: bounded, with a hash
+        maker.make("sku-000123", None, 5),
+    ]
+    assert made[:3] == ["grilled-octopus", "grilled-octopus-2", "grilled-octopus-3"]
+    assert len(made[3]) <= 56 and made[3].startswith("x" * 40) and made[3] != "x" * 56
+    assert made[4] == "sku-000123"
+    assert IdMaker().make("x" * 57, None, 1) == made[3]  # the same input, the same id
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ MAX_RUNS = 60  # sections a category can split a collection into (the model stay
 ITEM_ID_MAX = 64
 _BASE_MAX = 56
 _SLUG_SCAN = 400
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 MODEL_FIELD = "model"
 
@@ -198,6 +199,16 @@ class IdMaker:
 
     def make(self, raw: str | None, key: str | None, position: int) -> str:
         """Return a new unique id from an item's name, else its key, else its position."""
+        # Already a slug (``sku-000123``, ``grilled-octopus``) and free: it is its own id,
+        # and one match costs less than making its slug again (connect time).
+        if (
+            raw is not None
+            and len(raw) <= _BASE_MAX
+            and _SLUG.fullmatch(raw)
+            and raw not in self.used
+        ):
+            self.used.add(raw)
+            return raw
         base = source = ""
         for candidate in (raw, key):
             if candidate:
