@@ -151,6 +151,9 @@ def test_items_link_to_their_detail_pages(client):
     for framed in ("", "?framed=1"):  # the home is never framed
         assert client.get(f"/frame/index.html{framed}").headers["Location"] == "/"
     assert client.get("/frame/no-such-page-1.html").status_code == 404
+    # The frame's URL before file links (a chrome page held from before) leads to the new one.
+    moved = client.get(f"/frame/pages/{collection['id']}?page=2")
+    assert moved.headers["Location"] == f"/frame/{collection['id']}-page-2.html?framed=1"
 
 
 def test_generated_pages_are_served_with_a_strict_csp(client):
