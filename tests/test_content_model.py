@@ -13,6 +13,7 @@ from webapp.content.model.site import site_theme
 from webapp.content.model.unwrap import prepare
 from webapp.content.parse import parse_content
 from webapp.content.paths import resolve
+from webapp.content.render import PageRef, parse_page_id
 from webapp.content.text import normal_key, slugify, truncate
 from webapp.demos import DEMOS, load_demo
 
@@ -534,6 +535,19 @@ def test_intent_ids_never_contain_the_page_id_separators():
     for intent in extract_intents(content):
         assert "detail" not in intent["id"].split("-")
         assert "page" not in intent["id"].split("-")
+
+
+def test_cutting_an_intent_id_to_length_leaves_no_page_id_separator():
+    from webapp.content.model.name import MAX_ID_LENGTH, intent_slug, unique_id
+
+    long_name = "information about the regional wholesale distribution  details"
+    assert "detail" not in intent_slug(long_name).split("-")
+    content = {long_name: [{"title": f"Item {n}", "body": "Text"} for n in range(3)]}
+    for intent in extract_intents(content):
+        assert parse_page_id(intent["id"]) == PageRef(intent["id"]), intent["id"]
+    base = "c" * (MAX_ID_LENGTH - 6) + "-pages"
+    second = unique_id(base, {base})
+    assert "page" not in second.split("-") and len(second) <= MAX_ID_LENGTH
 
 
 def test_an_intent_is_never_called_index():

@@ -157,6 +157,25 @@ def test_page_view_download_and_export_send_identical_bytes(client, app):
         assert "frame-ancestors 'none'" in download.headers["Content-Security-Policy"]
 
 
+def test_link_like_words_in_content_are_neither_links_nor_files(client, app):
+    """Text may read 'href="x.html"' (nh3 leaves quotes in text): it stays words."""
+    words = 'Try href="secret.html" or href="/pages/products/items/p1" at home.'
+    doc = {"products": [{"id": f"p{i}", "name": f"Lamp {i}", "body": f"<p>{words}</p>"}
+                        for i in range(3)]}  # fmt: skip
+    upload(client, json.dumps(doc).encode())
+    generate(client, "products")
+    framed = client.get("/frame/products-detail-p0.html?framed=1")
+    assert 'href="secret.html"' in framed.get_data(as_text=True)  # as words, escaped or not
+    download = client.get("/pages/products-detail-p0/download", headers=GZIP)
+    assert download.headers["Content-Encoding"] == "gzip"  # the stored bytes, not rewritten
+    assert gzip.decompress(download.get_data()) == framed.get_data()
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data()))
+    assert "secret.html" not in archive.namelist()
+    assert archive.read("products-detail-p0.html") == framed.get_data()
+    fragment = to_fragment(framed.get_data(as_text=True))
+    assert 'href="secret.html"' in fragment and 'href="/pages/products/items/p1"' in fragment
+
+
 def test_a_page_stored_with_app_links_gets_file_links_where_it_is_saved(client, app):
     """Pages stored before file links linked to the app's URLs: they still work."""
     connect_demo(client)

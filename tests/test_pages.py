@@ -148,8 +148,10 @@ def test_items_link_to_their_detail_pages(client):
     detail = client.get(f"/frame/{links[0][0]}?framed=1").get_data(as_text=True)
     assert f'href="{collection["id"]}.html"' in detail
     assert 'href="index.html"' in detail  # a way back to the site's home
-    for framed in ("", "?framed=1"):  # the home is never framed
-        assert client.get(f"/frame/index.html{framed}").headers["Location"] == "/"
+    assert client.get("/frame/index.html").headers["Location"] == "/"  # the home
+    assert client.get("/frame/index.html?framed=1").status_code == 404  # never framed
+    old_item = client.get(f"/frame/pages/{collection['id']}/items/{links[0][1]}")
+    assert old_item.headers["Location"] == f"/frame/{links[0][0]}?framed=1"
     assert client.get("/frame/no-such-page-1.html").status_code == 404
     # The frame's URL before file links (a chrome page held from before) leads to the new one.
     moved = client.get(f"/frame/pages/{collection['id']}?page=2")

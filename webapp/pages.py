@@ -37,10 +37,10 @@ from .content.model.build import (
     item_field,
 )
 from .content.render import (
-    FILE_HREF,
     HOME_FILE,
     PAGE_SIZE,
     detail_page_id,
+    linked_pages,
     listing_page_id,
     page_file,
     parse_page_id,
@@ -459,8 +459,10 @@ def regenerate(intent_id: str):
     return _generate(intent_id, replace=True)
 
 
-def _results_plan(args, query) -> ReadPlan:
+def _results_plan(args, query) -> ReadPlan | None:
     """What a page of search results reads: the model and the collection's search index."""
+    if not Query.from_args(query):
+        return None  # not a search: sent on to the page's frame (see frame_results)
     return ReadPlan(model=True, fields=(search_field(args["intent_id"]),))
 
 
@@ -477,9 +479,7 @@ def listing_read_plan(intent_id: str, page: int) -> ReadPlan:
 
 
 def _listing_plan(args, query) -> ReadPlan:
-    if Query.from_args(query):
-        return _results_plan(args, query)
-    return listing_read_plan(args["intent_id"], _page_number(query))
+    return _results_plan(args, query) or listing_read_plan(args["intent_id"], _page_number(query))
 
 
 def _kept_plan(site: SiteSnapshot, intent_id: str) -> dict | None:
@@ -588,10 +588,16 @@ def view(intent_id: str):
 def frame_results(intent_id: str):
     """A page of search results (made for this request, never stored), for the app's frame."""
     query = Query.from_args(request.args)
-    if not query:  # a stored page's frame is frame_page
+    if not query:  # a stored page's frame is frame_page (this was its URL before)
         page = _page_number(request.args)
         return redirect(_frame_url(listing_page_id(intent_id, page)))
     return _frame(_results(intent_id, query, _page_number(request.args)))
+
+
+@bp.get("/frame/pages/<intent_id>/items/<item_id>")
+def frame_item(intent_id: str, item_id: str):
+    """The URL of an item's frame before file links (a chrome page held from before)."""
+    return redirect(_frame_url(detail_page_id(intent_id, item_id)))
 
 
 def _frame_url(page_id: str) -> str:
@@ -631,7 +637,7 @@ def frame_page(page_id: str):
     lands (``menu-detail-soup.html`` next to this page): it redirects to the page's place
     in the app, so the stored bytes link alike in the frame, a download and an export.
     """
-    if FRAMED not in request.args or page_file(page_id) == HOME_FILE:
+    if FRAMED not in request.args:
         found = _app_url(page_id)
         if found is None:
             abort(404, description="There is no such page.")
@@ -970,7 +976,9 @@ def export():
     exported = {intent["id"] for intent in intents}
     exported_intents = set(exported)
     for intent, number, take in chunks:
-        chunk = records.get(chunk_field(intent["id"], number)) or []
+        chunk = records.get(chunk_field(intent["id"], number))
+        if chunk is None:  # not made either (see pages())
+            continue
         if number > 1:
             exported.add(listing_page_id(intent["id"], number))
         exported.update(detail_page_id(intent["id"], entry[0]) for entry in chunk[:take])
@@ -988,10 +996,12 @@ def export():
         linked: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for intent_id, page_id, title, html in pages():
+                if page_file(page_id) == HOME_FILE:  # an intent called "index", from before
+                    continue  # it was made impossible: the home's file is the export's index
                 html = with_file_links(html)  # the stored bytes, unless stored before file links
                 archive.writestr(zipfile.ZipInfo(page_file(page_id), ZIP_DATE), html)
                 listed[intent_id].append((page_id, title))
-                linked.update(FILE_HREF.findall(html))
+                linked.update(linked_pages(html))
                 yield out.take()
             # A link to a page left out (past the detail page cap, or an intent not
             # generated) opens a note that says so, not a missing file.

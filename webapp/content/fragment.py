@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .render import FILE_HREF, HOME_FILE, page_file, with_file_links
+from .render import FILE_LINK, HOME_FILE, page_file, with_file_links
 
 WRAPPER = "sp-page"
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
@@ -65,6 +65,6 @@ def to_fragment(html: str) -> str:
     body = _BODY.search(html)
     inner = body.group(1) if body else html
     inner = _MAIN.sub(r"<\1div", inner)
-    inner = FILE_HREF.sub(lambda m: f'href="{hash_route(m.group(1))}"', inner)
+    inner = FILE_LINK.sub(lambda m: f'{m[1]}{hash_route(m[2])}"', inner)
     css = scope_css(style.group(1)) if style else ""
     return f'<div class="{WRAPPER}"><style>{css}</style>{inner}</div>'

@@ -41,8 +41,9 @@ __all__ = [
     "FileLinks",
     "PageRef",
     "detail_page_id",
+    "linked_pages",
     "listing_page_id",
-    "FILE_HREF",
+    "FILE_LINK",
     "page_file",
     "parse_page_id",
     "with_file_links",
@@ -141,11 +142,12 @@ def page_file(page_id: str) -> str:
     return f"{page_id}.html"
 
 
-# The generator's links between stored pages (content's links are absolute: nh3 and
-# link_href refuse relative ones), and those of pages stored before FileLinks, which
-# linked to the app's URLs (root-relative).
-FILE_HREF = re.compile(r'href="([a-z0-9-]+)\.html"')
-_APP_HREF = re.compile(r'href="(/[^"]*)"')
+# The generator's links between stored pages, and those of pages stored before FileLinks,
+# which linked to the app's URLs (root-relative): the href of an <a> tag, group 2. Content's
+# own links are absolute (nh3 and link_href refuse relative ones), and its text, which may
+# hold 'href="x.html"' as words (nh3 leaves quotes in text as they are), has no "<".
+FILE_LINK = re.compile(r'(<a\s[^<>]*?href=")([a-z0-9-]+)\.html"')
+_APP_LINK = re.compile(r'(<a\s[^<>]*?href=")(/[^"]*)"')
 _APP_PAGE = re.compile(r"/pages/([a-z0-9-]+)(?:/items/([a-z0-9-]+)|\?page=(\d+))?")
 
 
@@ -162,7 +164,12 @@ def with_file_links(html: str) -> str:
     """Return a stored page with FileLinks: as it is, unless it was stored before them."""
     if 'href="/' not in html:
         return html
-    return _APP_HREF.sub(lambda m: f'href="{_file_of_app_url(m.group(1))}"', html)
+    return _APP_LINK.sub(lambda m: f'{m[1]}{_file_of_app_url(m[2])}"', html)
+
+
+def linked_pages(html: str) -> set[str]:
+    """Return the ids of the pages a stored page links to (the home's is ``index``)."""
+    return {match[2] for match in FILE_LINK.finditer(html)}
 
 
 # --------------------------------------------------------------------------

@@ -25,10 +25,18 @@ MAX_TITLE = 80
 _RESERVED_ID_WORDS = {"detail": "details", "page": "pages"}
 
 
+def _cut(slug: str, limit: int) -> str:
+    """Cut an intent id to ``limit`` characters, never leaving a reserved word at its end
+    (cutting "…-details" may leave "…-detail")."""
+    slug = slug[:limit].rstrip("-")
+    head, _, last = slug.rpartition("-")
+    return head if head and last in _RESERVED_ID_WORDS else slug
+
+
 def intent_slug(text: str) -> str:
     """Make a kebab-case intent id fragment (``caseStudies`` -> ``case-studies``), maybe empty."""
     parts = slugify("-".join(words(text[:200])) or text[:200]).split("-")
-    return slugify("-".join(_RESERVED_ID_WORDS.get(p, p) for p in parts), MAX_ID_LENGTH)
+    return _cut(slugify("-".join(_RESERVED_ID_WORDS.get(p, p) for p in parts)), MAX_ID_LENGTH)
 
 
 def _keys(sample: list[dict]) -> set[str]:
@@ -292,7 +300,7 @@ def unique_id(base: str, used: set[str]) -> str:
     # "index" would be the page file index.html: the site's home in an export.
     while candidate in used or candidate == "index":
         suffix = f"-{number}"
-        candidate = base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
+        candidate = _cut(base, MAX_ID_LENGTH - len(suffix)) + suffix
         number += 1
     used.add(candidate)
     return candidate
