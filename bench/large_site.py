@@ -6,7 +6,7 @@ HTTP flow with Flask's test client: upload the document, generate the
 products page, then (after warming the process up) open ten detail pages in the
 frame (made on first view), listing pages 500-509, ten unknown items (404), the
 ten detail pages again (stored) and the stored products page. Each step is timed
-(the mean of its requests) and the bytes Redis sent back for it are counted (its
+(the connect: the best of three; the others the mean of their requests) and the bytes Redis sent back for it are counted (its
 INFO counters); the median of the rounds is printed
 with the ratio to the baseline, so the comparison holds on any machine however
 loaded, and this tree's first views are compared with a stored page view.
@@ -63,8 +63,16 @@ def step(name, call, status=200):
     traffic[name] = sent() - before - info
     assert response.status_code == status, (name, response.status_code)
     return response
-upload = {"csrf_token": token(), "source": "upload", "file": (io.BytesIO(document), "site.json")}
-step("connect", lambda: client.post("/connect", data=upload), 303)
+# The connect: the best of three (each replaces the one before), so that a neighbour's
+# burst on a shared machine does not decide the figure of a one-off request.
+best = None
+for _ in range(3):
+    upload = {"csrf_token": token(), "source": "upload",
+              "file": (io.BytesIO(document), "site.json")}
+    step("connect", lambda: client.post("/connect", data=upload), 303)
+    if best is None or timings["connect"] < best[0]:
+        best = timings["connect"], traffic["connect"]
+timings["connect"], traffic["connect"] = best
 home = client.get("/").get_data(as_text=True)
 intent = re.search(r'/pages/([a-z0-9-]*products[a-z0-9-]*)/generate', home).group(1)
 data = {"csrf_token": token()}
