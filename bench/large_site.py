@@ -6,9 +6,10 @@ HTTP flow with Flask's test client: upload the document, generate the
 products page, then (after warming the process up) open ten detail pages in the
 frame (made on first view), listing pages 500-509, ten unknown items (404), the
 ten detail pages again (stored) and the stored products page. Each step is timed
-(the connect: the best of three; the others the mean of their requests) and the bytes Redis sent back for it are counted (its
-INFO counters); the median of the rounds is printed
-with the ratio to the baseline, so the comparison holds on any machine however
+(the connect: the best of three; the others the mean of their requests) and the
+bytes Redis sent back for it are counted (its INFO counters); the median of the
+rounds is printed with the ratio to the baseline, so the comparison holds on any
+machine however
 loaded, and this tree's first views are compared with a stored page view.
 
 Run: ``.venv/bin/python bench/large_site.py [--baseline COMMIT] [--rounds 5]``

@@ -112,6 +112,11 @@ def main() -> None:
             "POST /pages/menu/regenerate",
             lambda: client.post("/pages/menu/regenerate", data={"csrf_token": form}),
         )
+        run(
+            "POST /generate-all",
+            lambda: client.post("/generate-all", data={"csrf_token": form}),
+        )
+        run("GET /pages/menu (shows the flash)", lambda: client.get("/pages/menu"))
         run("GET /pages/menu", lambda: client.get("/pages/menu"))
         gzip = {"Accept-Encoding": "gzip"}
         frame = run(
@@ -156,8 +161,46 @@ def main() -> None:
             lambda: client.get("/pages/menu/download", headers=gzip),
         )
         run("GET /export.zip", lambda: client.get("/export.zip"))
+        run(
+            "GET /frame/pages/menu (the frame's URL before: 302)",
+            lambda: client.get("/frame/pages/menu"),
+        )
         run("GET /healthz", lambda: client.get("/healthz"))
+        run("GET /favicon.ico", lambda: client.get("/favicon.ico"))
+        run("GET /disconnect (asks first)", lambda: client.get("/disconnect"))
         run("POST /disconnect", lambda: client.post("/disconnect", data={"csrf_token": form}))
+        # The JSON API (docs/api.md), as a single-page frontend on this origin calls it.
+        api = {"Sec-Fetch-Site": "same-origin"}
+        run("GET /api/demo", lambda: client.get("/api/demo"))
+        answer = run(
+            "POST /api/connect (restaurant)",
+            lambda: client.post("/api/connect", json={"demo": "restaurant"}, headers=api),
+        )
+        sid = answer.get_json()["sessionId"]
+        page = {"sessionId": sid, "intentId": "menu", "dataPath": "entries.menu"}
+        run("GET /api/session/<sid>", lambda: client.get(f"/api/session/{sid}", headers=api))
+        run(
+            "POST /api/generate-page",
+            lambda: client.post("/api/generate-page", json=page, headers=api),
+        )
+        run(
+            "POST /api/regenerate-page",
+            lambda: client.post("/api/regenerate-page", json=page, headers=api),
+        )
+        item = {"sessionId": sid, "intentId": "menu", "itemId": "grilled-octopus"}
+        run(
+            "POST /api/generate-detail-page",
+            lambda: client.post("/api/generate-detail-page", json=item, headers=api),
+        )
+        run("GET /api/page/menu", lambda: client.get("/api/page/menu", headers=api))
+        run(
+            "GET /api/page-status/menu",
+            lambda: client.get("/api/page-status/menu", headers=api),
+        )
+        run(
+            "POST /api/disconnect",
+            lambda: client.post("/api/disconnect", json={"sessionId": sid}, headers=api),
+        )
         redis.connection.Connection.send_packed_command = original
         admin.close()
         app.extensions["site_store"].close()
