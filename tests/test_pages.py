@@ -152,7 +152,8 @@ def test_items_link_to_their_detail_pages(client):
     assert client.get("/frame/index.html?framed=1").status_code == 404  # never framed
     old_item = client.get(f"/frame/pages/{collection['id']}/items/{links[0][1]}")
     assert old_item.headers["Location"] == f"/frame/{links[0][0]}?framed=1"
-    assert client.get("/frame/no-such-page-1.html").status_code == 404
+    assert client.get("/frame/Not_a_page.html").status_code == 404
+    assert client.get("/frame/no-such-page.html", follow_redirects=True).status_code == 404
     # The frame's URL before file links (a chrome page held from before) leads to the new one.
     moved = client.get(f"/frame/pages/{collection['id']}?page=2")
     assert moved.headers["Location"] == f"/frame/{collection['id']}-page-2.html?framed=1"

@@ -210,8 +210,12 @@ def test_file_links_name_the_page_ids_files_and_parse_back():
     assert parse_page_id("menu-page-3") == PageRef("menu", page=3)
     # The first "-detail-" ends the intent's id: an item id may hold the word.
     assert parse_page_id("menu-detail-detail-page-2") == PageRef("menu", "detail-page-2")
-    for not_a_page in ("menu-page-1", "menu-page-0", "Menu", "menu.html", "", "a/b", "-x"):
+    for not_a_page in ("Menu", "menu.html", "", "a/b", "-x", "x-", "a--b"):
         assert parse_page_id(not_a_page) is None, not_a_page
+    # Page 1 is the intent's own id: "menu-page-1" would be an intent's (none has "page").
+    assert parse_page_id("menu-page-1") == PageRef("menu-page-1")
+    # An intent id cut before "detail" was kept out of them still names its intent.
+    assert parse_page_id("wholesale-detail") == PageRef("wholesale-detail")
 
 
 def test_pages_stored_with_app_links_get_file_links():

@@ -103,7 +103,7 @@ HOME_FILE = "index.html"
 # intent's id.
 _DETAIL_PAGE = re.compile(r"([a-z0-9-]+?)-detail-([a-z0-9-]+)")
 _LISTING_PAGE = re.compile(r"([a-z0-9-]+)-page-([1-9][0-9]{0,5})")
-_INTENT_PAGE = re.compile(r"(?!(?:.*-)?(?:detail|page)(?:-|$))[a-z0-9]+(?:-[a-z0-9]+)*")
+_INTENT_PAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,10 @@ def parse_page_id(page_id: str) -> PageRef | None:
     if detail:
         return PageRef(detail.group(1), detail.group(2))
     listing = _LISTING_PAGE.fullmatch(page_id)
-    if listing:
-        number = int(listing.group(2))
-        return PageRef(listing.group(1), page=number) if number > 1 else None
+    if listing and listing.group(2) != "1":  # page 1's id is the intent's own
+        return PageRef(listing.group(1), page=int(listing.group(2)))
+    # Any other slug names an intent's page (an id cut before "detail" was kept out of
+    # intent ids, "…-detail", still names its intent in sessions connected before).
     return PageRef(page_id) if _INTENT_PAGE.fullmatch(page_id) else None
 
 
