@@ -336,6 +336,20 @@ def test_hostile_content_pages_are_safe(client):
         assert not re.search(r"<[^>]*\son\w+\s*=", page)
 
 
+def test_later_listing_pages_and_items_are_titled_in_the_app(client):
+    doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(60)]}
+    connect(client, source="paste", json=json.dumps(doc))
+    intent = next(i for i in extract_intents(doc) if i["dataPath"] == "products")
+    generate(client, intent["id"])
+    for path, title in [
+        (f"/pages/{intent['id']}?page=2", f"{intent['title']}, page 2"),
+        (f"/pages/{intent['id']}/items/product-3", "Product 3"),
+    ]:
+        chrome = client.get(path).get_data(as_text=True)
+        assert f"<title>{html_lib.escape(title)} · " in chrome, path
+        assert "StoredPage" not in chrome
+
+
 def test_regenerate_drops_later_listing_and_detail_pages(client, app):
     doc = {"products": [{"id": i, "name": f"Product {i}"} for i in range(100)]}
     assert connect(client, source="paste", json=json.dumps(doc)).status_code == 303

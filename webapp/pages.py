@@ -39,7 +39,9 @@ from .content.model.build import (
 from .content.render import (
     HOME_FILE,
     PAGE_SIZE,
+    PageRef,
     detail_page_id,
+    has_app_links,
     linked_pages,
     listing_page_id,
     page_file,
@@ -564,14 +566,7 @@ def view(intent_id: str):
             search=_search_form(site, intent, query),
         )
     page_id = listing_page_id(intent_id, page)
-    site, intent, page = _page_or_make(
-        page_id,
-        intent_id,
-        lambda sid, site, intent: render_intent_page(
-            sid, site, intent, page, plan=_kept_plan(site, intent["id"])
-        ),
-        lambda intent: f"{intent['title']} has no page {page}.",
-    )
+    site, intent, _stored_page = _page_or_make(PageRef(intent_id, page=page))
     return _chrome(
         site,
         intent,
@@ -645,32 +640,14 @@ def frame_page(page_id: str):
     named = parse_page_id(page_id)
     if named is None:
         abort(404, description="There is no such page.")
-    intent_id = named.intent_id
-    if named.item_id is not None:
-        item_id = named.item_id
-        _site, _intent, page = _page_or_make(
-            page_id,
-            intent_id,
-            lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
-            lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
-        )
-        return _stored(page, FRAME_CSP)
-    if named.page == 1:
+    if named.item_id is None and named.page == 1:  # generated, never made on view
         _sid, site = require_site()
-        if intent_id in site.pages:
-            return _stored(site.pages[intent_id], FRAME_CSP)
-        intent = _intent_or_404(site, intent_id)
+        if page_id in site.pages:
+            return _stored(site.pages[page_id], FRAME_CSP)
+        intent = _intent_or_404(site, page_id)
         html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
         return html, 404
-    number = named.page
-    _site, _intent, page = _page_or_make(
-        page_id,
-        intent_id,
-        lambda sid, site, intent: render_intent_page(
-            sid, site, intent, number, plan=_kept_plan(site, intent["id"])
-        ),
-        lambda intent: f"{intent['title']} has no page {number}.",
-    )
+    _site, _intent, page = _page_or_make(named)
     return _stored(page, FRAME_CSP)
 
 
@@ -723,12 +700,7 @@ def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -
 def item(intent_id: str, item_id: str):
     """Show an item's detail page in the app, generating it on first view."""
     page_id = detail_page_id(intent_id, item_id)
-    site, intent, page = _page_or_make(
-        page_id,
-        intent_id,
-        lambda sid, site, intent: render_item_page(sid, site, intent, item_id),
-        lambda intent: f"{intent['title']} has no item {item_id[:80]!r}.",
-    )
+    site, intent, page = _page_or_make(PageRef(intent_id, item_id))
     return _chrome(
         site,
         intent,
@@ -782,24 +754,26 @@ def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
     return index
 
 
-def _page_or_make(
-    page_id: str, intent_id: str, render, missing
-) -> tuple[SiteSnapshot, dict | None, StoredPage]:
-    """Return a stored page, or make it from the content model and keep it (the intent is
-    None when a frame's ``stored_only`` read found the page: only the page was read).
-
-    ``render(sid, site, intent)`` returns the HTML or None when there is no
-    such page; ``missing(intent)`` is then the 404's description.
-    """
+def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage]:
+    """Return a page made on view (an item's, or a later listing page) as stored, or make
+    it from the content model and keep it (the intent is None when a frame's
+    ``stored_only`` read found the page: only the page was read)."""
+    intent_id, item_id, number = named.intent_id, named.item_id, named.page
+    page_id = detail_page_id(intent_id, item_id) if item_id else listing_page_id(intent_id, number)
     sid, site = require_site()  # the page, or the model fields to make it (see @reads)
     if site.partial:  # a frame's read found the page stored: nothing else was read
         return site, None, site.pages[page_id]
     intent = _intent_or_404(site, intent_id)
     if page_id in site.pages:
         return site, intent, site.pages[page_id]
-    html = render(sid, site, intent)
+    if item_id is not None:
+        html = render_item_page(sid, site, intent, item_id)
+        missing = f"{intent['title']} has no item {item_id[:80]!r}."
+    else:
+        html = render_intent_page(sid, site, intent, number, plan=_kept_plan(site, intent_id))
+        missing = f"{intent['title']} has no page {number}."
     if html is None:
-        abort(404, description=missing(intent))
+        abort(404, description=missing)
     return site, intent, store_viewed_page(sid, page_id, html)
 
 
@@ -819,9 +793,10 @@ def download(page_id: str):
     if page_id not in site.pages:
         abort(404, description="That page has not been generated.")
     page = site.pages[page_id]
-    linked = with_file_links(page.html) if not page.body_omitted else None
-    # A page stored before file links is sent with its app links made file names.
-    response = _stored(page, PAGE_CSP) if linked in (None, page.html) else _serve(linked)
+    if not page.body_omitted and has_app_links(page.html):  # stored before file links
+        response = _serve(with_file_links(page.html))
+    else:
+        response = _stored(page, PAGE_CSP)
     response.headers["Content-Disposition"] = f'attachment; filename="{page_file(page_id)}"'
     return response
 

@@ -41,9 +41,10 @@ __all__ = [
     "FileLinks",
     "PageRef",
     "detail_page_id",
+    "FILE_LINK",
+    "has_app_links",
     "linked_pages",
     "listing_page_id",
-    "FILE_LINK",
     "page_file",
     "parse_page_id",
     "with_file_links",
@@ -161,9 +162,14 @@ def _file_of_app_url(url: str) -> str:
     return links.item(intent_id, item_id) if item_id else links.intent(intent_id, int(page or 1))
 
 
+def has_app_links(html: str) -> bool:
+    """Tell whether a stored page links to the app's URLs (it was stored before FileLinks)."""
+    return 'href="/' in html and _APP_LINK.search(html) is not None
+
+
 def with_file_links(html: str) -> str:
     """Return a stored page with FileLinks: as it is, unless it was stored before them."""
-    if 'href="/' not in html:
+    if not has_app_links(html):
         return html
     return _APP_LINK.sub(lambda m: f'{m[1]}{_file_of_app_url(m[2])}"', html)
 
