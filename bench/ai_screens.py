@@ -13,20 +13,16 @@ Run: ``.venv/bin/python bench/ai_screens.py`` (needs Debian's chromium).
 from __future__ import annotations
 
 import logging
-import re
 import sys
-import threading
 from pathlib import Path
-
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from ai_stub import Answer, StubMessagesAPI  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from screenshots import SIZES, free_port, generate  # noqa: E402
-from test_browser import CHROMIUM, CHROMIUM_ARGS, placeholder_image  # noqa: E402
+from screenshots import SIZES, generate, serve, visitor  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 
@@ -68,25 +64,14 @@ def main() -> None:
             "ANTHROPIC_BASE_URL": stub.url,
         }
     )
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
+    base, server = serve(app)
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for size_name, (width, height) in SIZES.items():
+        for size_name in SIZES:
             # Each size is a new visitor: it connects, and the stub plans for it again.
             stub.answer(Answer(tool_input=INTENTS_PLAN), Answer(tool_input=HOMES_PLAN))
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
-            page = context.new_page()
-
-            def shot(name: str, page=page, size_name=size_name) -> None:
-                path = OUT / f"{name}-{size_name}.png"
-                page.screenshot(path=path, full_page=True)
-                print(path.relative_to(ROOT))
-
+            context, page, shot = visitor(browser, size_name, OUT)
             page.goto(base + "/")
             page.select_option("select[name=demo]", "real-estate")
             page.get_by_role("button", name="Connect demo").click()

@@ -15,37 +15,20 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
-import threading
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from test_browser import CHROMIUM, CHROMIUM_ARGS, placeholder_image  # noqa: E402
+from screenshots import SIZES, free_port, serve, visitor  # noqa: E402
+from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from test_search import catalogue  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 
 OUT = ROOT / "docs" / "screens" / "app"
-SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(app) -> tuple[str, object]:
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{port}", server
 
 
 def screens(page, base: str, down: str, shoot) -> None:
@@ -105,15 +88,8 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for size, (width, height) in SIZES.items():
-                context = chromium.new_context(viewport={"width": width, "height": height})
-                context.route("https://images.example.com/**", placeholder_image)
-                page = context.new_page()
-
-                def shoot(name: str, page=page, size=size) -> None:
-                    page.screenshot(path=OUT / f"{name}-{size}.png", full_page=True)
-                    print(f"docs/screens/app/{name}-{size}.png")
-
+            for size in SIZES:
+                context, page, shoot = visitor(chromium, size, OUT)
                 screens(page, base, down, shoot)
                 context.close()
             chromium.close()

@@ -40,6 +40,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve(app) -> tuple[str, object]:
+    """Serve ``app`` on a free loopback port in a thread; return its base URL and server."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def visitor(browser, size_name: str, out: Path):
+    """A new browser context of one of SIZES (remote images drawn as placeholders):
+    (context, page, shot), where ``shot(name)`` saves a full-page screenshot in ``out``."""
+    width, height = SIZES[size_name]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
+    page = context.new_page()
+
+    def shot(name: str) -> None:
+        path = out / f"{name}-{size_name}.png"
+        page.screenshot(path=path, full_page=True)
+        print(path.relative_to(ROOT))
+
+    return context, page, shot
+
+
 def connect(page, base: str, fixture: str) -> None:
     """Paste a fixture into the connect form, as a person would."""
     page.goto(base + "/")
@@ -59,23 +83,12 @@ def generate(page, intent_title: str) -> None:
 def main() -> None:
     logging.getLogger("webapp.storage").setLevel(logging.ERROR)
     app = create_app({"SECRET_KEY": "screenshots", "STORAGE_BACKEND": "memory"})
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
+    base, server = serve(app)
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for size_name, (width, height) in SIZES.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
-            context.route(re.compile(r"https://(?!127\.0\.0\.1).*"), placeholder_image)
-            page = context.new_page()
-
-            def shot(name: str, page=page, size_name=size_name) -> None:
-                path = OUT / f"{name}-{size_name}.png"
-                page.screenshot(path=path, full_page=True)
-                print(path.relative_to(ROOT))
-
+        for size_name in SIZES:
+            context, page, shot = visitor(browser, size_name, OUT)
             connect(page, base, "sleekcms-restaurant")
             shot("sleekcms-home")
             generate(page, "Browse the menu")
