@@ -59,7 +59,7 @@ def visitor(browser, size_name: str, out: Path):
     def shot(name: str) -> None:
         path = out / f"{name}-{size_name}.png"
         page.screenshot(path=path, full_page=True)
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     return context, page, shot
 
