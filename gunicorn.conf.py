@@ -5,8 +5,10 @@ import os
 bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threaded workers: a request waiting on a slow content server (or Redis) holds one
-# thread, not a whole worker; FETCH_CONCURRENCY bounds how many threads fetches take.
-worker_class = "gthread"
+# thread, not a whole worker; CONNECT_CONCURRENCY bounds how many threads fetches take.
+# Ours reads each request's head (and a small body) in the main loop, so a client that
+# sends slowly holds no thread, and gives the rest of a body a deadline (webapp/worker.py).
+worker_class = "webapp.worker.ReadAheadWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 10

@@ -17,8 +17,9 @@ from . import (
     errors,
     health,
     pages,
-    site_actions,
+    request_body,
     sites,
+    slots,
     storage,
     templating,
 )
@@ -90,9 +91,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         # sessions simply do not survive a restart of `flask run`.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     browser_sessions.init_app(app)
+    slots.init_app(app)
+    # In front of everything: bodies read whole, in time; its verdicts answered before CSRF.
+    request_body.init_app(app)
     csrf.init_app(app)
 
-    site_actions.init_app(app)
     ai.init_app(app)
     app.register_blueprint(sites.bp)
     app.register_blueprint(pages.bp)

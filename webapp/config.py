@@ -125,8 +125,19 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "FETCH_TOTAL_TIMEOUT": _positive_float(
             environ, "FETCH_TOTAL_TIMEOUT", defaults.URL_TOTAL_TIMEOUT
         ),
-        "FETCH_CONCURRENCY": _positive_int(
-            environ, "FETCH_CONCURRENCY", defaults.FETCH_CONCURRENCY
+        # Connects that fetch or read a large document at once, per process (FETCH_CONCURRENCY
+        # is its older name, still read); exports streamed at once, per process.
+        "CONNECT_CONCURRENCY": _positive_int(
+            environ,
+            "CONNECT_CONCURRENCY",
+            _positive_int(environ, "FETCH_CONCURRENCY", defaults.CONNECT_CONCURRENCY),
+        ),
+        "EXPORT_CONCURRENCY": _positive_int(
+            environ, "EXPORT_CONCURRENCY", defaults.EXPORT_CONCURRENCY
+        ),
+        # Seconds a client may take to send a request's head, then its body (408 past it).
+        "BODY_READ_SECONDS": _positive_float(
+            environ, "BODY_READ_SECONDS", defaults.BODY_READ_SECONDS
         ),
         "ALLOW_PRIVATE_URLS": _flag(environ.get("ALLOW_PRIVATE_URLS")),
         # Other origins whose pages may call the JSON API (CORS), comma-separated.

@@ -44,14 +44,26 @@ REPLACED_SESSION_SECONDS = 60
 MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # largest document, in bytes
 # Room for the multipart envelope and the other form fields around a document.
 REQUEST_OVERHEAD = 1024 * 1024
+# Arrays and objects one inside another, at most, in a document (the forms) or an /api
+# body (400 past it). Real content nests a few dozen deep at most; half of Python's
+# recursion limit leaves room to every step that recurses afterwards (JSON encoders,
+# the content model, rendering).
+MAX_JSON_DEPTH = 500
 # Fetching content: the whole fetch (redirects and body included) ends well within
 # gunicorn's 30 s worker timeout, so the user always gets an answer with a reason.
 URL_CONNECT_TIMEOUT = 3.0
 URL_READ_TIMEOUT = 5.0
 URL_TOTAL_TIMEOUT = 20.0
-# Content fetches in flight at once in one process; past it a connect answers 503 "busy,
-# try again" at once, so slow remotes can hold at most this many of a worker's threads.
-FETCH_CONCURRENCY = 2
+# Connects that fetch content or read a large document (an upload, a paste or API content
+# over READ_AHEAD_BYTES) at once in one process; past it a connect answers 503 "busy, try
+# again" at once. Slow remotes and slow uploads can then hold at most this many of a
+# worker's threads, and a worker holds at most this many documents in memory.
+CONNECT_CONCURRENCY = 2
+# A request's head, and a body up to READ_AHEAD_BYTES, are read by the worker's main loop
+# as they arrive (webapp.worker): a slow client holds no thread. Past BODY_READ_SECONDS
+# from its first byte (the head), or from the head (the body), it is answered 408.
+BODY_READ_SECONDS = 30.0
+READ_AHEAD_BYTES = 64 * 1024
 # gunicorn: threads per worker (gthread workers: waiting on a remote does not block a worker).
 WEB_THREADS = 4
 SLEEKCMS_API_BASE = "https://pub.sleekcms.com"
@@ -73,6 +85,11 @@ RENDER_CACHE_PAGES = 256
 # An export holds at most this many detail pages (made during the export if not stored):
 # 2,000 pages render in a few seconds, well within gunicorn's 30 s worker timeout.
 EXPORT_MAX_DETAIL_PAGES = 2000
+# Exports one process streams at once (503 "an export is already running" past it), and
+# how long a site session's own export claim lives at most (one export per session at
+# once: 429 for another until it ends; the claim outlives a killed worker this long).
+EXPORT_CONCURRENCY = 1
+EXPORT_CLAIM_SECONDS = 120
 # Search in a listing covers this many of a collection's items: its index is made from
 # their chunks on the first search (about 0.1-0.4 ms per item) and kept with the session.
 SEARCH_INDEX_MAX_ITEMS = 5000

@@ -37,14 +37,28 @@ def _page(status: int, title: str, message: str, **extra):
 def _retry_url() -> str:
     """Where "Try again" goes: this page again, or for a form the page it was sent from."""
     if request.method == "GET":
-        path = request.path
-        # Only a path of this app: "//host" or "/\\host" would lead a browser elsewhere.
-        if not path.startswith("/") or path.startswith("//") or "\\" in path:
-            return "/"
         query = request.query_string.decode("utf-8", "replace")
-        return f"{path}?{query}" if query else path
+        return same_origin_path(f"{request.path}?{query}" if query else request.path)
     referrer = request.referrer or ""
-    return referrer if referrer.startswith(request.host_url) else "/"
+    if not referrer.startswith(request.host_url):
+        return "/"
+    return same_origin_path("/" + referrer[len(request.host_url) :])
+
+
+def same_origin_path(target: str) -> str:
+    """``target`` if it is a path of this app that a browser cannot read as another
+    origin, else "/".
+
+    Browsers drop tabs and line breaks from URLs and read "\\" as "/", so
+    "/<TAB>/evil.example/" or "/\\evil.example" would lead to another host; any control
+    character or whitespace, a leading "//", and a backslash are refused (the path is
+    the decoded one, so "%2f%2f" and "%09" are judged as what they decode to).
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return "/"
+    return target
 
 
 def storage_unavailable(error: StorageUnavailable):
@@ -109,7 +123,18 @@ def too_large(error: RequestEntityTooLarge):
 
 
 def http_error(error: HTTPException):
-    return _page(error.code or 500, error.name, error.description or "")
+    """Any other HTTP error as a page (or JSON), with its Retry-After when it has one
+    (503 busy, 429 too many); the connect form says it next to its fields."""
+    status = error.code or 500
+    retry = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry)} if retry else {}
+    if request.endpoint == "sites.connect" and status in (408, 429, 503):
+        from .sites import render_connect
+
+        source = request.form.get("source", "")
+        return (*render_connect(error.description, status, source or "general"), headers)
+    body, status = _page(status, error.name, error.description or "")
+    return body, status, headers
 
 
 def internal_error(error: InternalServerError):

@@ -8,16 +8,14 @@ with the status to answer and a message for a person.
 
 from __future__ import annotations
 
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import msgspec
-from flask import current_app
+from flask import current_app, request
 
-from . import ai
+from . import ai, slots
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.model.build import Built, build_site
 from .content.parse import ContentError, parse_content
@@ -25,11 +23,6 @@ from .demos import DEMOS, load_demo
 
 SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
 REMOTE_SOURCES = ("url", "sleekcms")
-
-
-def init_app(app) -> None:
-    """Bound the content fetches one process runs at once (``FETCH_CONCURRENCY``)."""
-    app.extensions["fetch_slots"] = threading.BoundedSemaphore(app.config["FETCH_CONCURRENCY"])
 
 
 class ConnectError(Exception):
@@ -76,24 +69,20 @@ def _fetch_options() -> dict:
     }
 
 
-@contextmanager
-def _fetch_slot():
-    """Hold one of this process's fetch slots, or answer 503 "busy" at once.
+def _take_connect_slot() -> None:
+    """Take one of this process's connect slots for this request, or answer 503 "busy".
 
-    A slow remote holds a thread for up to the fetch deadline; bounding how many
-    fetches run at once keeps the other threads free for everyone else.
+    A slow remote holds a thread for up to the fetch deadline, and a fetched document
+    is held in memory while it is connected; bounding how many connects do either at
+    once keeps the other threads, and the worker's memory, free for everyone else. The
+    slot is given back when the answer has been sent (``webapp.request_body``).
     """
-    slots = current_app.extensions["fetch_slots"]
-    if not slots.acquire(blocking=False):
+    if not slots.take(current_app.extensions["slots"], "connect", request.environ):
         raise ConnectError(
             "The app is busy fetching other sites' content right now. "
             "Please try again in a few seconds.",
             503,
         )
-    try:
-        yield
-    finally:
-        slots.release()
 
 
 def read_source(given: SourceInput) -> tuple[bytes | str, str]:
@@ -111,13 +100,13 @@ def read_source(given: SourceInput) -> tuple[bytes | str, str]:
         url = given.url.strip()
         if not url:
             raise ConnectError("Enter the URL of the site's content.")
-        with _fetch_slot():
-            raw = fetch_content(
-                url,
-                token=given.token.strip() or None,
-                allow_private=config["ALLOW_PRIVATE_URLS"],
-                **_fetch_options(),
-            )
+        _take_connect_slot()
+        raw = fetch_content(
+            url,
+            token=given.token.strip() or None,
+            allow_private=config["ALLOW_PRIVATE_URLS"],
+            **_fetch_options(),
+        )
         return raw, f"url:{url[:500]}"
     if source == "sleekcms":
         pub_token = given.pub_token.strip()
@@ -125,13 +114,13 @@ def read_source(given: SourceInput) -> tuple[bytes | str, str]:
             raise ConnectError("Enter the SleekCMS pub token (pub-<siteId>-<key>).")
         # The API base is the operator's setting, so a private address there is
         # intended; where it redirects to is still judged like any user URL.
-        with _fetch_slot():
-            raw = fetch_sleekcms(
-                pub_token,
-                api_base=config["SLEEKCMS_API_BASE"],
-                allow_private=True,
-                **_fetch_options(),
-            )
+        _take_connect_slot()
+        raw = fetch_sleekcms(
+            pub_token,
+            api_base=config["SLEEKCMS_API_BASE"],
+            allow_private=True,
+            **_fetch_options(),
+        )
         return raw, f"sleekcms:{parse_pub_token(pub_token)[0]}"
     if source == "demo":
         name = given.demo

@@ -20,8 +20,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
+from .. import slots
 from ..storage.base import AI_FIELD, PLAN_FIELD_PREFIX
 
 __all__ = [
@@ -112,11 +113,11 @@ def plan_intents(
 
 
 def _ask(claude: Claude, budget: float, make_prompt, max_tokens: int) -> ToolAnswer:
-    """One bounded call, holding one of the process's fetch slots; never raises."""
-    slots = current_app.extensions["fetch_slots"]
+    """One bounded call, in one of the process's connect slots (kept for the rest of the
+    request, see ``webapp.slots``); never raises."""
     if budget < 1:
         return ToolAnswer(None, failure="there was no time left in this request")
-    if not slots.acquire(blocking=False):
+    if not slots.take(current_app.extensions["slots"], "connect", request.environ):
         return ToolAnswer(None, failure="the app was busy with other sites")
     try:
         system, prompt, tool = make_prompt()
@@ -126,8 +127,6 @@ def _ask(claude: Claude, budget: float, make_prompt, max_tokens: int) -> ToolAns
     except Exception as error:  # noqa: BLE001 - a plan is optional: never a 500
         log.exception("AI planning failed")
         return ToolAnswer(None, failure=f"planning failed ({type(error).__name__})")
-    finally:
-        slots.release()
 
 
 def page_field(intent_id: str) -> str:
