@@ -28,7 +28,7 @@ def _json(status: int, message: str, **headers):
 
 def _page(status: int, title: str, message: str, **extra):
     if _api():
-        return _json(status, title if status >= 500 else message)[:2]
+        return _json(status, title if status == 500 else message)[:2]
     return render_template(
         "error.html", status=status, title=title, message=message, **extra
     ), status
