@@ -219,14 +219,32 @@ def test_the_same_nonce_with_other_content_connects_that_content(client):
 def test_try_again_never_leads_elsewhere(app):
     from webapp.errors import _retry_url
 
+    # PATH_INFO is what the server decoded: "%09" arrives as a tab, "%2f" as "/".
     for path, query, expected in [
         ("/pages/menu", "page=2", "/pages/menu?page=2"),
         ("/\\evil.example/", "", "/"),
         ("//evil.example/x", "", "/evil.example/x"),  # one slash: a path of this app
+        ("/\t/evil.example/", "", "/"),  # browsers drop the tab: //evil.example/
+        ("/\r/evil.example/", "", "/"),
+        ("/\n/evil.example/", "", "/"),
+        ("/\x00/evil.example/", "", "/"),
+        ("/ /evil.example/", "", "/"),
+        ("/\x0b/evil.example/", "", "/"),
+        ("/pages/menu", "q=\t", "/"),  # a raw control character in the query too
     ]:
         overrides = {"PATH_INFO": path, "QUERY_STRING": query}
         with app.test_request_context(environ_overrides=overrides):
-            assert _retry_url() == expected, path
+            assert _retry_url() == expected, repr(path)
+    # A form's "Try again" goes back to the page that sent it, on this host only.
+    for referrer, expected in [
+        ("http://localhost/pages/menu", "/pages/menu"),
+        ("http://localhost/\t/evil.example/", "/"),
+        ("http://localhost//evil.example/", "/"),
+        ("http://evil.example/", "/"),
+    ]:
+        headers = {"Referer": referrer}
+        with app.test_request_context("/connect", method="POST", headers=headers):
+            assert _retry_url() == expected, repr(referrer)
 
 
 def test_errors_inside_the_frame_are_shown_there(client):

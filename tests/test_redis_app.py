@@ -152,6 +152,12 @@ def test_redis_outage_is_503_and_recovers(own_redis):
                     "latency_ms": health["latency_ms"],
                 }
                 assert str(own_redis.port) not in response.get_data(as_text=True)
+        # "Try again" on an encoded tab or line break stays on this app (browsers drop
+        # them from URLs: "/<TAB>/evil.example/" would lead to http://evil.example/).
+        for sneaky in ("/%09/evil.example/", "/%0a/evil.example/", "/%2f%2fevil.example/"):
+            response = client.get(sneaky)
+            assert response.status_code == 503
+            assert '<a class="btn" href="/">Try again</a>' in response.get_data(as_text=True)
         # Posting while down is also a clean 503, never a 500.
         response = client.post("/disconnect", data={"csrf_token": "x"})
         assert response.status_code == 503
