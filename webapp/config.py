@@ -135,6 +135,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         "EXPORT_CONCURRENCY": _positive_int(
             environ, "EXPORT_CONCURRENCY", defaults.EXPORT_CONCURRENCY
         ),
+        "EXPORT_CLAIM_SECONDS": defaults.EXPORT_CLAIM_SECONDS,
         # Seconds a client may take to send a request's head, then its body (408 past it).
         "BODY_READ_SECONDS": _positive_float(
             environ, "BODY_READ_SECONDS", defaults.BODY_READ_SECONDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -24,8 +25,9 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from werkzeug.exceptions import TooManyRequests
 
-from . import ai
+from . import ai, defaults, slots
 from .content.model.build import (
     MODEL_FIELD,
     MODEL_VERSION,
@@ -96,6 +98,7 @@ PAGE_TITLE = re.compile(r"<title>(.*?) · ", re.S)
 # on to the page's place in the app.
 FRAMED = "framed"
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so the same pages make the same zip
+EXPORT_CLAIM = "export"  # the nonce that marks a site session's export as running
 
 
 def _now() -> str:
@@ -898,6 +901,69 @@ def export():
     sid, site = require_site()
     if not site.pages:
         abort(404, description="No page has been generated yet: generate one first.")
+    release = _claim_export(sid)
+    try:
+        response = _export_response(sid, site)
+    except BaseException:
+        release()
+        raise
+    # Given back when the zip is made, or when the download stops (the iterable closed).
+    response.response = _then(response.response, release)
+    response.call_on_close(release)
+    return response
+
+
+def _then(chunks, release):
+    """Yield ``chunks``, then call ``release`` (also when the client goes away midway)."""
+    try:
+        yield from chunks
+    finally:
+        release()
+
+
+def _claim_export(sid: str):
+    """Claim the site session's one export, then one of the process's export slots; return
+    what gives the claim back (the slot goes back when the zip is sent: ``webapp.slots``).
+
+    Another export of the same site while one runs answers 429; every export slot of
+    this process taken, 503. The claim lives at most ``EXPORT_CLAIM_SECONDS`` (a killed
+    worker's claim ends by itself).
+    """
+    store = get_store()
+    seconds = current_app.config["EXPORT_CLAIM_SECONDS"]
+    if store.claim_nonce(sid, EXPORT_CLAIM, "running", seconds) is not None:
+        raise TooManyRequests(
+            "An export of this site is already running: wait for its download to finish "
+            "(or a minute or two), then try again.",
+            retry_after=defaults.RETRY_AFTER_SECONDS,
+        )
+
+    environ = request.environ
+    released = False
+
+    def release() -> None:
+        """Give back the claim and the slot (once: the zip's end and its close both call)."""
+        nonlocal released
+        if not released:
+            released = True
+            slots.release_held(environ)
+            with contextlib.suppress(StorageUnavailable):  # else it ends with its lifetime
+                store.set_nonce(sid, EXPORT_CLAIM, None)
+
+    try:
+        slots.hold(
+            "export",
+            "The app is already making as many exports as it can at once. "
+            "Please try again in a few seconds.",
+        )
+    except slots.Busy:
+        release()
+        raise
+    return release
+
+
+def _export_response(sid: str, site: SiteSnapshot) -> Response:
+    """The export's zip, streamed as its pages are made (see ``export``)."""
     limit = current_app.config["EXPORT_MAX_DETAIL_PAGES"]
     model, intents, chunks, left_out = _export_plan(sid, site, limit)
     fields = tuple(chunk_field(intent["id"], number) for intent, number, _take in chunks)
