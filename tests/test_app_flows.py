@@ -4,6 +4,7 @@ repeated submissions that change nothing twice, the chrome around generated page
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from conftest import connect, connect_demo, csrf_token, site_sid
@@ -263,3 +264,30 @@ def test_search_where_there_is_nothing_to_search_is_a_404(client):
     assert client.get("/pages/about?q=x").status_code == 404
     assert client.get("/pages/menu?q=x&page=9").status_code == 404
     assert client.get("/pages/menu?q=x").status_code == 200
+
+
+def test_a_resend_after_a_killed_worker_connects_once_its_claim_runs_out(app):
+    """A worker killed while connecting leaves its form's claim "pending"; the same form
+    sent again waits for that claim as long as it lives, then connects itself (it used
+    to wait 20 s, the fetch deadline, for a claim of 30 s, then answer 409)."""
+    from webapp.demos import load_demo
+    from webapp.sites import PENDING, _fingerprint
+
+    app.config.update(CONNECT_CLAIM_SECONDS=2, FETCH_TOTAL_TIMEOUT=1)
+    client = app.test_client()
+    nonce = form_nonce(client)
+    token = csrf_token(client)
+    with client.session_transaction() as browser:
+        browser_sid = browser.sid
+    fingerprint = _fingerprint("demo:restaurant", load_demo("restaurant"))
+    store = client.application.extensions["site_store"]
+    lost = f"{PENDING}:{'x' * 43}:{fingerprint}"
+    assert store.claim_nonce(browser_sid, nonce, lost, 2) is None  # what the dead one left
+    started = time.monotonic()
+    data = {"csrf_token": token, "nonce": nonce, "source": "demo", "demo": "restaurant"}
+    response = client.post("/connect", data=data)
+    waited = time.monotonic() - started
+    assert response.status_code == 303
+    assert 1.0 < waited < 4.0  # the rest of the dead claim's life, not a fixed 20 s
+    assert "Connected" in client.get("/").get_data(as_text=True)
+    assert site_sid(client) != "x" * 43

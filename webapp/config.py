@@ -136,6 +136,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "EXPORT_CONCURRENCY", defaults.EXPORT_CONCURRENCY
         ),
         "EXPORT_CLAIM_SECONDS": defaults.EXPORT_CLAIM_SECONDS,
+        # A connect form's claim while its site is stored (AI planning adds its deadline):
+        # the longest that storing may take, and a margin.
+        "CONNECT_CLAIM_SECONDS": defaults.REDIS_BULK_TIMEOUT + 2,
         # Seconds a client may take to send a request's head, then its body (408 past it).
         "BODY_READ_SECONDS": _positive_float(
             environ, "BODY_READ_SECONDS", defaults.BODY_READ_SECONDS

@@ -167,15 +167,24 @@ def connect():
 # A connect form carries a random nonce: the same form sent twice (a double click, a
 # resend after a slow answer) makes one site session, the second sending waiting for the
 # first and answering the same. Its state lives briefly under the hash tag of the
-# browser session that sent it (``nonce:{SID}:<nonce>``): "pending:<site>" while the
-# first sending connects (short-lived, so a killed worker frees it), then
-# "done:<site>", written under the new site's session id too, where a resend carrying
-# the first answer's cookie looks. Only this browser's own keys are ever read, and a
-# sending is adopted only when it sent the same content ("<fingerprint>").
+# browser session that sent it (``nonce:{SID}:<nonce>``): "pending" while the first
+# sending connects, then "done", written under the new site's session id too, where a
+# resend carrying the first answer's cookie looks. Only this browser's own keys are ever
+# read, and a sending is adopted only when it sent the same content (its fingerprint).
+# Value: "<state>:<site id>:<fingerprint>".
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 NONCE_TTL_SECONDS = 120
-PENDING_TTL_SECONDS = 30  # longer than a connect after its read: storage write, AI planning
 PENDING, DONE = "pending", "done"
+
+
+def pending_seconds() -> float:
+    """How long a pending claim lives: the rest of the first sending's connect (storing the
+    site, AI planning when on) and a margin. A resend waits exactly that long for it: a
+    killed worker's claim ends then, and the resend connects the form itself."""
+    seconds = current_app.config["CONNECT_CLAIM_SECONDS"]
+    if current_app.extensions.get("ai") is not None:
+        seconds += current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
+    return seconds
 
 
 class FormClaim:
@@ -196,24 +205,25 @@ class FormClaim:
         of this same form (same content) made, waiting for it while it connects."""
         if self.nonce is None:
             return None
-        deadline = time.monotonic() + current_app.config["FETCH_TOTAL_TIMEOUT"]
+        seconds = pending_seconds()
+        give_up = time.monotonic() + seconds + 2  # a claim outlives this only if Redis lost time
         while True:
-            taken = self.store.claim_nonce(
-                session.sid, self.nonce, self._value(PENDING, sid), PENDING_TTL_SECONDS
-            )
+            pending = self._value(PENDING, sid)
+            taken = self.store.claim_nonce(session.sid, self.nonce, pending, int(seconds) + 1)
             if taken is None:
                 self.claimed = True
-                return None  # the first sending: connect now
-            state, _, rest = taken.partition(":")
-            other, _, fingerprint = rest.partition(":")
+                return None  # the first sending (or the first one's claim ran out): connect
+            state, other, fingerprint = (taken.split(":") + ["", ""])[:3]
             if fingerprint != self.fingerprint:
                 return None  # the nonce sent with other content: connect that, unclaimed
             if state == DONE:
                 # Adopted only if it still exists (its browser session may have failed).
                 return other if self.store.load(other) is not None else None
-            if time.monotonic() > deadline:
-                abort(409, description="This form is still being connected; reload the page.")
-            time.sleep(0.1)  # the earlier sending is connecting (a failed one lets go)
+            # The earlier sending is connecting: wait for it as long as its claim lives (it
+            # lets go on failure; a killed worker's claim runs out, and this one connects).
+            if time.monotonic() > give_up:
+                abort(409, description="An earlier sending of this form was lost. Send it again.")
+            time.sleep(0.1)
 
     def done(self, sid: str) -> None:
         """The site is stored: say so here and under the new browser session's id."""
