@@ -161,6 +161,9 @@ def backend_config(backend: str, redis_server: RedisServer | None) -> dict:
         "PROPAGATE_EXCEPTIONS": False,
         "SECRET_KEY": "test-secret",
         "STORAGE_BACKEND": backend,
+        # Tests connect from one address many times a minute (test_client_limits.py
+        # tests the per-client limits themselves).
+        "CONNECTS_PER_MINUTE": 10_000,
     }
     if backend == "redis":
         config["REDIS_URL"] = redis_server.url
@@ -238,7 +241,12 @@ class Gunicorn:
         self.access_log = workdir / "access.log"
         self.errors = workdir / "gunicorn.err"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "KV_"))}
-        self.env.update(SECRET_KEY="gunicorn-test-secret", WEB_CONCURRENCY=str(workers), **env)
+        self.env.update(
+            SECRET_KEY="gunicorn-test-secret",
+            WEB_CONCURRENCY=str(workers),
+            CONNECTS_PER_MINUTE="10000",  # tests connect from one address many times
+        )
+        self.env.update(env)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:

@@ -13,6 +13,7 @@ from . import (
     ai,
     api,
     cli,
+    client_limits,
     defaults,
     errors,
     health,
@@ -95,6 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # In front of everything: bodies read whole, in time; its verdicts answered before CSRF.
     request_body.init_app(app)
     csrf.init_app(app)
+    client_limits.init_app(app)
 
     ai.init_app(app)
     app.register_blueprint(sites.bp)

@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .browser_session import SID_FORMAT
+from .client_limits import limit_connects
 from .content.fragment import to_fragment
 from .content.model.build import chunk_field
 from .content.model.values import http_url
@@ -253,6 +254,7 @@ def _source(data: dict) -> SourceInput:
 
 
 @bp.post("/connect")
+@limit_connects
 def connect():
     """Connect a site (the same path as the connect form) and bind this browser to it."""
     given = _source(_body())

@@ -52,6 +52,15 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), got {raw!r}")
+    return int(raw)
+
+
 def _positive_float(environ: Mapping[str, str], name: str, default: float) -> float:
     raw = environ.get(name, "").strip()
     if not raw:
@@ -139,6 +148,14 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         # A connect form's claim while its site is stored (AI planning adds its deadline):
         # the longest that storing may take, and a margin.
         "CONNECT_CLAIM_SECONDS": defaults.REDIS_BULK_TIMEOUT + 2,
+        # Per-client limits on connects (webapp/client_limits.py).
+        "CONNECTS_PER_MINUTE": _positive_int(
+            environ, "CONNECTS_PER_MINUTE", defaults.CONNECTS_PER_MINUTE
+        ),
+        "CONNECT_BYTES_PER_DAY": _positive_int(
+            environ, "CONNECT_BYTES_PER_DAY", defaults.CONNECT_BYTES_PER_DAY
+        ),
+        "PROXY_HOPS": _whole_number(environ, "PROXY_HOPS", defaults.PROXY_HOPS),
         # Seconds a client may take to send a request's head, then its body (408 past it).
         "BODY_READ_SECONDS": _positive_float(
             environ, "BODY_READ_SECONDS", defaults.BODY_READ_SECONDS

@@ -85,6 +85,13 @@ RENDER_CACHE_PAGES = 256
 # An export holds at most this many detail pages (made during the export if not stored):
 # 2,000 pages render in a few seconds, well within gunicorn's 30 s worker timeout.
 EXPORT_MAX_DETAIL_PAGES = 2000
+# Per client (its address; see PROXY_HOPS): connects a minute, whatever their outcome, and
+# bytes of documents connected a day (429 past either, saying when to come back).
+CONNECTS_PER_MINUTE = 10
+CONNECT_BYTES_PER_DAY = 128 * 1024 * 1024
+# Proxies in front whose X-Forwarded-For is trusted for a client's address (0: none, the
+# connection's own address; behind one proxy, such as a platform's router or nginx: 1).
+PROXY_HOPS = 0
 # Exports one process streams at once (503 "an export is already running" past it), and
 # how long a site session's own export claim lives at most (one export per session at
 # once: 429 for another until it ends; the claim outlives a killed worker this long).

@@ -6,10 +6,11 @@ import html
 import logging
 
 from flask import Flask, jsonify, render_template, request, session
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from . import defaults
+from . import client_limits, defaults
 from .site_actions import too_large_message
 from .site_session import SITE_SID, SessionNotFound, connected_sid
 from .storage import StorageUnavailable
@@ -137,6 +138,14 @@ def http_error(error: HTTPException):
     return body, status, headers
 
 
+def too_many(error: RateLimitExceeded):
+    """429: the client connected too much; say when it may connect again."""
+    retry = client_limits.retry_after()
+    error.description = f"{error.description} Please try again {client_limits.wait_words(retry)}."
+    error.retry_after = retry
+    return http_error(error)
+
+
 def internal_error(error: InternalServerError):
     # Errors while opening or saving the browser session reach Flask as a 500
     # wrapping the original exception: a Redis outage there is still a 503.
@@ -157,5 +166,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SessionNotFound, session_not_found)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(RequestEntityTooLarge, too_large)
+    app.register_error_handler(RateLimitExceeded, too_many)
     app.register_error_handler(InternalServerError, internal_error)
     app.register_error_handler(HTTPException, http_error)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import msgspec
 from flask import current_app, request
 
-from . import ai, slots
+from . import ai, client_limits, slots
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
 from .content.model.build import Built, build_site
 from .content.parse import ContentError, parse_content
@@ -147,6 +147,7 @@ def open_site(given: SourceInput) -> OpenedSite:
         size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
         if size > current_app.config["DOCUMENT_LIMIT"]:
             raise ConnectError(too_large_message(), 413)
+        client_limits.count_connected(size)  # against the client's day, if it connects
         content = parse_content(raw)
     except FetchError as error:
         raise ConnectError(error.message, error.status) from error

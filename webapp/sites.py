@@ -23,6 +23,7 @@ from flask import (
 
 from . import ai, defaults, site_actions
 from .browser_session import session_was_lost
+from .client_limits import limit_connects
 from .demos import DEMOS
 from .site_actions import ConnectError, SourceInput, open_site, store_site
 from .site_session import SITE_SID, connected_sid, reads, require_site
@@ -125,6 +126,7 @@ def _given() -> SourceInput:
 
 
 @bp.post("/connect")
+@limit_connects
 def connect():
     """Connect a site from one of the sources, then go to its home."""
     source = request.form.get("source", "")
