@@ -183,6 +183,9 @@ class App:
             SECRET_KEY="soak",
             WEB_CONCURRENCY=str(WORKERS),
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+            # Hundreds of browsers, all from this one address: the per-client limit would
+            # refuse them (it is bench/abuse.py's subject, not this one's).
+            CONNECTS_PER_MINUTE="100000",
         )
         if threads:
             self.env["WEB_THREADS"] = str(threads)
