@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from click.testing import CliRunner
-from conftest import connect_demo
+import time
 
+import pytest
+import redis
+from click.testing import CliRunner
+from conftest import backend_config, connect_demo, csrf_token
+
+from webapp import create_app
 from webapp.cli import doctor, redact
 
 
@@ -125,3 +129,44 @@ def test_favicon_costs_nothing(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 204
     assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_is_degraded_for_a_while_after_a_refused_write(own_redis):
+    """Redis refused a connect (out of memory), then has room for /healthz's tiny probe
+    key: it still says degraded for the window, then ok."""
+    admin = own_redis.client()
+    config = backend_config("redis", own_redis)
+    config["HEALTH_REFUSAL_WINDOW_SECONDS"] = 1.5
+    app = create_app(config)
+    client = app.test_client()
+    try:
+        connect_demo(client)
+        assert client.get("/healthz").get_json()["status"] == "ok"
+        token = csrf_token(client)
+        admin.config_set("maxmemory-policy", "noeviction")
+        admin.config_set("maxmemory", str(int(admin.info("memory")["used_memory"]) + 64_000))
+        with pytest.raises(redis.exceptions.OutOfMemoryError):  # filled up to the limit
+            for n in range(100):
+                admin.set(f"filler:{n}", "x" * 20_000)
+        response = client.post(
+            "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
+        )
+        assert response.status_code == 503
+        assert "Storage is full" in response.get_data(as_text=True)
+        # Room again: the probe's key gets in, as it would into a Redis with a few bytes free.
+        admin.config_set("maxmemory", "0")
+        refused_at = time.monotonic()
+
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        body = health.get_json()
+        assert body["status"] == "degraded", body
+        assert body["writable"] is False
+        assert body["reason"] == "out_of_memory"
+        time.sleep(max(0.0, refused_at + 1.6 - time.monotonic()))
+        body = client.get("/healthz").get_json()
+        assert body["status"] == "ok", body
+        assert body["writable"] is True and "reason" not in body
+    finally:
+        app.extensions["site_store"].close()
+        admin.close()

@@ -25,12 +25,13 @@ import re
 import time
 from datetime import timedelta
 
+import msgspec
 from flask import Flask, current_app, request
 from flask_session.base import ServerSideSessionInterface
 
 from . import defaults
-from .site_session import planned_read, prefetched
-from .storage import StorageUnavailable, get_store
+from .site_session import end_damaged, planned_read, prefetched
+from .storage import StorageUnavailable, StoredDataDamaged, get_store
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,21 @@ def session_was_lost() -> bool:
     return bool(request.environ.get(LOST))
 
 
+def decode_browser_session(store_id: str, raw) -> dict:
+    """Decode a stored browser session: a JSON object, or StoredDataDamaged.
+
+    Not Flask-Session's serializer: on a value it cannot read, that one tries msgpack and
+    then pickle (never for stored bytes), and logs a traceback.
+    """
+    try:
+        data = msgspec.json.decode(raw)
+    except (msgspec.DecodeError, TypeError) as error:
+        raise StoredDataDamaged(store_id, f"not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise StoredDataDamaged(store_id, f"a JSON {type(data).__name__}, not an object")
+    return data
+
+
 class StoreSessionInterface(ServerSideSessionInterface):
     """Flask-Session on the app's site-session store (see module docstring)."""
 
@@ -69,20 +85,38 @@ class StoreSessionInterface(ServerSideSessionInterface):
         return f"{self.key_prefix}{{{sid}}}"
 
     def _retrieve_session_data(self, store_id: str):
-        plan = planned_read(current_app, request)
-        if plan is None or not current_app.config["READ_SITE_WITH_BROWSER_SESSION"]:
-            raw = get_store().browser_get(store_id)
-        else:
-            # A connected browser's session id *is* its site session's id (set on
-            # connect): read both now, as the request's view declared, in one call.
-            sid = store_id[len(self.key_prefix) + 1 : -1]
-            raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
-            prefetched(sid, plan, snapshot)
-        if not raw:
-            # The browser names a session the store no longer has (expired, or lost).
+        try:
+            raw = self._read(store_id)
+            if not raw:
+                # The browser names a session the store no longer has (expired, or lost).
+                request.environ[LOST] = True
+                return None
+            return decode_browser_session(store_id, raw)
+        except StoredDataDamaged as damage:
+            # Read as no session (a fresh one); what it named is unreachable, and goes too.
+            end_damaged(damage)
+            with contextlib.suppress(StorageUnavailable):  # else it expires with its TTL
+                get_store().browser_delete(store_id)
             request.environ[LOST] = True
             return None
-        return self.serializer.decode(raw)
+
+    def _read(self, store_id: str):
+        """The browser session's stored value, read with its site session when the view
+        reads one (on Redis in one call); damage of the site's is kept for ``require_site``."""
+        plan = planned_read(current_app, request)
+        if plan is None or not current_app.config["READ_SITE_WITH_BROWSER_SESSION"]:
+            return get_store().browser_get(store_id)
+        # A connected browser's session id *is* its site session's id (set on
+        # connect): read both now, as the request's view declared, in one call.
+        sid = store_id[len(self.key_prefix) + 1 : -1]
+        try:
+            raw, snapshot = get_store().read_with_browser(store_id, sid, plan)
+        except StoredDataDamaged as damage:
+            if damage.key == store_id:
+                raise
+            raw, snapshot = damage.browser, damage
+        prefetched(sid, plan, snapshot)
+        return raw
 
     def _upsert_session(self, session_lifetime: timedelta, session, store_id: str) -> None:
         ttl = int(session_lifetime.total_seconds())

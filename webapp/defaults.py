@@ -30,6 +30,14 @@ REDIS_WAIT_TIMEOUT_MS = 500
 REDIS_REPLICAS_CHECK_SECONDS = 10
 # /healthz writes a key of its own, living this long, to tell whether Redis takes writes.
 HEALTH_PROBE_TTL_SECONDS = 10
+
+# --- Damaged data and refused writes (issue 17: hardening) ---
+# /healthz says "degraded" (not writable, with the refusal's kind) for this long after
+# storage refused a change (out of memory, read-only, no permission), even when its own
+# tiny probe key gets through: a full Redis may still take that key but not a site.
+HEALTH_REFUSAL_WINDOW_SECONDS = 60
+# --- end of damaged data and refused writes ---
+
 # SimpleCache holds 4 keys per site session plus one per browser session.
 MEMORY_THRESHOLD = 50_000
 # Seconds a client is told to wait before retrying when storage is down.

@@ -12,8 +12,15 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from . import client_limits, defaults
 from .site_actions import too_large_message
-from .site_session import SITE_SID, SessionNotFound, connected_sid
-from .storage import StorageUnavailable
+from .site_session import (
+    DAMAGED_REASON,
+    SITE_SID,
+    SessionNotFound,
+    connected_sid,
+    end_damaged,
+    session_was_damaged,
+)
+from .storage import StorageUnavailable, StoredDataDamaged
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +87,21 @@ def storage_unavailable(error: StorageUnavailable):
 
 
 def session_not_found(error: SessionNotFound):
-    """Answer 404 'Session not found' with the reasons and a way to reconnect."""
+    """Answer 404 'Session not found' with the reasons and a way to reconnect (the JSON
+    API: ``{"error": "Session not found"}``)."""
+    if _api():
+        return _json(404, "Session not found")
     # Forget the dead pointer so that the next visit shows the connect form.
     session.pop(SITE_SID, None)
-    return render_template("session_not_found.html", reason=str(error)), 404
+    # Damaged data ended the session in this request (perhaps the browser's own session,
+    # so that its form's token could not be checked): say that, not what the caller guessed.
+    reason = DAMAGED_REASON if session_was_damaged() else str(error)
+    return render_template("session_not_found.html", reason=reason), 404
+
+
+def stored_data_damaged(error: StoredDataDamaged):
+    """A stored value that cannot be decoded: its session is ended as lost (404)."""
+    return session_not_found(end_damaged(error))
 
 
 def csrf_error(error: CSRFError):
@@ -164,6 +182,7 @@ def init_app(app: Flask) -> None:
     """Register every error handler on the app."""
     app.register_error_handler(StorageUnavailable, storage_unavailable)
     app.register_error_handler(SessionNotFound, session_not_found)
+    app.register_error_handler(StoredDataDamaged, stored_data_damaged)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(RequestEntityTooLarge, too_large)
     app.register_error_handler(RateLimitExceeded, too_many)

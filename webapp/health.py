@@ -30,6 +30,7 @@ def healthz():
     started = time.perf_counter()
     health = store.health()
     latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    _count_recent_refusal(store, health)
     if not health.reachable:
         status = "unavailable"
     elif not health.writable or health.replication == "degraded":
@@ -55,3 +56,18 @@ def healthz():
     if not health.reachable:
         response.headers["Retry-After"] = str(defaults.RETRY_AFTER_SECONDS)
     return response
+
+
+def _count_recent_refusal(store, health) -> None:
+    """Not writable when storage refused a change lately, even if the probe's key got in.
+
+    The probe writes a few bytes; a Redis at its memory limit may take those and still
+    refuse every new site, so a refusal seen by this process counts for a while.
+    """
+    window = current_app.config.get(
+        "HEALTH_REFUSAL_WINDOW_SECONDS", defaults.HEALTH_REFUSAL_WINDOW_SECONDS
+    )
+    refused = store.recent_refusal(window)
+    if health.reachable and health.writable and refused:
+        health.writable = False
+        health.reason = refused

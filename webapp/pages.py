@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import time
@@ -64,11 +63,12 @@ from .content.search import (
 )
 from .content.text import slugify
 from .revalidation import accepts_gzip, representation_etag
-from .site_session import SessionNotFound, reads, require_site
+from .site_session import SessionNotFound, content_of, reads, require_site
 from .storage import (
     ReadPlan,
     SiteSnapshot,
     StorageUnavailable,
+    StoredDataDamaged,
     StoredPage,
     chunk_of,
     get_store,
@@ -122,6 +122,14 @@ def _intent_or_404(site: SiteSnapshot, intent_id: str) -> dict:
     return intent
 
 
+def decode_model(raw: bytes, name: str = MODEL_FIELD) -> dict:
+    """Decode a stored content model: a JSON object, else StoredDataDamaged."""
+    model = decode(raw, name)
+    if not isinstance(model, dict):
+        raise StoredDataDamaged(detail="not a JSON object", field=name)
+    return model
+
+
 class SiteModel:
     """The content model of a site session as one request read it.
 
@@ -132,9 +140,12 @@ class SiteModel:
     """
 
     def __init__(self, sid: str, site: SiteSnapshot) -> None:
+        self.sid = sid
         self.site = site
         self.built: dict[str, bytes] | None = None
-        model = decode(site.model) if site.model is not None else None
+        model = None
+        if site.model is not None:
+            model = self._decode(site.model, MODEL_FIELD, decode_model)
         if model is not None and model.get("v") == MODEL_VERSION:
             self.model = model
             return
@@ -144,12 +155,21 @@ class SiteModel:
             content_json = again.content_json if again is not None else None
         if content_json is None:
             raise SessionNotFound("The site session is incomplete.")
-        self.built = build_views(json.loads(content_json), site.intents)
+        self.built = build_views(content_of(sid, content_json), site.intents)
         try:
             get_store().save_model(sid, self.built)
         except StorageUnavailable as refusal:  # full or read-only: built again next time
             log.info("Content model of %s… not stored (%s)", sid[:8], refusal.kind)
         self.model = decode(self.built[MODEL_FIELD])
+
+    def _decode(self, raw, name: str, decoder=decode):
+        """Decode a stored field of the model; damage names this session (the JSON API's
+        requests name theirs only in their body)."""
+        try:
+            return decoder(raw, name)
+        except StoredDataDamaged as damage:
+            damage.sid = damage.sid or self.sid
+            raise
 
     def view(self, intent_id: str) -> dict:
         view = self.model.get("views", {}).get(intent_id)
@@ -165,7 +185,7 @@ class SiteModel:
     def field(self, name: str):
         """A stored field that this request read (or that was just built)."""
         raw = self.built.get(name) if self.built is not None else self.site.fields.get(name)
-        return decode(raw) if raw is not None else None
+        return self._decode(raw, name) if raw is not None else None
 
     def item(self, intent_id: str, item_id: str) -> tuple[str, list] | None:
         """The listing chunk holding an item (its field name and records), or None."""
@@ -180,7 +200,7 @@ class SiteModel:
         if self.site.item_chunk is None:
             return None
         name, raw = self.site.item_chunk
-        return name, decode(raw)
+        return name, self._decode(raw, name)
 
 
 def _page_fields(intent_id: str, page: int) -> tuple[str, ...]:
@@ -509,8 +529,8 @@ def _collection_facts(model: bytes, intent_id: str) -> tuple | None:
     Kept per process by the model's bytes: the chrome of every page view needs them,
     and decoding a big site's model for three facts each time would cost more.
     """
-    decoded = decode(model)
-    if not decoded or decoded.get("v") != MODEL_VERSION:
+    decoded = decode_model(model)
+    if decoded.get("v") != MODEL_VERSION:
         return None
     view = decoded.get("views", {}).get(intent_id) or {}
     if view.get("role") != "collection":
@@ -647,6 +667,8 @@ def frame_page(page_id: str):
         _sid, site = require_site()
         if page_id in site.pages:
             return _stored(site.pages[page_id], FRAME_CSP)
+        if page_id in site.damaged_pages:  # stored, but its copy cannot be read
+            return _stored(_page_or_make(named)[2], FRAME_CSP)
         intent = _intent_or_404(site, page_id)
         html = render_template("not_generated.html", site=site, intent=intent, theme=site.theme)
         return html, 404
@@ -764,6 +786,9 @@ def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage
     intent_id, item_id, number = named.intent_id, named.item_id, named.page
     page_id = detail_page_id(intent_id, item_id) if item_id else listing_page_id(intent_id, number)
     sid, site = require_site()  # the page, or the model fields to make it (see @reads)
+    if page_id in site.damaged_pages:  # its stored copy cannot be read: made again, replaced
+        log.warning("Stored page %s of %s… was damaged: made again", page_id, sid[:8])
+        site = _read_to_make(sid, named)
     if site.partial:  # a frame's read found the page stored: nothing else was read
         return site, None, site.pages[page_id]
     intent = _intent_or_404(site, intent_id)
@@ -778,6 +803,50 @@ def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage
     if html is None:
         abort(404, description=missing)
     return site, intent, store_viewed_page(sid, page_id, html)
+
+
+def _read_to_make(sid: str, named: PageRef) -> SiteSnapshot:
+    """Read what making a page needs when its stored copy was found damaged (the read
+    that found it, asked for the page first, read nothing else: see ``ReadPlan``)."""
+    intent_id = named.intent_id
+    if named.item_id is not None:
+        plan = replace(item_read_plan(intent_id, named.item_id), page_first=None)
+    else:
+        fields = _page_fields(intent_id, named.page) + _kept_plan_field(intent_id)
+        plan = ReadPlan(model=True, fields=fields)
+    site = get_store().load(sid, replace(plan, page_index=True))
+    if site is None:
+        raise SessionNotFound("The site session has expired or was disconnected.")
+    return site
+
+
+def remake_damaged_pages(sid: str, site: SiteSnapshot) -> SiteSnapshot:
+    """Make again the intent pages whose stored copy was found damaged, replacing them, and
+    drop the other damaged copies (made again on view): an export never misses them."""
+    if not site.damaged_pages:
+        return site
+    remade = [intent for intent in site.intents if intent["id"] in site.damaged_pages]
+    log.warning(
+        "Stored pages %s of %s… were damaged: made again",
+        ", ".join(sorted(site.damaged_pages)),
+        sid[:8],
+    )
+    fields = tuple(f for intent in remade for f in _page_fields(intent["id"], 1))
+    fields += tuple(f for intent in remade for f in _kept_plan_field(intent["id"]))
+    read = get_store().load(sid, ReadPlan(model=True, fields=fields)) if remade else site
+    if read is None:
+        raise SessionNotFound("The site session has expired or was disconnected.")
+    pages = {}
+    for intent in remade:
+        html = render_intent_page(sid, read, intent, 1, plan=_kept_plan(read, intent["id"]))
+        if html is not None:
+            pages[intent["id"]] = StoredPage.make(html, _now())
+    others = sorted(site.damaged_pages - set(pages))
+    try:
+        get_store().save_pages(sid, pages, others)
+    except StorageUnavailable as refusal:  # full or read-only: made again next time
+        log.info("Damaged pages of %s… not replaced (%s)", sid[:8], refusal.kind)
+    return replace(site, pages={**site.pages, **pages}, damaged_pages=frozenset())
 
 
 @bp.get("/pages/<page_id>/download")
@@ -899,6 +968,7 @@ def export():
     archive is streamed as it is made.
     """
     sid, site = require_site()
+    site = remake_damaged_pages(sid, site)
     if not site.pages:
         abort(404, description="No page has been generated yet: generate one first.")
     release = _claim_export(sid)

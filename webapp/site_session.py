@@ -9,6 +9,7 @@ then hands the view what was read, or reads it now (SimpleCache, or no prefetch)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -20,11 +21,22 @@ from werkzeug.exceptions import HTTPException
 
 from .content.model.build import build_site
 from .revalidation import known_validators
-from .storage import ReadPlan, SiteSnapshot, get_store
+from .storage import (
+    ReadPlan,
+    SiteSnapshot,
+    StorageUnavailable,
+    StoredDataDamaged,
+    get_store,
+)
 
 SITE_SID = "site_sid"
 PREFETCHED = "webapp.prefetched_site"
 MATCHED = "webapp.matched_route"  # (rule, view args) or the routing HTTPException
+DAMAGED = "webapp.damaged_session"  # a session of this request was ended: its data was damaged
+DAMAGED_REASON = (
+    "This site session's stored data was damaged (a value in storage could not be read), "
+    "so the session has been ended."
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +45,33 @@ PlanOf = Callable[[Mapping, Mapping], ReadPlan]
 
 class SessionNotFound(Exception):
     """The browser points at a site session that does not exist (any more)."""
+
+
+def end_damaged(damage: StoredDataDamaged) -> SessionNotFound:
+    """End the site session a damaged value belongs to, as a lost one: its keys are deleted
+    and the damage logged (once: one line, no traceback). Returns what to answer.
+
+    The one place where damaged data becomes "Session not found" (the error handler of
+    StoredDataDamaged, and the browser session's own decoding, call it).
+    """
+    sid = damage.sid or connected_sid()
+    damage.sid = sid
+    log.warning(
+        "Site session %s… ended: its stored data was damaged (%s: %s)",
+        (sid or "?")[:8],
+        damage.where(),
+        damage,
+    )
+    if sid:
+        with contextlib.suppress(StorageUnavailable):  # else its keys expire with their TTL
+            get_store().delete(sid)
+    request.environ[DAMAGED] = True
+    return SessionNotFound(DAMAGED_REASON)
+
+
+def session_was_damaged() -> bool:
+    """Whether a session of this request was ended because its stored data was damaged."""
+    return bool(request.environ.get(DAMAGED))
 
 
 def reads(plan_of: PlanOf, *, revalidates: bool = False, serves_stored: bool = False):
@@ -103,8 +142,9 @@ def match_url(req: Request) -> tuple:
     return matched
 
 
-def prefetched(sid: str, plan: ReadPlan, snapshot: SiteSnapshot | None) -> None:
-    """Keep what was read with the browser session for the view of this request."""
+def prefetched(sid: str, plan: ReadPlan, snapshot: SiteSnapshot | StoredDataDamaged | None) -> None:
+    """Keep what was read with the browser session for the view of this request (or the
+    damage found in it, raised when the view asks for the site: see ``require_site``)."""
     # On the request itself: g may outlive it when an outer app context is pushed.
     request.environ[PREFETCHED] = (sid, plan, snapshot)
 
@@ -127,6 +167,8 @@ def require_site() -> tuple[str, SiteSnapshot]:
     else:
         plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
         snapshot = get_store().load(sid, plan)
+    if isinstance(snapshot, StoredDataDamaged):
+        raise snapshot
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
     if snapshot.missing:
@@ -143,7 +185,7 @@ def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
     store = get_store()
     whole = store.load(sid, ReadPlan(content=True))
     if whole is not None and whole.content_json:
-        built = build_site(json.loads(whole.content_json))
+        built = build_site(content_of(sid, whole.content_json))
         if store.repair(sid, intents=built.intents, theme=built.theme):
             log.warning(
                 "Site session %s… had lost its %s: derived again from its content",
@@ -157,3 +199,13 @@ def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
     raise SessionNotFound(
         "The site session was incomplete (part of it was removed from storage) and has been ended."
     )
+
+
+def content_of(sid: str, content_json: str):
+    """The site's content as read (its JSON decoded); StoredDataDamaged when it is not JSON."""
+    try:
+        return json.loads(content_json)
+    except ValueError as error:  # JSON and UTF-8 errors alike
+        raise StoredDataDamaged(
+            get_store().keys(sid).session, f"not JSON ({error})", field="content"
+        ) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,45 @@ class StorageUnavailable(Exception):
         super().__init__(detail or reason)
         self.kind = kind
         self.reason = reason
+
+
+# Refusals that mean "storage takes no changes now" (``StorageUnavailable.kind``): /healthz
+# reports one seen lately even when its own tiny probe key is let through.
+REFUSAL_KINDS = frozenset({"out_of_memory", "read_only", "no_permission"})
+
+
+def hash_tag(key: str) -> str | None:
+    """The ``{SID}`` hash tag of a key (every key of a session carries its id), or None."""
+    start = key.find("{")
+    end = key.find("}", start + 1)
+    return key[start + 1 : end] if start >= 0 and end > start else None
+
+
+class StoredDataDamaged(Exception):
+    """A stored value cannot be decoded (corrupted, or a key of the wrong type).
+
+    The site session it belongs to is lost, as if it had expired: the web layer deletes
+    its keys and answers "Session not found" (``site_session.end_damaged``). ``key`` names
+    the value (empty when the decoder does not know it: then a field of ``session:{SID}``),
+    ``sid`` the session (the key's hash tag unless given).
+    """
+
+    def __init__(
+        self, key: str = "", detail: str = "", *, field: str | None = None, sid: str | None = None
+    ) -> None:
+        super().__init__(detail or "cannot be decoded")
+        self.key = key
+        self.field = field
+        self.sid = sid or hash_tag(key)
+        # The browser session's value read in the same call, when the damage is the site's.
+        self.browser: bytes | None = None
+
+    def where(self) -> str:
+        """The damaged key (and field) for a log line; the session id cut to 8 characters."""
+        key = self.key or (f"session:{{{self.sid}}}" if self.sid else "a session hash")
+        if self.sid:
+            key = key.replace(self.sid, self.sid[:8] + "…")
+        return f"{key} field {self.field!r}" if self.field else key
 
 
 @dataclass(frozen=True)
@@ -203,6 +243,8 @@ class SiteSnapshot:
     # Only the pages asked for (a ``stored_only`` read that found them all): metadata,
     # intents and theme were not read, and are empty here.
     partial: bool = False
+    # Pages asked for whose stored copy cannot be decoded: missing here, to be made again.
+    damaged_pages: frozenset[str] = frozenset()
 
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
@@ -225,6 +267,19 @@ class SiteStore(ABC):
         if refresh_seconds is None:
             refresh_seconds = TTL_REFRESH_SECONDS
         self.refresh_seconds = min(refresh_seconds, ttl_seconds // 10)
+        self._refused: tuple[float, str] | None = None  # (monotonic time, kind) of the last
+
+    def note_refusal(self, failure: StorageUnavailable) -> None:
+        """Remember a change storage refused (full, read-only, no permission) for /healthz."""
+        if failure.kind in REFUSAL_KINDS:
+            self._refused = (time.monotonic(), failure.kind)
+
+    def recent_refusal(self, window_seconds: float) -> str | None:
+        """The kind of the last change refused within ``window_seconds``, if any."""
+        refused = self._refused
+        if refused is None or time.monotonic() - refused[0] > window_seconds:
+            return None
+        return refused[1]
 
     def keys(self, sid: str) -> SiteKeys:
         """Return the keys of one site session."""
@@ -337,31 +392,43 @@ class SiteStore(ABC):
     ) -> tuple[bytes | None, SiteSnapshot | None]:
         """Read a browser session's value and the site session ``sid`` (one call if possible)."""
         browser = self.browser_get(browser_key) if browser_key is not None else None
-        return browser, self.load(sid, plan)
+        try:
+            return browser, self.load(sid, plan)
+        except StoredDataDamaged as damage:
+            damage.browser = browser  # the browser session is read all the same
+            raise
 
-    @staticmethod
     def _snapshot(
+        self,
+        sid: str,
         meta_values: Iterable,
         intents_json,
         theme_json,
         *,
         content_json=None,
         pages: dict | None = None,
+        damaged_pages: frozenset[str] = frozenset(),
         page_ids=None,
         model=None,
         fields: dict | None = None,
         item_chunk=None,
     ) -> SiteSnapshot | None:
-        meta_values = [_text(v) for v in meta_values]
+        """Decode what a read returned; raise StoredDataDamaged for a value that cannot be."""
+        keys = self.keys(sid)
+        meta_values = [
+            _field_text(value, keys.session, name)
+            for name, value in zip(META_FIELDS, meta_values, strict=True)
+        ]
         if all(v is None for v in meta_values):
             return None
         missing = ("intents",) * (intents_json is None) + ("theme",) * (theme_json is None)
         return SiteSnapshot(
             meta={k: v or "" for k, v in zip(META_FIELDS, meta_values, strict=True)},
-            intents=_decode(intents_json) if intents_json else [],
-            theme=_decode(theme_json) if theme_json else {},
-            content_json=_text(content_json),
+            intents=_intents(intents_json, keys.intents) if intents_json is not None else [],
+            theme=_json_of(dict, theme_json, keys.theme) if theme_json is not None else {},
+            content_json=_field_text(content_json, keys.session, CONTENT_FIELD),
             pages=pages or {},
+            damaged_pages=damaged_pages,
             page_ids=page_ids,
             model=model,
             fields=fields or {},
@@ -369,6 +436,38 @@ class SiteStore(ABC):
             missing=missing,
             state=(tuple(meta_values), intents_json, theme_json),
         )
+
+
+def _json_of(kind: type, raw, key: str):
+    """Decode a stored JSON value that must be a ``kind`` (list, dict)."""
+    try:
+        value = _decode(raw)
+    except (msgspec.DecodeError, TypeError) as error:
+        raise StoredDataDamaged(key, f"not JSON ({error})") from None
+    if not isinstance(value, kind):
+        raise StoredDataDamaged(key, f"a JSON {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+def _intents(raw, key: str) -> list[dict]:
+    """Decode the stored intents: a list of objects, each with a text id and title."""
+    intents = _json_of(list, raw, key)
+    for intent in intents:
+        if not (
+            isinstance(intent, dict)
+            and isinstance(intent.get("id"), str)
+            and isinstance(intent.get("title"), str)
+        ):
+            raise StoredDataDamaged(key, "an intent without a text id and title")
+    return intents
+
+
+def _field_text(value, key: str, name: str) -> str | None:
+    """A text field of the session hash (UTF-8 bytes from Redis, str in memory)."""
+    try:
+        return _text(value)
+    except (UnicodeDecodeError, AttributeError):
+        raise StoredDataDamaged(key, "not UTF-8 text", field=name) from None
 
 
 def _text(value) -> str | None:

@@ -18,6 +18,7 @@ from .base import (
     SiteSnapshot,
     SiteStore,
     StorageChoice,
+    StoredDataDamaged,
     StoreHealth,
     StoreReport,
     chunk_of,
@@ -32,6 +33,8 @@ from .stored_page import StoredPage, read_pages, without_body
 # item pointers, section data). SimpleCache pickles whole values, so reading
 # a session's status never unpickles megabytes of content.
 LARGE = "#fields"
+# What each entry holds (``_entries``): the small hash, intents, theme, pages, the large hash.
+ENTRY_KINDS = (dict, (str, bytes), (str, bytes), dict, dict)
 
 log = logging.getLogger(__name__)
 NOTHING_TO_REACH = (
@@ -47,6 +50,13 @@ def make_cache(ttl_seconds: int, threshold: int = defaults.MEMORY_THRESHOLD) -> 
     five minutes or after a few hundred visitors.
     """
     return SimpleCache(threshold=threshold, default_timeout=ttl_seconds)
+
+
+def _check(entry: str, value, kind) -> None:
+    """Raise StoredDataDamaged when an entry holds another kind of value than ours (what
+    Redis reports as WRONGTYPE): something else wrote it."""
+    if value is not None and not isinstance(value, kind):
+        raise StoredDataDamaged(entry, f"holds a {type(value).__name__}: wrong type")
 
 
 class MemorySiteStore(SiteStore):
@@ -101,6 +111,7 @@ class MemorySiteStore(SiteStore):
                 self.cache.delete_many(*entries[1:])
                 self._touched.pop(sid, None)
                 return None
+            _check(entries[0], small, dict)
             want_large = (
                 plan.content
                 or any(not is_small_field(name) for name in plan.fields)
@@ -109,10 +120,12 @@ class MemorySiteStore(SiteStore):
             )
             values = [small, *(self.cache.get(key) for key in entries[1:4])]
             stale = time.monotonic() - self._touched.get(sid, 0) >= self.refresh_seconds
-            large = self.cache.get(entries[4]) if want_large or stale else None
+            values.append(self.cache.get(entries[4]) if want_large or stale else None)
+            for key, value, kind in zip(entries, values, ENTRY_KINDS, strict=True):
+                _check(key, value, kind)
             if stale:
-                self._set_all(sid, [*values, large])
-        return [*values, large]
+                self._set_all(sid, values)
+        return values
 
     def load(self, sid: str, plan: ReadPlan | None = None) -> SiteSnapshot | None:
         plan = plan or ReadPlan()
@@ -133,8 +146,16 @@ class MemorySiteStore(SiteStore):
             and not (plan.page_index or plan.all_pages)
             and all(p in pages for p in asked)
         ):  # a stored page, served as it is, needs no more (as the Redis read script)
-            stored = read_pages((p, without_body(pages[p], plan.known_etags)) for p in wanted)
-            return SiteSnapshot(meta={}, intents=[], theme={}, pages=stored, partial=True)
+            damaged: set[str] = set()
+            stored = read_pages(self._stored(pages, wanted, plan), damaged)
+            return SiteSnapshot(
+                meta={},
+                intents=[],
+                theme={},
+                pages=stored,
+                partial=True,
+                damaged_pages=frozenset(damaged),
+            )
         content = plan.content and not first
         model = small.get(MODEL_FIELD) if plan.model and not first else None
         if plan.model and not first and model is None:
@@ -155,17 +176,30 @@ class MemorySiteStore(SiteStore):
                 name = chunk_of(plan.item, pointer)
                 if name in large:
                     item_chunk = (name, large[name])
+        damaged = set()
+        stored = read_pages(self._stored(pages, wanted, plan), damaged)
         return self._snapshot(
+            sid,
             [small.get(name) for name in META_FIELDS],
             intents_json,
             theme_json,
             content_json=large.get(CONTENT_FIELD) if content else None,
-            pages=read_pages((p, without_body(pages[p], plan.known_etags)) for p in wanted),
+            pages=stored,
+            damaged_pages=frozenset(damaged),
             page_ids=set(pages) if plan.page_index else None,
             model=model,
             fields=fields,
             item_chunk=item_chunk,
         )
+
+    @staticmethod
+    def _stored(pages: dict, wanted: list[str], plan: ReadPlan):
+        """(page id, stored value) of the pages wanted, header alone for known validators."""
+        for page_id in wanted:
+            value = pages[page_id]
+            if isinstance(value, bytes):
+                value = without_body(value, plan.known_etags)
+            yield page_id, value
 
     def save_model(self, sid: str, model_fields: dict[str, bytes]) -> bool:
         entries = self._entries(sid)
@@ -174,6 +208,8 @@ class MemorySiteStore(SiteStore):
             if small is None:
                 return False
             large = self.cache.get(entries[4]) or {}
+            _check(entries[0], small, dict)
+            _check(entries[4], large, dict)
             for name, value in model_fields.items():
                 (small if is_small_field(name) else large)[name] = value
             values = [small, *(self.cache.get(key) for key in entries[1:4]), large]
@@ -193,6 +229,7 @@ class MemorySiteStore(SiteStore):
             if small is None:
                 return False
             stored_pages = self.cache.get(entries[3]) or {}
+            _check(entries[3], stored_pages, dict)
             dropped = set(remove)
             stored = {k: v for k, v in stored_pages.items() if k not in dropped}
             for page_id, page in pages.items():

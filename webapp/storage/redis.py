@@ -42,6 +42,7 @@ from .base import (
     SiteStore,
     StorageChoice,
     StorageUnavailable,
+    StoredDataDamaged,
     StoreHealth,
     StoreReport,
     _text,
@@ -99,6 +100,16 @@ ERROR_CODES = {
 # Redis 7 reports a command an ACL forbids inside a script without the NOPERM code.
 SCRIPT_NOPERM = "user executing the script can't run this command"
 NOT_ANSWERING = "not_answering"
+
+
+# Redis's answer to a command on a key of another type (a string where a hash belongs).
+WRONGTYPE = "WRONGTYPE"
+HASH_KEYS = ("session:", "page:")  # of a site session's keys, the hashes; the rest are strings
+
+
+def holds_other_type(error: Exception) -> bool:
+    """Whether Redis refused a command because a key holds another type (damaged data)."""
+    return isinstance(error, ResponseError) and WRONGTYPE in str(error).replace("-", " ").split()
 
 
 def _kind_of(error: Exception) -> str:
@@ -364,8 +375,9 @@ class RedisSiteStore(SiteStore):
             **kwargs,
         )
 
-    def _run(self, call: Callable, key: str | None = None):
-        """Run one call to Redis about ``key``; its outage or refusal becomes StorageUnavailable.
+    def _run(self, call: Callable, key: str | None = None, keys: Sequence[str] = ()):
+        """Run one call to Redis about ``key``; its outage or refusal becomes StorageUnavailable,
+        a key of the wrong type among ``keys`` (default: ``key``) StoredDataDamaged.
 
         After a timeout, calls to the same server (a Cluster: the node that holds
         the key) answer at once for ``breaker_seconds`` instead of each waiting
@@ -377,12 +389,36 @@ class RedisSiteStore(SiteStore):
         try:
             return call()
         except (RedisError, RedisClusterException) as error:
+            if holds_other_type(error):
+                raise self._damaged(keys or ([key] if key else [])) from error
             failure = classify(error)
             if failure is None:
                 raise
             if timed_out(error):
                 self._breakers[breaker] = time.monotonic() + self.breaker_seconds
+            self.note_refusal(failure)
             raise failure from error
+
+    def _damaged(self, keys: Sequence[str]) -> StoredDataDamaged:
+        """Name the key of the wrong type among ``keys`` (a call's WRONGTYPE does not).
+
+        One more round trip, only on this rare path; the first key if the probe fails.
+        """
+        keys = list(dict.fromkeys(keys))
+        found = keys[0] if keys else "", "a key of the wrong type"
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for key in keys:
+                pipe.type(key)
+            for key, kind in zip(keys, pipe.execute(), strict=True):
+                kind = _text(kind)
+                expected = "hash" if key[len(self.key_prefix) :].startswith(HASH_KEYS) else "string"
+                if kind not in (expected, "none"):
+                    found = key, f"holds a {kind} where a {expected} belongs: wrong type"
+                    break
+        except (RedisError, RedisClusterException):
+            pass  # named as well as can be: the session is ended all the same
+        return StoredDataDamaged(*found)
 
     def _server_of(self, key: str | None) -> str:
         """The breaker a call belongs to: one per Cluster node, else one for all."""
@@ -422,7 +458,7 @@ class RedisSiteStore(SiteStore):
         """
         client = self.bulk_client if bulk else self.client
         if not self._replica_expected():
-            return self._run(lambda: script(keys=keys, args=args, client=client), keys[0])
+            return self._run(lambda: script(keys=keys, args=args, client=client), keys[0], keys)
 
         def change_and_wait():
             for attempt in (1, 2):
@@ -439,7 +475,7 @@ class RedisSiteStore(SiteStore):
                 self._acknowledged(acknowledged)
                 return result
 
-        return self._run(change_and_wait, keys[0])
+        return self._run(change_and_wait, keys[0], keys)
 
     def _replica_expected(self) -> bool:
         if self.mode != "sentinel":
@@ -530,33 +566,57 @@ class RedisSiteStore(SiteStore):
             int(plan.stored_only),
         ]
         call_keys = [browser_key or keys.session, *keys.all]
-        result = self._run(lambda: self._read(keys=call_keys, args=args), keys.session)
-        browser, found = result[0], result[1]
+        try:
+            result = self._run(
+                lambda: self._read(keys=call_keys, args=args), keys.session, call_keys
+            )
+        except StoredDataDamaged as damage:
+            if browser_key is not None and damage.key != browser_key:
+                damage.browser = self.browser_get(browser_key)  # the call stopped before it
+            raise
+        try:
+            return result[0], self._decoded(sid, plan, result)
+        except StoredDataDamaged as damage:
+            damage.browser = result[0]
+            raise
+
+    def _decoded(self, sid: str, plan: ReadPlan, result: list) -> SiteSnapshot | None:
+        """The snapshot in what the read script returned (see READ_LUA)."""
+        found, damaged = result[1], set()
         if not found:
-            return browser, None
+            return None
         if found == 2:  # stored_only, and every page asked for is stored
             first, pages = result[2], result[3]
-            stored = read_pages(zip(plan.page_ids, pages, strict=True))
+            stored = read_pages(zip(plan.page_ids, pages, strict=True), damaged)
             if first is not None:
-                stored.update(read_pages([(plan.page_first, first)]))
-            return browser, SiteSnapshot(meta={}, intents=[], theme={}, pages=stored, partial=True)
+                stored.update(read_pages([(plan.page_first, first)], damaged))
+            return SiteSnapshot(
+                meta={},
+                intents=[],
+                theme={},
+                pages=stored,
+                partial=True,
+                damaged_pages=frozenset(damaged),
+            )
         meta, content_json, intents_json, theme_json, index, every, first, pages = result[2:10]
         model, fields, pointer, chunk = result[10:14]
-        stored = read_pages(zip(plan.page_ids, pages, strict=True))
+        stored = read_pages(zip(plan.page_ids, pages, strict=True), damaged)
         if plan.all_pages:
-            stored = read_pages(zip(every[::2], every[1::2], strict=True))
+            stored = read_pages(zip(every[::2], every[1::2], strict=True), damaged)
         if first is not None:
-            stored.update(read_pages([(plan.page_first, first)]))
+            stored.update(read_pages([(plan.page_first, first)], damaged))
         found_fields = {
             name: value for name, value in zip(plan.fields, fields or [], strict=False) if value
         }
-        return browser, self._snapshot(
+        return self._snapshot(
+            sid,
             meta,
             intents_json,
             theme_json,
             content_json=content_json,
             pages=stored,
-            page_ids={_text(key) for key in index} if plan.page_index else None,
+            damaged_pages=frozenset(damaged),
+            page_ids={key.decode("utf-8", "replace") for key in index} if plan.page_index else None,
             model=model,
             fields=found_fields,
             item_chunk=(chunk_of(plan.item, pointer), chunk) if chunk is not None else None,

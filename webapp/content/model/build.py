@@ -31,6 +31,7 @@ from typing import Any
 
 import msgspec
 
+from ...storage.base import StoredDataDamaged
 from ..paths import ROOT, resolve_one, split_paths
 from ..text import normal_key, slugify, truncate
 from . import vocab
@@ -1136,6 +1137,13 @@ def build_views(content: Any, intents: list[dict]) -> dict[str, bytes]:
     return fields
 
 
-def decode(raw: bytes | str) -> Any:
-    """Decode a stored model field (JSON)."""
-    return _decode(raw)
+def decode(raw: bytes | str, name: str | None = None) -> Any:
+    """Decode a stored model field (JSON), ``name`` if the caller knows it.
+
+    A value that is not JSON raises StoredDataDamaged: the session it was read from
+    is lost (see site_session.end_damaged).
+    """
+    try:
+        return _decode(raw)
+    except (msgspec.DecodeError, TypeError) as error:
+        raise StoredDataDamaged(detail=f"not JSON ({error})", field=name) from None
