@@ -19,6 +19,7 @@ from . import (
     health,
     pages,
     request_body,
+    site_actions,
     sites,
     slots,
     storage,
@@ -97,6 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_body.init_app(app)
     csrf.init_app(app)
     client_limits.init_app(app)
+    site_actions.init_app(app)
 
     ai.init_app(app)
     app.register_blueprint(sites.bp)

@@ -145,6 +145,11 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "EXPORT_CONCURRENCY", defaults.EXPORT_CONCURRENCY
         ),
         "EXPORT_CLAIM_SECONDS": defaults.EXPORT_CLAIM_SECONDS,
+        # Documents this large or larger are read in a child process (webapp/document_reader.py).
+        "DOCUMENT_PROCESS_BYTES": _positive_int(
+            environ, "DOCUMENT_PROCESS_BYTES", defaults.DOCUMENT_PROCESS_BYTES
+        ),
+        "DOCUMENT_PROCESS_SECONDS": defaults.DOCUMENT_PROCESS_SECONDS,
         # A connect form's claim while its site is stored (AI planning adds its deadline):
         # the longest that storing may take, and a margin.
         "CONNECT_CLAIM_SECONDS": defaults.REDIS_BULK_TIMEOUT + 2,

@@ -67,6 +67,11 @@ URL_TOTAL_TIMEOUT = 20.0
 # again" at once. Slow remotes and slow uploads can then hold at most this many of a
 # worker's threads, and a worker holds at most this many documents in memory.
 CONNECT_CONCURRENCY = 2
+# A document this large or larger is parsed, and its model built, in a child process
+# (webapp/document_reader.py): the worker's memory then grows by a few times the document,
+# not 10-20 times; a child that has not finished within the seconds below is given up on.
+DOCUMENT_PROCESS_BYTES = 1024 * 1024
+DOCUMENT_PROCESS_SECONDS = 25.0
 # A request's head, and a body up to READ_AHEAD_BYTES, are read by the worker's main loop
 # as they arrive (webapp.worker): a slow client holds no thread. Past BODY_READ_SECONDS
 # from its first byte (the head), or from the head (the body), it is answered 408.

@@ -12,17 +12,27 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-import msgspec
 from flask import current_app, request
 
 from . import ai, client_limits, slots
+from .content.document import Document
 from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
-from .content.model.build import Built, build_site
-from .content.parse import ContentError, parse_content
+from .content.model.build import Built
+from .content.parse import ContentError
 from .demos import DEMOS, load_demo
+from .document_reader import DocumentReader, DocumentUnread
 
 SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
 REMOTE_SOURCES = ("url", "sleekcms")
+
+
+def init_app(app) -> None:
+    """Give the app its document reader (large documents are read in child processes)."""
+    app.extensions["document_reader"] = DocumentReader(
+        processes=app.config["CONNECT_CONCURRENCY"],
+        threshold=app.config["DOCUMENT_PROCESS_BYTES"],
+        timeout=app.config["DOCUMENT_PROCESS_SECONDS"],
+    )
 
 
 class ConnectError(Exception):
@@ -51,12 +61,20 @@ class SourceInput:
 class OpenedSite:
     """A source read and understood, ready to be stored."""
 
-    content: object
-    built: Built
+    document: Document
     meta: dict
     raw: bytes | str
     label: str
     started: float  # when reading it began (time.monotonic()): AI planning's deadline
+
+    @property
+    def built(self) -> Built:
+        return self.document.built
+
+    @property
+    def content(self):
+        """The parsed document, for a small one (None past ``KEEP_CONTENT_BYTES``)."""
+        return self.document.content
 
 
 def _fetch_options() -> dict:
@@ -148,7 +166,13 @@ def open_site(given: SourceInput) -> OpenedSite:
         if size > current_app.config["DOCUMENT_LIMIT"]:
             raise ConnectError(too_large_message(), 413)
         client_limits.count_connected(size)  # against the client's day, if it connects
-        content = parse_content(raw)
+        document = current_app.extensions["document_reader"].read(raw)
+    except DocumentUnread:
+        raise ConnectError(
+            "The document could not be read in time (or needed more memory than the app may "
+            "use for one document). Try again; if it fails again, connect a smaller export.",
+            503,
+        ) from None
     except FetchError as error:
         raise ConnectError(error.message, error.status) from error
     except ContentError as error:
@@ -158,30 +182,19 @@ def open_site(given: SourceInput) -> OpenedSite:
             message = f"{remote} returned content that is not usable: {error}"
             raise ConnectError(message, 502) from error
         raise ConnectError(str(error), 400) from error
-    built = build_site(content)
     meta = {
-        **built.meta,
+        **document.built.meta,
         "source": label,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return OpenedSite(
-        content=content, built=built, meta=meta, raw=raw, label=label, started=started
-    )
+    return OpenedSite(document=document, meta=meta, raw=raw, label=label, started=started)
 
 
 def stored_json(opened: OpenedSite) -> bytes:
-    """The content as stored: the document's own bytes when they are compact UTF-8 JSON.
-
-    They parsed, so they are JSON; encoding the parsed content again would cost a tenth
-    of a big connect for the same text. A document laid out over many lines (or with a
-    byte-order mark) is stored compacted instead, so Redis holds no indentation.
-    """
-    raw = opened.raw
-    compact = isinstance(raw, bytes) and raw.count(b"\n") * 1024 < len(raw)  # < 1 per KB
-    if compact and not raw.startswith(b"\xef\xbb\xbf"):
-        return raw
-    # msgspec: the same compact UTF-8 JSON as json.dumps, six times faster on big sites.
-    return msgspec.json.encode(opened.content)
+    """The content as stored: the document's own bytes, or its compacted JSON
+    (``content.document.stored_as_is`` says which)."""
+    stored = opened.document.stored_json
+    return opened.raw if stored is None else stored
 
 
 def store_site(store, sid: str, opened: OpenedSite) -> None:

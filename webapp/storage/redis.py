@@ -894,6 +894,7 @@ class RedisBackend:
             cluster=connection.mode == "cluster",
             socket_timeout=defaults.REDIS_BULK_TIMEOUT,
             retries=0,
+            zero_copy=True,
         )
         return RedisSiteStore.from_connection(
             connection,

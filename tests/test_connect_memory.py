@@ -1,0 +1,80 @@
+"""A connect's memory in the worker: bounded by a few times the document's size.
+
+Parsing a document of tiny records takes about eight times its size in Python objects,
+and building its model as much again; a document of DOCUMENT_PROCESS_BYTES or more is
+read in a child process, so the worker holds only its bytes and the model that comes
+back. Measured with tracemalloc (allocation counts, not timings), on both backends.
+"""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import pytest
+from conftest import backend_config, upload
+
+from webapp import create_app
+
+# 1.2 MB of tiny records: the worst ratio of Python objects to JSON bytes.
+TINY = json.dumps(
+    {"products": [{"name": f"p{i}", "price": i % 97, "tag": "x"} for i in range(30_000)]},
+    separators=(",", ":"),
+).encode()
+
+
+@pytest.fixture
+def make_app(backend, request):
+    def make(**config):
+        server = request.getfixturevalue("redis_server") if backend == "redis" else None
+        if server is not None:
+            request.getfixturevalue("redis_client")
+        app = create_app({**backend_config(backend, server), **config})
+        request.addfinalizer(app.extensions["document_reader"].close)
+        return app
+
+    return make
+
+
+def connect_peak(app, document: bytes) -> tuple[int, int]:
+    """(status, peak bytes allocated in this process) of uploading ``document``."""
+    client = app.test_client()
+    client.get("/")
+    tracemalloc.start()
+    try:
+        response = upload(client, document)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return response.status_code, peak
+
+
+def test_a_large_document_is_read_outside_the_worker(make_app):
+    status, peak = connect_peak(make_app(), TINY)
+    assert status == 303
+    # The test client's own copies of the request count too: still well under 10x.
+    assert peak < 8 * len(TINY), f"{peak / len(TINY):.1f}x the document"
+
+
+def test_read_in_the_worker_the_same_document_takes_over_ten_times_its_size():
+    """The measure can fail: reading in the worker is what the child process avoids."""
+    config = {**backend_config("memory", None), "DOCUMENT_PROCESS_BYTES": 100 * 1024 * 1024}
+    status, peak = connect_peak(create_app(config), TINY)
+    assert status == 303
+    assert peak > 10 * len(TINY), f"{peak / len(TINY):.1f}x the document"
+
+
+def test_a_child_reads_what_the_worker_would(make_app):
+    app = make_app(DOCUMENT_PROCESS_BYTES=1024)
+    assert upload(app.test_client(), TINY).status_code == 303
+    broken = TINY[:-2] + b",]}"
+    response = upload(app.test_client(), broken)
+    assert response.status_code == 400
+    assert "Invalid JSON at line 1, column" in response.get_data(as_text=True)
+
+
+def test_a_child_that_overruns_its_time_is_a_503_not_a_hang(make_app):
+    app = make_app(DOCUMENT_PROCESS_BYTES=1024, DOCUMENT_PROCESS_SECONDS=0.01)
+    response = upload(app.test_client(), TINY)
+    assert response.status_code == 503
+    assert "could not be read in time" in response.get_data(as_text=True)
