@@ -21,6 +21,7 @@ from .client_limits import limit_connects
 from .content.fragment import to_fragment
 from .content.model.build import chunk_field
 from .content.model.values import http_url
+from .content.parse import ContentError, parse_json
 from .content.render import detail_page_id, listing_page_id, parse_page_id
 from .pages import (
     generate_read_plan,
@@ -167,7 +168,20 @@ def _bound_sid() -> str | None:
 
 
 def _body() -> dict:
-    data = request.get_json(silent=True)
+    """The POST body: a JSON object, read as the connect forms read a document.
+
+    Not ``request.get_json``: the standard library's decoder recurses once per level of
+    nesting (a body of 100,000 ``[`` was a ``RecursionError``) and takes lone surrogates
+    (``"\\ud800"``), which no later step can encode. ``parse_json`` refuses both, and
+    anything else that is not JSON, with a message saying what is wrong (400).
+    """
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiError("The request body must be a JSON object.", 400)
+    try:
+        data = parse_json(raw)
+    except ContentError as error:
+        raise ApiError(f"The request body is not usable. {error}", 400) from None
     if not isinstance(data, dict):
         raise ApiError("The request body must be a JSON object.", 400)
     return data
@@ -175,10 +189,7 @@ def _body() -> dict:
 
 def _text(data: dict, name: str) -> str:
     value = data.get(name)
-    if not isinstance(value, str):
-        return ""
-    # JSON may escape lone surrogates ("\\ud800"), which are not text: never an id of ours.
-    return value.encode("utf-8", "replace").decode().strip()
+    return value.strip() if isinstance(value, str) else ""  # text: _body refused surrogates
 
 
 def _required(data: dict, *names: str) -> list[str]:
@@ -208,7 +219,7 @@ def _intents(site: SiteSnapshot) -> list[dict]:
                 "id": intent["id"],
                 "title": _escaped(intent.get("title")) or intent["id"],
                 "description": _escaped(intent.get("description")) or _escaped(intent["title"]),
-                "icon": intent.get("icon") if isinstance(intent.get("icon"), str) else "📄",
+                "icon": _escaped(intent.get("icon")) or "📄",
                 "dataPath": _escaped(intent.get("dataPath")) or intent["id"],
             }
         )

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 import msgspec
+
+from ..defaults import MAX_JSON_DEPTH
 
 _strict_decode = msgspec.json.Decoder().decode
 
@@ -99,16 +102,77 @@ def _reject_lone_surrogates(content) -> None:
         ) from None
 
 
-def parse_content(raw: bytes | str) -> dict | list:
-    """Parse site content (JSON text) into a non-empty object or array.
+# Nesting: only the brackets outside strings count. Escaped backslashes and quotes go
+# first (a run of backslashes pairs up from its start), then every byte but quotes and
+# brackets; what is left of a string is its quotes around the brackets it held.
+_NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')
+_STRING_LEFT = re.compile(rb'"[^"]*"')
+_ONE_KIND = bytes.maketrans(b"{}", b"[]")
+_STEP = [0] * 256
+_STEP[ord("[")], _STEP[ord("]")] = 1, -1
+_LEAF_PASSES = 16  # empty containers removed this many times before counting the rest
 
-    Raises :class:`ContentError` with a user-facing message for undecodable
-    bytes, empty input, malformed JSON (with line and column), nesting too deep
-    to parse, a scalar root, or a document that holds no value at all.
+
+def json_depth(raw: bytes | str) -> int:
+    """How many arrays and objects sit one inside another in this JSON text, at most.
+
+    Exact for valid JSON (``parse_json`` asks only once the text has parsed), in linear
+    time: a few passes of C string operations over the text, about 2 ms per MB of content.
+    Not a parser: on text that is not JSON the answer means nothing.
+    """
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if b"\\" in data:  # one byte: a memchr, where a two-byte search would stop at every quote
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    # Empty quote pairs: strings without brackets (or the text between two strings).
+    left = data.translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
+    if b'"' in left:
+        left = _STRING_LEFT.sub(b"", left)
+    left = left.translate(_ONE_KIND)
+    # Each pass takes away the innermost (empty) containers: one level of the whole tree.
+    passes = 0
+    while left and passes < _LEAF_PASSES:
+        left = left.replace(b"[]", b"")
+        passes += 1
+    if not left:
+        return passes
+    return passes + max(accumulate(map(_STEP.__getitem__, left)))
+
+
+def check_depth(raw: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """Refuse (valid) JSON text nested deeper than ``max_depth``."""
+    # Valid JSON nested d deep takes at least 2d bytes: most documents need no count.
+    if len(raw) > 2 * max_depth and json_depth(raw) > max_depth:
+        raise ContentError(_too_deep(max_depth))
+
+
+def _too_deep(max_depth: int) -> str:
+    return (
+        f"The JSON is nested too deeply: arrays and objects may sit at most {max_depth:,} "
+        "levels one inside another. Flatten it and try again."
+    )
+
+
+def parse_json(raw: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse JSON text into any JSON value, as the connect forms read a document.
+
+    Raises :class:`ContentError` with a user-facing message for undecodable bytes, empty
+    input, malformed JSON (with line and column), ``NaN``/``Infinity``, lone surrogates,
+    and nesting deeper than ``max_depth`` (however deep: never a ``RecursionError``).
     """
     content = _parse_strict(raw)
     if content is None:
-        content = _parse_careful(raw)
+        return _parse_careful(raw, max_depth)
+    check_depth(raw, max_depth)
+    return content
+
+
+def parse_content(raw: bytes | str) -> dict | list:
+    """Parse site content (JSON text) into a non-empty object or array.
+
+    Raises :class:`ContentError` with a user-facing message for everything
+    ``parse_json`` refuses, a scalar root, or a document that holds no value at all.
+    """
+    content = parse_json(raw)
     if not isinstance(content, dict | list):
         kind = _TYPE_NAMES.get(type(content), "a scalar value")
         raise ContentError(f"unsupported root: a JSON object or array is expected, got {kind}.")
@@ -133,7 +197,7 @@ def _parse_strict(raw: bytes | str) -> Any:
         return None
 
 
-def _parse_careful(raw: bytes | str) -> Any:
+def _parse_careful(raw: bytes | str, max_depth: int) -> Any:
     """Parse with ``json``: errors with line and column for what the user sees."""
     # Parse the unstripped text so that line numbers match what the user sees.
     text = _decode(raw)
@@ -149,9 +213,8 @@ def _parse_careful(raw: bytes | str) -> Any:
         # Raised by _reject_constant, which json calls without a position.
         raise ContentError(f"Invalid JSON{_constant_position(text)}: {exc}") from None
     except RecursionError:
-        raise ContentError(
-            "The JSON is nested too deeply to be read; flatten it and try again."
-        ) from None
+        raise ContentError(_too_deep(max_depth)) from None
+    check_depth(text, max_depth)
     if _LONE_SURROGATE_HINT.search(text):
         _reject_lone_surrogates(content)
     return content
