@@ -28,8 +28,9 @@ test: test-deps $(BIN)/.installed ## lint, then the whole suite (starts its own 
 
 # What the suite needs from the machine (redis-server, chromium, openssl, python3-venv...):
 # installed when missing if we are root with apt-get, otherwise it stops and prints the one
-# command to run. The axe-core asset is vendored (tests/assets/axe-core/); if it is missing,
-# it is fetched again from the npm registry. See scripts/bootstrap-test-deps.
+# command to run. The axe-core asset is vendored (tests/assets/axe-core/) and checked by its
+# hashes; if it is missing or altered, it stops and says how to restore it (nothing is
+# downloaded). See scripts/bootstrap-test-deps.
 test-deps:
 	PYTHON=$(PYTHON) bash scripts/bootstrap-test-deps
 

@@ -1,13 +1,19 @@
 """The accessibility check itself: the vendored axe-core runs in Debian's chromium, finds
 what it should (so the check can fail), finds nothing on a clean page, and works under a
 strict Content-Security-Policy and in a sandboxed frame, as the app's pages are served.
+``make test`` (scripts/bootstrap-test-deps) takes only that vendored copy, checked by its
+hashes, and says how to restore it when it is missing or altered: nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.server
+import os
 import re
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -200,3 +206,86 @@ def test_the_sandbox_directive_alone_is_left_out_of_the_csp():
     assert a11y._without_sandbox("sandbox; default-src 'none', img-src *; sandbox") == (
         "default-src 'none', img-src *"
     )
+
+
+# ---------------------------------------------------------------- the bootstrap's copy
+
+BOOTSTRAP = ROOT / "scripts" / "bootstrap-test-deps"
+RESTORE = "git checkout -- tests/assets/axe-core"
+
+
+@pytest.fixture
+def layout(tmp_path):
+    """A copy of what the bootstrap works on: the script and the vendored axe-core."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy2(BOOTSTRAP, tmp_path / "scripts")
+    shutil.copytree(AXE_DIR, tmp_path / "tests" / "assets" / "axe-core")
+    return tmp_path
+
+
+def bootstrap_axe(root: Path) -> subprocess.CompletedProcess:
+    # A fetch, were one tried, would fail at once here (and not hang on a slow network).
+    proxy = "http://127.0.0.1:9"
+    env = {**os.environ, "PYTHON": sys.executable, "https_proxy": proxy, "http_proxy": proxy}
+    return subprocess.run(
+        ["bash", str(root / "scripts" / "bootstrap-test-deps"), "axe-core"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_the_bootstrap_takes_the_intact_vendored_copy(layout):
+    done = bootstrap_axe(layout)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize("name", ["axe.min.js", "LICENSE", "LICENSE-3RD-PARTY.txt"])
+def test_an_altered_copy_is_refused_with_how_to_restore_it(layout, name):
+    path = layout / "tests" / "assets" / "axe-core" / name
+    altered = path.read_bytes().replace(b"a", b"b", 1)
+    path.write_bytes(altered)
+    done = bootstrap_axe(layout)
+    assert done.returncode == 1
+    pinned = hashlib.sha256((AXE_DIR / name).read_bytes()).hexdigest()
+    found = hashlib.sha256(altered).hexdigest()
+    assert f"tests/assets/axe-core/{name} has been altered" in done.stderr
+    assert f"sha256 {found}, not the pinned {pinned}" in done.stderr
+    assert RESTORE in done.stderr and "Nothing is downloaded" in done.stderr
+    assert path.read_bytes() == altered  # left as it was: not fetched again
+
+
+@pytest.mark.parametrize("missing", ["axe.min.js", "LICENSE", "the folder"])
+def test_a_missing_copy_is_refused_with_how_to_restore_it(layout, missing):
+    folder = layout / "tests" / "assets" / "axe-core"
+    if missing == "the folder":
+        shutil.rmtree(folder)
+    else:
+        (folder / missing).unlink()
+    done = bootstrap_axe(layout)
+    assert done.returncode == 1
+    assert "is missing" in done.stderr
+    if missing != "the folder":
+        assert f"tests/assets/axe-core/{missing} is missing" in done.stderr
+    assert RESTORE in done.stderr
+    assert not (folder / "axe.min.js").exists() or missing == "LICENSE"
+
+
+def test_no_package_registry_is_named_or_fetched_from():
+    """The bootstrap fetches nothing, and no file of the project names a registry's host."""
+    script = BOOTSTRAP.read_text()
+    for fetcher in ("://", "urllib", "curl", "wget"):
+        assert fetcher not in script
+    npm = "npm" + "js"  # spelt in two so that this file names no host either
+    hosts = (f"registry.{npm}", f"{npm}.org", f"{npm}.com", "pypi" + ".org")
+    skipped = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    skipped |= {"webapp.egg-info", "instance", "flask_session"}  # made by tools, not ours
+    named = []
+    for folder, folders, files in os.walk(ROOT):
+        folders[:] = [name for name in folders if name not in skipped]
+        for name in files:
+            path = Path(folder) / name
+            text = path.read_bytes().decode("utf-8", "replace").lower()
+            named += [f"{path.relative_to(ROOT)}: {host}" for host in hosts if host in text]
+    assert named == []
