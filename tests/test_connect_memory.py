@@ -78,3 +78,12 @@ def test_a_child_that_overruns_its_time_is_a_503_not_a_hang(make_app):
     response = upload(app.test_client(), TINY)
     assert response.status_code == 503
     assert "could not be read in time" in response.get_data(as_text=True)
+
+
+def test_slots_go_back_when_a_connect_ends_even_if_its_answer_is_never_closed(make_app):
+    """A large body takes one of the process's connect slots; the test client never closes
+    its responses, so only the end of the request can give the slot back."""
+    app = make_app(CONNECT_CONCURRENCY=1)
+    document = TINY[:100_000].rsplit(b"},", 1)[0] + b"}]}"  # 100 KB: over the 64 KB read ahead
+    for _ in range(3):
+        assert upload(app.test_client(), document).status_code == 303

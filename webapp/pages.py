@@ -1008,27 +1008,30 @@ def _claim_export(sid: str):
             retry_after=defaults.RETRY_AFTER_SECONDS,
         )
 
-    environ = request.environ
-    released = False
 
-    def release() -> None:
-        """Give back the claim and the slot (once: the zip's end and its close both call)."""
-        nonlocal released
-        if not released:
-            released = True
-            slots.release_held(environ)
-            with contextlib.suppress(StorageUnavailable):  # else it ends with its lifetime
-                store.set_nonce(sid, EXPORT_CLAIM, None)
+    def release_claim() -> None:
+        with contextlib.suppress(StorageUnavailable):  # else it ends with its lifetime
+            store.set_nonce(sid, EXPORT_CLAIM, None)
 
     try:
-        slots.hold(
+        give_back_slot = slots.acquire(
             "export",
             "The app is already making as many exports as it can at once. "
             "Please try again in a few seconds.",
         )
     except slots.Busy:
-        release()
+        release_claim()
         raise
+    released = False
+
+    def release() -> None:
+        """Give back the slot and the claim (once: the zip's end and its close both call)."""
+        nonlocal released
+        if not released:
+            released = True
+            give_back_slot()
+            release_claim()
+
     return release
 
 

@@ -102,9 +102,9 @@ class BodyReader:
         return self._app(environ, start_response)
 
     def _app(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        """Run the app; drop the body read for it once it returns (the view has run), and
-        give back the slots the request took once its answer is sent (an export's, after
-        the zip is streamed)."""
+        """Run the app; drop the body read for it once it returns (the view has run). The
+        slots the request took go back when it ends (``webapp.slots``), or at the latest
+        when its answer has been sent."""
         try:
             response = self.app(environ, start_response)
         except BaseException:

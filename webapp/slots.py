@@ -1,7 +1,7 @@
 """Per-process caps on expensive work: connects that read a large document, and exports.
 
-A request takes a slot of a kind for as long as its answer is being made and sent (an
-export: until its zip is streamed); when none is free it is answered 503 "busy" at once
+A connect takes a slot for as long as its request lasts (``take``); an export for as
+long as its zip is streamed (``acquire``). When none is free it is answered 503 "busy" at once
 rather than queued, so the work one process does at a time, and the memory it takes,
 stay bounded whatever clients send. Slots are per process: the workers, and serverless
 instances, each have their own.
@@ -36,8 +36,10 @@ def make_slots(config: Mapping) -> dict[str, threading.BoundedSemaphore]:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its slots (the request-body middleware takes them too)."""
+    """Give the app its slots (the request-body middleware takes them too); a request's
+    slots go back when it ends: after its view, or after its stream (an export's zip)."""
     app.extensions["slots"] = make_slots(app.config)
+    app.teardown_request(lambda _error: release_held(request.environ))
 
 
 def take(slots: Mapping, kind: str, environ: dict) -> bool:
@@ -52,10 +54,21 @@ def take(slots: Mapping, kind: str, environ: dict) -> bool:
     return True
 
 
-def hold(kind: str, busy_message: str) -> None:
-    """Take a slot of ``kind`` for the current request, or raise ``Busy`` with the message."""
-    if not take(current_app.extensions["slots"], kind, request.environ):
+def acquire(kind: str, busy_message: str):
+    """Take a slot of ``kind`` until the caller gives it back (work that outlives its
+    request's view, such as an export's stream); return what gives it back, once.
+    Raise ``Busy`` with the message when none is free."""
+    slot = current_app.extensions["slots"][kind]
+    if not slot.acquire(blocking=False):
         raise Busy(busy_message)
+    given_back = threading.Event()
+
+    def give_back() -> None:
+        if not given_back.is_set():
+            given_back.set()
+            slot.release()
+
+    return give_back
 
 
 def release_held(environ: dict) -> None:
