@@ -18,12 +18,21 @@ MAX_COLOR_LENGTH = 64
 
 _HEX = re.compile(r"#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})")
 _NAME = re.compile(r"[a-z]{3,30}")
-_FUNCTION = re.compile(r"(rgba?|hsla?)\(\s*([^()]*?)\s*\)")
-_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?"
+# Every pattern here runs in linear time on any text (tests/test_regex_linear.py), though
+# parse_css_color only gives them strings of MAX_COLOR_LENGTH characters.
+# The arguments without the spaces around them: words with spaces between (possessive, so
+# that a run of spaces is not shared out between the \s* and a lazy [^()]*? in every way).
+_FUNCTION = re.compile(r"(rgba?|hsla?)\(\s*+([^()\s]*+(?:\s++[^()\s]++)*+)\s*+\)")
+# One way only to read a number ("12" is not "1" then "2"; \d+\.?\d* had them all).
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
 _NUMBER_RE = re.compile(_NUMBER)
-_PERCENT_RE = re.compile(_NUMBER + "%")
+# Used whole (fullmatch): \A spares a search from retrying each digit of a run without "%".
+_PERCENT_RE = re.compile(r"\A" + _NUMBER + "%")
 _HUE_RE = re.compile(r"(" + _NUMBER + r")(deg|grad|rad|turn)?")
-_SPACE_ARGS = re.compile(r"^(\S+)\s+(\S+)\s+(\S+)(?:\s*/\s*(\S+))?$")
+# Bounded like the strings it reads: "x x a/a/a/…/a y" made the split at each "/" rescan the
+# rest of the word.
+_ARG = rf"\S{{1,{MAX_COLOR_LENGTH}}}"
+_SPACE_ARGS = re.compile(rf"^({_ARG})\s+({_ARG})\s+({_ARG})(?:\s*/\s*({_ARG}))?$")
 
 # CSS Color 4 added this name; webcolors' CSS3 table predates it.
 _EXTRA_NAMES = {"rebeccapurple": "#663399"}

@@ -15,8 +15,10 @@ import re
 from .render import FILE_LINK, HOME_FILE, page_file, with_file_links
 
 WRAPPER = "sp-page"
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+# From the first <style> and the first <body only (atomic groups, \A): when no end follows
+# the first, none follows a later one, and retrying from each made "<style><style>…" quadratic.
+_STYLE = re.compile(r"\A(?>.*?<style>)(.*?)</style>", re.S)
+_BODY = re.compile(r"\A(?>.*?<body)[^>]*>(.*)</body>", re.S)
 _MAIN = re.compile(r"<(/?)main\b")
 _WHOLE_PAGE = (":root", "html", "body")
 

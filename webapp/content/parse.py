@@ -39,8 +39,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-# A JSON string (skipped over) or a non-JSON constant (the match we want).
-_CONSTANT_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity|NaN')
+# A JSON string (skipped over) or a non-JSON constant (the match we want). A string runs to
+# its closing quote or, unclosed, to the end (possessive, so nothing is read twice): tried
+# again from each quote inside an unclosed one, '"\\"\\"\\"…' made the scan quadratic.
+_CONSTANT_SCAN = re.compile(r'"(?:[^"\\]|\\[\s\S])*+(?:"|\\?\Z)|-?Infinity|NaN')
 
 
 def _constant_position(text: str) -> str:

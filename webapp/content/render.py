@@ -102,8 +102,11 @@ HOME_FILE = "index.html"
 # Intent and item ids are slugs, and an intent id never holds the words "detail" or
 # "page" (model/name.py), so a page id names one page: the first "-detail-" ends the
 # intent's id.
-_DETAIL_PAGE = re.compile(r"([a-z0-9-]+?)-detail-([a-z0-9-]+)")
-_LISTING_PAGE = re.compile(r"([a-z0-9-]+)-page-([1-9][0-9]{0,5})")
+# Page ids are matched whole (fullmatch): \A keeps a search from retrying at every character,
+# and the lookahead, that every character may be in an id, keeps "a-detail-a-detail-…!" from
+# trying the rest after every "-detail-".
+_DETAIL_PAGE = re.compile(r"\A(?=[a-z0-9-]*\Z)([a-z0-9-]+?)-detail-([a-z0-9-]+)")
+_LISTING_PAGE = re.compile(r"\A([a-z0-9-]+)-page-([1-9][0-9]{0,5})")
 _INTENT_PAGE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -563,7 +566,8 @@ def _layout(view: dict, plan: dict | None, records: list) -> str:
     return wanted if sum(1 for r in records if fits(r)) * 2 >= len(records) else rules
 
 
-_LEADING_AMOUNT = re.compile(r"^\D{0,4}?(-?\d[\d,]*(?:\.\d+)?)(\D*)$")
+# Possessive: giving back digits or commas never lets the rest match ("1,,,…,x1" did, each).
+_LEADING_AMOUNT = re.compile(r"^\D{0,4}?(-?\d[\d,]*+(?:\.\d++)?)(\D*+)$")
 
 
 def _sort_key(value: Any) -> tuple:

@@ -355,11 +355,14 @@ def _shows_images(sample: list[dict]) -> bool:
     return any(normalise(record).images for record in sample[:10])
 
 
+_ABOUT_TITLE = re.compile(r"^About (?!us\b)(.{2,50})$", re.IGNORECASE)
+
+
 def _named_by_about_page(findings) -> dict | None:
     """A site that states no name but has an "About Olive & Ember" page is Olive & Ember."""
     for _path, value in findings.about:
         title = plain_text(value.get("title"), 80) if isinstance(value, dict) else ""
-        match = re.match(r"^About (?!us\b)(.{2,50})$", title, re.IGNORECASE)
+        match = _ABOUT_TITLE.match(title)
         if match:
             return {"name": match.group(1), "named": True}
     return None

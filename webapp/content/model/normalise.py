@@ -152,6 +152,8 @@ _PLATFORM_TYPES = word_set(
 _REFERENCE_ID = re.compile(
     r"[0-9a-f]{24}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )
+_CURRENCY_SYMBOL = re.compile(r"[$€£¥₹]")
+_NOT_AMOUNT = re.compile(r"[^\d.]+")  # what a shown price drops to become a number
 _UNIT_CODES = {"FTK": "sq ft", "MTK": "m²", "SQF": "sq ft", "SQM": "m²", "ACR": "acres"}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -656,7 +658,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         elif normal_key(key) in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
         elif normal_key(key) == "pricehtml" and isinstance(value, str) and not currency:
-            symbol = re.search(r"[$€£¥₹]", html_unescape(value))  # WooCommerce: "&#36;18.00"
+            symbol = _CURRENCY_SYMBOL.search(html_unescape(value))  # WooCommerce: "&#36;18.00"
             currency = v.currency_code(symbol.group()) if symbol else currency
         elif normal_key(key) in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
             minor = True  # Shopify's AJAX product: prices in minor units
@@ -906,7 +908,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                 take(key)
                 continue
 
-    current = v.number(re.sub(r"[^\d.]", "", record.price)) if record.price else None
+    current = v.number(_NOT_AMOUNT.sub("", record.price)) if record.price else None
     for value in was_prices:  # a sale: "$15.30, was $18.00"
         amount = v.number(value)
         if current is not None and amount is not None and amount > current:
