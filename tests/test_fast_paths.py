@@ -410,7 +410,7 @@ def test_a_compact_document_is_stored_as_sent_and_a_pretty_one_compacted(client,
 def test_the_fast_parser_reads_every_fixture_as_the_careful_one_does():
     from pathlib import Path
 
-    from webapp.content.parse import _parse_careful, _parse_strict
+    from webapp.content.parse import MAX_JSON_DEPTH, _parse_careful, _parse_strict
 
     fixtures = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.json"))
     assert len(fixtures) > 10
@@ -418,7 +418,7 @@ def test_the_fast_parser_reads_every_fixture_as_the_careful_one_does():
         raw = path.read_bytes()
         fast = _parse_strict(raw)
         if fast is not None:
-            assert fast == _parse_careful(raw), path.name
+            assert fast == _parse_careful(raw, MAX_JSON_DEPTH), path.name
     for odd in [b"[NaN]", b'["\\ud800"]', b"\xef\xbb\xbf[1]", b"[1e400]", b'{"a": "\xff"}']:
         assert _parse_strict(odd) is None, odd
 

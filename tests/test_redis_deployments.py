@@ -266,8 +266,10 @@ def test_sentinel_acknowledged_changes_cost_no_extra_round_trip(sentinel_set, mo
         monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
         data = {"csrf_token": token, "source": "demo", "demo": "portfolio"}
         assert client.post("/connect", data=data).status_code == 303
-        # Browser-session read; create + WAIT; old browser key DEL; new browser key SET + WAIT.
-        assert len(sent) == 4, sent
+        # Browser-session read; create + WAIT; old browser key DEL; new browser key SET + WAIT;
+        # and the per-client limits: the minute's counter, the day's bytes checked, then
+        # counted (a client's counters, not a session's: no WAIT).
+        assert len(sent) == 7, sent
         assert sum(b"WAIT" in b"".join(part for part in c) for c in sent) == 2
         assert client.get("/").status_code == 200  # shows the flash: the browser session changes
         sent.clear()
