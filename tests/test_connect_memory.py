@@ -29,9 +29,7 @@ def make_app(backend, request):
         server = request.getfixturevalue("redis_server") if backend == "redis" else None
         if server is not None:
             request.getfixturevalue("redis_client")
-        app = create_app({**backend_config(backend, server), **config})
-        request.addfinalizer(app.extensions["document_reader"].close)
-        return app
+        return create_app({**backend_config(backend, server), **config})
 
     return make
 
@@ -73,11 +71,14 @@ def test_a_child_reads_what_the_worker_would(make_app):
     assert "Invalid JSON at line 1, column" in response.get_data(as_text=True)
 
 
-def test_a_child_that_overruns_its_time_is_a_503_not_a_hang(make_app):
+def test_a_child_that_overruns_its_time_is_killed_and_a_503(make_app):
+    import multiprocessing
+
     app = make_app(DOCUMENT_PROCESS_BYTES=1024, DOCUMENT_PROCESS_SECONDS=0.01)
     response = upload(app.test_client(), TINY)
     assert response.status_code == 503
     assert "could not be read in time" in response.get_data(as_text=True)
+    assert multiprocessing.active_children() == []  # killed, not left running
 
 
 def test_slots_go_back_when_a_connect_ends_even_if_its_answer_is_never_closed(make_app):

@@ -9,8 +9,9 @@ by multiprocessing's fork server (started once per worker, from a clean interpre
 no thread's lock is ever forked): the worker holds the document's bytes and the model
 that comes back, and the child's memory goes back to the system when it ends. The
 parsing also runs outside the worker's interpreter lock, so its other threads keep
-answering. Smaller documents, and every document where child processes cannot be
-made (some serverless sandboxes), are read in the worker itself.
+answering, and a child that overruns ``DOCUMENT_PROCESS_SECONDS`` is killed. Smaller
+documents, and every document where child processes cannot be made (some serverless
+sandboxes), are read in the worker itself.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 
 from .content.document import Document, read_document
+from .content.parse import ContentError
 
 log = logging.getLogger(__name__)
 # What the fork server imports once, so that each child starts with it loaded.
@@ -33,62 +32,76 @@ class DocumentUnread(Exception):
     """The child reading a document died or overran its time (a 503 for the user)."""
 
 
+def _read_in_child(raw: bytes | str, answer) -> None:
+    """A child's whole life: read the document, send back the Document or the error."""
+    try:
+        answer.send(("read", read_document(raw)))
+    except ContentError as error:
+        answer.send(("unusable", str(error)))
+    finally:
+        answer.close()
+
+
 class DocumentReader:
     """Reads documents: large ones in child processes, small ones here."""
 
-    def __init__(self, *, processes: int, threshold: int, timeout: float) -> None:
-        self.processes = processes
+    def __init__(self, *, threshold: int, timeout: float) -> None:
         self.threshold = threshold
         self.timeout = timeout
-        self._pool: ProcessPoolExecutor | None = None
+        self._context = None
         self._lock = threading.Lock()
-        self._in_process_only = False
 
     def read(self, raw: bytes | str) -> Document:
         """Read a document (ContentError says what is wrong with it)."""
-        pool = self._pool_for(len(raw))
-        if pool is None:
+        context = self._child_context() if len(raw) >= self.threshold else None
+        if context is None:
             return read_document(raw)
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_read_in_child, args=(raw, send), daemon=True)
         try:
-            future = pool.submit(read_document, raw)
+            child.start()
         except OSError as error:  # the fork server could not start here
             log.warning("Documents are read in the worker: no child processes (%s)", error)
-            self._in_process_only = True
+            self._context = False
             return read_document(raw)
+        finally:
+            send.close()
         try:
-            return future.result(timeout=self.timeout)
-        except (BrokenProcessPool, FutureTimeout) as error:
-            self._discard(pool)
-            log.warning("A document of %d bytes could not be read: %r", len(raw), error)
-            raise DocumentUnread from error
+            return self._answer(child, receive, len(raw))
+        finally:
+            receive.close()
+            child.join(1)
+            if child.is_alive():
+                child.kill()
+                child.join()
 
-    def _pool_for(self, size: int) -> ProcessPoolExecutor | None:
-        """The pool for a document of ``size`` bytes, or None to read it here."""
-        if size < self.threshold or self._in_process_only:
-            return None
+    def _answer(self, child, receive, size: int) -> Document:
+        """What the child sent: its Document, or the ContentError it met; else DocumentUnread."""
+        try:
+            if receive.poll(self.timeout):
+                kind, value = receive.recv()
+                if kind == "unusable":
+                    raise ContentError(value)
+                return value
+        except (EOFError, OSError):
+            pass  # the child died before answering (killed, out of memory)
+        log.warning(
+            "A document of %d bytes was not read: its child %s",
+            size,
+            "overran its time" if child.is_alive() else f"ended ({child.exitcode})",
+        )
+        child.kill()
+        raise DocumentUnread
+
+    def _child_context(self):
+        """multiprocessing's fork-server context, or None where it cannot be had."""
         with self._lock:
-            if self._pool is None:
+            if self._context is None:
                 try:
                     context = multiprocessing.get_context("forkserver")
                     context.set_forkserver_preload(PRELOAD)
-                    self._pool = ProcessPoolExecutor(
-                        self.processes, mp_context=context, max_tasks_per_child=1
-                    )
-                except (OSError, ValueError, ImportError) as error:
-                    log.warning("Documents are read in the worker: no child processes (%s)", error)
-                    self._in_process_only = True
-            return self._pool
-
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        """Drop a pool whose child died or hangs; the next large document makes a new one."""
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    def close(self) -> None:
-        """Stop the pool's processes (tests, shutdown)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+                    self._context = context
+                except ValueError as error:  # no fork server on this platform
+                    log.warning("Documents are read in the worker: %s", error)
+                    self._context = False
+            return self._context or None

@@ -29,7 +29,6 @@ REMOTE_SOURCES = ("url", "sleekcms")
 def init_app(app) -> None:
     """Give the app its document reader (large documents are read in child processes)."""
     app.extensions["document_reader"] = DocumentReader(
-        processes=app.config["CONNECT_CONCURRENCY"],
         threshold=app.config["DOCUMENT_PROCESS_BYTES"],
         timeout=app.config["DOCUMENT_PROCESS_SECONDS"],
     )
