@@ -13,6 +13,8 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import (
     AskError,
     AuthenticationError,
@@ -31,6 +33,7 @@ from redis.exceptions import (
 )
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.utils import safe_str
 
 from .. import defaults
 from .base import (
@@ -320,6 +323,28 @@ return 1
 """
 
 
+class _BulkPipeline(Pipeline):
+    """A transaction whose refused commands are named, not quoted.
+
+    redis-py quotes a refused command whole in its error (every argument turned to text,
+    then cut to length): a site's create refused for a full Redis held its 30 MB of
+    values again as text and took 4.7 s, the worker's other threads waiting meanwhile
+    (measured in docs/benchmarks.md). Named, it takes what the refusal itself takes.
+    """
+
+    def annotate_exception(self, exception, number, command) -> None:
+        name = safe_str(command[0]) if command else "?"
+        message = f"Command # {number} ({name}, {len(command)} arguments) of pipeline caused"
+        exception.args = (f"{message} error: {exception.args[0]}",) + exception.args[1:]
+
+
+def _bulk_pipeline(client):
+    """A transaction on the bulk client (a Cluster's client keeps its own pipeline)."""
+    if isinstance(client, Redis):
+        return _BulkPipeline(client.connection_pool, client.response_callbacks, True, None)
+    return client.pipeline(transaction=True)
+
+
 class RedisSiteStore(SiteStore):
     """Site sessions in Redis, JSON values, sliding TTL on all four keys."""
 
@@ -528,7 +553,7 @@ class RedisSiteStore(SiteStore):
         ttl = self.ttl_seconds
 
         def transaction():
-            with self.bulk_client.pipeline(transaction=True) as pipe:
+            with _bulk_pipeline(self.bulk_client) as pipe:
                 pipe.set(keys.intents, dump(intents), ex=ttl)
                 pipe.delete(keys.session, keys.theme, keys.pages)
                 pipe.hset(keys.session, mapping=fields)
