@@ -17,8 +17,6 @@ from html import unescape as html_unescape
 from itertools import islice
 from typing import Any
 
-from markupsafe import Markup
-
 from ..text import normal_key, truncate
 from . import values as v
 from .vocab import (
@@ -196,7 +194,7 @@ class Record:
     title: str = ""
     subtitle: str = ""
     description: str = ""  # plain text, short: for cards
-    body: Markup | None = None  # sanitised HTML: for detail pages
+    body: v.LazyRichHtml | None = None  # sanitised HTML: for detail pages (made when shown)
     images: list[Image] = field(default_factory=list)
     price: str = ""
     price_label: str = ""
@@ -952,7 +950,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         take(description_key)
     if body_key is not None:
         raw = _value(fields, body_key)
-        record.body = v.rich_html(raw)
+        record.body = v.LazyRichHtml(raw)
         if not record.description:
             record.description = v.plain_text(raw, CARD_TEXT_MAX)
         shown.add(v.plain_text(raw, 400).casefold())
@@ -974,7 +972,7 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             ):
                 continue  # never the same words twice (a short description inside the long one)
             if isinstance(value, str) and len(value) > 200 and record.body is None:
-                record.body = v.rich_html(value)
+                record.body = v.LazyRichHtml(value)
                 shown.add(text.casefold())
                 continue
         record.rest.append((humanise(key), value))
