@@ -157,3 +157,21 @@ def test_search_is_linear_and_stable():
     by_price = [r["id"] for r in search(index, Query(sort="price"))]
     assert by_price == ["b", "d", "a", "c"]  # unpriced last
     assert [r["id"] for r in search(index, Query(q="ta"))] == ["b", "d"]
+
+
+def test_a_process_makes_one_search_index_at_a_time(shop, app):
+    """Making an index is the most work a view can start: while one is being made, a
+    search that would make another answers 503 "busy" at once instead of holding a thread."""
+    from webapp import slots
+
+    making = {}  # another request's environ, making an index meanwhile
+    assert slots.take(app.extensions["slots"], "index", making)
+    busy = shop.get("/frame/pages/products?q=oak")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "preparing another search" in busy.get_data(as_text=True)
+    slots.release_held(making)
+    assert shop.get("/frame/pages/products?q=oak").status_code == 200
+    # Once made, the index is read, not made: searching needs no slot any more.
+    assert slots.take(app.extensions["slots"], "index", making)
+    assert shop.get("/frame/pages/products?q=lamp").status_code == 200
+    slots.release_held(making)

@@ -113,3 +113,6 @@ EXPORT_CLAIM_SECONDS = 120
 # Search in a listing covers this many of a collection's items: its index is made from
 # their chunks on the first search (about 0.1-0.4 ms per item) and kept with the session.
 SEARCH_INDEX_MAX_ITEMS = 5000
+# Search indexes one process makes at once: a search that would start another answers
+# 503 "busy" at once (eight first searches of a hostile 3,000-item list held every thread).
+SEARCH_INDEX_CONCURRENCY = 1

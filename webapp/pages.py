@@ -762,7 +762,16 @@ def _results(intent_id: str, query: Query, page: int) -> str:
 
 
 def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
-    """Make a collection's search index from its chunks (bounded) and keep it."""
+    """Make a collection's search index from its chunks (bounded) and keep it.
+
+    Making one is the most work a page view can start (every card of up to 5,000
+    items), so a process makes one at a time: a search that would start another while
+    one is being made answers 503 "busy" at once, rather than each holding a thread.
+    """
+    if not slots.take(current_app.extensions["slots"], "index", request.environ):
+        raise slots.Busy(
+            "The app is preparing another search right now. Please try again in a few seconds."
+        )
     limit = current_app.config["SEARCH_INDEX_MAX_ITEMS"]
     chunks = min(int(view.get("pages", 1)), -(-limit // PAGE_SIZE))
     names = tuple(chunk_field(intent_id, number) for number in range(1, chunks + 1))

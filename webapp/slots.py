@@ -1,4 +1,5 @@
-"""Per-process caps on expensive work: connects that read a large document, and exports.
+"""Per-process caps on expensive work: connects that read a large document, exports, and
+the making of search indexes.
 
 A connect takes a slot for as long as its request lasts (``take``); an export for as
 long as its zip is streamed (``acquire``). When none is free it is answered 503 "busy" at once
@@ -32,6 +33,7 @@ def make_slots(config: Mapping) -> dict[str, threading.BoundedSemaphore]:
     return {
         "connect": threading.BoundedSemaphore(config["CONNECT_CONCURRENCY"]),
         "export": threading.BoundedSemaphore(config["EXPORT_CONCURRENCY"]),
+        "index": threading.BoundedSemaphore(defaults.SEARCH_INDEX_CONCURRENCY),
     }
 
 
