@@ -92,7 +92,8 @@ FRAME_CSP = PAGE_CSP.replace(
     "frame-ancestors 'self'; sandbox allow-same-origin allow-top-navigation-by-user-activation "
     "allow-popups allow-popups-to-escape-sandbox",
 )
-PAGE_TITLE = re.compile(r"<title>(.*?) · ", re.S)
+# From the start only, and the first "<title>" only: linear on any bytes.
+PAGE_TITLE = re.compile(r"\A(?>.*?<title>)(.*?) · ", re.S)
 # The query a frame's URL carries: a stored page's links (file names) resolve next to it
 # without it, so a link clicked in the frame reaches the frame route unframed and is sent
 # on to the page's place in the app.
@@ -1016,7 +1017,6 @@ def _claim_export(sid: str):
             "(or a minute or two), then try again.",
             retry_after=defaults.RETRY_AFTER_SECONDS,
         )
-
 
     def release_claim() -> None:
         with contextlib.suppress(StorageUnavailable):  # else it ends with its lifetime
