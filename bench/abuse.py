@@ -761,21 +761,29 @@ def in_parallel(ctx: Ctx, job: Callable[[int, dict], None], count: int) -> list[
 # The attacks.
 
 
-def attack_redos(ctx: Ctx) -> dict:
-    args = ctx.args
-    document = redos_document(args.redos_records, args.redos_brackets)
-    out: dict = {"document_bytes": len(document), "records": args.redos_records}
+def connect_and_generate(ctx: Ctx, document: bytes, out: dict, prefer: str):
+    """Connect ``document`` and generate its listing (phases "connect", "generate"); return
+    (browser, intent id), or None when either answered otherwise than 303 (in ``out``)."""
     ctx.phase("connect")
     browser, answer = fresh_upload(ctx, document)
     ctx.connects["connect"] = (len(document), answer.status)
     out["connect"] = answer.brief()
     if answer.status != 303:
-        return out
+        return None
     ctx.phase("generate")
-    intent, answer = generate_listing(ctx, browser, "items")
+    intent, answer = generate_listing(ctx, browser, prefer)
     out["intent"], out["generate"] = intent, answer.brief()
-    if answer.status != 303:
+    return (browser, intent) if answer.status == 303 else None
+
+
+def attack_redos(ctx: Ctx) -> dict:
+    args = ctx.args
+    document = redos_document(args.redos_records, args.redos_brackets)
+    out: dict = {"document_bytes": len(document), "records": args.redos_records}
+    ready = connect_and_generate(ctx, document, out, "items")
+    if ready is None:
         return out
+    browser, intent = ready
     ctx.phase("searches")
     cookies = browser.cookies.get_dict()
 
@@ -912,17 +920,10 @@ def attack_exports(ctx: Ctx) -> dict:
     args = ctx.args
     document = shop_document(args.export_items)
     out: dict = {"document_bytes": len(document), "items": args.export_items}
-    ctx.phase("connect")
-    browser, answer = fresh_upload(ctx, document)
-    ctx.connects["connect"] = (len(document), answer.status)
-    out["connect"] = answer.brief()
-    if answer.status != 303:
+    ready = connect_and_generate(ctx, document, out, "products")
+    if ready is None:
         return out
-    ctx.phase("generate")
-    intent, answer = generate_listing(ctx, browser, "products")
-    out["intent"], out["generate"] = intent, answer.brief()
-    if answer.status != 303:
-        return out
+    browser, _intent = ready
     ctx.phase("exports")
     cookies = browser.cookies.get_dict()
 

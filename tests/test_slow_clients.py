@@ -110,20 +110,20 @@ def attack(server, head: bytes, trickle: bytes, count: int = 12) -> list[Trickle
     return clients
 
 
-def test_slow_heads_hold_no_thread_and_get_408(server):
-    head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "
-    clients = attack(server, head, b"a" * 200 + b"\r\n\r\n")
-    for client in clients:
-        assert client.answer.startswith(b"HTTP/1.1 408"), client.answer[:80]
-        assert client.ended_after is not None and client.ended_after < DEADLINE + MARGIN
-
-
-def test_slow_small_bodies_hold_no_thread_and_get_408(server):
-    head = (
-        b"POST /api/connect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 100\r\n\r\n"
-    )
-    clients = attack(server, head, b"{" * 100)
+@pytest.mark.parametrize(
+    ("head", "trickle"),
+    [
+        (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", b"a" * 200 + b"\r\n\r\n"),
+        (
+            b"POST /api/connect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n",
+            b"{" * 100,
+        ),
+    ],
+    ids=["slow head", "slow small body"],
+)
+def test_slow_heads_and_small_bodies_hold_no_thread_and_get_408(server, head, trickle):
+    clients = attack(server, head, trickle)
     for client in clients:
         assert client.answer.startswith(b"HTTP/1.1 408"), client.answer[:80]
         assert client.ended_after is not None and client.ended_after < DEADLINE + MARGIN

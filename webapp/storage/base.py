@@ -246,6 +246,18 @@ class SiteSnapshot:
     # Pages asked for whose stored copy cannot be decoded: missing here, to be made again.
     damaged_pages: frozenset[str] = frozenset()
 
+    @classmethod
+    def stored_only(cls, pages: dict, damaged: set[str]) -> SiteSnapshot:
+        """The answer of a ``stored_only`` read that found every page: the pages alone."""
+        return cls(
+            meta={},
+            intents=[],
+            theme={},
+            pages=pages,
+            partial=True,
+            damaged_pages=frozenset(damaged),
+        )
+
     def intent(self, intent_id: str) -> dict | None:
         """Return the intent with this id, or None."""
         return next((i for i in self.intents if i.get("id") == intent_id), None)

@@ -148,14 +148,7 @@ class MemorySiteStore(SiteStore):
         ):  # a stored page, served as it is, needs no more (as the Redis read script)
             damaged: set[str] = set()
             stored = read_pages(self._stored(pages, wanted, plan), damaged)
-            return SiteSnapshot(
-                meta={},
-                intents=[],
-                theme={},
-                pages=stored,
-                partial=True,
-                damaged_pages=frozenset(damaged),
-            )
+            return SiteSnapshot.stored_only(stored, damaged)
         content = plan.content and not first
         model = small.get(MODEL_FIELD) if plan.model and not first else None
         if plan.model and not first and model is None:

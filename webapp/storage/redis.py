@@ -615,14 +615,7 @@ class RedisSiteStore(SiteStore):
             stored = read_pages(zip(plan.page_ids, pages, strict=True), damaged)
             if first is not None:
                 stored.update(read_pages([(plan.page_first, first)], damaged))
-            return SiteSnapshot(
-                meta={},
-                intents=[],
-                theme={},
-                pages=stored,
-                partial=True,
-                damaged_pages=frozenset(damaged),
-            )
+            return SiteSnapshot.stored_only(stored, damaged)
         meta, content_json, intents_json, theme_json, index, every, first, pages = result[2:10]
         model, fields, pointer, chunk = result[10:14]
         stored = read_pages(zip(plan.page_ids, pages, strict=True), damaged)
