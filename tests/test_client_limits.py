@@ -56,10 +56,10 @@ def test_connects_per_minute_per_client_shared_by_form_and_api(limited):
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 61
     text = refused.get_data(as_text=True)
-    assert "3 a minute" in text and "Please try again in" in text
+    assert "3 sites a minute" in text and "Please try again in" in text
     assert 'name="source" value="demo"' in text  # the connect form, to send again later
     api = connect_api(app.test_client())
-    assert api.status_code == 429 and "3 a minute" in api.get_json()["error"]
+    assert api.status_code == 429 and "3 sites a minute" in api.get_json()["error"]
     assert "Retry-After" in api.headers
     # Another address has a counter of its own.
     assert connect_form(app.test_client(), address="10.0.0.2").status_code == 303

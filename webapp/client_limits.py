@@ -48,7 +48,8 @@ limiter = Limiter(key_func=client_address)
 
 def _connect_message() -> str:
     per_minute = current_app.config["CONNECTS_PER_MINUTE"]
-    return f"Too many sites connected from your address: the app takes {per_minute} a minute."
+    sites = f"{per_minute} site{'s' * (per_minute != 1)}"
+    return f"Too many sites connected from your address: the app connects {sites} a minute."
 
 
 def _bytes_message() -> str:

@@ -152,8 +152,14 @@ def http_error(error: HTTPException):
 
         source = request.form.get("source", "")
         return (*render_connect(error.description, status, source or "general"), headers)
-    body, status = _page(status, error.name, error.description or "")
+    title = WAIT_TITLES.get(status, error.name)
+    extra = {"retry_url": _retry_url()} if status in WAIT_TITLES else {}
+    body, status = _page(status, title, error.description or "", **extra)
     return body, status, headers
+
+
+# Answers that ask a person to wait and send again: a title in their words, and Try again.
+WAIT_TITLES = {408: "Sent too slowly", 429: "Please wait a moment", 503: "Busy right now"}
 
 
 def too_many(error: RateLimitExceeded):
