@@ -288,6 +288,6 @@ def test_a_resend_after_a_killed_worker_connects_once_its_claim_runs_out(app):
     response = client.post("/connect", data=data)
     waited = time.monotonic() - started
     assert response.status_code == 303
-    assert 1.0 < waited < 4.0  # the rest of the dead claim's life, not a fixed 20 s
+    assert 1.0 < waited < 10.0  # the rest of the dead claim's life (and a loaded machine's)
     assert "Connected" in client.get("/").get_data(as_text=True)
     assert site_sid(client) != "x" * 43

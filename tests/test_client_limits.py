@@ -102,3 +102,11 @@ def test_limit_counters_belong_to_clients_and_expire_by_themselves(redis_server,
     assert counters and all("{" not in key for key in counters)
     assert all(0 < redis_client.ttl(key) <= 86400 for key in counters)
     app.extensions["site_store"].close()
+
+
+def test_an_ipv6_client_is_its_slash_64(limited):
+    app = limited(CONNECTS_PER_MINUTE=1)
+    assert connect_api(app.test_client(), address="2001:db8:1:2::1").status_code == 200
+    # Another address of the same /64 is the same client; another /64 is not.
+    assert connect_api(app.test_client(), address="2001:db8:1:2::ffff").status_code == 429
+    assert connect_api(app.test_client(), address="2001:db8:1:3::1").status_code == 200

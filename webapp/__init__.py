@@ -94,10 +94,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     browser_sessions.init_app(app)
     slots.init_app(app)
-    # In front of everything: bodies read whole, in time; its verdicts answered before CSRF.
+    # Bodies read whole, in time (a middleware); around it, the client's address as the
+    # trusted proxies report it. Then, before any view: the per-client limits count the
+    # request, a body refused unread is answered (408/413/503), and forms' CSRF is checked.
     request_body.init_app(app)
-    csrf.init_app(app)
     client_limits.init_app(app)
+    app.before_request(request_body.answer_verdict)
+    csrf.init_app(app)
     site_actions.init_app(app)
 
     ai.init_app(app)

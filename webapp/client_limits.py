@@ -15,6 +15,7 @@ themselves at the end of their window.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from flask import Flask, current_app, g, request
@@ -39,8 +40,15 @@ class AppRedisStorage(RedisStorage):
 
 
 def client_address() -> str:
-    """The client a limit counts: its address, as the trusted proxies report it."""
-    return request.remote_addr or "unknown"
+    """The client a limit counts: its address as the trusted proxies report it; for IPv6,
+    its /64 network (one host is given a whole /64, so its addresses are one client)."""
+    address = request.remote_addr or "unknown"
+    if ":" in address:
+        try:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        except ValueError:
+            return address
+    return address
 
 
 limiter = Limiter(key_func=client_address)

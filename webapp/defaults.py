@@ -77,6 +77,12 @@ DOCUMENT_PROCESS_SECONDS = 25.0
 # from its first byte (the head), or from the head (the body), it is answered 408.
 BODY_READ_SECONDS = 30.0
 READ_AHEAD_BYTES = 64 * 1024
+# A body that arrives at least this fast is never cut short: each such amount received
+# gives its request a second more (a 16 MB upload at 2 Mbit/s takes 64 s, and gets them).
+MIN_BYTES_PER_SECOND = 64 * 1024
+# Large bodies one client (address) may have read at once, per process: one client alone
+# cannot take every connect slot.
+LARGE_BODIES_PER_CLIENT = 1
 # gunicorn: threads per worker (gthread workers: waiting on a remote does not block a worker).
 WEB_THREADS = 4
 SLEEKCMS_API_BASE = "https://pub.sleekcms.com"

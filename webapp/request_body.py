@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 import time
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import RequestEntityTooLarge, RequestTimeout
-from werkzeug.wsgi import ClosingIterator
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, RequestTimeout
 
 from . import defaults, slots
 
@@ -70,6 +71,26 @@ def declared_length(environ: dict) -> int | None:
     return int(raw) if raw.isdigit() else 0
 
 
+def read_by_the_worker(length: int | None, expects_continue: bool) -> bool:
+    """Whether a body is read whole with its head, before the request reaches a thread
+    (``webapp.worker``): a declared length up to ``READ_AHEAD_BYTES``, from a client that
+    does not wait for "100 Continue". Every other body takes a connect slot to be read."""
+    return length is not None and not expects_continue and length <= defaults.READ_AHEAD_BYTES
+
+
+class ClientClaim:
+    """One of a client's large bodies being read in this process (released as a slot is)."""
+
+    def __init__(self, counts: Counter, lock: threading.Lock, client: str) -> None:
+        self.counts, self.lock, self.client = counts, lock, client
+
+    def release(self) -> None:
+        with self.lock:
+            self.counts[self.client] -= 1
+            if self.counts[self.client] <= 0:
+                del self.counts[self.client]
+
+
 class BodyReader:
     """WSGI middleware: read each request's body whole, within bounds (see the module)."""
 
@@ -78,6 +99,8 @@ class BodyReader:
         self.limit = config["MAX_CONTENT_LENGTH"]  # the request limit Flask enforces
         self.seconds = config["BODY_READ_SECONDS"]
         self.slots = process_slots
+        self.clients: Counter = Counter()  # large bodies being read, by client address
+        self.clients_lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         length = declared_length(environ)
@@ -86,13 +109,15 @@ class BodyReader:
         if length is not None and length > self.limit:
             _leave_unread(environ)  # Flask answers 413 from the declared length
             return self._app(environ, start_response)
-        large = length is None or length > defaults.READ_AHEAD_BYTES
-        if large and not slots.take(self.slots, "connect", environ):
+        expects = "100-continue" in environ.get("HTTP_EXPECT", "").lower()
+        if not read_by_the_worker(length, expects) and not self._take_slot(environ):
             return self._refuse(environ, start_response, "busy")
         try:
             body, size = self._read(environ, length)
         except BodyTimeout:
             return self._refuse(environ, start_response, "timeout")
+        except Exception:  # noqa: BLE001 - a malformed chunk, a reset: the body is unusable
+            return self._refuse(environ, start_response, "broken")
         if size > self.limit:
             return self._refuse(environ, start_response, "too_large")
         environ["wsgi.input"] = environ[BUFFER] = body
@@ -101,12 +126,27 @@ class BodyReader:
         environ["wsgi.input_terminated"] = False
         return self._app(environ, start_response)
 
+    def _take_slot(self, environ: dict) -> bool:
+        """A connect slot for a large body, if one is free and its client has no other
+        large body being read in this process (else a few slow clients could hold all)."""
+        client = environ.get("REMOTE_ADDR") or ""
+        with self.clients_lock:
+            if self.clients[client] >= defaults.LARGE_BODIES_PER_CLIENT:
+                return False
+            self.clients[client] += 1
+        claim = ClientClaim(self.clients, self.clients_lock, client)
+        if slots.take(self.slots, "connect", environ):
+            environ[slots.HELD].append(claim)
+            return True
+        claim.release()
+        return False
+
     def _app(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Run the app; drop the body read for it once it returns (the view has run). The
-        slots the request took go back when it ends (``webapp.slots``), or at the latest
-        when its answer has been sent."""
+        slots the request took go back when it ends (``webapp.slots``: its teardown, after
+        its view or its stream), or here if the app fails before that."""
         try:
-            response = self.app(environ, start_response)
+            return self.app(environ, start_response)
         except BaseException:
             slots.release_held(environ)
             raise
@@ -114,12 +154,10 @@ class BodyReader:
             body = environ.pop(BUFFER, None)
             if body is not None:
                 body.close()
-        if not environ.get(slots.HELD):
-            return response
-        return ClosingIterator(response, lambda: slots.release_held(environ))
 
     def _read(self, environ: dict, length: int | None):
-        """Read the body into a spooled buffer; raise BodyTimeout past the deadline."""
+        """Read the body into a spooled buffer; raise BodyTimeout past the deadline (which
+        moves on as the worker's does: a second for each MIN_BYTES_PER_SECOND received)."""
         stream = environ["wsgi.input"]
         budget = self.limit + 1 if length is None else length
         deadline = time.monotonic() + self.seconds  # between reads, where no socket enforces it
@@ -134,6 +172,7 @@ class BodyReader:
                     break  # the client stopped early: the app sees the short body it sent
                 body.write(chunk)
                 budget -= len(chunk)
+                deadline += len(chunk) / defaults.MIN_BYTES_PER_SECOND
                 if time.monotonic() > deadline:
                     raise BodyTimeout
         except BaseException:
@@ -144,7 +183,8 @@ class BodyReader:
         return body, size
 
     def _refuse(self, environ: dict, start_response: Callable, verdict: str):
-        """Let the app answer a body it will not see (408, 413 or 503), then close."""
+        """Let the app answer a body it will not see (400, 408, 413 or 503), then close."""
+        slots.release_held(environ)  # nothing of this request needs a slot any more
         environ[VERDICT] = verdict
         environ["wsgi.input"] = io.BytesIO()
         environ["CONTENT_LENGTH"] = "0"
@@ -169,10 +209,12 @@ def answer_verdict() -> None:
         raise slots.Busy(BUSY_MESSAGE)
     if verdict == "too_large":
         raise RequestEntityTooLarge()
+    if verdict == "broken":
+        raise BadRequest("The request's body could not be read (it was cut off or malformed).")
 
 
 def init_app(app: Flask) -> None:
-    """Put the body reader in front of the app; answer its verdicts before other hooks."""
-    reader = BodyReader(app.wsgi_app, app.config, app.extensions["slots"])
-    app.wsgi_app = reader
-    app.before_request(answer_verdict)
+    """Put the body reader in front of the app (its verdicts are answered by
+    ``answer_verdict``, which ``create_app`` registers after the per-client limits count
+    the request, before the form's CSRF check, which would fail on the empty body)."""
+    app.wsgi_app = BodyReader(app.wsgi_app, app.config, app.extensions["slots"])

@@ -37,6 +37,8 @@ from .config import settings_from_env
 
 HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
 READ_CHUNK = 64 * 1024
+# A head longer than this is no request of ours (gunicorn's own limits allow 8 KB a line).
+MAX_HEAD_BYTES = 64 * 1024
 _LATE = b"The request was not sent in time; please send it again.\n"
 TIMED_OUT = (
     b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain\r\n"
@@ -51,53 +53,62 @@ class Incoming:
     deadline: float
     buffer: bytearray = field(default_factory=bytearray)
     lingering: bool = False  # the answer is sent: drop what comes, until EOF or the deadline
+    head_from: int = 0  # the head's end is not before this (the buffer looked at so far)
 
 
-def head_length(buffer: bytes | bytearray) -> int | None:
-    """Where the head ends in ``buffer`` (the index after its blank line), or None."""
-    ends = [at + len(end) for end in HEAD_ENDS if (at := buffer.find(end)) >= 0]
+def head_length(buffer: bytes | bytearray, start: int = 0) -> int | None:
+    """Where the head ends in ``buffer`` (the index after its blank line), or None;
+    ``start``: where to look from (what was looked at before, less a line end's length)."""
+    ends = [at + len(end) for end in HEAD_ENDS if (at := buffer.find(end, start)) >= 0]
     return min(ends) if ends else None
 
 
-def declared_body(head: bytes | bytearray) -> int | None:
-    """The body length a head declares: its Content-Length, 0 without one, None when
-    chunked or unreadable (the thread reads such a body, under its deadline)."""
-    length = 0
+def declared_body(head: bytes | bytearray) -> tuple[int | None, bool]:
+    """The body a head declares: (its Content-Length, 0 without one, None when chunked or
+    unreadable; whether the client waits for "100 Continue" before sending it)."""
+    length: int | None = 0
+    expects = False
     for line in bytes(head).split(b"\n")[1:]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
-        if name == b"transfer-encoding" or (name == b"expect" and b"100" in value):
-            return None  # chunked; or the client waits for "100 Continue" (gunicorn sends it)
-        if name == b"content-length":
+        if name == b"transfer-encoding":
+            length = None
+        elif name == b"expect":
+            expects = b"100" in value
+        elif name == b"content-length" and length is not None:
             value = value.strip()
-            if not value.isdigit():
-                return None
-            length = int(value)
-    return length
+            length = int(value) if value.isdigit() else None
+    return length, expects
 
 
-def request_ready(buffer: bytearray, room: int) -> bool | None:
-    """Whether ``buffer`` holds a whole head and, if small, its body: True to hand it to a
-    thread, False to wait for more, None when it is no request head at all."""
-    end = head_length(buffer)
+def request_ready(buffer: bytearray, start: int = 0) -> bool | None:
+    """Whether ``buffer`` holds a whole head and the body the worker reads with it (see
+    ``request_body.read_by_the_worker``): True to hand it to a thread, False to wait for
+    more, None when it is no request head at all. ``start``: where the head's end may be
+    at the earliest (a buffer looked at before without one)."""
+    end = head_length(buffer, start)
     if end is None:
-        return None if len(buffer) > room else False
-    body = declared_body(buffer[:end])
-    if body is None or end + body > room:
-        return True  # large or chunked: a thread reads it, a few at a time, under a deadline
-    return len(buffer) >= end + body
+        return None if len(buffer) > MAX_HEAD_BYTES else False
+    length, expects = declared_body(buffer[:end])
+    if not request_body.read_by_the_worker(length, expects):
+        return True  # the app reads it, under a deadline, in one of few connect slots
+    return len(buffer) >= end + length
 
 
 class DeadlineSocket:
     """A request's socket as the request parser reads it: every read ends by a deadline.
 
-    The first read past the deadline raises ``TimeoutError`` (the app answers 408); reads
-    after that see the end of the stream, so the server stops reading this request.
+    The deadline moves on by a second for each ``MIN_BYTES_PER_SECOND`` received: a client
+    that sends at least that fast is never cut short, one that trickles is. The first read
+    past it raises ``TimeoutError`` (the app answers 408); reads after that see the end of
+    the stream, so the server stops reading this request. Between reads the socket keeps
+    ``send_seconds`` as its timeout: an answer the client does not take is given up too.
     """
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket, deadline: float, send_seconds: float) -> None:
         self.sock = sock
         self.deadline = deadline
+        self.send_seconds = send_seconds
         self.expired = False
 
     def recv(self, size: int) -> bytes:
@@ -109,13 +120,14 @@ class DeadlineSocket:
             if left <= 0:
                 raise TimeoutError("the request body was not sent in time")
             self.sock.settimeout(left)
-            return self.sock.recv(size)
+            data = self.sock.recv(size)
         except TimeoutError:
             self.expired = True
             raise
         finally:
-            if not self.expired:
-                self.sock.settimeout(None)
+            self.sock.settimeout(self.send_seconds)
+        self.deadline += len(data) / defaults.MIN_BYTES_PER_SECOND
+        return data
 
     def __getattr__(self, name: str):
         return getattr(self.sock, name)
@@ -143,7 +155,9 @@ class ReadAheadWorker(ThreadWorker):
             if ended:
                 self._close(conn)
             return
-        ready = request_ready(state.buffer, defaults.READ_AHEAD_BYTES)
+        ready = request_ready(state.buffer, state.head_from)
+        if ready is False and head_length(state.buffer, state.head_from) is None:
+            state.head_from = max(0, len(state.buffer) - 3)  # no head's end before this
         if ready is None or (ended and not ready):
             self._close(conn)  # not HTTP, or the client left before its request was whole
         elif ready:
@@ -152,8 +166,11 @@ class ReadAheadWorker(ThreadWorker):
             self._hand_over(conn, client, bytes(state.buffer))
 
     def _read_available(self, conn, state: Incoming) -> bool:
-        """Read what the socket holds now (never blocking); True when the client is gone."""
-        while len(state.buffer) <= defaults.READ_AHEAD_BYTES:
+        """Read what the socket holds now, up to what a request may have read ahead (never
+        blocking; the rest waits for the next turn of the loop); True when the client is
+        gone."""
+        taken = 0
+        while taken <= MAX_HEAD_BYTES + defaults.READ_AHEAD_BYTES:
             try:
                 data = conn.sock.recv(READ_CHUNK)
             except (BlockingIOError, InterruptedError):
@@ -162,6 +179,7 @@ class ReadAheadWorker(ThreadWorker):
                 return True
             if not data:
                 return True
+            taken += len(data)
             if not state.lingering:
                 state.buffer += data
         return False
@@ -172,12 +190,14 @@ class ReadAheadWorker(ThreadWorker):
             conn.parser = http.RequestParser(self.cfg, conn.sock, conn.client)
         conn.parser.unreader.unread(ahead)
         deadline = time.monotonic() + self.read_seconds
-        conn.parser.unreader.sock = DeadlineSocket(conn.sock, deadline)
+        conn.parser.unreader.sock = DeadlineSocket(conn.sock, deadline, self.read_seconds)
         # The stock path from here: leave the poller (and the kept-alive queue), enqueue.
         super().on_client_socket_readable(conn, client)
 
     def handle_request(self, req, conn) -> bool:
-        """Serve one request; keep the connection only if its body was read whole."""
+        """Serve one request, giving up on a client that takes none of the answer for
+        ``BODY_READ_SECONDS``; keep the connection only if its body was read whole."""
+        conn.sock.settimeout(self.read_seconds)
         keepalive = super().handle_request(req, conn)
         if request_body.unread_body(conn.sock):
             # Lingering lasts as long as a kept-alive connection may idle (gunicorn's
@@ -197,16 +217,31 @@ class ReadAheadWorker(ThreadWorker):
         super().finish_request(fs)
 
     def murder_keepalived(self) -> None:
-        """Close kept-alive connections past their time, and requests past their deadline."""
+        """Close kept-alive connections past their time, and requests past their deadline
+        (a new connection's deadline counts from when this loop first saw it, within a
+        second of its accept, whether or not it has sent anything)."""
         super().murder_keepalived()
         now = time.monotonic()
         with self._lock:
+            for conn in self._new_connections():
+                self.incoming[conn] = Incoming(now + self.read_seconds)
             late = [c for c, s in self.incoming.items() if now > s.deadline or _closed(c)]
         for conn in late:
             state = self.incoming.get(conn)
             if state is not None and not state.lingering and not _closed(conn):
                 _try_send(conn.sock, TIMED_OUT)
             self._close(conn)
+
+    def _new_connections(self) -> list:
+        """Connections accepted and waiting for their first byte, without a deadline yet."""
+        waiting = []
+        for key in list(self.poller.get_map().values()):
+            callback = key.data
+            if getattr(callback, "func", None) == self.on_client_socket_readable:
+                conn = callback.args[0]
+                if not conn.initialized and conn not in self.incoming:
+                    waiting.append(conn)
+        return waiting
 
     def _close(self, conn) -> None:
         """Stop watching a connection and close it (once)."""
