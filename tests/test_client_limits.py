@@ -110,3 +110,19 @@ def test_an_ipv6_client_is_its_slash_64(limited):
     # Another address of the same /64 is the same client; another /64 is not.
     assert connect_api(app.test_client(), address="2001:db8:1:2::ffff").status_code == 429
     assert connect_api(app.test_client(), address="2001:db8:1:3::1").status_code == 200
+
+
+def test_a_body_refused_unread_counts_against_its_client(limited):
+    """Sending large bodies while the app is busy is connecting too: it counts, so a client
+    cannot keep trying for the process's slots without meeting its limit."""
+    from conftest import upload
+
+    from webapp import slots
+
+    app = limited(CONNECTS_PER_MINUTE=1, CONNECT_CONCURRENCY=1)
+    busy = {}  # another request holding the one connect slot
+    assert slots.take(app.extensions["slots"], "connect", busy)
+    large = json.dumps({"items": [{"name": f"item {i}"} for i in range(5000)]}).encode()
+    assert upload(app.test_client(), large).status_code == 503
+    slots.release_held(busy)
+    assert connect_form(app.test_client(), address="127.0.0.1").status_code == 429

@@ -95,7 +95,17 @@ def limit_connects(view):
     """Decorate a connect view with the per-client connect limits."""
     for limit in _connect_limits:
         view = limit(view)
+    view.limits_connects = True
     return view
+
+
+def count_refused(view) -> None:
+    """Count a request whose body was refused unread against its client's connects, if its
+    view is a connect (it was one: it tried), raising 429 past the limit. The view, which
+    counts otherwise, does not run."""
+    if getattr(view, "limits_connects", False):
+        with _connect_limits[0]:  # Flask-Limiter's limits count as context managers too
+            pass
 
 
 def count_connected(size: int) -> None:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, RequestTimeout
 
-from . import defaults, slots
+from . import client_limits, defaults, slots
 
 VERDICT = "webapp.body_verdict"  # on the WSGI environ: why the body was not read
 BUFFER = "webapp.body_buffer"  # on the WSGI environ: the body as read, until the view ran
@@ -202,6 +202,9 @@ def _leave_unread(environ: dict) -> None:
 def answer_verdict() -> None:
     """Before any view: answer a request whose body was refused, as the app's own error."""
     verdict = request.environ.get(VERDICT)
+    if verdict is None:
+        return
+    client_limits.count_refused(current_app.view_functions.get(request.endpoint))
     if verdict == "timeout":
         seconds = current_app.config["BODY_READ_SECONDS"]
         raise RequestTimeout(TIMEOUT_MESSAGE.format(seconds=seconds))
