@@ -84,3 +84,32 @@ def test_an_export_claim_left_by_a_killed_worker_ends_by_itself(backend, request
     assert client.get("/export.zip").status_code == 429
     time.sleep(1.2)
     assert client.get("/export.zip").status_code == 200
+
+
+def test_an_export_makes_item_pages_for_a_limited_time(backend, request):
+    """Past EXPORT_SECONDS the item pages not made yet are left out, and said to be."""
+    import io
+    import zipfile
+
+    server = request.getfixturevalue("redis_server") if backend == "redis" else None
+    if server is not None:
+        request.getfixturevalue("redis_client")
+    app = create_app({**backend_config(backend, server), "EXPORT_SECONDS": 0.001})
+    client = app.test_client()
+    connect_demo(client)
+    generate_menu(client)
+    names = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data())).namelist()
+    index = zipfile.ZipFile(io.BytesIO(client.get("/export.zip").get_data())).read("index.html")
+    assert "menu.html" in names
+    assert b"were not made in time" in index
+
+
+def test_an_export_gives_back_only_its_own_claim(exporting, app):
+    """A claim that ran out and was taken by a newer export is not the older one's to end."""
+    running = exporting.get("/export.zip", buffered=False)
+    store = app.extensions["site_store"]
+    sid = site_sid(exporting)
+    store.set_nonce(sid, EXPORT_CLAIM, "a-newer-export", 60)  # the first one's claim ran out
+    running.close()  # the first export ends: it must not end the newer one's claim
+    assert store.get_nonce(sid, EXPORT_CLAIM) == "a-newer-export"
+    assert exporting.get("/export.zip").status_code == 429

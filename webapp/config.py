@@ -145,6 +145,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "EXPORT_CONCURRENCY", defaults.EXPORT_CONCURRENCY
         ),
         "EXPORT_CLAIM_SECONDS": defaults.EXPORT_CLAIM_SECONDS,
+        "EXPORT_SECONDS": _positive_float(environ, "EXPORT_SECONDS", defaults.EXPORT_SECONDS),
         # Documents this large or larger are read in a child process (webapp/document_reader.py).
         "DOCUMENT_PROCESS_BYTES": _positive_int(
             environ, "DOCUMENT_PROCESS_BYTES", defaults.DOCUMENT_PROCESS_BYTES

@@ -116,6 +116,9 @@ PROXY_HOPS = 0
 # once: 429 for another until it ends; the claim outlives a killed worker this long).
 EXPORT_CONCURRENCY = 1
 EXPORT_CLAIM_SECONDS = 120
+# Item pages an export makes (those not stored yet) are made for this long at most; the
+# rest are left out, and its index says so (2,000 usual pages take a few seconds).
+EXPORT_SECONDS = 60
 # Search in a listing covers this many of a collection's items: its index is made from
 # their chunks on the first search (about 0.1-0.4 ms per item) and kept with the session.
 SEARCH_INDEX_MAX_ITEMS = 5000

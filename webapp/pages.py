@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import secrets
 import time
 import zipfile
 from dataclasses import replace
@@ -1011,7 +1012,8 @@ def _claim_export(sid: str):
     """
     store = get_store()
     seconds = current_app.config["EXPORT_CLAIM_SECONDS"]
-    if store.claim_nonce(sid, EXPORT_CLAIM, "running", seconds) is not None:
+    token = secrets.token_urlsafe(12)  # this export's: only it gives its claim back
+    if store.claim_nonce(sid, EXPORT_CLAIM, token, seconds) is not None:
         raise TooManyRequests(
             "An export of this site is already running: wait for its download to finish "
             "(or a minute or two), then try again.",
@@ -1020,7 +1022,7 @@ def _claim_export(sid: str):
 
     def release_claim() -> None:
         with contextlib.suppress(StorageUnavailable):  # else it ends with its lifetime
-            store.set_nonce(sid, EXPORT_CLAIM, None)
+            store.drop_nonce(sid, EXPORT_CLAIM, token)
 
     try:
         give_back_slot = slots.acquire(
@@ -1057,6 +1059,10 @@ def _export_response(sid: str, site: SiteSnapshot) -> Response:
     records = {name: decode(raw) for name, raw in stored.fields.items()}
     header = _site_header(site)
     name = slugify(site.meta["site_name"], limit=60) or "site"
+    # Item pages not stored are made up to this moment; past it they are left out (listed
+    # as such): a hostile site's pages can take far longer to make than a normal one's.
+    deadline = time.monotonic() + current_app.config["EXPORT_SECONDS"]
+    made_late: list[str] = []
 
     def pages():
         """(intent id, page id, title, HTML) of every exported page, made when needed."""
@@ -1083,7 +1089,11 @@ def _export_response(sid: str, site: SiteSnapshot) -> Response:
                 yield intent["id"], page_id, f"{intent['title']}, page {number}", html
             for index, entry in enumerate(chunk[:take]):
                 page_id = detail_page_id(intent["id"], entry[0])
-                html = _stored_html(site, page_id) or render_detail(
+                html = _stored_html(site, page_id)
+                if html is None and time.monotonic() > deadline:
+                    made_late.append(page_id)
+                    continue
+                html = html or render_detail(
                     entry=entry,
                     position=(number - 1) * PAGE_SIZE + index,
                     plan=_kept_plan(stored, intent["id"]),
@@ -1126,10 +1136,10 @@ def _export_response(sid: str, site: SiteSnapshot) -> Response:
                 listed[intent_id].append((page_id, title))
                 linked.update(linked_pages(html))
                 yield out.take()
-            # A link to a page left out (past the detail page cap, or an intent not
-            # generated) opens a note that says so, not a missing file.
+            # A link to a page left out (past the detail page cap or the time, or an intent
+            # not generated) opens a note that says so, not a missing file.
             note = render_template("export_left_out.html", site=site, limit=limit)
-            for page_id in sorted(linked - exported):
+            for page_id in sorted(linked - (exported - set(made_late))):
                 if page_file(page_id) != HOME_FILE:
                     archive.writestr(zipfile.ZipInfo(page_file(page_id), ZIP_DATE), note)
             yield out.take()
@@ -1137,7 +1147,8 @@ def _export_response(sid: str, site: SiteSnapshot) -> Response:
                 "export_index.html",
                 site=site,
                 listed=listed,
-                left_out=left_out,
+                left_out=left_out + len(made_late),
+                late=len(made_late),
                 limit=limit,
                 intents=intents,
                 theme=site.theme,

@@ -399,6 +399,11 @@ class SiteStore(ABC):
     def get_nonce(self, tag: str, nonce: str) -> str | None:
         """Return a nonce's value, or None."""
 
+    @abstractmethod
+    def drop_nonce(self, tag: str, nonce: str, value: str) -> None:
+        """Delete a nonce only if it still holds ``value`` (a claim given back by its
+        holder, never a newer claim made after the holder's had run out)."""
+
     def read_with_browser(
         self, browser_key: str | None, sid: str, plan: ReadPlan
     ) -> tuple[bytes | None, SiteSnapshot | None]:

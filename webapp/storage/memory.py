@@ -278,6 +278,12 @@ class MemorySiteStore(SiteStore):
     def get_nonce(self, tag: str, nonce: str) -> str | None:
         return self.cache.get(self.nonce_key(tag, nonce))
 
+    def drop_nonce(self, tag: str, nonce: str, value: str) -> None:
+        key = self.nonce_key(tag, nonce)
+        with self._lock:
+            if self.cache.get(key) == value:
+                self.cache.delete(key)
+
     def browser_get(self, key: str) -> bytes | None:
         return self.cache.get(key)
 

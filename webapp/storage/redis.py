@@ -314,6 +314,12 @@ return {browser, 1, meta, content, intents, theme, index, all, first, pages, mod
         pointer, chunk}
 """.replace("META_FIELD_NAMES", _META_ARGS)
 
+# Delete a key only if it still holds the value given (a claim given back by its holder).
+DROP_IF_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 # Add content-model fields to a session that exists (sessions stored before the model).
 SAVE_MODEL_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -384,6 +390,7 @@ class RedisSiteStore(SiteStore):
         self._read = client.register_script(READ_LUA)
         self._save_model = client.register_script(SAVE_MODEL_LUA)
         self._repair = client.register_script(REPAIR_LUA)
+        self._drop_if = client.register_script(DROP_IF_LUA)
 
     @classmethod
     def from_connection(
@@ -685,6 +692,10 @@ class RedisSiteStore(SiteStore):
             self._run(lambda: self.client.delete(key), key)
         else:
             self._write(lambda client: client.set(key, value, ex=ttl_seconds), key)
+
+    def drop_nonce(self, tag: str, nonce: str, value: str) -> None:
+        key = self.nonce_key(tag, nonce)
+        self._run(lambda: self._drop_if(keys=[key], args=[value]), key)
 
     def get_nonce(self, tag: str, nonce: str) -> str | None:
         key = self.nonce_key(tag, nonce)
