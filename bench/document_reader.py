@@ -50,7 +50,7 @@ def main() -> None:
     from webapp.content.document import read_document
     from webapp.document_reader import DocumentReader
 
-    reader = DocumentReader(threshold=1, timeout=120)
+    reader = DocumentReader(threshold=1, timeout=120, memory_factor=24)
     reader.read(shop(100))  # starts the fork server
     print("| document | in the worker | in a child | ratio |\n|---|---:|---:|---:|")
     for name, raw in (

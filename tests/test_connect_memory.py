@@ -88,3 +88,14 @@ def test_slots_go_back_when_a_connect_ends_even_if_its_answer_is_never_closed(ma
     document = TINY[:100_000].rsplit(b"},", 1)[0] + b"}]}"  # 100 KB: over the 64 KB read ahead
     for _ in range(3):
         assert upload(app.test_client(), document).status_code == 303
+
+
+def test_a_document_that_needs_more_memory_than_allowed_is_a_413(make_app):
+    """The child may grow by DOCUMENT_MEMORY_FACTOR times the document (and 32 MB); reading
+    tiny records takes about 13 times: with 2 allowed, the connect is refused, saying why."""
+    app = make_app(DOCUMENT_MEMORY_FACTOR=2)
+    records = [{"name": f"p{i}", "price": i % 97, "tag": "x"} for i in range(150_000)]
+    larger = json.dumps({"products": records}, separators=(",", ":")).encode()  # 6 MB
+    response = upload(app.test_client(), larger)
+    assert response.status_code == 413
+    assert "needs more memory" in response.get_data(as_text=True)

@@ -151,6 +151,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
             environ, "DOCUMENT_PROCESS_BYTES", defaults.DOCUMENT_PROCESS_BYTES
         ),
         "DOCUMENT_PROCESS_SECONDS": defaults.DOCUMENT_PROCESS_SECONDS,
+        "DOCUMENT_MEMORY_FACTOR": defaults.DOCUMENT_MEMORY_FACTOR,
         # A connect form's claim while its site is stored (AI planning adds its deadline):
         # the longest that storing may take, and a margin.
         "CONNECT_CLAIM_SECONDS": defaults.REDIS_BULK_TIMEOUT + 2,

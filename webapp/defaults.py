@@ -72,6 +72,9 @@ CONNECT_CONCURRENCY = 2
 # not 10-20 times; a child that has not finished within the seconds below is given up on.
 DOCUMENT_PROCESS_BYTES = 1024 * 1024
 DOCUMENT_PROCESS_SECONDS = 25.0
+# ...and may grow by this many times the document's size (reading takes about 13 times at
+# the worst, a document of tiny records); past it the connect answers 413.
+DOCUMENT_MEMORY_FACTOR = 24
 # A request's head, and a body up to READ_AHEAD_BYTES, are read by the worker's main loop
 # as they arrive (webapp.worker): a slow client holds no thread. Past BODY_READ_SECONDS
 # from its first byte (the head), or from the head (the body), it is answered 408.

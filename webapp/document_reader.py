@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import resource
 import threading
 
 from .content.document import Document, read_document
@@ -29,25 +30,60 @@ PRELOAD = ["webapp.content.document"]
 
 
 class DocumentUnread(Exception):
-    """The child reading a document died or overran its time (a 503 for the user)."""
+    """The child reading a document died, overran its time, or needed more memory than a
+    document may take (``too_big``)."""
+
+    def __init__(self, too_big: bool = False) -> None:
+        super().__init__("too big" if too_big else "not read")
+        self.too_big = too_big
 
 
-def _read_in_child(raw: bytes | str, answer) -> None:
-    """A child's whole life: read the document, send back the Document or the error."""
+def _read_in_child(raw: bytes | str, answer, memory_factor: int) -> None:
+    """A child's whole life: read the document within its memory, send back the Document
+    (and the child's peak memory) or what went wrong."""
     try:
-        answer.send(("read", read_document(raw)))
+        _cap_memory(memory_factor * len(raw))
+        document = read_document(raw)
+        answer.send(("read", document, _peak_kb()))
     except ContentError as error:
-        answer.send(("unusable", str(error)))
+        answer.send(("unusable", str(error), _peak_kb()))
+    except MemoryError:
+        answer.send(("too big", "", _peak_kb()))
     finally:
         answer.close()
+
+
+def _cap_memory(growth: int) -> None:
+    """Let this child's address space grow by ``growth`` bytes at most (and a margin)."""
+    now = _status_kb("VmSize")
+    if now is not None:
+        limit = now * 1024 + growth + 32 * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _status_kb(field: str) -> int | None:
+    """A field of this process's /proc status, in KB (None where there is none)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class DocumentReader:
     """Reads documents: large ones in child processes, small ones here."""
 
-    def __init__(self, *, threshold: int, timeout: float) -> None:
+    def __init__(self, *, threshold: int, timeout: float, memory_factor: int) -> None:
         self.threshold = threshold
         self.timeout = timeout
+        self.memory_factor = memory_factor
         self._context = None
         self._lock = threading.Lock()
 
@@ -57,7 +93,9 @@ class DocumentReader:
         if context is None:
             return read_document(raw)
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_read_in_child, args=(raw, send), daemon=True)
+        child = context.Process(
+            target=_read_in_child, args=(raw, send, self.memory_factor), daemon=True
+        )
         try:
             child.start()
         except OSError as error:  # the fork server could not start here
@@ -79,12 +117,15 @@ class DocumentReader:
         """What the child sent: its Document, or the ContentError it met; else DocumentUnread."""
         try:
             if receive.poll(self.timeout):
-                kind, value = receive.recv()
+                kind, value, peak_kb = receive.recv()
+                log.info("A document of %d bytes read in a child: peak %d MB", size, peak_kb >> 10)
                 if kind == "unusable":
                     raise ContentError(value)
+                if kind == "too big":
+                    raise DocumentUnread(too_big=True)
                 return value
         except (EOFError, OSError):
-            pass  # the child died before answering (killed, out of memory)
+            pass  # the child died before answering (killed)
         log.warning(
             "A document of %d bytes was not read: its child %s",
             size,

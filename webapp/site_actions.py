@@ -31,6 +31,7 @@ def init_app(app) -> None:
     app.extensions["document_reader"] = DocumentReader(
         threshold=app.config["DOCUMENT_PROCESS_BYTES"],
         timeout=app.config["DOCUMENT_PROCESS_SECONDS"],
+        memory_factor=app.config["DOCUMENT_MEMORY_FACTOR"],
     )
 
 
@@ -166,10 +167,16 @@ def open_site(given: SourceInput) -> OpenedSite:
             raise ConnectError(too_large_message(), 413)
         client_limits.count_connected(size)  # against the client's day, if it connects
         document = current_app.extensions["document_reader"].read(raw)
-    except DocumentUnread:
+    except DocumentUnread as unread:
+        if unread.too_big:
+            raise ConnectError(
+                "The document needs more memory to read than this app gives one document "
+                "(its records are very many and very small). Connect a smaller export.",
+                413,
+            ) from None
         raise ConnectError(
-            "The document could not be read in time (or needed more memory than the app may "
-            "use for one document). Try again; if it fails again, connect a smaller export.",
+            "The document could not be read in time. Try again; if it fails again, "
+            "connect a smaller export.",
             503,
         ) from None
     except FetchError as error:
