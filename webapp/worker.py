@@ -17,7 +17,7 @@ measured in ``bench/abuse.py``). This worker:
   that a client still uploading sees that answer rather than a reset connection.
 
 TLS connections (gunicorn's own ``certfile``) are left to the stock behaviour: terminate
-TLS in the proxy in front, which also buffers requests (see docs/deployment.md).
+TLS in the proxy in front, which also buffers requests (see the README's "Limits").
 """
 
 from __future__ import annotations
