@@ -25,13 +25,13 @@ import re
 import time
 from datetime import timedelta
 
-import msgspec
 from flask import Flask, current_app, request
 from flask_session.base import ServerSideSessionInterface
 
 from . import defaults
 from .site_session import end_damaged, planned_read, prefetched
 from .storage import StorageUnavailable, StoredDataDamaged, get_store
+from .storage.base import decoded
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +64,7 @@ def decode_browser_session(store_id: str, raw) -> dict:
     Not Flask-Session's serializer: on a value it cannot read, that one tries msgpack and
     then pickle (never for stored bytes), and logs a traceback.
     """
-    try:
-        data = msgspec.json.decode(raw)
-    except (msgspec.DecodeError, TypeError) as error:
-        raise StoredDataDamaged(store_id, f"not JSON ({error})") from None
-    if not isinstance(data, dict):
-        raise StoredDataDamaged(store_id, f"a JSON {type(data).__name__}, not an object")
-    return data
+    return decoded(raw, store_id, kind=dict)
 
 
 class StoreSessionInterface(ServerSideSessionInterface):

@@ -75,6 +75,7 @@ from .storage import (
     get_store,
     pointer_in_bucket,
 )
+from .storage.base import decoded
 from .templating import cached_render
 
 log = logging.getLogger(__name__)
@@ -126,10 +127,7 @@ def _intent_or_404(site: SiteSnapshot, intent_id: str) -> dict:
 
 def decode_model(raw: bytes, name: str = MODEL_FIELD) -> dict:
     """Decode a stored content model: a JSON object, else StoredDataDamaged."""
-    model = decode(raw, name)
-    if not isinstance(model, dict):
-        raise StoredDataDamaged(detail="not a JSON object", field=name)
-    return model
+    return decoded(raw, field=name, kind=dict)
 
 
 class SiteModel:

@@ -10,7 +10,6 @@ then hands the view what was read, or reads it now (SimpleCache, or no prefetch)
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -20,6 +19,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from .content.model.build import build_site
+from .content.parse import ContentError, parse_json
 from .revalidation import known_validators
 from .storage import (
     ReadPlan,
@@ -202,10 +202,11 @@ def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
 
 
 def content_of(sid: str, content_json: str):
-    """The site's content as read (its JSON decoded); StoredDataDamaged when it is not JSON."""
+    """The site's content as read, decoded as a connect reads a document (nesting bounded);
+    StoredDataDamaged when it does not read."""
     try:
-        return json.loads(content_json)
-    except ValueError as error:  # JSON and UTF-8 errors alike
+        return parse_json(content_json)
+    except ContentError as error:
         raise StoredDataDamaged(
-            get_store().keys(sid).session, f"not JSON ({error})", field="content"
+            get_store().keys(sid).session, f"not content ({error})", field="content"
         ) from None

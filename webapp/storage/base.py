@@ -442,7 +442,7 @@ class SiteStore(ABC):
         return SiteSnapshot(
             meta={k: v or "" for k, v in zip(META_FIELDS, meta_values, strict=True)},
             intents=_intents(intents_json, keys.intents) if intents_json is not None else [],
-            theme=_json_of(dict, theme_json, keys.theme) if theme_json is not None else {},
+            theme=decoded(theme_json, keys.theme, kind=dict) if theme_json is not None else {},
             content_json=_field_text(content_json, keys.session, CONTENT_FIELD),
             pages=pages or {},
             damaged_pages=damaged_pages,
@@ -455,20 +455,22 @@ class SiteStore(ABC):
         )
 
 
-def _json_of(kind: type, raw, key: str):
-    """Decode a stored JSON value that must be a ``kind`` (list, dict)."""
+def decoded(raw, key: str = "", *, kind: type | None = None, field: str | None = None) -> Any:
+    """Decode a stored JSON value (that must be a ``kind``, list or dict, when given), or
+    raise StoredDataDamaged naming where it was stored (``key``, or a ``field``)."""
     try:
         value = _decode(raw)
     except (msgspec.DecodeError, TypeError) as error:
-        raise StoredDataDamaged(key, f"not JSON ({error})") from None
-    if not isinstance(value, kind):
-        raise StoredDataDamaged(key, f"a JSON {type(value).__name__}, not a {kind.__name__}")
+        raise StoredDataDamaged(key, f"not JSON ({error})", field=field) from None
+    if kind is not None and not isinstance(value, kind):
+        detail = f"a JSON {type(value).__name__}, not a {kind.__name__}"
+        raise StoredDataDamaged(key, detail, field=field)
     return value
 
 
 def _intents(raw, key: str) -> list[dict]:
     """Decode the stored intents: a list of objects, each with a text id and title."""
-    intents = _json_of(list, raw, key)
+    intents = decoded(raw, key, kind=list)
     for intent in intents:
         if not (
             isinstance(intent, dict)

@@ -31,7 +31,7 @@ from typing import Any
 
 import msgspec
 
-from ...storage.base import StoredDataDamaged
+from ...storage.base import decoded
 from ..paths import ROOT, resolve_one, split_paths
 from ..text import normal_key, slugify, truncate
 from . import vocab
@@ -1146,7 +1146,4 @@ def decode(raw: bytes | str, name: str | None = None) -> Any:
     A value that is not JSON raises StoredDataDamaged: the session it was read from
     is lost (see site_session.end_damaged).
     """
-    try:
-        return _decode(raw)
-    except (msgspec.DecodeError, TypeError) as error:
-        raise StoredDataDamaged(detail=f"not JSON ({error})", field=name) from None
+    return decoded(raw, field=name)
