@@ -192,6 +192,22 @@ def app(backend, request):
 
 
 @pytest.fixture
+def make_app(backend, request):
+    """Make an app on the current backend with these settings (a flushed redis-server for
+    Redis; its store closed after the test)."""
+
+    def make(**config):
+        server = request.getfixturevalue("redis_server") if backend == "redis" else None
+        if server is not None:
+            request.getfixturevalue("redis_client")  # flushes
+        application = create_app({**backend_config(backend, server), **config})
+        request.addfinalizer(application.extensions["site_store"].close)
+        return application
+
+    return make
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

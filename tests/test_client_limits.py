@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import backend_config, csrf_token
 
 from webapp import create_app
@@ -12,21 +11,6 @@ from webapp import create_app
 PASTE = json.dumps(
     {"site": {"name": "Bakery"}, "breads": [{"name": f"Loaf {i}"} for i in range(40)]}
 )
-
-
-@pytest.fixture
-def limited(backend, request):
-    """Make an app with these limits (on a flushed redis-server for Redis)."""
-
-    def make(**limits):
-        server = request.getfixturevalue("redis_server") if backend == "redis" else None
-        if server is not None:
-            request.getfixturevalue("redis_client")
-        app = create_app({**backend_config(backend, server), **limits})
-        request.addfinalizer(app.extensions["site_store"].close)
-        return app
-
-    return make
 
 
 def connect_form(client, address="10.0.0.1", **fields):
@@ -46,8 +30,8 @@ def connect_api(client, address="10.0.0.1", forwarded_for=None):
     )
 
 
-def test_connects_per_minute_per_client_shared_by_form_and_api(limited):
-    app = limited(CONNECTS_PER_MINUTE=3)
+def test_connects_per_minute_per_client_shared_by_form_and_api(make_app):
+    app = make_app(CONNECTS_PER_MINUTE=3)
     browser = app.test_client()
     assert connect_form(browser).status_code == 303
     assert connect_api(app.test_client()).status_code == 200
@@ -65,8 +49,8 @@ def test_connects_per_minute_per_client_shared_by_form_and_api(limited):
     assert connect_form(app.test_client(), address="10.0.0.2").status_code == 303
 
 
-def test_bytes_connected_per_day_per_client(limited):
-    app = limited(CONNECT_BYTES_PER_DAY=len(PASTE) + 10)
+def test_bytes_connected_per_day_per_client(make_app):
+    app = make_app(CONNECT_BYTES_PER_DAY=len(PASTE) + 10)
     client = app.test_client()
     assert connect_form(client, source="paste", json=PASTE).status_code == 303
     # The day's bytes are spent by the connect that crossed the limit: the next is refused.
@@ -81,14 +65,14 @@ def test_bytes_connected_per_day_per_client(limited):
     assert connect_form(other, address="10.0.0.9", source="paste", json=PASTE).status_code == 303
 
 
-def test_a_client_is_its_address_as_the_trusted_proxies_report_it(limited):
-    direct = limited(CONNECTS_PER_MINUTE=1)
+def test_a_client_is_its_address_as_the_trusted_proxies_report_it(make_app):
+    direct = make_app(CONNECTS_PER_MINUTE=1)
     client = direct.test_client()
     assert connect_api(client, forwarded_for="1.1.1.1").status_code == 200
     # Without trusted proxies a forged header changes nothing: still the same client.
     assert connect_api(client, forwarded_for="2.2.2.2").status_code == 429
 
-    proxied = limited(CONNECTS_PER_MINUTE=1, PROXY_HOPS=1)
+    proxied = make_app(CONNECTS_PER_MINUTE=1, PROXY_HOPS=1)
     client = proxied.test_client()
     assert connect_api(client, address="10.9.9.9", forwarded_for="1.1.1.1").status_code == 200
     assert connect_api(client, address="10.9.9.9", forwarded_for="2.2.2.2").status_code == 200
@@ -104,22 +88,22 @@ def test_limit_counters_belong_to_clients_and_expire_by_themselves(redis_server,
     app.extensions["site_store"].close()
 
 
-def test_an_ipv6_client_is_its_slash_64(limited):
-    app = limited(CONNECTS_PER_MINUTE=1)
+def test_an_ipv6_client_is_its_slash_64(make_app):
+    app = make_app(CONNECTS_PER_MINUTE=1)
     assert connect_api(app.test_client(), address="2001:db8:1:2::1").status_code == 200
     # Another address of the same /64 is the same client; another /64 is not.
     assert connect_api(app.test_client(), address="2001:db8:1:2::ffff").status_code == 429
     assert connect_api(app.test_client(), address="2001:db8:1:3::1").status_code == 200
 
 
-def test_a_body_refused_unread_counts_against_its_client(limited):
+def test_a_body_refused_unread_counts_against_its_client(make_app):
     """Sending large bodies while the app is busy is connecting too: it counts, so a client
     cannot keep trying for the process's slots without meeting its limit."""
     from conftest import upload
 
     from webapp import slots
 
-    app = limited(CONNECTS_PER_MINUTE=1, CONNECT_CONCURRENCY=1)
+    app = make_app(CONNECTS_PER_MINUTE=1, CONNECT_CONCURRENCY=1)
     busy = {}  # another request holding the one connect slot
     assert slots.take(app.extensions["slots"], "connect", busy)
     large = json.dumps({"items": [{"name": f"item {i}"} for i in range(5000)]}).encode()

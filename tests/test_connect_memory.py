@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import tracemalloc
 
-import pytest
 from conftest import backend_config, upload
 
 from webapp import create_app
@@ -21,17 +20,6 @@ TINY = json.dumps(
     {"products": [{"name": f"p{i}", "price": i % 97, "tag": "x"} for i in range(30_000)]},
     separators=(",", ":"),
 ).encode()
-
-
-@pytest.fixture
-def make_app(backend, request):
-    def make(**config):
-        server = request.getfixturevalue("redis_server") if backend == "redis" else None
-        if server is not None:
-            request.getfixturevalue("redis_client")
-        return create_app({**backend_config(backend, server), **config})
-
-    return make
 
 
 def connect_peak(app, document: bytes) -> tuple[int, int]:

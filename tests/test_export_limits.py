@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import backend_config, connect_demo, csrf_token, site_sid
+from conftest import connect_demo, csrf_token, site_sid
 
-from webapp import create_app
 from webapp.pages import EXPORT_CLAIM
 
 
@@ -49,11 +48,8 @@ def test_a_download_stopped_midway_ends_its_export(exporting):
     assert exporting.get("/export.zip").status_code == 200
 
 
-def test_exports_per_process_are_capped_with_503(backend, request):
-    server = request.getfixturevalue("redis_server") if backend == "redis" else None
-    if server is not None:
-        request.getfixturevalue("redis_client")  # flushed
-    app = create_app({**backend_config(backend, server), "EXPORT_CONCURRENCY": 1})
+def test_exports_per_process_are_capped_with_503(make_app):
+    app = make_app(EXPORT_CONCURRENCY=1)
     alice, bob = app.test_client(), app.test_client()
     for browser in (alice, bob):
         connect_demo(browser)
@@ -70,11 +66,8 @@ def test_exports_per_process_are_capped_with_503(backend, request):
     assert bob.get("/export.zip").status_code == 200
 
 
-def test_an_export_claim_left_by_a_killed_worker_ends_by_itself(backend, request):
-    server = request.getfixturevalue("redis_server") if backend == "redis" else None
-    if server is not None:
-        request.getfixturevalue("redis_client")
-    app = create_app({**backend_config(backend, server), "EXPORT_CLAIM_SECONDS": 1})
+def test_an_export_claim_left_by_a_killed_worker_ends_by_itself(make_app):
+    app = make_app(EXPORT_CLAIM_SECONDS=1)
     client = app.test_client()
     connect_demo(client)
     generate_menu(client)
@@ -86,15 +79,12 @@ def test_an_export_claim_left_by_a_killed_worker_ends_by_itself(backend, request
     assert client.get("/export.zip").status_code == 200
 
 
-def test_an_export_makes_item_pages_for_a_limited_time(backend, request):
+def test_an_export_makes_item_pages_for_a_limited_time(make_app):
     """Past EXPORT_SECONDS the item pages not made yet are left out, and said to be."""
     import io
     import zipfile
 
-    server = request.getfixturevalue("redis_server") if backend == "redis" else None
-    if server is not None:
-        request.getfixturevalue("redis_client")
-    app = create_app({**backend_config(backend, server), "EXPORT_SECONDS": 0.001})
+    app = make_app(EXPORT_SECONDS=0.001)
     client = app.test_client()
     connect_demo(client)
     generate_menu(client)

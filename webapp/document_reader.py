@@ -48,17 +48,24 @@ def _read_in_child(raw: bytes | str, answer, memory_factor: int) -> None:
     except ContentError as error:
         answer.send(("unusable", str(error), _peak_kb()))
     except MemoryError:
+        _cap_memory(None)  # room again to say so (the cap was only a soft limit)
         answer.send(("too big", "", _peak_kb()))
     finally:
         answer.close()
 
 
-def _cap_memory(growth: int) -> None:
-    """Let this child's address space grow by ``growth`` bytes at most (and a margin)."""
+def _cap_memory(growth: int | None) -> None:
+    """Let this child's address space grow by ``growth`` bytes at most (and a margin), as a
+    soft limit; None lifts it (to the hard limit, untouched)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     now = _status_kb("VmSize")
-    if now is not None:
-        limit = now * 1024 + growth + 32 * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if growth is None or now is None:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        return
+    limit = now * 1024 + growth + 32 * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _status_kb(field: str) -> int | None:
@@ -114,25 +121,26 @@ class DocumentReader:
                 child.join()
 
     def _answer(self, child, receive, size: int) -> Document:
-        """What the child sent: its Document, or the ContentError it met; else DocumentUnread."""
+        """What the child sent: its Document, or the ContentError it met; else DocumentUnread
+        (too big when the child died of a signal: out of memory under its cap, C code may
+        crash rather than raise MemoryError)."""
+        if not receive.poll(self.timeout):
+            log.warning("A document of %d bytes was not read: its child overran its time", size)
+            child.kill()
+            raise DocumentUnread
         try:
-            if receive.poll(self.timeout):
-                kind, value, peak_kb = receive.recv()
-                log.info("A document of %d bytes read in a child: peak %d MB", size, peak_kb >> 10)
-                if kind == "unusable":
-                    raise ContentError(value)
-                if kind == "too big":
-                    raise DocumentUnread(too_big=True)
-                return value
+            kind, value, peak_kb = receive.recv()
         except (EOFError, OSError):
-            pass  # the child died before answering (killed)
-        log.warning(
-            "A document of %d bytes was not read: its child %s",
-            size,
-            "overran its time" if child.is_alive() else f"ended ({child.exitcode})",
-        )
-        child.kill()
-        raise DocumentUnread
+            child.join(1)
+            log.warning("A document of %d bytes was not read: its child ended (%s)", size,
+                        child.exitcode)  # fmt: skip
+            raise DocumentUnread(too_big=(child.exitcode or 0) < 0) from None
+        log.info("A document of %d bytes read in a child: peak %d MB", size, peak_kb >> 10)
+        if kind == "unusable":
+            raise ContentError(value)
+        if kind == "too big":
+            raise DocumentUnread(too_big=True)
+        return value
 
     def _child_context(self):
         """multiprocessing's fork-server context, or None where it cannot be had."""
