@@ -278,15 +278,22 @@ def test_declared_body_reads_content_length_and_refuses_what_it_cannot_tell():
 def test_a_body_sent_after_its_head_is_read_on_a_kept_alive_connection(server):
     """A second request on a connection, its head and body in two sends (as http.client
     sends a form): the head found in the first read is found again with its body."""
+    import http.client
+
     body = json.dumps({"demo": "restaurant"}).encode()
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.settimeout(5)
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
-        sock.sendall(
-            b"POST /api/connect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(body)
-        )
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200
+        connection.putrequest("POST", "/api/connect")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders()  # the head alone
         time.sleep(0.3)
-        sock.sendall(body)
-        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        connection.send(body)
+        second = connection.getresponse()
+        assert second.status == 200, second.read()[:200]
+    finally:
+        connection.close()
