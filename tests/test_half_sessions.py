@@ -106,3 +106,15 @@ def test_session_without_content_cannot_be_repaired_and_is_ended(app, client):
     assert "Session not found" in response.get_data(as_text=True)
     for key in keys.all:
         assert not exists(app, key), key
+
+
+def test_the_api_repairs_a_half_session_as_the_app_does(app, client):
+    """The JSON API reads a site session through the app's one way of loading a site: a
+    session that lost its intents gets them back from its content (it reported 0)."""
+    connected = client.post("/api/connect", json={"demo": "restaurant"}).get_json()
+    sid = connected["sessionId"]
+    keys = app.extensions["site_store"].keys(sid)
+    drop(app, keys.intents)
+    status = client.get(f"/api/session/{sid}").get_json()
+    assert len(status["intents"]) == len(connected["intents"]) > 0
+    assert json.loads(read(app, keys.intents))  # stored again

@@ -32,6 +32,7 @@ from .pages import (
     store_viewed_page,
 )
 from .site_actions import ConnectError, SourceInput, open_site, store_site
+from .site_session import SessionNotFound, load_site
 from .storage import ReadPlan, SiteSnapshot, get_store, new_sid
 from .templating import css_color
 
@@ -200,10 +201,13 @@ def _required(data: dict, *names: str) -> list[str]:
 
 
 def _site(sid: str, plan: ReadPlan | None = None) -> SiteSnapshot:
-    site = get_store().load(sid, plan) if SID_FORMAT.fullmatch(sid) else None
-    if site is None:
-        raise ApiError("Session not found", 404, sessionId=sid[:64])
-    return site
+    """The site session ``sid`` as ``plan`` reads it (repaired if half), or a 404."""
+    try:
+        if SID_FORMAT.fullmatch(sid):
+            return load_site(sid, plan or ReadPlan())
+    except SessionNotFound:
+        pass
+    raise ApiError("Session not found", 404, sessionId=sid[:64])
 
 
 def _escaped(value) -> str:

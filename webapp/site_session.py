@@ -164,16 +164,28 @@ def require_site() -> tuple[str, SiteSnapshot]:
     if ahead is not None and ahead[0] == sid:
         # Read with the browser session, as this view's plan said (same request, same match).
         _sid, plan, snapshot = ahead
-    else:
-        plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
-        snapshot = get_store().load(sid, plan)
+        return sid, load_site(sid, plan, snapshot)
+    plan = planned_read(current_app, request, request.view_args or {}) or ReadPlan()
+    return sid, load_site(sid, plan)
+
+
+_UNREAD = object()
+
+
+def load_site(sid: str, plan: ReadPlan, read=_UNREAD) -> SiteSnapshot:
+    """Read a site session as ``plan`` says (or take what was ``read`` ahead), a half
+    session repaired: the one way the app, the API and the export load a site.
+
+    Raises SessionNotFound when it is gone, StoredDataDamaged when it cannot be decoded.
+    """
+    snapshot = get_store().load(sid, plan) if read is _UNREAD else read
     if isinstance(snapshot, StoredDataDamaged):
         raise snapshot
     if snapshot is None:
         raise SessionNotFound("The site session has expired or was disconnected.")
     if snapshot.missing:
         snapshot = _repaired(sid, plan, snapshot)
-    return sid, snapshot
+    return snapshot
 
 
 def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
