@@ -941,3 +941,22 @@ def test_random_page_plans_never_break_a_page(seed):
             assert "</html>" in render_listing(records=records, **common)
             for position, entry in enumerate(records[:5]):
                 assert "</html>" in render_detail(entry=entry, position=position, **common)
+
+
+def test_a_later_listing_page_made_through_the_api_follows_the_kept_plan(ai_app, client, stub):
+    """The API makes a later listing page on the app's one path: with the intent's kept plan
+    (it was stored without it, and the app then served that copy)."""
+    from test_fast_paths import _big_shop
+
+    stub.answer(
+        Answer(tool_input={"intents": []}),
+        Answer(tool_input={"headline": "All our things", "intro": "Sturdy, every day."}),
+    )
+    same = {"Sec-Fetch-Site": "same-origin"}  # binds this browser to its session
+    connected = client.post("/api/connect", json={"content": _big_shop(120)}, headers=same)
+    sid = connected.get_json()["sessionId"]
+    body = {"sessionId": sid, "intentId": "products", "dataPath": "products"}
+    assert client.post("/api/generate-page", json=body, headers=same).status_code == 200
+    fragment = client.get("/api/page/products-page-2", headers=same).get_json()["html"]
+    assert "All our things</h1>" in fragment and "Sturdy, every day." in fragment
+    assert len(stub.requests) == 2  # made from the kept plan, without a call

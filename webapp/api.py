@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import replace
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -19,21 +18,19 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from .browser_session import SID_FORMAT
 from .client_limits import limit_connects
 from .content.fragment import to_fragment
-from .content.model.build import chunk_field
 from .content.model.values import http_url
 from .content.parse import ContentError, parse_json
-from .content.render import detail_page_id, listing_page_id, parse_page_id
+from .content.render import PageRef, detail_page_id, listing_page_id, parse_page_id
 from .pages import (
+    PageNotFound,
     generate_read_plan,
-    item_read_plan,
     make_intent_page,
-    render_intent_page,
-    render_item_page,
-    store_viewed_page,
+    page_or_make,
+    page_read_plan,
 )
 from .site_actions import ConnectError, SourceInput, open_site, store_site
 from .site_session import SessionNotFound, load_site
-from .storage import ReadPlan, SiteSnapshot, get_store, new_sid
+from .storage import ReadPlan, SiteSnapshot, StoredPage, get_store, new_sid
 from .templating import css_color
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -323,31 +320,29 @@ def regenerate_page():
     return _generate(replace=True)
 
 
-def _detail_plan(intent_id: str, item_id: str) -> ReadPlan:
-    return replace(item_read_plan(intent_id, item_id), page_index=True)
-
-
-def _detail_page(sid: str, intent_id: str, item_id: str) -> tuple[str, bool]:
-    """An item's detail page (made and kept on first use) and whether it was stored before."""
-    page_id = detail_page_id(intent_id, item_id)
-    site = _site(sid, _detail_plan(intent_id, item_id))
-    intent = site.intent(intent_id)
-    if intent is None:
-        raise ApiError("Intent not found", 404)
-    if page_id in site.pages:
-        return site.pages[page_id].html, True
-    made = render_item_page(sid, site, intent, item_id)
-    if made is None:
-        raise ApiError(f"Item not found: {item_id[:80]}", 404)
-    store_viewed_page(sid, page_id, made)
-    return made, False
+def _made_page(sid: str, named: PageRef) -> tuple[StoredPage, bool]:
+    """A page made on view, on the app's one path (``pages.page_or_make``), and whether it
+    was stored before; ApiError 404 when there is no such intent or item."""
+    site = _site(sid, page_read_plan(named))
+    page_id = (
+        detail_page_id(named.intent_id, named.item_id)
+        if named.item_id is not None
+        else listing_page_id(named.intent_id, named.page)
+    )
+    try:
+        _intent, page = page_or_make(sid, site, named)
+    except PageNotFound as missing:
+        if missing.intent_missing:
+            raise ApiError("Intent not found", 404) from None
+        raise ApiError(f"Item not found: {(named.item_id or '')[:80]}", 404) from None
+    return page, page_id in site.pages
 
 
 @bp.post("/generate-detail-page")
 def generate_detail_page():
     """Make an item's detail page (``itemData`` is ignored: items are found by id)."""
     sid, intent_id, item_id = _required(_body(), "sessionId", "intentId", "itemId")
-    _html, stored = _detail_page(sid, intent_id, item_id)
+    _page, stored = _made_page(sid, PageRef(intent_id, item_id))
     page_id = detail_page_id(intent_id, item_id)
     message = "Detail page already generated" if stored else "Detail page generated successfully"
     answer = {"success": True, "detailPageId": page_id, "hash": f"#{page_id}", "message": message}
@@ -357,33 +352,17 @@ def generate_detail_page():
 def _page_html(sid: str, page_id: str) -> str | None:
     """The stored (or, for listing and detail pages, made) page with this id, or None."""
     named = parse_page_id(page_id)
-    if named is not None and named.item_id is not None:
-        try:
-            return _detail_page(sid, named.intent_id, named.item_id)[0]
-        except ApiError as error:
-            if error.status == 404 and "Session" not in error.message:
-                return None
-            raise
-    if named is not None and named.page > 1:
-        intent_id, number = named.intent_id, named.page
-        plan = ReadPlan(
-            page_first=listing_page_id(intent_id, number),
-            model=True,
-            fields=(chunk_field(intent_id, number),),
-        )
-        site = _site(sid, plan)
-        intent = site.intent(intent_id)
-        if intent is None:
+    if named is None:
+        return None
+    if named.item_id is None and named.page == 1:  # an intent's page: generated, or not
+        page = _site(sid, ReadPlan(page_ids=(page_id,))).pages.get(page_id)
+        return page.html if page else None
+    try:
+        return _made_page(sid, named)[0].html
+    except ApiError as error:
+        if error.status == 404 and "Session" not in error.message:
             return None
-        if page_id in site.pages:
-            return site.pages[page_id].html
-        made = render_intent_page(sid, site, intent, number)
-        if made is not None:
-            store_viewed_page(sid, page_id, made)
-        return made
-    site = _site(sid, ReadPlan(page_ids=(page_id,)))
-    page = site.pages.get(page_id)
-    return page.html if page else None
+        raise
 
 
 @bp.get("/page/<page_id>")

@@ -627,9 +627,7 @@ def _frame_plan(args, query) -> ReadPlan | None:
     named = parse_page_id(args["page_id"])
     if FRAMED not in query or named is None:
         return None  # sent on to the app (or a 404): nothing to read
-    if named.item_id is not None:
-        return item_read_plan(named.intent_id, named.item_id)
-    return listing_read_plan(named.intent_id, named.page)
+    return page_read_plan(named)
 
 
 def _app_url(page_id: str) -> str | None:
@@ -788,21 +786,39 @@ def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
     return index
 
 
-def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage]:
-    """Return a page made on view (an item's, or a later listing page) as stored, or make
-    it from the content model and keep it (the intent is None when a frame's
-    ``stored_only`` read found the page: only the page was read)."""
+class PageNotFound(Exception):
+    """The page named does not exist: no such intent (``intent_missing``), item or page."""
+
+    def __init__(self, message: str, intent_missing: bool = False) -> None:
+        super().__init__(message)
+        self.intent_missing = intent_missing
+
+
+def page_read_plan(named: PageRef) -> ReadPlan:
+    """What ``page_or_make`` needs read for a page made on view: the page, or what makes it."""
+    if named.item_id is not None:
+        return item_read_plan(named.intent_id, named.item_id)
+    return listing_read_plan(named.intent_id, named.page)
+
+
+def page_or_make(sid: str, site: SiteSnapshot, named: PageRef) -> tuple[dict | None, StoredPage]:
+    """A page made on view (an item's, or a later listing page) as stored, or made from the
+    content model (with the intent's kept AI plan) and kept: the one path of the app's
+    frame, its chrome, the JSON API. ``site`` was read with ``page_read_plan``. The intent
+    is None when a frame's ``stored_only`` read found the page (only the page was read).
+    Raises PageNotFound."""
     intent_id, item_id, number = named.intent_id, named.item_id, named.page
     page_id = detail_page_id(intent_id, item_id) if item_id else listing_page_id(intent_id, number)
-    sid, site = require_site()  # the page, or the model fields to make it (see @reads)
     if page_id in site.damaged_pages:  # its stored copy cannot be read: made again, replaced
         log.warning("Stored page %s of %s… was damaged: made again", page_id, sid[:8])
         site = _read_to_make(sid, named)
     if site.partial:  # a frame's read found the page stored: nothing else was read
-        return site, None, site.pages[page_id]
-    intent = _intent_or_404(site, intent_id)
+        return None, site.pages[page_id]
+    intent = site.intent(intent_id)
+    if intent is None:
+        raise PageNotFound(f"This site has no intent {intent_id[:80]!r}.", intent_missing=True)
     if page_id in site.pages:
-        return site, intent, site.pages[page_id]
+        return intent, site.pages[page_id]
     if item_id is not None:
         html = render_item_page(sid, site, intent, item_id)
         missing = f"{intent['title']} has no item {item_id[:80]!r}."
@@ -810,8 +826,18 @@ def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage
         html = render_intent_page(sid, site, intent, number, plan=_kept_plan(site, intent_id))
         missing = f"{intent['title']} has no page {number}."
     if html is None:
-        abort(404, description=missing)
-    return site, intent, store_viewed_page(sid, page_id, html)
+        raise PageNotFound(missing)
+    return intent, store_viewed_page(sid, page_id, html)
+
+
+def _page_or_make(named: PageRef) -> tuple[SiteSnapshot, dict | None, StoredPage]:
+    """``page_or_make`` for the connected browser's site (read as the view's plan says)."""
+    sid, site = require_site()
+    try:
+        intent, page = page_or_make(sid, site, named)
+    except PageNotFound as missing:
+        abort(404, description=str(missing))
+    return site, intent, page
 
 
 def _read_to_make(sid: str, named: PageRef) -> SiteSnapshot:
