@@ -118,3 +118,25 @@ def test_the_api_repairs_a_half_session_as_the_app_does(app, client):
     status = client.get(f"/api/session/{sid}").get_json()
     assert len(status["intents"]) == len(connected["intents"]) > 0
     assert json.loads(read(app, keys.intents))  # stored again
+
+
+def test_a_field_its_read_plan_did_not_name_is_caught(app, client, caplog):
+    """Reading a hash field the plan did not ask for would answer None, as if it did not
+    exist: it raises in tests (the app's TESTING) and is logged once elsewhere."""
+    from webapp.content.model.build import chunk_field
+    from webapp.storage import ReadPlan
+    from webapp.storage.base import UnplannedRead
+
+    connect_demo(client)
+    store = app.extensions["site_store"]
+    planned = chunk_field("menu", 1)
+    site = store.load(site_sid(client), ReadPlan(fields=(planned,)))
+    assert site.fields.get(planned) is not None
+    with pytest.raises(UnplannedRead):
+        site.fields.get(chunk_field("menu", 2))
+    store.strict_reads = False  # as in production
+    site = store.load(site_sid(client), ReadPlan(fields=(planned,)))
+    name = f"never-planned-{store.backend_name}"  # logged once per process
+    assert site.fields.get(name) is None
+    assert site.fields.get(name) is None
+    assert caplog.text.count(f"{name!r}, which its read plan did not name") == 1

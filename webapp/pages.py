@@ -396,6 +396,8 @@ def _page_plan(
     fresh: bool = False,
 ) -> ai.PagePlan | None:
     """Plan an intent page's copy with the optional AI (None when it is off)."""
+    if ai.get_claude() is None:
+        return None  # nothing planned, and the plan's fields were not read
     view = model.view(intent["id"])
     records = model.field(chunk_field(intent["id"], 1)) if view["role"] == "collection" else None
     data = model.field(data_field(intent["id"])) if view["role"] != "collection" else None
@@ -436,7 +438,8 @@ def make_intent_page(
         return True  # a repeated submission (a double click, a second tab): it is there
     model = SiteModel(sid, site)
     deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
-    planned = _page_plan(site, model, intent, deadline, site.fields.get(ai.AI_FIELD), fresh=fresh)
+    record = site.fields.get(ai.AI_FIELD) if ai.get_claude() is not None else None
+    planned = _page_plan(site, model, intent, deadline, record, fresh=fresh)
     html = render_intent_page(sid, site, intent, 1, model, planned.plan if planned else None)
     if html is None:  # the model lost this page's data (storage tampered with): never store it
         abort(404, description=f"{intent['title']} has no content to show.")
@@ -509,6 +512,8 @@ def _listing_plan(args, query) -> ReadPlan:
 
 def _kept_plan(site: SiteSnapshot, intent_id: str) -> dict | None:
     """The intent's page plan by Claude, if one is kept: later listing pages follow it."""
+    if ai.get_claude() is None:
+        return None  # with AI off no plan is read (nor followed)
     kept = ai.read_record(site.fields.get(ai.page_field(intent_id)))
     if kept and kept.get("planned_by") == "claude" and isinstance(kept.get("plan"), dict):
         return kept["plan"]
@@ -926,7 +931,8 @@ def generate_all():
         # With AI on, the pages are planned within one request's deadline, in order;
         # past it the rest are the rules' own (their note says so).
         deadline = time.monotonic() + current_app.config["AI_REQUEST_DEADLINE_SECONDS"]
-        record, plans, by_rules = site.fields.get(ai.AI_FIELD), {}, 0
+        record = site.fields.get(ai.AI_FIELD) if ai.get_claude() is not None else None
+        plans, by_rules = {}, 0
         for intent in missing:
             planned = _page_plan(site, model, intent, deadline, record)
             if planned is not None:

@@ -98,7 +98,7 @@ def index():
         return render_connect()
     _sid, site = require_site()
     generated = frozenset(site.page_ids or ())
-    raw_record = site.fields.get(ai.AI_FIELD)
+    raw_record = site.fields.get(ai.AI_FIELD) if ai.get_claude() is not None else None
     record = ai.read_record(raw_record)
     return cached_render(
         (site.state, generated, raw_record),

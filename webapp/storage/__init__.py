@@ -94,6 +94,7 @@ def diagnose(config: Mapping) -> tuple[StorageChoice | None, StoreReport]:
 def init_app(app: Flask, choice: StorageChoice) -> SiteStore:
     """Open the chosen backend's store and attach it to the app."""
     store = BACKENDS[choice.backend].open(app.config, choice)
+    store.strict_reads = bool(app.config.get("TESTING"))
     app.config["STORAGE_CHOICE"] = choice
     app.extensions["site_store"] = store
     return store

@@ -12,6 +12,7 @@ JSON text, pages gzip bytes (``stored_page``). Nothing here knows about HTTP.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from abc import ABC, abstractmethod
@@ -25,6 +26,7 @@ from ..defaults import TTL_REFRESH_SECONDS
 from .stored_page import StoredPage
 
 _decode = msgspec.json.Decoder().decode
+log = logging.getLogger(__name__)
 
 # Metadata fields of the session hash; status and page views read only these,
 # never the (possibly megabytes of) content.
@@ -222,6 +224,47 @@ def chunk_of(item_field: str, number: bytes | str) -> str:
     return f"c:{intent_id}:{number}"
 
 
+class UnplannedRead(RuntimeError):
+    """A hash field was asked of a read whose plan did not name it (a bug: see ReadFields)."""
+
+
+class ReadFields(dict):
+    """The hash fields one read returned, knowing which its plan asked for.
+
+    Asking for a field the plan did not name would answer None, as if the field did not
+    exist: a silent bug (a view reads what its plan forgot). It raises ``UnplannedRead``
+    where ``strict`` (tests), and is logged once per name elsewhere.
+    """
+
+    logged: set[str] = set()
+
+    def __init__(self, found: dict, asked: Iterable[str], strict: bool) -> None:
+        super().__init__(found)
+        self.asked = frozenset(asked)
+        self.strict = strict
+
+    def _check(self, name: str) -> None:
+        if name in self.asked:
+            return
+        if self.strict:
+            raise UnplannedRead(f"the field {name!r} was not in the read's plan")
+        if name not in ReadFields.logged:
+            ReadFields.logged.add(name)
+            log.warning("A view read the field %r, which its read plan did not name", name)
+
+    def get(self, name, default=None):
+        self._check(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        self._check(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name) -> bool:
+        self._check(name)
+        return super().__contains__(name)
+
+
 @dataclass
 class SiteSnapshot:
     """What one read of a site session returned (only the parts asked for)."""
@@ -267,6 +310,8 @@ class SiteStore(ABC):
     """Stores site sessions with a sliding TTL; one round trip per call."""
 
     backend_name = "abstract"
+    # A read's fields raise UnplannedRead for a name its plan did not ask for (tests set it).
+    strict_reads = False
 
     def __init__(
         self, *, ttl_seconds: int, key_prefix: str = "", refresh_seconds: int | None = None
@@ -428,6 +473,7 @@ class SiteStore(ABC):
         page_ids=None,
         model=None,
         fields: dict | None = None,
+        asked: Iterable[str] = (),
         item_chunk=None,
     ) -> SiteSnapshot | None:
         """Decode what a read returned; raise StoredDataDamaged for a value that cannot be."""
@@ -448,7 +494,7 @@ class SiteStore(ABC):
             damaged_pages=damaged_pages,
             page_ids=page_ids,
             model=model,
-            fields=fields or {},
+            fields=ReadFields(fields or {}, asked, self.strict_reads),
             item_chunk=item_chunk,
             missing=missing,
             state=(tuple(meta_values), intents_json, theme_json),

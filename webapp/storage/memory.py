@@ -182,6 +182,7 @@ class MemorySiteStore(SiteStore):
             page_ids=set(pages) if plan.page_index else None,
             model=model,
             fields=fields,
+            asked=plan.fields,
             item_chunk=item_chunk,
         )
 

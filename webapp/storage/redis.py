@@ -644,6 +644,7 @@ class RedisSiteStore(SiteStore):
             page_ids={key.decode("utf-8", "replace") for key in index} if plan.page_index else None,
             model=model,
             fields=found_fields,
+            asked=plan.fields,
             item_chunk=(chunk_of(plan.item, pointer), chunk) if chunk is not None else None,
         )
 
