@@ -219,7 +219,8 @@ def plain_text(value: Any, limit: int) -> str:
         # 400 times plain words: render what the limit can show, and a margin for marks.
         text = html.unescape(_TEXT_ONLY.clean(_MARKDOWN.render(text[: limit * 2 + 200])))
     text = _SPACE.sub(" ", text).strip()
-    text = "".join(ch for ch in text if ch.isprintable())
+    if not text.isprintable():  # rare: the check is C-fast, the filter is not
+        text = "".join(ch for ch in text if ch.isprintable())
     return truncate(text, limit, at_word=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import normal_key
 
@@ -18,7 +19,16 @@ _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 def words(key: str) -> list[str]:
     """Split a key (``numberOfBedrooms``, ``area_sqm``, ``wp:term``) into lowercase words."""
-    return [word.lower() for word in _CAMEL.findall(key[:120])]
+    key = key[:120]
+    if len(key) <= 64:
+        return list(_words(key))  # a copy: callers may change their list
+    return [word.lower() for word in _CAMEL.findall(key)]
+
+
+@lru_cache(maxsize=4096)
+def _words(key: str) -> tuple[str, ...]:
+    # Keys repeat in every record of a collection: kept per process, for short keys only.
+    return tuple(word.lower() for word in _CAMEL.findall(key))
 
 
 def word_set(text: str) -> frozenset[str]:
