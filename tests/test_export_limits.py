@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import connect_demo, csrf_token, site_sid
 
-from webapp.pages import EXPORT_CLAIM
+from webapp.export import EXPORT_CLAIM
 
 
 def generate_menu(client) -> None:

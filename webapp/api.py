@@ -21,7 +21,7 @@ from .content.fragment import to_fragment
 from .content.model.values import http_url
 from .content.parse import ContentError, parse_json
 from .content.render import PageRef, detail_page_id, listing_page_id, parse_page_id
-from .pages import (
+from .page_making import (
     PageNotFound,
     generate_read_plan,
     make_intent_page,

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from . import client_limits, defaults
+from .page_making import PageNotFound
 from .site_actions import too_large_message
 from .site_session import (
     DAMAGED_REASON,
@@ -162,6 +163,11 @@ def http_error(error: HTTPException):
 WAIT_TITLES = {408: "Sent too slowly", 429: "Please wait a moment", 503: "Busy right now"}
 
 
+def page_not_found(error: PageNotFound):
+    """404: the page named does not exist (no such intent, item or page)."""
+    return _page(404, "Not Found", str(error))
+
+
 def too_many(error: RateLimitExceeded):
     """429: the client connected too much; say when it may connect again."""
     retry = client_limits.retry_after()
@@ -192,5 +198,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(RequestEntityTooLarge, too_large)
     app.register_error_handler(RateLimitExceeded, too_many)
+    app.register_error_handler(PageNotFound, page_not_found)
     app.register_error_handler(InternalServerError, internal_error)
     app.register_error_handler(HTTPException, http_error)
