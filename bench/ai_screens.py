@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from ai_stub import Answer, StubMessagesAPI  # noqa: E402
+from harness import NO_CLIENT_LIMITS  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from screenshots import SIZES, generate, serve, visitor  # noqa: E402
 from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -62,6 +63,7 @@ def main() -> None:
             "STORAGE_BACKEND": "memory",
             "ANTHROPIC_API_KEY": "stub-key",
             "ANTHROPIC_BASE_URL": stub.url,
+            **NO_CLIENT_LIMITS,
         }
     )
     base, server = serve(app)

@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
+from harness import NO_CLIENT_LIMITS  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from screenshots import SIZES, free_port, serve, visitor  # noqa: E402
 from test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -74,7 +75,7 @@ def screens(page, base: str, down: str, shoot) -> None:
 def main() -> None:
     logging.disable(logging.WARNING)
     OUT.mkdir(parents=True, exist_ok=True)
-    app = create_app({"SECRET_KEY": "screens", "STORAGE_BACKEND": "memory"})
+    app = create_app({"SECRET_KEY": "screens", "STORAGE_BACKEND": "memory", **NO_CLIENT_LIMITS})
     broken = create_app(
         {
             "SECRET_KEY": "screens",

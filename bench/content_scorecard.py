@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from content_expectations import fixture_names, load, run  # noqa: E402
+from harness import NO_CLIENT_LIMITS  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 
@@ -30,7 +31,14 @@ START, END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 def scorecard() -> str:
     """The scorecard as a Markdown table (deterministic: same code, same table)."""
     logging.getLogger("webapp.storage").setLevel(logging.ERROR)
-    app = create_app({"TESTING": True, "SECRET_KEY": "scorecard", "STORAGE_BACKEND": "memory"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "scorecard",
+            "STORAGE_BACKEND": "memory",
+            **NO_CLIENT_LIMITS,
+        }
+    )
     lines = [
         "| fixture | source | intents expected / found | fields right / wrong | intents offered |",
         "|---|---|---:|---:|---|",

@@ -11,43 +11,14 @@ docs/benchmarks.md ("A create refused by a full Redis").
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-import redis
+from harness import private_redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_redis(port: int, workdir: str) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", workdir, "--maxmemory", "20mb", "--maxmemory-policy", "noeviction",
-        ],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            return server
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
 
 
 def main() -> None:
@@ -58,39 +29,33 @@ def main() -> None:
     records = [{"name": f"p{i}", "price": i % 97, "tag": "x"} for i in range(300_000)]
     raw = json.dumps({"products": records}, separators=(",", ":")).encode()
     document = read_document(raw)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as workdir:
-        server = start_redis(port, workdir)
+    with private_redis("--maxmemory", "20mb", "--maxmemory-policy", "noeviction") as port:
+        store = RedisBackend().open(
+            {
+                "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                "REDIS_CLUSTER": False,
+                "SESSION_TTL_SECONDS": 86400,
+                "KEY_PREFIX": "",
+                "TTL_REFRESH_SECONDS": 300,
+            }
+        )
+        tracemalloc.start()
+        started = time.perf_counter()
         try:
-            store = RedisBackend().open(
-                {
-                    "REDIS_URL": f"redis://127.0.0.1:{port}/0",
-                    "REDIS_CLUSTER": False,
-                    "SESSION_TTL_SECONDS": 86400,
-                    "KEY_PREFIX": "",
-                    "TTL_REFRESH_SECONDS": 300,
-                }
+            store.create(
+                "x" * 43,
+                content_json=raw,
+                meta={},
+                intents=document.built.intents,
+                theme=document.built.theme,
+                model_fields=document.built.fields,
             )
-            tracemalloc.start()
-            started = time.perf_counter()
-            try:
-                store.create(
-                    "x" * 43,
-                    content_json=raw,
-                    meta={},
-                    intents=document.built.intents,
-                    theme=document.built.theme,
-                    model_fields=document.built.fields,
-                )
-                outcome = "stored (Redis was not full?)"
-            except StorageUnavailable as refusal:
-                outcome = f"refused: {refusal.kind}"
-            took = time.perf_counter() - started
-            peak = tracemalloc.get_traced_memory()[1]
-            store.close()
-        finally:
-            server.terminate()
-            server.wait()
+            outcome = "stored (Redis was not full?)"
+        except StorageUnavailable as refusal:
+            outcome = f"refused: {refusal.kind}"
+        took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        store.close()
     size = len(raw) / 2**20
     print(f"{size:.1f} MB document: {outcome} in {took:.2f} s, {peak / 1e6:.0f} MB allocated")
 

@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from harness import NO_CLIENT_LIMITS  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from test_browser import CHROMIUM, CHROMIUM_ARGS, placeholder_image  # noqa: E402
 
@@ -82,7 +83,7 @@ def generate(page, intent_title: str) -> None:
 
 def main() -> None:
     logging.getLogger("webapp.storage").setLevel(logging.ERROR)
-    app = create_app({"SECRET_KEY": "screenshots", "STORAGE_BACKEND": "memory"})
+    app = create_app({"SECRET_KEY": "screenshots", "STORAGE_BACKEND": "memory", **NO_CLIENT_LIMITS})
     base, server = serve(app)
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:

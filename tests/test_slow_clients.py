@@ -18,7 +18,7 @@ import pytest
 import requests
 from conftest import CSRF_FIELD, Gunicorn
 
-from webapp.worker import declared_body, request_ready
+from webapp.worker import declared_body, head_length, request_ready
 
 pytestmark = pytest.mark.slow
 
@@ -264,7 +264,7 @@ def test_a_client_still_sending_reads_the_refusal(server):
     ],
 )
 def test_when_a_request_is_whole_enough_for_a_thread(buffer, ready):
-    assert request_ready(bytearray(buffer)) is ready
+    assert request_ready(bytearray(buffer), head_length(buffer)) is ready
 
 
 def test_declared_body_reads_content_length_and_refuses_what_it_cannot_tell():

@@ -142,6 +142,10 @@ def too_large(error: RequestEntityTooLarge):
     return _page(413, "Content too large", message)
 
 
+# Answers that ask a person to wait and send again: a title in their words, and Try again.
+WAIT_TITLES = {408: "Sent too slowly", 429: "Please wait a moment", 503: "Busy right now"}
+
+
 def http_error(error: HTTPException):
     """Any other HTTP error as a page (or JSON), with its Retry-After when it has one
     (503 busy, 429 too many); the connect form says it next to its fields."""
@@ -157,10 +161,6 @@ def http_error(error: HTTPException):
     extra = {"retry_url": _retry_url()} if status in WAIT_TITLES else {}
     body, status = _page(status, title, error.description or "", **extra)
     return body, status, headers
-
-
-# Answers that ask a person to wait and send again: a title in their words, and Try again.
-WAIT_TITLES = {408: "Sent too slowly", 429: "Please wait a moment", 503: "Busy right now"}
 
 
 def page_not_found(error: PageNotFound):

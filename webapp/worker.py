@@ -54,6 +54,15 @@ class Incoming:
     buffer: bytearray = field(default_factory=bytearray)
     lingering: bool = False  # the answer is sent: drop what comes, until EOF or the deadline
     head_from: int = 0  # the head's end is not before this (the buffer looked at so far)
+    end: int | None = None  # where the head ends, once found
+
+    def head_end(self) -> int | None:
+        """Where the head ends in the buffer (None: not yet), looking at each byte once."""
+        if self.end is None:
+            self.end = head_length(self.buffer, self.head_from)
+            if self.end is None:
+                self.head_from = max(0, len(self.buffer) - 3)  # a line end may straddle
+        return self.end
 
 
 def head_length(buffer: bytes | bytearray, start: int = 0) -> int | None:
@@ -81,12 +90,10 @@ def declared_body(head: bytes | bytearray) -> tuple[int | None, bool]:
     return length, expects
 
 
-def request_ready(buffer: bytearray, start: int = 0) -> bool | None:
-    """Whether ``buffer`` holds a whole head and the body the worker reads with it (see
-    ``request_body.read_by_the_worker``): True to hand it to a thread, False to wait for
-    more, None when it is no request head at all. ``start``: where the head's end may be
-    at the earliest (a buffer looked at before without one)."""
-    end = head_length(buffer, start)
+def request_ready(buffer: bytearray, end: int | None) -> bool | None:
+    """Whether ``buffer``, whose head ends at ``end`` (None: not found yet), holds a whole
+    head and the body the worker reads with it (``request_body.read_by_the_worker``): True
+    to hand it to a thread, False to wait for more, None when it is no request head."""
     if end is None:
         return None if len(buffer) > MAX_HEAD_BYTES else False
     length, expects = declared_body(buffer[:end])
@@ -155,9 +162,7 @@ class ReadAheadWorker(ThreadWorker):
             if ended:
                 self._close(conn)
             return
-        ready = request_ready(state.buffer, state.head_from)
-        if ready is False and head_length(state.buffer, state.head_from) is None:
-            state.head_from = max(0, len(state.buffer) - 3)  # no head's end before this
+        ready = request_ready(state.buffer, state.head_end())
         if ready is None or (ended and not ready):
             self._close(conn)  # not HTTP, or the client left before its request was whole
         elif ready:
