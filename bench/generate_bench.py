@@ -18,12 +18,8 @@ from pathlib import Path
 # Runnable as a plain script from anywhere: put the repository on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from webapp.content.model.build import (  # noqa: E402 - after the path set-up above
-    MODEL_FIELD,
-    build_site,
-    chunk_field,
-    decode,
-)
+from webapp.content.model.build import build_site  # noqa: E402 - after the path set-up above
+from webapp.content.model.layout import MODEL_FIELD, chunk_field, decode  # noqa: E402
 from webapp.content.render import render_detail, render_listing  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 50_000)

@@ -17,13 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from webapp.ai import intents as intent_plans  # noqa: E402
 from webapp.ai import pages as page_plans  # noqa: E402
-from webapp.content.model.build import (  # noqa: E402
-    MODEL_FIELD,
-    build_site,
-    chunk_field,
-    data_field,
-    decode,
-)
+from webapp.content.model.build import build_site  # noqa: E402
+from webapp.content.model.layout import MODEL_FIELD, chunk_field, data_field, decode  # noqa: E402
 from webapp.content.parse import parse_content  # noqa: E402
 from webapp.demos import DEMOS, load_demo  # noqa: E402
 

@@ -812,7 +812,8 @@ def test_docs_show_the_prompts_the_code_sends():
 
 
 def test_a_planned_sort_drops_the_rules_sections_and_a_timeline_keeps_its_order():
-    from webapp.content.model.build import build_views, chunk_field, decode
+    from webapp.content.model.build import build_views
+    from webapp.content.model.layout import chunk_field, decode
     from webapp.content.render import render_listing
 
     courses = ["Starters"] * 3 + ["Mains"] * 3
@@ -891,7 +892,7 @@ def test_random_page_plans_never_break_a_page(seed):
     import random
 
     from webapp.ai import pages as page_plans
-    from webapp.content.model.build import MODEL_FIELD, chunk_field, data_field, decode
+    from webapp.content.model.layout import MODEL_FIELD, chunk_field, data_field, decode
     from webapp.content.render import render_detail, render_listing, render_section
 
     rng = random.Random(seed)

@@ -133,7 +133,8 @@ def test_linked_entries_are_summarised_not_copied():
 
 
 def test_interleaved_categories_keep_the_model_small():
-    from webapp.content.model.build import MODEL_FIELD, build_site
+    from webapp.content.model.build import build_site
+    from webapp.content.model.layout import MODEL_FIELD
 
     kinds = ["Starters", "Mains", "Desserts"]
     dishes = [{"name": f"Dish {n}", "category": kinds[n % 3] if n < 50 else kinds[n % 2]}

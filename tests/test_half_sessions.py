@@ -123,7 +123,7 @@ def test_the_api_repairs_a_half_session_as_the_app_does(app, client):
 def test_a_field_its_read_plan_did_not_name_is_caught(app, client, caplog):
     """Reading a hash field the plan did not ask for would answer None, as if it did not
     exist: it raises in tests (the app's TESTING) and is logged once elsewhere."""
-    from webapp.content.model.build import chunk_field
+    from webapp.content.model.layout import chunk_field
     from webapp.storage import ReadPlan
     from webapp.storage.base import UnplannedRead
 

@@ -11,13 +11,8 @@ import zipfile
 import pytest
 from conftest import connect, connect_demo, csrf_token, site_sid, upload
 
-from webapp.content.model.build import (
-    MODEL_FIELD,
-    PAGE_SIZE,
-    build_site,
-    chunk_field,
-    decode,
-)
+from webapp.content.model.build import build_site
+from webapp.content.model.layout import MODEL_FIELD, PAGE_SIZE, chunk_field, decode
 from webapp.content.model.vocab import is_hidden_key
 from webapp.demos import DEMOS, load_demo
 from webapp.storage import ReadPlan

@@ -159,7 +159,7 @@ def test_the_patterns_are_collected_from_the_package():
         "webapp.content.model.values._MARKDOWN_HINT",
         "webapp.content.model.values._TAG_LIKE",
         "webapp.content.parse._CONSTANT_SCAN",
-        "webapp.content.render.FILE_LINK",
+        "webapp.content.page_files.FILE_LINK",
         "webapp.content.colors._FUNCTION",
     ):
         assert place in PATTERNS, sorted(PATTERNS)

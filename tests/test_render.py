@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from webapp.content.colors import DEFAULT_THEME
-from webapp.content.model.build import (
+from webapp.content.model.build import build_site, build_views
+from webapp.content.model.layout import (
     MODEL_FIELD,
-    build_site,
-    build_views,
     chunk_field,
     data_field,
     decode,

@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from webapp.content.model.build import item_bucket_field
+from webapp.content.model.layout import item_bucket_field
 from webapp.storage import ReadPlan, StoredPage
 from webapp.storage.base import SiteKeys, new_sid
 from webapp.storage.memory import MemorySiteStore, make_cache

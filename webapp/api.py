@@ -18,9 +18,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from .browser_session import SID_FORMAT
 from .client_limits import limit_connects
 from .content.fragment import to_fragment
-from .content.model.values import http_url
+from .content.page_files import PageRef, detail_page_id, listing_page_id, parse_page_id
 from .content.parse import ContentError, parse_json
-from .content.render import PageRef, detail_page_id, listing_page_id, parse_page_id
+from .content.urls import http_url
 from .page_making import (
     PageNotFound,
     generate_read_plan,

@@ -1,4 +1,4 @@
-"""Per-client limits on connecting sites (Flask-Limiter): connects a minute, bytes a day.
+"""Per-client limits on connecting sites (the ``limits`` library): connects a minute, bytes a day.
 
 One client could otherwise fill storage with sessions that live a day, or keep workers
 parsing documents. A client is its address as the proxies in front report it, trusting
@@ -11,32 +11,35 @@ client is handed to the ``limits`` library, no second pool), or in the limiter's
 memory locally. Their keys (``<KEY_PREFIX>limit:…``) are the one exception to the
 ``{SID}`` hash-tag rule: they belong to a client, not a session, and expire by
 themselves at the end of their window.
+
+``limits`` is used directly (fixed windows, as Flask-Limiter would) and loaded by the
+first connect a process sees: importing it, or Flask-Limiter around it, cost every cold
+start about 40 ms, a fifth of a bare Flask app's whole start (bench/cold_start.py).
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import logging
+import threading
 import time
 
 from flask import Flask, current_app, g, request
-from flask_limiter import Limiter
-from limits.storage import RedisStorage
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+log = logging.getLogger(__name__)
 CONNECTED_BYTES = "connected_bytes"  # on flask.g: the size of the document just connected
+_LIMITED = "connect_limited"  # on flask.g: this request's connect was counted
 
 
-class AppRedisStorage(RedisStorage):
-    """The ``limits`` Redis storage on the client the app already has (one server,
-    Sentinel's master, or a Cluster: each counter is one key, so any node serves it)."""
+class ConnectLimitReached(TooManyRequests):
+    """429: a client connected too much; ``reset_at`` (epoch seconds) is when it may again."""
 
-    STORAGE_SCHEME = ["site-pages-redis"]
-
-    def __init__(self, uri: str, *, client, key_prefix: str = "limit", **options) -> None:
-        pool = getattr(client, "connection_pool", None)  # a Cluster's client has none
-        super().__init__("redis://", connection_pool=pool, key_prefix=key_prefix)
-        self.storage = client
-        self.initialize_storage(uri)  # its scripts, registered on the app's client
+    def __init__(self, description: str, reset_at: float) -> None:
+        super().__init__(description)
+        self.reset_at = reset_at
 
 
 def client_address() -> str:
@@ -51,7 +54,41 @@ def client_address() -> str:
     return address
 
 
-limiter = Limiter(key_func=client_address)
+class ClientLimits:
+    """The app's two limits and where they count (``limits`` loads with the first use)."""
+
+    def __init__(self, redis_client=None, key_prefix: str = "limit") -> None:
+        self.redis_client = redis_client  # None: count in this process's memory
+        self.key_prefix = key_prefix
+        self._strategy = None
+        self._lock = threading.Lock()
+
+    def strategy(self):
+        """The fixed-window limiter on the app's storage (made once per process)."""
+        with self._lock:
+            if self._strategy is None:
+                from limits.storage import MemoryStorage
+                from limits.strategies import FixedWindowRateLimiter
+
+                if self.redis_client is None:
+                    storage = MemoryStorage()
+                else:
+                    from .limit_storage import AppRedisStorage
+
+                    storage = AppRedisStorage(self.redis_client, self.key_prefix)
+                self._strategy = FixedWindowRateLimiter(storage)
+        return self._strategy
+
+
+def _limits():
+    """(connects a minute, bytes a day) as ``limits`` items, from the app's settings."""
+    from limits import RateLimitItemPerDay, RateLimitItemPerMinute
+
+    config = current_app.config
+    return (
+        RateLimitItemPerMinute(config["CONNECTS_PER_MINUTE"]),
+        RateLimitItemPerDay(config["CONNECT_BYTES_PER_DAY"]),
+    )
 
 
 def _connect_message() -> str:
@@ -68,35 +105,40 @@ def _bytes_message() -> str:
     )
 
 
-def _connects_per_minute() -> str:
-    return f"{current_app.config['CONNECTS_PER_MINUTE']} per minute"
+def _counted(check) -> None:
+    """Run ``check`` (a function of the strategy, the two items and the client); a storage
+    outage lets the connect through (it then meets the outage itself), logged."""
+    try:
+        strategy = current_app.extensions["client_limits"].strategy()
+        check(strategy, *_limits(), client_address())
+    except ConnectLimitReached:
+        raise
+    except Exception as error:  # noqa: BLE001 - a counter never stops a connect
+        log.warning("Per-client limits not counted (%s)", type(error).__name__)
 
 
-def _bytes_per_day() -> str:
-    return f"{current_app.config['CONNECT_BYTES_PER_DAY']} per day"
-
-
-# Every connect counts against the first (a failed one too: parsing it cost as much); the
-# bytes of a connect that succeeded count against the second, once they are known. Before
-# the connect the second only checks that the day's budget is not spent.
-_connect_limits = (
-    limiter.shared_limit(_connects_per_minute, scope="connect", error_message=_connect_message),
-    limiter.shared_limit(
-        _bytes_per_day,
-        scope="connect-bytes",
-        cost=lambda: g.get(CONNECTED_BYTES, 1),
-        deduct_when=lambda response: response.status_code < 400 and CONNECTED_BYTES in g,
-        error_message=_bytes_message,
-    ),
-)
+def _check_connect(strategy, per_minute, per_day, client: str) -> None:
+    """Count a connect (a failed one too: parsing it cost as much); before it, check only
+    that the day's bytes are not spent (a success's bytes count after it)."""
+    if not strategy.hit(per_minute, "connect", client):
+        reset_at = strategy.get_window_stats(per_minute, "connect", client).reset_time
+        raise ConnectLimitReached(_connect_message(), reset_at)
+    if not strategy.test(per_day, "connect-bytes", client):
+        reset_at = strategy.get_window_stats(per_day, "connect-bytes", client).reset_time
+        raise ConnectLimitReached(_bytes_message(), reset_at)
 
 
 def limit_connects(view):
     """Decorate a connect view with the per-client connect limits."""
-    for limit in _connect_limits:
-        view = limit(view)
-    view.limits_connects = True
-    return view
+
+    @functools.wraps(view)
+    def limited(*args, **kwargs):
+        _counted(_check_connect)
+        setattr(g, _LIMITED, True)
+        return view(*args, **kwargs)
+
+    limited.limits_connects = True
+    return limited
 
 
 def count_refused(view) -> None:
@@ -104,8 +146,7 @@ def count_refused(view) -> None:
     view is a connect (it was one: it tried), raising 429 past the limit. The view, which
     counts otherwise, does not run."""
     if getattr(view, "limits_connects", False):
-        with _connect_limits[0]:  # Flask-Limiter's limits count as context managers too
-            pass
+        _counted(_check_connect)
 
 
 def count_connected(size: int) -> None:
@@ -113,12 +154,21 @@ def count_connected(size: int) -> None:
     setattr(g, CONNECTED_BYTES, size)
 
 
-def retry_after() -> int:
+def _spend_bytes(response):
+    """After a connect that succeeded: its document's bytes count against the day."""
+    size = g.get(CONNECTED_BYTES)
+    if size and g.get(_LIMITED) and response.status_code < 400:
+        _counted(
+            lambda strategy, _minute, per_day, client: strategy.hit(
+                per_day, "connect-bytes", client, cost=size
+            )
+        )
+    return response
+
+
+def retry_after(error: ConnectLimitReached) -> int:
     """Seconds until the breached limit's window ends (at least 1)."""
-    current = limiter.current_limit
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()) + 1)
+    return max(1, int(error.reset_at - time.time()) + 1)
 
 
 def wait_words(seconds: int) -> str:
@@ -131,20 +181,14 @@ def wait_words(seconds: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Trust the configured proxy hops, and bind the limiter to the app's storage."""
+    """Trust the configured proxy hops, and count limits in the app's storage."""
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
     store = app.extensions["site_store"]
     if store.backend_name == "redis":
-        prefix = app.config["KEY_PREFIX"] + "limit"
-        app.config.setdefault("RATELIMIT_STORAGE_URI", "site-pages-redis://")
-        app.config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS", {"client": store.client, "key_prefix": prefix}
-        )
+        limits = ClientLimits(store.client, app.config["KEY_PREFIX"] + "limit")
     else:
-        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    # A storage outage lets connects through (they then meet the outage themselves).
-    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    limiter.init_app(app)
+        limits = ClientLimits()
+    app.extensions["client_limits"] = limits
+    app.after_request(_spend_bytes)

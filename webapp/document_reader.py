@@ -20,9 +20,12 @@ import logging
 import multiprocessing
 import resource
 import threading
+from typing import TYPE_CHECKING
 
-from .content.document import Document, read_document
 from .content.parse import ContentError
+
+if TYPE_CHECKING:
+    from .content.document import Document
 
 log = logging.getLogger(__name__)
 # What the fork server imports once, so that each child starts with it loaded.
@@ -41,6 +44,8 @@ class DocumentUnread(Exception):
 def _read_in_child(raw: bytes | str, answer, memory_factor: int) -> None:
     """A child's whole life: read the document within its memory, send back the Document
     (and the child's peak memory) or what went wrong."""
+    from .content.document import read_document  # preloaded by the fork server
+
     try:
         _cap_memory(memory_factor * len(raw))
         document = read_document(raw)
@@ -96,6 +101,8 @@ class DocumentReader:
 
     def read(self, raw: bytes | str) -> Document:
         """Read a document (ContentError says what is wrong with it)."""
+        from .content.document import read_document  # loaded by the first connect
+
         context = self._child_context() if len(raw) >= self.threshold else None
         if context is None:
             return read_document(raw)

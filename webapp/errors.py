@@ -6,11 +6,10 @@ import html
 import logging
 
 from flask import Flask, jsonify, render_template, request, session
-from flask_limiter.errors import RateLimitExceeded
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from . import client_limits, defaults
+from .extensions import FormTokenRefused
 from .page_making import PageNotFound
 from .site_actions import too_large_message
 from .site_session import (
@@ -105,7 +104,7 @@ def stored_data_damaged(error: StoredDataDamaged):
     return session_not_found(end_damaged(error))
 
 
-def csrf_error(error: CSRFError):
+def csrf_error(error: FormTokenRefused):
     """A form whose token does not match: say why in the words of what happened.
 
     Without a connected site the form was sent from a page whose site session
@@ -168,9 +167,9 @@ def page_not_found(error: PageNotFound):
     return _page(404, "Not Found", str(error))
 
 
-def too_many(error: RateLimitExceeded):
+def too_many(error: client_limits.ConnectLimitReached):
     """429: the client connected too much; say when it may connect again."""
-    retry = client_limits.retry_after()
+    retry = client_limits.retry_after(error)
     error.description = f"{error.description} Please try again {client_limits.wait_words(retry)}."
     error.retry_after = retry
     return http_error(error)
@@ -195,9 +194,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(StorageUnavailable, storage_unavailable)
     app.register_error_handler(SessionNotFound, session_not_found)
     app.register_error_handler(StoredDataDamaged, stored_data_damaged)
-    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(FormTokenRefused, csrf_error)
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    app.register_error_handler(RateLimitExceeded, too_many)
+    app.register_error_handler(client_limits.ConnectLimitReached, too_many)
     app.register_error_handler(PageNotFound, page_not_found)
     app.register_error_handler(InternalServerError, internal_error)
     app.register_error_handler(HTTPException, http_error)

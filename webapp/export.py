@@ -19,17 +19,14 @@ from flask import Response, current_app, render_template, stream_with_context
 from werkzeug.exceptions import TooManyRequests
 
 from . import defaults, slots
-from .content.model.build import chunk_field, decode
-from .content.render import (
+from .content.model.layout import PAGE_SIZE, chunk_field, decode
+from .content.page_files import (
     HOME_FILE,
-    PAGE_SIZE,
     detail_page_id,
     linked_pages,
     listing_page_id,
     page_file,
     parse_page_id,
-    render_detail,
-    render_listing,
     with_file_links,
 )
 from .content.text import slugify
@@ -150,6 +147,8 @@ def claim_export(sid: str):
 
 def export_response(sid: str, site: SiteSnapshot) -> Response:
     """The export's zip, streamed as its pages are made (see ``export``)."""
+    from .content.render import render_detail, render_listing  # loaded by the first export
+
     limit = current_app.config["EXPORT_MAX_DETAIL_PAGES"]
     model, intents, chunks, left_out = export_plan(sid, site, limit)
     fields = tuple(chunk_field(intent["id"], number) for intent, number, _take in chunks)

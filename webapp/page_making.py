@@ -21,26 +21,18 @@ from html import unescape
 from flask import current_app, request
 
 from . import ai, slots
-from .content.model.build import (
+from .content.model.layout import (
     MODEL_FIELD,
     MODEL_VERSION,
-    build_views,
+    PAGE_SIZE,
     chunk_field,
     data_field,
     decode,
     item_bucket_field,
     item_field,
 )
-from .content.render import (
-    PAGE_SIZE,
-    PageRef,
-    detail_page_id,
-    listing_page_id,
-    render_detail,
-    render_listing,
-    render_section,
-)
-from .content.search import decode_index, encode_index, index_rows, render_results, search_field
+from .content.page_files import PageRef, detail_page_id, listing_page_id
+from .content.query import search_field
 from .site_session import SessionNotFound, content_of
 from .storage import (
     ReadPlan,
@@ -105,6 +97,8 @@ class SiteModel:
             content_json = again.content_json if again is not None else None
         if content_json is None:
             raise SessionNotFound("The site session is incomplete.")
+        from .content.model.build import build_views  # rare: a model stored by another version
+
         self.built = build_views(content_of(sid, content_json), site.intents)
         try:
             get_store().save_model(sid, self.built)
@@ -177,6 +171,8 @@ def render_intent_page(
 
     ``plan``: the page's copy planned by the optional AI (None: the rules' own).
     """
+    from .content.render import render_listing, render_section  # what stored pages never need
+
     model = model or SiteModel(sid, site)
     view = model.view(intent["id"])
     common = {
@@ -339,6 +335,8 @@ def kept_plan_field(intent_id: str) -> tuple[str, ...]:
 
 def render_item_page(sid: str, site: SiteSnapshot, intent: dict, item_id: str) -> str | None:
     """Make an item's detail page from the listing chunk that holds it (None: no such item)."""
+    from .content.render import render_detail
+
     model = SiteModel(sid, site)
     view = model.view(intent["id"])
     found = model.item(intent["id"], item_id)
@@ -452,6 +450,8 @@ def remake_damaged_pages(sid: str, site: SiteSnapshot) -> SiteSnapshot:
 def results_page(sid: str, site: SiteSnapshot, intent_id: str, query, page: int) -> str:
     """One page of a collection's search results, from its index (made on first search);
     ``site`` read with the model and the index field. Raises PageNotFound."""
+    from .content.search import decode_index, render_results
+
     intent = site.intent(intent_id)
     if intent is None:
         raise PageNotFound(f"This site has no intent {intent_id[:80]!r}.", intent_missing=True)
@@ -487,6 +487,8 @@ def _make_index(sid: str, model: SiteModel, view: dict, intent_id: str) -> dict:
         raise slots.Busy(
             "The app is preparing another search right now. Please try again in a few seconds."
         )
+    from .content.search import encode_index, index_rows
+
     limit = current_app.config["SEARCH_INDEX_MAX_ITEMS"]
     chunks = min(int(view.get("pages", 1)), -(-limit // PAGE_SIZE))
     names = tuple(chunk_field(intent_id, number) for number in range(1, chunks + 1))

@@ -26,10 +26,8 @@ from flask import (
 )
 
 from . import ai
-from .content.model.build import (
-    MODEL_VERSION,
-)
-from .content.render import (
+from .content.model.layout import MODEL_VERSION
+from .content.page_files import (
     HOME_FILE,
     PageRef,
     detail_page_id,
@@ -39,7 +37,7 @@ from .content.render import (
     parse_page_id,
     with_file_links,
 )
-from .content.search import (
+from .content.query import (
     SORTS,
     Query,
     search_field,

@@ -11,16 +11,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 
 from . import ai, client_limits, slots
-from .content.document import Document
-from .content.fetch import FetchError, fetch_content, fetch_sleekcms, parse_pub_token
-from .content.model.build import Built
 from .content.parse import ContentError
 from .demos import DEMOS, load_demo
 from .document_reader import DocumentReader, DocumentUnread
+
+if TYPE_CHECKING:
+    from .content.document import Document
+    from .content.model.build import Built
 
 SOURCES = ("upload", "paste", "url", "sleekcms", "demo")
 REMOTE_SOURCES = ("url", "sleekcms")
@@ -105,6 +107,8 @@ def _take_connect_slot() -> None:
 
 def read_source(given: SourceInput) -> tuple[bytes | str, str]:
     """Return the raw content of the chosen source and a label describing it."""
+    from .content.fetch import fetch_content, fetch_sleekcms, parse_pub_token
+
     config = current_app.config
     source = given.source
     if source == "upload":
@@ -159,6 +163,8 @@ def too_large_message() -> str:
 
 def open_site(given: SourceInput) -> OpenedSite:
     """Read a source and build its content model; ConnectError says what went wrong."""
+    from .content.fetch import FetchError  # the HTTP client loads with the first connect
+
     started = time.monotonic()
     try:
         raw, label = read_source(given)

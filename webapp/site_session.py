@@ -18,7 +18,6 @@ from flask import Flask, Request, current_app, request, session
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
-from .content.model.build import build_site
 from .content.parse import ContentError, parse_json
 from .revalidation import known_validators
 from .storage import (
@@ -194,6 +193,8 @@ def _repaired(sid: str, plan: ReadPlan, half: SiteSnapshot) -> SiteSnapshot:
     Keys go missing one by one when Redis evicts them or an operator deletes
     them; the content is what everything else is made from.
     """
+    from .content.model.build import build_site  # rare: the model loads only to repair
+
     store = get_store()
     whole = store.load(sid, ReadPlan(content=True))
     if whole is not None and whole.content_json:

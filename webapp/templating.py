@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, get_flashed_messages, render_template, request, session
-from flask_wtf.csrf import generate_csrf
 
 from .content import icons
-from .content.model.values import http_url
+from .content.urls import http_url
+from .extensions import generate_csrf
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 

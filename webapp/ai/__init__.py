@@ -36,8 +36,6 @@ __all__ = [
     "read_record",
     "tokens_used",
 ]
-from . import intents as intent_plans
-from . import pages as page_plans
 from .provider import Claude, ToolAnswer
 
 log = logging.getLogger(__name__)
@@ -83,6 +81,8 @@ def plan_intents(
     claude = get_claude()
     if claude is None:
         return None
+    from . import intents as intent_plans  # the prompts load only with AI on
+
     record = {
         "model": claude.model,
         "prompt": intent_plans.PROMPT_VERSION,
@@ -162,6 +162,8 @@ def plan_page(
     claude = get_claude()
     if claude is None:
         return None
+    from . import pages as page_plans
+
     kept = read_record(stored)
     if (
         kept

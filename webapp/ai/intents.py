@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import re
 
-from ..content.icons import EMOJI_TO_NAME, ICONS
-from ..content.model.build import MODEL_FIELD, chunk_field, data_field, decode
+from ..content.icons import ICONS, emoji_to_name
+from ..content.model.layout import MODEL_FIELD, chunk_field, data_field, decode
 
 PROMPT_VERSION = "intents-2"
 TITLE_MAX = 60
@@ -27,7 +27,7 @@ MIN_KEPT = 3  # the model may hide intents, but never leave fewer than this
 
 # The emoji an icon name is shown as (the API's intents carry emoji).
 NAME_TO_EMOJI: dict[str, str] = {}
-for _emoji, _name in EMOJI_TO_NAME.items():
+for _emoji, _name in emoji_to_name().items():
     NAME_TO_EMOJI.setdefault(_name, _emoji)
 ICON_NAMES = sorted(name for name in ICONS if name in NAME_TO_EMOJI)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .render import FILE_LINK, HOME_FILE, page_file, with_file_links
+from .page_files import FILE_LINK, HOME_FILE, page_file, with_file_links
 
 WRAPPER = "sp-page"
 # From the first <style> and the first <body only (atomic groups, \A): when no end follows

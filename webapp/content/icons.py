@@ -9,10 +9,13 @@ references, no scripts, no links, only paths and shapes written here.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .model import vocab
+if TYPE_CHECKING:
+    from .model.vocab import Kind
 
 # --------------------------------------------------------------------------
 # Glyphs: inner markup of a 24×24 viewBox (drawn with the stroke set on <svg>)
@@ -181,8 +184,10 @@ def _key(text: str) -> str:
     return _VARIANTS.sub("", text).strip()
 
 
-def kinds() -> list[vocab.Kind]:
+def kinds() -> list[Kind]:
     """Every kind vocab defines: the collection table, then the intents that are not one."""
+    from .model import vocab  # the model's names load with the first icon drawn
+
     table = list(vocab.KIND_BY_NAME.values())
     others = [value for value in vars(vocab).values() if isinstance(value, vocab.Kind)]
     return table + [kind for kind in others if kind not in table]
@@ -191,11 +196,16 @@ def kinds() -> list[vocab.Kind]:
 # Emoji an intent can carry that no kind owns (build.py's "more" and "everything").
 EXTRA_EMOJI = {"🧭": "compass"}
 
-EMOJI_TO_NAME: dict[str, str] = {}
-for _kind in kinds():
-    EMOJI_TO_NAME.setdefault(_key(_kind.emoji), _kind.name if _kind.name in ICONS else FALLBACK)
-for _emoji, _name in EXTRA_EMOJI.items():
-    EMOJI_TO_NAME.setdefault(_key(_emoji), _name)
+
+@cache
+def emoji_to_name() -> dict[str, str]:
+    """Each emoji a kind (or EXTRA_EMOJI) carries, without variant selectors: its icon's name."""
+    found: dict[str, str] = {}
+    for kind in kinds():
+        found.setdefault(_key(kind.emoji), kind.name if kind.name in ICONS else FALLBACK)
+    for emoji, name in EXTRA_EMOJI.items():
+        found.setdefault(_key(emoji), name)
+    return found
 
 
 def icon_name(emoji_or_name: str | None) -> str:
@@ -203,8 +213,9 @@ def icon_name(emoji_or_name: str | None) -> str:
     if not isinstance(emoji_or_name, str):
         return FALLBACK
     key = _key(emoji_or_name)
-    if key in EMOJI_TO_NAME:
-        return EMOJI_TO_NAME[key]
+    named = emoji_to_name().get(key)
+    if named is not None:
+        return named
     return key.lower() if key.lower() in ICONS else FALLBACK
 
 

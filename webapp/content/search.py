@@ -10,70 +10,22 @@ content. Pure functions; the results page is rendered like a listing page.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import msgspec
 
-from .model.build import MODEL_VERSION, PAGE_SIZE
+from .model.layout import MODEL_VERSION, PAGE_SIZE
 from .model.normalise import normalise
-from .render import AppLinks, _card, _env, _header, hints_of, palette
+from .page_files import AppLinks
+from .query import SORTS, Query, search_field
+from .render import _card, _env, _header, hints_of, palette
 
 # The index holds cards made by this version of the model and of its pages: another
 # version of either makes it again.
 INDEX_VERSION = f"1/{MODEL_VERSION}"
-SORTS = {
-    "": "Relevance",
-    "name": "Name (A–Z)",
-    "price": "Price (low to high)",
-    "price-desc": "Price (high to low)",
-    "newest": "Newest first",
-}
-QUERY_LIMIT = 200  # characters of a search kept
 _AMOUNT = re.compile(r"\d[\d,. ]*")
-
-
-def search_field(intent_id: str) -> str:
-    """The session-hash field holding a collection's search index."""
-    return f"s:{intent_id}"
-
-
-@dataclass(frozen=True)
-class Query:
-    """What a person asked of a listing: words, an order, a group, a badge."""
-
-    q: str = ""
-    sort: str = ""
-    group: str = ""
-    badge: str = ""
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> Query:
-        """Read ``?q=&sort=&group=&badge=`` (anything unknown is ignored)."""
-        if not args:
-            return EMPTY_QUERY  # most views: no query string at all
-        sort = args.get("sort", "")
-        return cls(
-            q=" ".join(str(args.get("q", "")).split())[:QUERY_LIMIT],
-            sort=sort if sort in SORTS else "",
-            group=str(args.get("group", ""))[:QUERY_LIMIT],
-            badge=str(args.get("badge", ""))[:QUERY_LIMIT],
-        )
-
-    def __bool__(self) -> bool:
-        return bool(self.q or self.sort or self.group or self.badge)
-
-    def params(self, page: int = 1) -> dict[str, str]:
-        """The query as URL parameters (links keep it), with the page past the first."""
-        found = {k: v for k, v in vars(self).items() if v}
-        if page > 1:
-            found["page"] = str(page)
-        return found
-
-
-EMPTY_QUERY = Query()
 
 
 def _amount(price: str) -> float | None:

@@ -6,8 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-
-from cachelib import SimpleCache
+from typing import TYPE_CHECKING
 
 from .. import defaults
 from .base import (
@@ -27,6 +26,9 @@ from .base import (
     pointer_in_bucket,
 )
 from .stored_page import StoredPage, read_pages, without_body
+
+if TYPE_CHECKING:
+    from cachelib import SimpleCache
 
 # The session hash is split over two cache entries: the small part (metadata and
 # the model) that every page reads, and the large part (content, listing chunks,
@@ -49,6 +51,8 @@ def make_cache(ttl_seconds: int, threshold: int = defaults.MEMORY_THRESHOLD) -> 
     SimpleCache's own defaults (300 s, 500 items) would drop sessions after
     five minutes or after a few hundred visitors.
     """
+    from cachelib import SimpleCache  # loaded only where sessions live in memory
+
     return SimpleCache(threshold=threshold, default_timeout=ttl_seconds)
 
 

@@ -12,9 +12,24 @@ Split by concern, one set of heuristics:
 * ``build``: the model built at connect and laid out in hash fields for
   bounded reads.
 
+* ``layout``: where the built model lives in the session hash (what reading it needs).
+
 Rendering (``webapp.content.render``) reads only the model.
+
+Nothing is imported with the package: a process that only reads stored pages never
+loads the heuristics (a cold start pays for what its first request uses).
 """
 
-from .build import Built, build_site, build_views
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __all__ = ["Built", "build_site", "build_views"]
+
+
+def __getattr__(name: str) -> Any:
+    """Load ``build`` when one of its names is first asked of the package (PEP 562)."""
+    if name in __all__:
+        return getattr(import_module(".build", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,11 +31,18 @@ from typing import Any
 
 import msgspec
 
-from ...storage.base import decoded
 from ..paths import ROOT, resolve_one, split_paths
 from ..text import normal_key, slugify, truncate
 from . import vocab
 from .classify import Found, Group, find, is_gallery, is_record_list
+from .layout import (
+    ITEM_BUCKETS,
+    MODEL_FIELD,
+    MODEL_VERSION,
+    PAGE_SIZE,
+    chunk_field,
+    data_field,
+)
 from .name import (
     TYPE_KEYS,
     categories,
@@ -54,8 +61,6 @@ from .site import site_header, site_theme
 from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
 
-MODEL_VERSION = 1
-PAGE_SIZE = 48
 MAX_INTENTS = 15
 MAX_REFS = 3_000
 MAX_RUNS = 60  # sections a category can split a collection into (the model stays small)
@@ -64,35 +69,8 @@ _BASE_MAX = 56
 _SLUG_SCAN = 400
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
-MODEL_FIELD = "model"
-
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder().decode
-
-
-def chunk_field(intent_id: str, number: int) -> str:
-    """The hash field of listing chunk ``number`` (from 1) of a collection."""
-    return f"c:{intent_id}:{number}"
-
-
-def item_field(intent_id: str, item_id: str) -> str:
-    """The name of one item's pointer (``ReadPlan.item``; its own hash field in sessions
-    stored before item buckets)."""
-    return f"i:{intent_id}:{item_id}"
-
-
-ITEM_BUCKETS = 1024
-
-
-def item_bucket_field(intent_id: str, item_id: str) -> str:
-    """The hash field holding the chunk numbers of the items whose ids share a bucket."""
-    # A URL may carry any text, lone surrogates included: never an error, just no item.
-    return f"x:{intent_id}:{zlib.crc32(item_id.encode(errors='surrogatepass')) % ITEM_BUCKETS}"
-
-
-def data_field(intent_id: str) -> str:
-    """The hash field holding a section's data."""
-    return f"d:{intent_id}"
 
 
 @dataclass
@@ -1138,12 +1116,3 @@ def build_views(content: Any, intents: list[dict]) -> dict[str, bytes]:
     }
     fields[MODEL_FIELD] = _encode(model)
     return fields
-
-
-def decode(raw: bytes | str, name: str | None = None) -> Any:
-    """Decode a stored model field (JSON), ``name`` if the caller knows it.
-
-    A value that is not JSON raises StoredDataDamaged: the session it was read from
-    is lost (see site_session.end_damaged).
-    """
-    return decoded(raw, field=name)

@@ -19,10 +19,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..text import normal_key, truncate
+from ..urls import http_url
 from .vocab import words
 
-MAX_URL = 2_048
-_URL_FORBIDDEN = re.compile(r"[\s\"'<>\\`{}|^]")
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp")
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,30}$")
@@ -31,30 +30,6 @@ _NOT_DIAL = re.compile(r"[^\d+]+")  # what a tel: link drops from a phone number
 
 # --------------------------------------------------------------------------
 # URLs
-
-
-def http_url(value: Any) -> str:
-    """Return ``value`` if it is a plain absolute http(s) URL (``//x`` becomes https), else ``""``.
-
-    ``javascript:``, ``data:``, relative paths and anything with quotes, spaces
-    or angle brackets are refused.
-    """
-    if not isinstance(value, str) or len(value) > MAX_URL:
-        return ""
-    url = value.strip()
-    if url.startswith("//"):
-        url = "https:" + url
-    if not url or _URL_FORBIDDEN.search(url) or not url.isprintable():
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    if not url.lower().startswith(parts.scheme.lower() + "://"):
-        return ""
-    return url
 
 
 def link_href(value: Any, key: str = "") -> str:
