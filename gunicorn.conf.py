@@ -36,3 +36,14 @@ def on_starting(server):
             problems.append(f"AI_REQUIRED=1 but the AI key does not work: {failure}")
     if problems:
         raise RuntimeError("Cannot start:\n- " + "\n- ".join(problems))
+
+
+def post_worker_init(worker):
+    """Load, before this worker serves, what requests otherwise load on first use.
+
+    A serverless start imports ``wsgi`` only and stays lazy (bench/cold_start.py); a
+    worker lives for hours, so its first connect, page or form should not wait on imports.
+    """
+    from webapp import load_all
+
+    load_all()

@@ -16,22 +16,27 @@ from pathlib import Path
 
 import pytest
 
+import webapp
+
 ROOT = Path(__file__).resolve().parent.parent
-# What a process that only reads must not have loaded (each loads on first use).
+# What a process that only reads must not have loaded (each loads on first use): the
+# app's list, and what those modules bring.
 LOADED_ON_USE = (
-    "webapp.content.model.build",
+    *webapp.LOADED_ON_USE,
     "webapp.content.model.vocab",
-    "webapp.content.render",
-    "webapp.content.search",
-    "webapp.content.fetch",
-    "webapp.ai.intents",
     "markdown_it",
     "requests",
     "anthropic",
     "limits",
-    "flask_wtf",
     "wtforms",
 )
+LOAD_ALL = """
+import json, sys
+from wsgi import app
+from webapp import load_all
+load_all()
+print(json.dumps({"answers": [], "loaded": sorted(sys.modules)}))
+"""
 CHILD = """
 import json, sys
 from wsgi import app
@@ -41,12 +46,12 @@ print(json.dumps({"answers": answers, "loaded": sorted(sys.modules)}))
 """
 
 
-def fresh_process(env: dict) -> dict:
+def fresh_process(env: dict, code: str = CHILD) -> dict:
     """What a fresh process that imported the app and answered two reads holds."""
     settings = ("REDIS_URL", "KV_URL", "STORAGE_BACKEND", "ANTHROPIC_API_KEY")
     inherited = {name: value for name, value in os.environ.items() if name not in settings}
     child = subprocess.run(
-        [sys.executable, "-c", CHILD],
+        [sys.executable, "-c", code],
         env={**inherited, "SECRET_KEY": "cold", **env},
         cwd=ROOT,
         capture_output=True,
@@ -71,3 +76,12 @@ def test_a_cold_start_loads_only_what_a_read_needs(backend, request):
     assert "webapp.pages" in loaded and "webapp.api" in loaded  # the app was imported
     assert not loaded & set(LOADED_ON_USE), sorted(loaded & set(LOADED_ON_USE))
     assert ("cachelib" in loaded) == (backend == "memory")
+
+
+def test_a_gunicorn_worker_loads_everything_before_it_serves():
+    """gunicorn.conf.py's post_worker_init loads the same list: the first connect, page or
+    form of a long-running worker waits on no import."""
+    loaded = set(fresh_process({"STORAGE_BACKEND": "memory"}, LOAD_ALL)["loaded"])
+    assert set(webapp.LOADED_ON_USE) <= loaded, sorted(set(webapp.LOADED_ON_USE) - loaded)
+    conf = (ROOT / "gunicorn.conf.py").read_text()
+    assert "def post_worker_init(worker):" in conf and "load_all()" in conf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -30,6 +31,20 @@ from .extensions import browser_sessions, csrf
 from .site_session import MATCHED
 
 ROOT = Path(__file__).resolve().parent.parent
+# What requests load on first use, so that a cold start (a serverless invocation, a new
+# worker) pays only for what its first request needs; see bench/cold_start.py.
+LOADED_ON_USE = (
+    "webapp.content.model.build",  # connecting a site, repairing one
+    "webapp.content.render",  # making a page
+    "webapp.content.search",  # a search
+    "webapp.content.fetch",  # connecting a URL (requests)
+    "webapp.content.document",
+    "webapp.ai.intents",  # AI planning
+    "webapp.ai.pages",
+    "webapp.limit_storage",  # the first connect's per-client limits (limits)
+    "limits.strategies",
+    "flask_wtf.csrf",  # the first form sent, or rendered with its token
+)
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
@@ -112,3 +127,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     return app
+
+
+def load_all() -> None:
+    """Import what requests otherwise load on first use (``LOADED_ON_USE``).
+
+    gunicorn calls it in each worker before the worker serves (``post_worker_init``): a
+    long-running worker pays for it once at boot rather than in a visitor's first connect.
+    """
+    for name in LOADED_ON_USE:
+        import_module(name)
