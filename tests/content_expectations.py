@@ -27,16 +27,47 @@ FAQ_ITEM = re.compile(r"<details>(.*?)</details>", re.DOTALL)
 STYLE = re.compile(r"<style>.*?</style>", re.DOTALL)
 
 
-def fixture_names() -> list[str]:
-    """Every fixture that has an expectation file."""
-    return sorted(p.name[: -len(".expect.json")] for p in FIXTURES.glob("*.expect.json"))
+EMPTY_PAGE = '<div class="empty">'
+# What reads as an id rather than a name: digits, hex or UUIDs, or a short prefix and digits.
+ID_LIKE = re.compile(r"[0-9]+|[0-9a-fA-F-]{8,}|[A-Za-z]{0,4}[-_:]?[0-9]{3,}[A-Za-z0-9]*")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?")
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "$"}
 
 
-def load(name: str) -> tuple[str, dict]:
+def fixture_names(folder: Path = FIXTURES) -> list[str]:
+    """Every fixture of a set (the folder) that has an expectation file."""
+    return sorted(p.name[: -len(".expect.json")] for p in folder.glob("*.expect.json"))
+
+
+def load(name: str, folder: Path = FIXTURES) -> tuple[str, dict]:
     """The fixture's document text and its expectations."""
-    document = (FIXTURES / f"{name}.json").read_text(encoding="utf-8")
-    expected = json.loads((FIXTURES / f"{name}.expect.json").read_text(encoding="utf-8"))
+    document = (folder / f"{name}.json").read_text(encoding="utf-8")
+    expected = json.loads((folder / f"{name}.expect.json").read_text(encoding="utf-8"))
     return document, expected
+
+
+def price_shown(price: dict, text: str) -> bool:
+    """A blind expectation's price ``{amount, currency, per}`` is on a card's text: the
+    amount (any thousands separators, trailing zero cents or not), its currency's sign or
+    code when it has one, and its period when it has one."""
+    wanted = float(str(price["amount"]).replace(",", ""))
+    amounts = {float(found.replace(",", "")) for found in AMOUNT.findall(text)}
+    if wanted not in amounts:
+        return False
+    currency = price.get("currency")
+    if currency and currency not in text and CURRENCY_SIGNS.get(currency, "\0") not in text:
+        return False
+    per = price.get("per")
+    return not per or per.casefold() in text.casefold()
+
+
+def date_shown(iso: str, text: str) -> bool:
+    """An ISO date (``2026-03-14``) is on a card's text in some common human form."""
+    year, month, day = (int(part) for part in iso[:10].split("-"))
+    name = MONTHS[month - 1]
+    forms = (iso[:10], f"{day} {name}", f"{name} {day}", f"{name}. {day}", f"{day}/{month}")
+    return any(form in text for form in forms) and (str(year) in text or iso[:10] in text)
 
 
 def visible(markup: str) -> str:
@@ -56,6 +87,24 @@ class Report:
     fields_wrong: int = 0
     found_titles: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # First-screen facts (blind sets): each intent's name, each expected card's title and
+    # its image, price and date where given.
+    facts_expected: int = 0
+    facts_met: int = 0
+    id_titles: list[str] = field(default_factory=list)
+    wrong_domain: list[str] = field(default_factory=list)
+    empty_listings: list[str] = field(default_factory=list)
+
+    def fact(self, ok: bool) -> bool:
+        """Count a first-screen fact (its problem, if any, is the check's)."""
+        self.facts_expected += 1
+        self.facts_met += ok
+        return ok
+
+    @property
+    def clean(self) -> bool:
+        """No id as a title, no wrong-domain intent, no empty listing."""
+        return not (self.id_titles or self.wrong_domain or self.empty_listings)
 
     def check(self, ok: bool, problem: str) -> bool:
         if ok:
@@ -123,9 +172,68 @@ def _find_intent(found: dict[str, str], titles: list[str]) -> str | None:
     return None
 
 
-def run(client, name: str) -> Report:
+def _normal(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _survey(client, report: Report, found: dict[str, str], expected: dict, made: set[str]) -> None:
+    """Blind sets: every offered intent's title against the document's wrong-domain words,
+    and its listing's first page for emptiness and ids as titles."""
+    for intent_id, title in found.items():
+        for word in expected.get("wrong_intents", []):
+            if re.search(rf"\b{re.escape(word)}", title, re.IGNORECASE):
+                report.wrong_domain.append(f"{title} ({word})")
+        if intent_id not in made:
+            client.post(f"/pages/{intent_id}/generate", data={"csrf_token": _csrf(client)})
+        page = client.get(_framed(f"{intent_id}.html")).get_data(as_text=True)
+        if EMPTY_PAGE in page:
+            report.empty_listings.append(title)
+        for card_title, _href, _body in _cards([page], intent_id)[:3]:
+            if ID_LIKE.fullmatch(card_title.strip()):
+                report.id_titles.append(f"{title}: {card_title}")
+
+
+def _check_card(report: Report, intent_id: str, card: dict, by_title: dict) -> None:
+    """One expected card: its title, then its image, price, date and texts."""
+    given = [key for key in ("image", "price", "date") if key in card]
+    shown = by_title.get(_normal(card["title"]))
+    report.fact(report.check(shown is not None, f"{intent_id}: no card {card['title']!r}"))
+    if shown is None:
+        for _key in given:
+            report.fact(False)
+        return
+    _href, body = shown
+    text = visible(body)
+    if "image" in card:
+        srcs = [html_lib.unescape(s) for s in re.findall(r'<img src="([^"]+)"', body)]
+        ok = card["image"] in srcs
+        report.fact(report.check(ok, f"{card['title']}: image {card['image']} not in {srcs}"))
+    if "price" in card:
+        price = card["price"]
+        ok = price_shown(price, text) if isinstance(price, dict) else price in text
+        report.fact(report.check(ok, f"{card['title']}: price {price!r} not in {text!r}"))
+    if "date" in card:
+        ok = date_shown(card["date"], text)
+        report.fact(report.check(ok, f"{card['title']}: date {card['date']} not in {text!r}"))
+    for snippet in card.get("text", []):
+        report.check(
+            snippet.casefold() in text.casefold(), f"{card['title']}: {snippet!r} not in {text!r}"
+        )
+    for snippet in card.get("not", []):
+        report.check(snippet not in text, f"{card['title']}: {snippet!r} shown on the card")
+
+
+def _missed_facts(report: Report, intent: dict) -> None:
+    """An expected intent not offered: its name and its cards' facts are all missed."""
+    report.fact(False)
+    for card in intent.get("cards", []):
+        for _key in ("title", *(k for k in ("image", "price", "date") if k in card)):
+            report.fact(False)
+
+
+def run(client, name: str, folder: Path = FIXTURES) -> Report:
     """Connect fixture ``name`` and check it as a person would (see the module docstring)."""
-    document, expected = load(name)
+    document, expected = load(name, folder)
     report = Report(name, intents_expected=len(expected["intents"]))
     response = client.post(
         "/connect", data={"csrf_token": _csrf(client), "source": "paste", "json": document}
@@ -145,14 +253,18 @@ def run(client, name: str) -> Report:
         hits = [t for t in found.values() if absent.casefold() in t.casefold()]
         report.check(not hits, f"intent {hits} should not be offered ({absent!r})")
     generated: list[str] = []
+    made: set[str] = set()
     for intent in expected["intents"]:
         intent_id = _find_intent(found, intent["titles"])
         if intent_id is None:
             report.problems.append(
                 f"no intent titled {intent['titles']} (found {list(found.values())})"
             )
+            _missed_facts(report, intent)
             continue
         report.intents_found += 1
+        report.fact(True)
+        made.add(intent_id)
         token = _csrf(client)
         client.post(f"/pages/{intent_id}/generate", data={"csrf_token": token})
         pages = _listing_pages(client, intent_id)
@@ -177,38 +289,17 @@ def run(client, name: str) -> Report:
                 any(group.casefold() in h.casefold() for h in headings),
                 f"{intent_id}: no section {group!r} (sections: {headings[:8]})",
             )
-        by_title = {title: (href, body) for title, href, body in cards}
+        by_title = {_normal(title): (href, body) for title, href, body in cards}
         for card in intent.get("cards", []):
-            if not report.check(
-                card["title"] in by_title, f"{intent_id}: no card {card['title']!r}"
-            ):
-                continue
-            href, body = by_title[card["title"]]
-            text = visible(body)
-            if "image" in card:
-                srcs = [html_lib.unescape(s) for s in re.findall(r'<img src="([^"]+)"', body)]
-                report.check(
-                    card["image"] in srcs, f"{card['title']}: image {card['image']} not in {srcs}"
-                )
-            if "price" in card:
-                report.check(
-                    card["price"] in text,
-                    f"{card['title']}: price {card['price']!r} not in {text!r}",
-                )
-            for snippet in card.get("text", []):
-                report.check(
-                    snippet.casefold() in text.casefold(),
-                    f"{card['title']}: {snippet!r} not in {text!r}",
-                )
-            for snippet in card.get("not", []):
-                report.check(snippet not in text, f"{card['title']}: {snippet!r} shown on the card")
+            _check_card(report, intent_id, card, by_title)
         detail = intent.get("detail")
         if detail:
             if not report.check(
-                detail["item"] in by_title, f"{intent_id}: no card {detail['item']!r} to open"
+                _normal(detail["item"]) in by_title,
+                f"{intent_id}: no card {detail['item']!r} to open",
             ):
                 continue
-            response = client.get(_framed(by_title[detail["item"]][0]))
+            response = client.get(_framed(by_title[_normal(detail["item"])][0]))
             if not report.check(
                 response.status_code == 200, f"{detail['item']}: detail {response.status_code}"
             ):
@@ -223,6 +314,8 @@ def run(client, name: str) -> Report:
                 )
             for snippet in detail.get("not", []):
                 report.check(snippet not in text, f"{detail['item']} detail: {snippet!r} shown")
+    if "wrong_intents" in expected:
+        _survey(client, report, found, expected, made)
     for snippet in expected.get("absent_text", []):
         hits = [p for p in generated if snippet in visible(p)]
         report.check(not hits, f"{snippet!r} appears on {len(hits)} generated page(s)")
