@@ -110,3 +110,24 @@ def test_a_body_refused_unread_counts_against_its_client(make_app):
     assert upload(app.test_client(), large).status_code == 503
     slots.release_held(busy)
     assert connect_form(app.test_client(), address="127.0.0.1").status_code == 429
+
+
+def test_a_body_refused_unread_counts_as_a_connect_not_as_bytes(make_app):
+    """A refused body connected nothing: past the day's bytes it is still answered for what
+    it is (busy), not as the day's limit."""
+    from conftest import upload
+
+    from webapp import slots
+
+    app = make_app(CONNECT_BYTES_PER_DAY=len(PASTE) + 10, CONNECT_CONCURRENCY=1)
+    client = app.test_client()
+    for _ in range(2):  # the second crosses the day's bytes
+        assert (
+            connect_form(client, address="127.0.0.1", source="paste", json=PASTE).status_code == 303
+        )
+    busy = {}
+    assert slots.take(app.extensions["slots"], "connect", busy)
+    large = json.dumps({"items": [{"name": f"item {i}"} for i in range(5000)]}).encode()
+    refused = upload(app.test_client(), large)
+    slots.release_held(busy)
+    assert refused.status_code == 503

@@ -64,7 +64,11 @@ class ClientLimits:
         self._lock = threading.Lock()
 
     def strategy(self):
-        """The fixed-window limiter on the app's storage (made once per process)."""
+        """The fixed-window limiter on the app's storage (made once per process).
+
+        The lock also guards the first import: ``limits`` imports its modules in a cycle
+        that two threads importing it at once can break (ImportError).
+        """
         with self._lock:
             if self._strategy is None:
                 from limits.storage import MemoryStorage
@@ -117,14 +121,30 @@ def _counted(check) -> None:
         log.warning("Per-client limits not counted (%s)", type(error).__name__)
 
 
+def _reset_at(strategy, item, *identifiers: str) -> float:
+    """When a breached limit's window ends; its whole window from now if the storage
+    cannot say (the refusal stands)."""
+    try:
+        return strategy.get_window_stats(item, *identifiers).reset_time
+    except Exception:  # noqa: BLE001 - the answer is 429 either way
+        return time.time() + item.get_expiry()
+
+
+def _count_connect(strategy, per_minute, _per_day, client: str) -> None:
+    """Count a connect against the client's minute (a failed one too: parsing it cost as
+    much). Identifiers as Flask-Limiter laid them out: the client, then the scope."""
+    if not strategy.hit(per_minute, client, "connect"):
+        raise ConnectLimitReached(
+            _connect_message(), _reset_at(strategy, per_minute, client, "connect")
+        )
+
+
 def _check_connect(strategy, per_minute, per_day, client: str) -> None:
-    """Count a connect (a failed one too: parsing it cost as much); before it, check only
-    that the day's bytes are not spent (a success's bytes count after it)."""
-    if not strategy.hit(per_minute, "connect", client):
-        reset_at = strategy.get_window_stats(per_minute, "connect", client).reset_time
-        raise ConnectLimitReached(_connect_message(), reset_at)
-    if not strategy.test(per_day, "connect-bytes", client):
-        reset_at = strategy.get_window_stats(per_day, "connect-bytes", client).reset_time
+    """Count a connect; before it, check only that the day's bytes are not spent (a
+    success's bytes count after it)."""
+    _count_connect(strategy, per_minute, per_day, client)
+    if not strategy.test(per_day, client, "connect-bytes"):
+        reset_at = _reset_at(strategy, per_day, client, "connect-bytes")
         raise ConnectLimitReached(_bytes_message(), reset_at)
 
 
@@ -146,7 +166,7 @@ def count_refused(view) -> None:
     view is a connect (it was one: it tried), raising 429 past the limit. The view, which
     counts otherwise, does not run."""
     if getattr(view, "limits_connects", False):
-        _counted(_check_connect)
+        _counted(_count_connect)  # the minute only: the body never connected anything
 
 
 def count_connected(size: int) -> None:
@@ -160,7 +180,7 @@ def _spend_bytes(response):
     if size and g.get(_LIMITED) and response.status_code < 400:
         _counted(
             lambda strategy, _minute, per_day, client: strategy.hit(
-                per_day, "connect-bytes", client, cost=size
+                per_day, client, "connect-bytes", cost=size
             )
         )
     return response
