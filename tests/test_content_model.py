@@ -270,12 +270,15 @@ def test_past_the_cap_collections_are_listed_not_dropped():
     assert all(f"collection{i}" in shown.split(",") for i in range(40))
 
 
-def test_unknown_collection_name_is_explored():
+def test_an_unknown_collection_is_named_by_its_noun():
     content = {"widgets": [{"id": 1, "label": "A", "size": 3}, {"id": 2, "label": "B"}]}
     intents = extract_intents(content)
     check_intents(content, intents)
-    assert intents[0]["title"] == "Explore Widgets"
+    assert intents[0]["title"] == "Browse the widgets"
     assert intents[0]["icon"] == "📂"
+    # A singular key names its records too; content that is no noun keeps the plain name.
+    assert extract_intents({"album": content["widgets"]})[0]["title"] == "Browse the albums"
+    assert extract_intents({"x_1": content["widgets"]})[0]["title"] != "Browse the x 1"
 
 
 def test_tiny_document_still_has_an_intent():

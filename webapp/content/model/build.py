@@ -413,7 +413,9 @@ def _page_kind(record: dict) -> str:
     return ""
 
 
-def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) -> list[Found]:
+def _split_pages(
+    found: Found, findings, context: Context, pre_unwrapped: bool, left_out: list[dict]
+) -> list[Found]:
     """A site's few pages: one intent each (About, Contact...), children under their parent."""
     records = [x for g in found.groups for x in g.items if isinstance(x, dict)]
     plain = pre_unwrapped or found.plain
@@ -451,6 +453,8 @@ def _split_pages(found: Found, findings, context: Context, pre_unwrapped: bool) 
         title = plain_text(record.get("title") or record.get("name"), 80)
         kind = _page_kind(record)
         if hashable(record.get("id")) in children:
+            reason = "a parent page: its pages are listed under its title"
+            left_out.append({"name": title or "A page", "path": path, "count": 1, "reason": reason})
             out.append(
                 Found(
                     "collection",
@@ -522,6 +526,9 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
         if len(set(family.values())) < 2 or not any(vocab.kind_for(t) for t in distinct):
             continue
         path = found.paths[0] if found.paths else ROOT
+        family = _variants_joined(family, types)
+        if len(set(family.values())) < 2:
+            continue
         parts = []
         for name in dict.fromkeys(family.values()):
             members = {t for t, f in family.items() if f == name}
@@ -535,14 +542,50 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
     return None
 
 
+def _variants_joined(family: dict[str, str], types: list[str]) -> dict[str, str]:
+    """A type declared by one record that names no kind of its own (a listing's "Studio"
+    beside 6 "House" and 4 "Apartment") is a variant of the largest family, not a
+    collection of one."""
+    sizes: dict[str, int] = {}
+    for declared in types:
+        sizes[family[declared]] = sizes.get(family[declared], 0) + 1
+    largest = max(sizes, key=sizes.get)
+    return {
+        declared: largest
+        if sizes[name] == 1 and name == declared and not vocab.kind_for(declared)
+        else name
+        for declared, name in family.items()
+    }
+
+
 def _type_family(type_value: str) -> str:
     kind = vocab.kind_for(type_value)
     return kind.name if kind else _page_kind({"slug": type_value}) or type_value
 
 
+def left_out_entry(found: Found, reason: str, count: int | None = None) -> dict:
+    """What the model records of a collection (or some of its records) not shown, and why."""
+    return {
+        "name": found.label or humanise(found.name),
+        "path": found.paths[0] if found.paths else ROOT,
+        "count": found.count if count is None else count,
+        "reason": reason,
+    }
+
+
+def _has_text(sample: list[dict]) -> bool:
+    """Records that carry words of their own besides an image (a title and a summary)."""
+    from .normalise import normalise
+
+    records = [normalise(record) for record in sample[:10]]
+    return any(record.title and record.description for record in records)
+
+
 def _candidates(
-    findings, prepared: Prepared, lookups: set[int], pre_unwrapped: bool
+    findings, prepared: Prepared, lookups: set[int], pre_unwrapped: bool, left_out: list[dict]
 ) -> list[_Candidate]:
+    """The intents a document could offer, best first; what is not offered goes to
+    ``left_out`` with its reason (nothing is dropped silently)."""
     out: list[_Candidate] = []
     expanded: list[Found] = []
     queue = list(findings.found)
@@ -559,22 +602,32 @@ def _candidates(
             and found.count <= 200
             and (kind_of(found, prepared.labels, reading) or vocab.GENERIC).name == "pages"
         ):
-            expanded.extend(_split_pages(found, findings, prepared.context, pre_unwrapped))
+            expanded.extend(
+                _split_pages(found, findings, prepared.context, pre_unwrapped, left_out)
+            )
         else:
             expanded.append(found)
     several = sum(1 for f in expanded if f.role == "collection" and f.count >= 2)
     for found in expanded:
         if found.role == "collection":
             if any(id(group.items) in lookups for group in found.groups):
+                left_out.append(left_out_entry(found, "shown within the records that refer to it"))
                 continue
-            if found.count == 0 or (found.count == 1 and several and found.depth > 0):
-                continue  # one record beside real collections: a feed's author, one account
+            if found.count == 0:
+                continue
+            if found.count == 1 and several and found.depth > 0:
+                # One record beside real collections: a feed's author, one account.
+                left_out.append(left_out_entry(found, "a single record beside the collections"))
+                continue
         reading = _reading(found, prepared.context, pre_unwrapped)
         kind = kind_of(found, prepared.labels, reading)
         if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):
             kind = vocab.KIND_BY_NAME["gallery"]
         if kind is not None and kind.name == "gallery" and not _shows_images(reading):
-            continue  # photos that cannot be shown (API references) make no gallery
+            if not _has_text(reading):  # photos that cannot be shown (API references)
+                left_out.append(left_out_entry(found, "images given as references, not URLs"))
+                continue
+            kind = None  # links with titles and summaries (reports, documents): a list
         label = found.label or prepared.labels.get(found.name, "")
         if found.role == "section":
             description = (
@@ -853,7 +906,8 @@ def build_site(content: Any) -> Built:
             if found.role == "collection"
         ],
     )
-    candidates = _candidates(findings, prepared, lookups, pre_unwrapped)
+    left_out: list[dict] = []
+    candidates = _candidates(findings, prepared, lookups, pre_unwrapped, left_out)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:
         header.update(_named_by_about_page(findings) or {})
@@ -937,10 +991,13 @@ def build_site(content: Any) -> Built:
                 fields,
             )
             count = views[intent["id"]]["count"]
+            if count != found.count:  # drafts left out: say how many are shown
+                reason = "drafts, archived or unpublished"
+                left_out.append(left_out_entry(found, reason, found.count - count))
             if count == 0:
                 del views[intent["id"]]
                 continue
-            if count != found.count:  # drafts left out: say how many are shown
+            if count != found.count:
                 intent["description"] = _recount(intent["description"], found.count, count)
         else:
             views[intent["id"]] = _section_view(
@@ -1012,6 +1069,7 @@ def build_site(content: Any) -> Built:
         "refs": refs,
         "ref_groups": ref_groups,
         "views": views,
+        "left_out": left_out,
     }
     fields[MODEL_FIELD] = _encode(model)
     meta = {

@@ -14,7 +14,17 @@ from typing import Any
 from ..text import normal_key, slugify, truncate
 from .classify import Found
 from .normalise import humanise
-from .vocab import BOOKKEEPING_DATE_WORDS, GENERIC, KINDS, Kind, is_generic, kind_for, plural, words
+from .vocab import (
+    BOOKKEEPING_DATE_WORDS,
+    GENERIC,
+    KINDS,
+    Kind,
+    is_generic,
+    kind_for,
+    plural,
+    singular,
+    words,
+)
 
 MAX_ID_LENGTH = 60
 MAX_TITLE = 80
@@ -253,6 +263,20 @@ def collection_description(
     return truncate(text, 299) + "."
 
 
+def plain_noun(human: str) -> str:
+    """A humanised key as the plural noun of a title ("Market reports" -> "market reports",
+    "Album" -> "albums"), or "" when it is not a plain noun (ids, numbers, one letter)."""
+    tokens = human.split()
+    if not tokens or len(tokens) > 4 or not all(t.isalpha() for t in tokens):
+        return ""
+    if len(tokens[-1]) < 3:
+        return ""
+    last = tokens[-1].lower()
+    if singular(last) == last:
+        tokens[-1] = plural(last)
+    return " ".join(t.lower() for t in tokens)
+
+
 def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[str]:
     """Possible intent titles, best first (the first unused one is taken)."""
     label = found.label or labels.get(found.name, "") or ""
@@ -271,6 +295,9 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
         if human:
             options.append(f"Explore {human}")
     else:
+        noun = plain_noun(human)
+        if noun:  # a key that names what the records are: "market_reports", "album"
+            options.append(f"Browse the {noun}")
         if label:
             options.append(f"Explore {label}")
         if human:

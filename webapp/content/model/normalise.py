@@ -36,12 +36,17 @@ from .vocab import (
     HOURS_KEYS,
     IMAGE_URL_KEYS,
     IMAGE_WORDS,
+    OFFER_STATUS_KEYS,
+    PERIOD_KEYS,
+    PERIODS,
     PHONE_KEYS,
     PRICE_KEYS,
     PRICE_WORDS,
     PUBLISHED_FLAGS,
     RATING_KEYS,
+    RENT_WORDS,
     SOCIAL_KEYS,
+    STAY_WORDS,
     SUBTITLE_KEYS,
     TITLE_KEYS,
     URL_KEYS,
@@ -401,6 +406,55 @@ def _rating(value: Any) -> str:
     if score is None or not 0 < score <= 10:
         return ""
     return f"★ {v.format_count(score)}"
+
+
+def _period_in(text: Any) -> str:
+    """The period a text names ("per month", "€/mes", "monthly"), or ""."""
+    if not isinstance(text, str) or len(text) > 60:
+        return ""
+    for word in words(text.replace("/", " ")):
+        if word in PERIODS:
+            return PERIODS[word]
+    return ""
+
+
+def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> str:
+    """What a price is paid per ("month", "night"...), or "" for a one-off price.
+
+    Evidence, strongest first: the price's own key (``price_per_night``, ``monthlyRent``);
+    a suffix inside the price (idealista's ``currencySuffix: "€/mes"``); a period field
+    beside it (``period: "monthly"``); a status or operation that makes it a rent ("For
+    rent": a month); fields of a stay (``minNights``: a night).
+    """
+    own = _period_in(" ".join(words(price_key)))
+    if own:
+        return own
+    if isinstance(price, dict):
+        for key, inner in islice(_flat_strings(price), 20):
+            if "suffix" in key.lower() or "unit" in key.lower() or "period" in key.lower():
+                found = _period_in(inner)
+                if found:
+                    return found
+    keys = [(normal_key(key), key, value) for key, value in fields]
+    for norm, _key, value in keys:
+        if norm in PERIOD_KEYS and _period_in(value):
+            return _period_in(value)
+    for norm, _key, value in keys:
+        rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
+        if norm in OFFER_STATUS_KEYS and rent:
+            return "month"
+    if any(STAY_WORDS & set(words(key)) for _norm, key, _value in keys):
+        return "night"
+    return ""
+
+
+def _flat_strings(value: dict, depth: int = 0):
+    """(key, string) pairs of a small object and the objects in it (two levels)."""
+    for key, inner in value.items():
+        if isinstance(inner, str):
+            yield str(key), inner
+        elif isinstance(inner, dict) and depth < 2:
+            yield from _flat_strings(inner, depth + 1)
 
 
 def _hours(value: Any) -> list[tuple[str, str]]:
@@ -781,7 +835,8 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
                         break
                 if parts & {"from", "starting"} and not text.startswith("From"):
                     text = f"From {text}"  # priceFrom: 89 -> "From 89"
-                record.price = show(text)
+                per = price_period(fields, key, value)
+                record.price = show(f"{text}/{per}" if per and "/" not in text else text)
                 record.price_label = (
                     humanise(key) if norm not in ("price", "offers", "offer") else "Price"
                 )

@@ -47,8 +47,17 @@ def singular(word: str) -> str:
     return word
 
 
+# Nouns without a plural ("the modular content", not "contents").
+UNCOUNTABLE = word_set(
+    "content information news media music software equipment feedback advice furniture "
+    "jewellery jewelry clothing merchandise footwear luggage staff press research"
+)
+
+
 def plural(word: str) -> str:
     """Pluralise an English noun well enough for field names like city or status."""
+    if word in UNCOUNTABLE:
+        return word
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
         return word[:-1] + "ies"
     if word.endswith(("s", "x", "ch", "sh")):
@@ -505,6 +514,34 @@ PRICE_KEYS = word_set(
     "ticketavailability pricefrom startingprice"
 )
 CURRENCY_KEYS = word_set("currency currencycode pricecurrency curr iso4217")
+# The period a price is paid for, in the words sources use (keys, values, suffixes such as
+# idealista's "€/mes"), to the word shown after the price ("$2,100/month").
+PERIODS = {
+    word: period
+    for period, names in (
+        ("month", "month months monthly mo pcm mes mensual mois mensuel monat monatlich"),
+        ("night", "night nights nightly noche nuit nacht"),
+        ("week", "week weeks weekly pw semana semaine woche"),
+        ("year", "year years yearly annual annually pa año jahr"),
+        ("day", "day days daily"),
+        ("hour", "hour hours hourly hr"),
+        ("person", "person pp guest"),
+    )
+    for word in word_set(names)
+}
+# Fields that say what a price is paid per (their values are period words).
+PERIOD_KEYS = word_set(
+    "period per frequency interval billingperiod billinginterval rentperiod priceperiod "
+    "pricefrequency priceunit paymentfrequency leaseterm unitcode"
+)
+# A listing's status or operation that makes its price a rent (a month, unless it says).
+RENT_WORDS = word_set("rent rental rentals let lease letting alquiler location miete")
+# Fields whose words make a stay priced by the night (a holiday rental's minimum nights).
+STAY_WORDS = word_set("nights nightly checkin checkout")
+# Fields holding a listing's status or operation (for sale, for rent).
+OFFER_STATUS_KEYS = word_set(
+    "status operation listingtype offertype transactiontype saletype tenure purpose type"
+)
 # Where a source documents its prices in minor units (Shopify's AJAX product .js).
 DATE_KEYS = word_set(
     "date startdate startsat start starttime startat enddate endsat end endtime endat "
