@@ -172,6 +172,8 @@ ICONS: dict[str, str] = {
         '<path d="M3 6a1 1 0 0 1 1-1h5l2 2h9a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1z"/>'
     ),
 }
+# Kinds drawn as another kind is: a stay as a room, posts as the blog, code as a portfolio.
+ICONS.update(stays=ICONS["rooms"], discussions=ICONS["blog"], repositories=ICONS["portfolio"])
 FALLBACK = "items"
 
 # --------------------------------------------------------------------------

@@ -573,6 +573,16 @@ def left_out_entry(found: Found, reason: str, count: int | None = None) -> dict:
     }
 
 
+def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
+    """Homes that are all rents are offered as such ("Find a home to rent")."""
+    if kind is None or kind.name != "homes" or not sample:
+        return []
+    from .normalise import normalise
+
+    prices = [normalise(record).price for record in sample[:20]]
+    return ["Find a home to rent"] if all(p.endswith("/month") for p in prices) else []
+
+
 def _has_text(sample: list[dict]) -> bool:
     """Records that carry words of their own besides an image (a title and a summary)."""
     from .normalise import normalise
@@ -648,7 +658,7 @@ def _candidates(
                 found,
                 kind,
                 _priority(found, kind),
-                titles_for(found, kind, prepared.labels),
+                _rent_titles(kind, reading) + titles_for(found, kind, prepared.labels),
                 description,
                 id_base,
                 icon,

@@ -17,7 +17,8 @@ from .normalise import humanise
 from .vocab import (
     BOOKKEEPING_DATE_WORDS,
     GENERIC,
-    KINDS,
+    KIND_BY_NAME,
+    KIND_EVIDENCE,
     Kind,
     is_generic,
     kind_for,
@@ -56,90 +57,36 @@ def _keys(sample: list[dict]) -> set[str]:
     return keys
 
 
-def _any_word(keys: set[str], wanted: set[str]) -> bool:
-    """Whether a normalised key contains one of the words (``postbody`` holds ``body``)."""
-    return any(word in key for key in keys for word in wanted)
+def _holds(term: str, keys: set[str], words_in: set[str], dated: set[str]) -> bool:
+    """One term of a KIND_EVIDENCE group (see vocab.KIND_EVIDENCE)."""
+    if term[0] == "=":
+        return term[1:] in keys
+    pool = dated if term[0] == "@" else words_in
+    return any(term[1:] in key for key in pool)
 
 
 def infer_kind(sample: list[dict]) -> Kind | None:
-    """Guess what records are from the fields they carry (for unnamed collections)."""
+    """Guess what records are from the fields they carry (for unnamed collections): the
+    first row of ``vocab.KIND_EVIDENCE`` that holds."""
     if not sample:
         return None
     keys = _keys(sample)
-    has = keys.__contains__
-
-    def any_of(*names: str) -> bool:
-        return any(has(n) for n in names)
-
-    if any_of(
-        "bedrooms",
-        "beds",
-        "bathrooms",
-        "baths",
-        "sqft",
-        "numberofbedrooms",
-        "floorsize",
-        "areasqm",
-        "numberofrooms",
-        "lotsize",
-        "bedroomstotal",
-        "bathroomstotalinteger",
-        "livingarea",
-        "listprice",
-    ):
-        return KINDS["homes"]
-    if any_of("speakers", "speakerids", "roomid", "room", "track") and any_of(
-        "startsat", "startdate", "starttime", "start", "time"
-    ):
-        return KINDS["schedule"]
-    if any_of("startdate", "startsat", "eventdate", "doorsopen") or (
-        any_of("date", "time") and any_of("venue", "location", "tickets", "ticketurl")
-    ):
-        return KINDS["events"]
-    if has("question") and any_of("answer", "acceptedanswer"):
-        return KINDS["faq"]
-    if any_of("rating", "stars", "reviewrating") and any_of(
-        "quote", "text", "review", "reviewbody", "comment", "body", "content"
-    ):
-        return KINDS["reviews"]
-    if any_of(
-        "variants", "sku", "producttype", "vendor", "compareatprice", "instock", "brand"
-    ) and any_of("price", "variants", "offers", "pricemin"):
-        return KINDS["products"]
-    if any_of(
-        "dietary", "allergens", "vegetarian", "vegan", "spicy", "glutenfree", "veg", "calories"
-    ):
-        return KINDS["menu"]
-    if any_of("fullname", "jobtitle", "role", "position", "tagline") and any_of(
-        "bio", "photo", "avatar", "profilepicture", "headshot", "image", "biography"
-    ):
-        return KINDS["team"]
-    if (
-        _any_word(keys, {"duration"})
-        and _any_word(keys, {"price"})
-        and not any_of("variants", "sku", "startdate", "startsat", "date")
-    ):
-        return KINDS["services"]  # priced by the job and timed: a service
-    if has("client") and any_of("year", "category", "services", "role", "cover", "summary"):
-        return KINDS["portfolio"]
-    dated = {key for key in keys if key not in BOOKKEEPING_DATE_WORDS}
-    if (
-        any_of("title", "headline", "name")
-        and _any_word(keys, {"content", "body", "html", "excerpt", "markdown", "encoded"})
-        and (
-            _any_word(dated, {"date", "published", "posted", "publishon"})
-            or any_of("createdat", "readingtime")
-        )
-    ):
-        return KINDS["blog"]
-    if any_of("ingredients", "recipeingredient", "instructions", "recipeinstructions"):
-        return KINDS["recipes"]
-    if has("price") or has("offers"):
-        return KINDS["products"]
+    words_in = {key for key in keys if not key.endswith(("url", "urls"))}  # API links aside
+    dated = {key for key in words_in if key not in BOOKKEEPING_DATE_WORDS}
+    for name, groups, unless in KIND_EVIDENCE:
+        if all(
+            any(_holds(term, keys, words_in, dated) for term in group.split()) for group in groups
+        ) and not any(
+            _holds(term, keys, words_in, dated) for group in unless for term in group.split()
+        ):
+            return KIND_BY_NAME[name]
     return None
 
 
-TYPE_KEYS = ("type", "component", "_type", "__typename", "contentType", "typeName", "@type")
+# Where records declare their type; "kind" last (Google APIs: "youtube#playlistItem").
+TYPE_KEYS = (
+    "type", "component", "_type", "__typename", "contentType", "typeName", "@type", "kind"
+)  # fmt: skip
 
 
 def type_name(value: Any) -> str:

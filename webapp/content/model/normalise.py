@@ -317,8 +317,11 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
                 found = _image(inner, base_url, imagey, depth + 1)
                 if found:
                     return Image(found.src, found.alt or alt)
-    if not imagey and keys_of(value) & {"name", "title", "label", "fullname"}:
+    if not imagey and keys_of(value) & {"name", "title", "label", "fullname", "displayname"}:
         return None  # a person or a thing with a picture, not a picture
+    sized = _sized_url(value, base_url, imagey)
+    if sized:
+        return Image(sized, alt)
     # Size maps: {"formats": {"large": {"url"}}}, {"sizes": {...}}
     for nested_key in (
         "formats", "sizes", "image", "asset", "fields", "data", "thumbnail", "uri", "external",
@@ -335,6 +338,45 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
             if found:
                 return Image(found.src, found.alt or alt)
     return None
+
+
+_SIZE_IN_KEY = re.compile(r"\d{2,4}")
+_CARD_WIDTH = 1000  # the largest size a card or detail page needs
+
+
+def _size_rank(name: str, width: Any) -> tuple[int, int]:
+    """How well a size suits a page: the widest up to _CARD_WIDTH first, then larger ones."""
+    if isinstance(width, int) and width > 0:
+        size = width
+    else:
+        found = _SIZE_IN_KEY.search(name[:40])
+        size = int(found.group()) if found else _SIZE_WORDS.get(normal_key(name)[-12:], 0)
+    return (1, size) if size <= _CARD_WIDTH else (0, -size)
+
+
+# Widths sizes are named by (YouTube's thumbnails, Etsy's "fullxfull"...).
+_SIZE_WORDS = {
+    "maxres": 1280, "standard": 640, "high": 480, "medium": 320, "default": 120,
+    "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
+}  # fmt: skip
+
+
+def _sized_url(value: dict, base_url: str, imagey: bool) -> str:
+    """The best-sized image of an object that offers several under URL-like keys
+    (``url_570xN``, ``highResUrl``) or as a size map (``{default: {url, width}, high:
+    {...}}``): the widest up to a page's need."""
+    options: list[tuple[tuple[int, int], str]] = []
+    for key, inner in islice(value.items(), 30):
+        norm = normal_key(str(key))
+        if isinstance(inner, str) and ("url" in norm or "src" in norm):
+            url = _absolute(inner, base_url)
+            if url and (imagey or v.looks_like_image_url(url)):
+                options.append((_size_rank(str(key), None), url))
+        elif isinstance(inner, dict) and isinstance(inner.get("url"), str) and imagey:
+            url = _absolute(inner["url"], base_url)
+            if url:
+                options.append((_size_rank(str(key), inner.get("width")), url))
+    return max(options)[1] if options else ""
 
 
 def keys_of(value: dict) -> set[str]:
@@ -825,7 +867,9 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
         if not record.price and (
             norm in PRICE_KEYS or (parts & PRICE_WORDS and "range" not in parts)
         ):
-            text = v.price_text(value, currency, minor=minor)
+            # A "money" object ({amount, currency}: Square's price_money) counts minor units.
+            in_minor = minor or ("money" in parts and isinstance(value, dict))
+            text = v.price_text(value, currency, minor=in_minor)
             if text:
                 for offer in value if isinstance(value, list) else [value]:
                     if isinstance(offer, dict) and isinstance(offer.get("availability"), str):

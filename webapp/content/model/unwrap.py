@@ -420,7 +420,38 @@ def wrapped_member(value: dict) -> str | None:
         system = sum(1 for k in others if normal_key(k) in SYSTEM_WORDS or k.startswith(("_", "@")))
         if system * 2 >= len(others):
             return key
-    return None
+    return payload_member(value)
+
+
+def _words_in(value: Any) -> bool:
+    """A string a person reads as words (not an id, a code, a token or a URL)."""
+    return (
+        isinstance(value, str)
+        and " " in value.strip()
+        and any(ch.isalpha() for ch in value[:200])
+        and not value.lstrip().lower().startswith(("http://", "https://"))
+    )
+
+
+def payload_member(value: dict) -> str | None:
+    """The member holding a record's content when nothing else in it is words: Reddit's
+    ``{kind, data}``, YouTube's ``{kind, etag, id, snippet, ...}``, GraphQL's ``{cursor,
+    node}``, a search hit ``{score, venue}``, whatever the member is called.
+
+    The record's own values are ids, codes and numbers; one member, an object of at least
+    three fields, holds words (the most of them, when several do).
+    """
+    if len(value) > 12:
+        return None
+    best, most = None, 0
+    for key, inner in value.items():
+        if _words_in(inner):
+            return None  # the record speaks for itself
+        if isinstance(inner, dict) and len(inner) >= 3:
+            count = sum(1 for x in islice(inner.values(), 60) if _words_in(x))
+            if count > most:
+                best, most = key, count
+    return best
 
 
 def _drupal_names(fields: dict) -> dict:

@@ -334,6 +334,12 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
             inner_currency = inner_currency or currency_code(value.get(key))
         if "major_value" in value:  # Eventbrite: minor units in "value", major in "major_value"
             return price_text(value["major_value"], inner_currency or currency, minor=False)
+        divisor = value.get("divisor")  # Etsy: {"amount": 2850, "divisor": 100}
+        if isinstance(divisor, int) and divisor > 0 and isinstance(value.get("amount"), int):
+            major = Decimal(value["amount"]) / divisor
+            return format_money(
+                major, inner_currency or currency, major != major.to_integral_value()
+            )
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
             return display.strip()[:30]  # the platform's own formatting

@@ -254,7 +254,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("offers", "See special offers", "offer", "offers", "See", "offers", "🎁"),
     ),
     (
-        "videos films reels",
+        "videos films reels youtube vimeo",
         Kind("videos", "Watch the videos", "video", "videos", "Watch", "videos", "🎬"),
     ),
     (
@@ -282,8 +282,62 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("guides", "Read the guides", "guide", "guides", "Read", "guides", "📘"),
     ),
 ]
+_KIND_TABLE += [
+    (
+        "stays holidayrentals vacationrentals lodgings",
+        Kind("stays", "Find a place to stay", "place to stay", "places to stay", "Find", "stays",
+             "🏖️"),
+    ),
+    (
+        "threads discussions submissions",
+        Kind("discussions", "Read the posts", "post", "posts", "Read", "posts", "💭"),
+    ),
+    (
+        "repositories repos",
+        Kind("repositories", "Browse the projects", "project", "projects", "Browse", "projects",
+             "📦"),
+    ),
+]  # fmt: skip
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for _, kind in _KIND_TABLE}
+
+# What records are, from the fields they carry, for collections their names do not tell:
+# rows in order of precedence, the first that holds wins. A row holds when, for each of
+# its groups, the records' keys hold one of the group's terms: "=key" a key of that name
+# (normalised), "~word" a key containing the word (API link keys such as ``comments_url``
+# aside), "@word" the same among keys that are not bookkeeping dates; and none of its
+# "unless" terms.
+KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
+               "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
+               "=accommodates",), ()),
+    ("homes", ("=bedrooms =beds =bathrooms =baths =sqft =numberofbedrooms =floorsize =areasqm "
+               "=numberofrooms =lotsize =bedroomstotal =bathroomstotalinteger =livingarea "
+               "=listprice",), ()),
+    ("schedule", ("=speakers =speakerids =roomid =room =track",
+                  "=startsat =startdate =starttime =start =time"), ()),
+    ("events", ("=startdate =startsat =eventdate =doorsopen",), ()),
+    ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
+    ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
+    ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
+              "=salaryrange =seniority =jobfunction",), ()),
+    ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
+    ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
+    ("faq", ("=question", "=answer =acceptedanswer"), ()),
+    ("reviews", ("=rating =stars =reviewrating",
+                 "=quote =text =review =reviewbody =comment =body =content"), ()),
+    ("products", ("=variants =sku =producttype =vendor =compareatprice =instock =brand",
+                  "=price =variants =offers =pricemin"), ()),
+    ("menu", ("=dietary =allergens =vegetarian =vegan =spicy =glutenfree =veg =calories",), ()),
+    ("team", ("=fullname =jobtitle =role =position =tagline",
+              "=bio =photo =avatar =profilepicture =headshot =image =biography"), ()),
+    ("services", ("~duration", "~price"), ("=variants =sku =startdate =startsat =date",)),
+    ("portfolio", ("=client", "=year =category =services =role =cover =summary"), ()),
+    ("blog", ("=title =headline =name", "~content ~body ~html ~excerpt ~markdown ~encoded",
+              "@date @published @posted @publishon =createdat =readingtime"), ()),
+    ("recipes", ("=ingredients =recipeingredient =instructions =recipeinstructions",), ()),
+    ("products", ("=price =offers",), ()),
+)  # fmt: skip
 
 # Intents that are not collections.
 CONTACT = Kind("contact", "Contact us", "detail", "details", "See", "contact", "📞")
@@ -486,8 +540,8 @@ BODY_KEYS = (
     "reviewbody",
 )
 IMAGE_WORDS = word_set(
-    "image images img imgs photo photos picture pictures pic thumbnail thumb cover avatar "
-    "logo banner poster gallery hero featuredmedia featured headshot portrait media "
+    "image images img imgs photo photos picture pictures pic thumbnail thumbnails thumb cover "
+    "avatar logo banner poster gallery hero featuredmedia featured headshot portrait media "
     "profilepicture sourceurl"
 )
 IMAGE_URL_KEYS = (

@@ -1,0 +1,86 @@
+"""Shapes read by structure, not by vendor (issue 19): pure functions, no Flask.
+
+Each rule is stated on a small document of a shape no vendor rule names; the blind
+batches (tests/fixtures/content/batch-*) judge them on real platforms' shapes.
+"""
+
+from __future__ import annotations
+
+from webapp.content.model.build import build_site
+from webapp.content.model.name import infer_kind
+from webapp.content.model.normalise import normalise
+from webapp.content.model.unwrap import payload_member
+from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
+
+TALKS = [
+    {"id": f"{n:06d}", "title": f"A talk about rivers, part {n}", "summary": "Long and wet."}
+    for n in range(1, 6)
+]
+
+
+def test_a_record_whose_words_sit_in_one_member_is_read_from_it():
+    wrapped = [{"kind": "t3", "token": "9B5A948E", "payload": talk} for talk in TALKS]
+    assert payload_member(wrapped[0]) == "payload"
+    built = build_site({"results": wrapped})
+    assert built.intents[0]["title"] != "Explore everything"
+    # A record that speaks for itself is never lifted into one of its members.
+    assert payload_member({"name": "Ferry Building", "venue": {"a": "b c", "d": 1, "e": 2}}) is None
+
+
+def test_the_best_sized_image_of_an_object_is_shown():
+    sizes = {
+        "url_75x75": "https://cdn.example.net/a_75x75.jpg",
+        "url_570xN": "https://cdn.example.net/a_570xN.jpg",
+        "url_fullxfull": "https://cdn.example.net/a_full.jpg",
+    }
+    record = {"title": "Yarn", "images": [sizes]}
+    assert normalise(record).image.src.endswith("a_570xN.jpg")
+    thumbnails = {
+        name: {"url": f"https://cdn.example.net/{name}.jpg", "width": width}
+        for name, width in (("default", 120), ("high", 480), ("maxres", 1280))
+    }
+    assert normalise({"title": "A video", "thumbnails": thumbnails}).image.src.endswith("high.jpg")
+    # A person with a picture is not a picture of a post.
+    author = {"displayName": "Imogen Hale", "avatarAssetUrl": "https://cdn.example.net/i.jpg"}
+    assert normalise({"title": "A post", "author": author}).image is None
+
+
+def test_money_objects_in_minor_units_only_where_the_shape_says_so():
+    assert normalise({"title": "Yarn", "price": {"amount": 2850, "divisor": 100}}).price == "28.50"
+    money = {"amount": 450, "currency": "USD"}
+    assert normalise({"name": "Latte", "price_money": money}).price == "$4.50"
+    assert normalise({"name": "Flat", "price": {"amount": 2100, "currency": "USD"}}).price == (
+        "$2,100"
+    )  # a rent of 2100 never becomes 21.00
+
+
+def test_what_records_are_comes_from_an_ordered_table_of_evidence():
+    assert all(name in KIND_BY_NAME for name, _groups, _unless in KIND_EVIDENCE)
+    names = [name for name, _groups, _unless in KIND_EVIDENCE]
+    assert names.index("stays") < names.index("homes")  # a holiday home has bedrooms too
+    assert names[-1] == "products"  # a price alone is the weakest evidence
+    stay = {"name": "Casa", "bedrooms": 2, "minNights": 3, "price": 185}
+    assert infer_kind([stay]).name == "stays"
+    repository = {"name": "tool", "description": "A tool", "stargazers_count": 4}
+    assert infer_kind([repository]).name == "repositories"
+    # API link keys (comments_url, contents_url) are no evidence of a blog.
+    linked = {"name": "x", "contents_url": "https://api.example/x", "created_at": "2026-01-01"}
+    assert infer_kind([linked]) is None
+
+
+def test_plain_nouns_name_what_no_kind_names():
+    assert plural("content") == "content" and plural("album") == "albums"
+    reports = [{"title": f"Report {n}", "summary": "Prices rose."} for n in range(3)]
+    assert build_site({"market_reports": reports}).intents[0]["title"] == (
+        "Browse the market reports"
+    )
+
+
+def test_homes_that_are_all_rents_are_offered_as_rents():
+    rents = [
+        {"title": f"Flat {n}", "bedrooms": 2, "price": 1400 + n, "status": "For rent"}
+        for n in range(4)
+    ]
+    assert build_site({"listings": rents}).intents[0]["title"] == "Find a home to rent"
+    mixed = [*rents, {"title": "House", "bedrooms": 3, "price": 500000, "status": "For sale"}]
+    assert build_site({"listings": mixed}).intents[0]["title"] == "Find a home"
