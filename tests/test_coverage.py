@@ -77,7 +77,8 @@ def test_a_rent_keeps_its_period_and_a_sale_has_none():
     rent = {"title": "Flat", "price": 2100, "currency": "USD", "status": "For rent"}
     sale = {"title": "House", "price": 685000, "currency": "USD", "status": "For sale"}
     stay = {"name": "Casa", "price": 185, "currencyCode": "EUR", "minNights": 3}
-    suffixed = {"title": "Piso", "priceInfo": {"price": {"amount": 1450, "currencySuffix": "€/mes"}}}
+    suffix = {"amount": 1450, "currencySuffix": "€/mes"}
+    suffixed = {"title": "Piso", "priceInfo": {"price": suffix}}
     assert normalise(rent).price == "$2,100/month"
     assert normalise(sale).price == "$685,000"
     assert normalise(stay).price == "€185/night"
