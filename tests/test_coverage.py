@@ -84,3 +84,14 @@ def test_a_rent_keeps_its_period_and_a_sale_has_none():
     assert normalise(stay).price == "€185/night"
     assert normalise({"title": "Loft", "price_per_week": 900}).price.endswith("/week")
     assert normalise(suffixed).price.endswith("/month")
+
+
+def test_the_home_says_what_is_not_shown(client):
+    """Both backends: the site's home names what the model left out, and why."""
+    from conftest import csrf_token
+
+    document = (FIXTURES / "webflow-v2.json").read_text()
+    data = {"csrf_token": csrf_token(client), "source": "paste", "json": document}
+    assert client.post("/connect", data=data).status_code == 303
+    home = client.get("/").get_data(as_text=True)
+    assert "Not shown: Posts (2 records: drafts, archived or unpublished)." in home

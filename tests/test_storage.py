@@ -25,6 +25,7 @@ META = {
     "hero_image": "https://img.example.com/a.jpg",
     "source": "demo:restaurant",
     "created_at": "2026-11-25T00:00:00+00:00",
+    "left_out": "Rooms (3 records: shown within the records that refer to them)",
 }
 INTENTS = [{"id": "menu", "title": "Menu", "description": "d", "icon": "🍽️", "dataPath": "menu"}]
 THEME = {

@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 # Metadata fields of the session hash; status and page views read only these,
 # never the (possibly megabytes of) content.
-META_FIELDS = ("site_name", "hero_title", "hero_subtitle", "hero_image", "source", "created_at")
+# "left_out": what the content model does not show, in words (the home says it).
+META_FIELDS = (
+    "site_name", "hero_title", "hero_subtitle", "hero_image", "source", "created_at", "left_out"
+)  # fmt: skip
 CONTENT_FIELD = "content"
 MAX_KNOWN_ETAGS = 4  # a revalidation names one; more are ignored
 MODEL_FIELD = "model"

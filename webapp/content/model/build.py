@@ -1003,7 +1003,8 @@ def build_site(content: Any) -> Built:
             count = views[intent["id"]]["count"]
             if count != found.count:  # drafts left out: say how many are shown
                 reason = "drafts, archived or unpublished"
-                left_out.append(left_out_entry(found, reason, found.count - count))
+                entry = left_out_entry(found, reason, found.count - count)
+                left_out.append({**entry, "name": noun[1].capitalize()})
             if count == 0:
                 del views[intent["id"]]
                 continue
@@ -1087,8 +1088,20 @@ def build_site(content: Any) -> Built:
         "hero_title": header["title"],
         "hero_subtitle": header["subtitle"],
         "hero_image": header["image"],
+        "left_out": left_out_words(left_out),
     }
     return Built(meta, theme, intents, fields)
+
+
+def left_out_words(left_out: list[dict], limit: int = 400) -> str:
+    """What the model does not show, as the home says it: "Categories (4 records: shown
+    within the records that refer to them); Articles (2 records: drafts...)"."""
+    parts = []
+    for entry in left_out:
+        count = entry["count"]
+        noun = "record" if count == 1 else "records"
+        parts.append(f"{entry['name']} ({count} {noun}: {entry['reason']})")
+    return truncate("; ".join(parts), limit, at_word=True)
 
 
 def _contact_words(data: dict) -> str:
