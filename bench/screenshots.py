@@ -4,7 +4,9 @@ Starts the app on a free port (in-process server, memory backend), connects
 fixtures from ``tests/fixtures/content/`` the way a person would (paste the
 JSON), generates pages and saves full-page screenshots at 1280×800 and
 390×844: the SleekCMS-blocks restaurant's home, menu page and a dish's detail
-page, and a WordPress blog listing. Remote images (which this machine cannot
+page, a WordPress blog listing, a Webflow home that says what it does not show, and
+three documents of the first blind batch (``batch-1/``): holiday rentals priced by the
+night, flats to rent by the month, a YouTube playlist. Remote images (which this machine cannot
 reach) are answered with a placeholder gradient, as in the browser tests.
 
 Run: ``.venv/bin/python bench/screenshots.py`` (needs Debian's chromium).
@@ -33,6 +35,12 @@ from webapp import create_app  # noqa: E402
 OUT = ROOT / "docs" / "screens" / "content"
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+# Blind documents shown (issue 19): fixture, and its main intent's title.
+BLIND = (
+    ("hostaway-listings", "Find a place to stay"),
+    ("idealista-rentals", "Find a home to rent"),
+    ("youtube-playlist-items", "Watch the videos"),
+)
 
 
 def free_port() -> int:
@@ -66,7 +74,7 @@ def visitor(browser, size_name: str, out: Path):
 
 
 def connect(page, base: str, fixture: str) -> None:
-    """Paste a fixture into the connect form, as a person would."""
+    """Paste a fixture (``name`` or ``batch-1/name``) into the connect form, as a person would."""
     page.goto(base + "/")
     document = (FIXTURES / f"{fixture}.json").read_text()
     # Setting the value directly: typing 60 KB of JSON would only slow the script down.
@@ -106,6 +114,16 @@ def main() -> None:
             generate(page, "Read the blog")
             page.wait_for_timeout(300)
             shot("wordpress-blog")
+            context.clear_cookies()
+            connect(page, base, "webflow-v2")
+            shot("webflow-home")  # "Not shown: Posts (2 records: drafts…)"
+            for fixture, title in BLIND:
+                context.clear_cookies()
+                connect(page, base, f"batch-1/{fixture}")
+                shot(f"blind-{fixture}-home")
+                generate(page, title)
+                page.wait_for_timeout(300)
+                shot(f"blind-{fixture}-listing")
             context.close()
         browser.close()
     server.shutdown()

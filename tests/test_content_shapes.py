@@ -84,3 +84,10 @@ def test_homes_that_are_all_rents_are_offered_as_rents():
     assert build_site({"listings": rents}).intents[0]["title"] == "Find a home to rent"
     mixed = [*rents, {"title": "House", "bedrooms": 3, "price": 500000, "status": "For sale"}]
     assert build_site({"listings": mixed}).intents[0]["title"] == "Find a home"
+
+
+def test_a_site_that_names_itself_nowhere_is_called_by_what_it_has():
+    stays = [{"name": f"Casa {n}", "minNights": 2, "price": 90 + n} for n in range(3)]
+    assert build_site({"result": stays}).meta["site_name"] == "Places to stay"
+    # Records that say nothing of what they are leave it untitled.
+    assert build_site({"items": [{"id": 1, "name": "x"}]}).meta["site_name"] == "Untitled site"

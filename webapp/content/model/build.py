@@ -57,7 +57,7 @@ from .name import (
     unique_title,
 )
 from .normalise import humanise, is_unpublished
-from .site import site_header, site_theme
+from .site import UNTITLED, site_header, site_theme
 from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
 
@@ -975,6 +975,7 @@ def build_site(content: Any) -> Built:
 
     used_ids: set[str] = {intent["id"] for intent, _, _ in specials}
     used_titles: set[str] = set()
+    nouns: list[str] = []  # the collections' plural nouns, in order (an unnamed site's name)
     intents: list[dict] = []
     views: dict[str, dict] = {}
     fields: dict[str, bytes] = {}
@@ -990,6 +991,7 @@ def build_site(content: Any) -> Built:
         hints = _hints(found, candidate.kind, context, site_currency)
         if found.role == "collection":
             noun = noun_of(candidate.kind, found, prepared.labels)
+            nouns.append(noun[1])
             views[intent["id"]] = _collection_view(
                 intent,
                 candidate.kind,
@@ -1074,6 +1076,12 @@ def build_site(content: Any) -> Built:
             intent, None, content, context, _hints(None, None, context, site_currency), fields
         )
         intents.append(intent)
+    # A site that names itself nowhere is called by what it has ("Places to stay").
+    if header["name"] == UNTITLED and nouns and not vocab.is_generic(nouns[0]):
+        header.update(
+            name=nouns[0].capitalize(),
+            title=header["title"].replace(UNTITLED, nouns[0].capitalize()),
+        )
     model = {
         "v": MODEL_VERSION,
         "site": {"name": header["name"], "base_url": context.base_url, "currency": site_currency},

@@ -606,6 +606,7 @@ BOOKKEEPING_DATE_WORDS = word_set(
     "created updated modified createdat updatedat modifiedat datecreated dateupdated "
     "datemodified lastmodified lastupdated revision revisedat deletedat syncedat "
     "importedat indexedat firstpublishedat addedon updatedon changed revisiontimestamp "
+    "insertedon insertedat inserted "
     "lastcommenttimestamp createdtime lastpublished createdon lasteditedtime "
     "modificationtimestamp lastpublicationdate originalentrytimestamp statuschangetimestamp "
     "pricechangetimestamp photoschangetimestamp datemodifiedgmt datecreatedgmt"
