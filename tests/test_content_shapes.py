@@ -91,3 +91,32 @@ def test_a_site_that_names_itself_nowhere_is_called_by_what_it_has():
     assert build_site({"result": stays}).meta["site_name"] == "Places to stay"
     # Records that say nothing of what they are leave it untitled.
     assert build_site({"items": [{"id": 1, "name": "x"}]}).meta["site_name"] == "Untitled site"
+
+
+def test_search_filters_are_left_out_with_their_reason():
+    items = [{"title": f"Lens {n}", "price": 100 + n, "condition": "Used"} for n in range(4)]
+    facets = [{"condition": c, "matchCount": n, "href": "https://x.example/?c=" + c} for c, n in
+              (("Used", 3), ("New", 1))]  # fmt: skip
+    built = build_site({"items": items, "refinement": {"conditionDistributions": facets}})
+    assert [i["dataPath"] for i in built.intents] == ["items"]
+    assert "search filters" in built.meta["left_out"]
+
+
+def test_a_word_many_kinds_go_by_is_confirmed_by_the_fields():
+    records = [
+        {"title": f"Record {n}", "price": 20, "format": "LP", "artist": "A"} for n in range(3)
+    ]
+    assert build_site({"listings": records}).intents[0]["title"] != "Find a home"
+    bikes = [{"name": f"Bike {n}", "price_per_day": 30, "frame": "M"} for n in range(3)]
+    assert build_site({"bike_rentals": bikes}).intents[0]["title"] == "Browse the bike rentals"
+    homes = [{"title": f"Flat {n}", "bedrooms": 2, "price": 900} for n in range(3)]
+    assert build_site({"listings": homes}).intents[0]["title"].startswith("Find a home")
+
+
+def test_records_typed_by_a_field_name_what_they_are():
+    breweries = [
+        {"name": f"Brewery {n}", "brewery_type": "micro", "city": "Ames"} for n in range(3)
+    ]
+    assert build_site(breweries).intents[0]["title"] == "Browse the breweries"
+    books = [{"title": f"Book {n}", "isbn": "9780000000000", "authors": ["A"]} for n in range(3)]
+    assert build_site({"items": books}).intents[0]["title"] == "Browse the books"

@@ -173,7 +173,13 @@ ICONS: dict[str, str] = {
     ),
 }
 # Kinds drawn as another kind is: a stay as a room, posts as the blog, code as a portfolio.
-ICONS.update(stays=ICONS["rooms"], discussions=ICONS["blog"], repositories=ICONS["portfolio"])
+ICONS.update(
+    stays=ICONS["rooms"],
+    discussions=ICONS["blog"],
+    repositories=ICONS["portfolio"],
+    books=ICONS["courses"],
+    tracks=ICONS["podcast"],
+)
 FALLBACK = "items"
 
 # --------------------------------------------------------------------------

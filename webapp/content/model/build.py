@@ -583,6 +583,47 @@ def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
     return ["Find a home to rent"] if all(p.endswith("/month") for p in prices) else []
 
 
+_COUNT_WORDS = frozenset({"count", "total", "hits", "frequency", "matches"})
+
+
+def _is_facet(record: Any) -> bool:
+    """A search facet or filter: a value and how many records have it ({condition, matchCount,
+    refinementHref}), no words of its own."""
+    if not isinstance(record, dict) or not 2 <= len(record) <= 5:
+        return False
+    counted = any(
+        type(value) is int and _COUNT_WORDS & set(vocab.words(str(key)))
+        for key, value in record.items()
+    )
+    prose = any(isinstance(v, str) and len(v.split()) >= 8 for v in record.values())
+    return counted and not prose
+
+
+def _noun_from_fields(sample: list[dict]) -> str:
+    """What records are by a field that types them ("brewery_type": breweries), or ""."""
+    for record in sample[:1]:
+        for key in islice(record, 60):
+            tokens = vocab.words(str(key))
+            if len(tokens) == 2 and tokens[1] == "type" and tokens[0] not in _UNTYPED:
+                return vocab.plural(tokens[0])
+    return ""
+
+
+# Words before "type" that name a format, not what the records are (content_type, mime_type).
+_UNTYPED = vocab.word_set(
+    "content media mime file record item object entity document resource post page "
+    "property field block node data event price product account"
+)
+
+
+def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
+    """A collection no name or kind tells, named by what its records say they are."""
+    if kind is not None or (found.name and not vocab.is_generic(found.name)):
+        return []
+    noun = _noun_from_fields(sample)
+    return [f"Browse the {noun}"] if noun else []
+
+
 def _has_text(sample: list[dict]) -> bool:
     """Records that carry words of their own besides an image (a title and a summary)."""
     from .normalise import normalise
@@ -630,6 +671,9 @@ def _candidates(
                 left_out.append(left_out_entry(found, "a single record beside the collections"))
                 continue
         reading = _reading(found, prepared.context, pre_unwrapped)
+        if found.role == "collection" and reading and all(_is_facet(r) for r in reading[:20]):
+            left_out.append(left_out_entry(found, "search filters: a value and a count each"))
+            continue
         kind = kind_of(found, prepared.labels, reading)
         if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):
             kind = vocab.KIND_BY_NAME["gallery"]
@@ -658,7 +702,9 @@ def _candidates(
                 found,
                 kind,
                 _priority(found, kind),
-                _rent_titles(kind, reading) + titles_for(found, kind, prepared.labels),
+                _rent_titles(kind, reading)
+                + _record_noun_titles(kind, found, reading)
+                + titles_for(found, kind, prepared.labels),
                 description,
                 id_base,
                 icon,

@@ -15,6 +15,7 @@ from ..text import normal_key, slugify, truncate
 from .classify import Found
 from .normalise import humanise
 from .vocab import (
+    AMBIGUOUS_NAMES,
     BOOKKEEPING_DATE_WORDS,
     GENERIC,
     KIND_BY_NAME,
@@ -105,6 +106,13 @@ def shared_type(sample: list[dict]) -> str:
     return ""
 
 
+def _said_by_word_of_many_kinds(name: str) -> bool:
+    """A collection named by a word many kinds of records are called by ("listings",
+    "bike_rentals": its head noun)."""
+    tokens = words(name)
+    return bool(tokens) and tokens[-1] in AMBIGUOUS_NAMES
+
+
 def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = None) -> Kind | None:
     """The kind of a found collection: by its name, its content's label, or its fields.
 
@@ -115,6 +123,11 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
         names.insert(0, labels[found.name])
     for name in names:
         kind = kind_for(name, found.parent)
+        if kind and _said_by_word_of_many_kinds(name):
+            # "listings" of records on sale, "bike_rentals": the fields decide; a modifier
+            # ("bike") names something else than the word alone would.
+            sample = found.sample() if sample is None else sample
+            return infer_kind(sample) or (kind if len(words(name)) == 1 else None)
         if kind:
             return kind
     if found.label:

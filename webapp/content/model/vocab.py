@@ -293,12 +293,23 @@ _KIND_TABLE += [
         Kind("discussions", "Read the posts", "post", "posts", "Read", "posts", "💭"),
     ),
     (
+        "books novels titles",
+        Kind("books", "Browse the books", "book", "books", "Browse", "books", "📚"),
+    ),
+    (
+        "tracks songs",
+        Kind("tracks", "Listen to the tracks", "track", "tracks", "Listen to", "tracks", "🎵"),
+    ),
+    (
         "repositories repos",
         Kind("repositories", "Browse the projects", "project", "projects", "Browse", "projects",
              "📦"),
     ),
 ]  # fmt: skip
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
+# Names many kinds of records go by (a marketplace's listings are not homes): a kind they
+# name is kept only when the records' fields name none (see name.kind_of).
+AMBIGUOUS_NAMES = word_set("listings listing rentals rental")
 KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for _, kind in _KIND_TABLE}
 
 # What records are, from the fields they carry, for collections their names do not tell:
@@ -321,6 +332,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
     ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
               "=salaryrange =seniority =jobfunction",), ()),
+    ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
+    ("tracks", ("=durationms =isrc =tracknumber =discnumber",), ()),
     ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
     ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
