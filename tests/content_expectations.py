@@ -47,27 +47,40 @@ def load(name: str, folder: Path = FIXTURES) -> tuple[str, dict]:
     return document, expected
 
 
+PRICE_TOKEN = re.compile(r"([^\s\d]{0,4}) ?(\d[\d,]*(?:\.\d+)?)(?: ?/ ?([A-Za-z]+))?")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
 def price_shown(price: dict, text: str) -> bool:
-    """A blind expectation's price ``{amount, currency, per}`` is on a card's text: the
-    amount (any thousands separators, trailing zero cents or not), its currency's sign or
-    code when it has one, and its period when it has one."""
+    """A blind expectation's price ``{amount, currency, per}`` is one price on a card: the
+    amount (thousands separators or not, trailing zero cents or not), with its currency's
+    sign or code beside it and its period right after it ("/month") when it has them."""
     wanted = float(str(price["amount"]).replace(",", ""))
-    amounts = {float(found.replace(",", "")) for found in AMOUNT.findall(text)}
-    if wanted not in amounts:
-        return False
-    currency = price.get("currency")
-    if currency and currency not in text and CURRENCY_SIGNS.get(currency, "\0") not in text:
-        return False
-    per = price.get("per")
-    return not per or per.casefold() in text.casefold()
+    currency, per = price.get("currency"), price.get("per")
+    for match in PRICE_TOKEN.finditer(text):
+        if float(match.group(2).replace(",", "")) != wanted:
+            continue
+        around = match.group(1) + text[match.end(2) : match.end(2) + 5]
+        if currency and currency not in around and CURRENCY_SIGNS.get(currency, "\0") not in around:
+            continue
+        if per and (match.group(3) or "").casefold() != per.casefold():
+            continue
+        return True
+    return False
 
 
 def date_shown(iso: str, text: str) -> bool:
-    """An ISO date (``2026-03-14``) is on a card's text in some common human form."""
+    """An ISO date (``2026-03-14``) is on a card's text whole, in a common human form."""
     year, month, day = (int(part) for part in iso[:10].split("-"))
-    name = MONTHS[month - 1]
-    forms = (iso[:10], f"{day} {name}", f"{name} {day}", f"{name}. {day}", f"{day}/{month}")
-    return any(form in text for form in forms) and (str(year) in text or iso[:10] in text)
+    short, long = MONTHS[month - 1], MONTH_NAMES[month - 1]
+    forms = (
+        iso[:10], f"{day} {short} {year}", f"{day} {long} {year}", f"{short} {day}, {year}",
+        f"{long} {day}, {year}",
+    )  # fmt: skip
+    return any(form in text for form in forms)
 
 
 def visible(markup: str) -> str:

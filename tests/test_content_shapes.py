@@ -104,7 +104,7 @@ def test_search_filters_are_left_out_with_their_reason():
 
 def test_a_word_many_kinds_go_by_is_confirmed_by_the_fields():
     records = [
-        {"title": f"Record {n}", "price": 20, "format": "LP", "artist": "A"} for n in range(3)
+        {"title": f"LP {n}", "price": 20, "sku": f"LP-{n}", "format": "LP"} for n in range(3)
     ]
     assert build_site({"listings": records}).intents[0]["title"] != "Find a home"
     bikes = [{"name": f"Bike {n}", "price_per_day": 30, "frame": "M"} for n in range(3)]
@@ -120,3 +120,37 @@ def test_records_typed_by_a_field_name_what_they_are():
     assert build_site(breweries).intents[0]["title"] == "Browse the breweries"
     books = [{"title": f"Book {n}", "isbn": "9780000000000", "authors": ["A"]} for n in range(3)]
     assert build_site({"items": books}).intents[0]["title"] == "Browse the books"
+
+
+def test_review_mends_ordinary_records_stay_themselves():
+    """Inputs a review found misread: each rule above must not fire on ordinary records."""
+    mugs = [
+        {
+            "id": i,
+            "name": f"Mug {i}",
+            "price": 12.5,
+            "review_count": 4,
+            "image": "https://c.example/m.jpg",
+        }
+        for i in range(6)
+    ]
+    assert build_site({"products": mugs}).intents[0]["title"] == "Shop the products"
+    venue = {"name": "Royal Albert Hall", "address": "Kensington Gore, London", "city": "London"}
+    events = [{"id": f"e{i}", "startDate": "2026-05-01", "title": f"Gala{i}", "venue": venue}
+              for i in range(3)]  # fmt: skip
+    assert payload_member(events[0]) is None
+    for record in (
+        {"name": "T-shirt", "price": 20, "currency": "USD", "checkout_url": "https://x.example"},
+        {"name": "Concert", "price": 20, "currency": "USD", "checkin_opens": "18:00"},
+        {"name": "Tour", "price": 30, "currency": "USD", "type": "Location tour"},
+        {"name": "Table", "price": 100, "currency": "USD", "status": "Let us know"},
+        {"name": "Gym", "price": 10, "currency": "USD", "interval": "30 days"},
+        {"name": "Issue", "price": 8, "currency": "USD", "frequency": "Monthly"},
+    ):
+        assert "/" not in normalise(record).price, record
+    homes = [{"title": f"3 bed house {i}", "price": 300000, "status": "For sale"} for i in range(3)]
+    assert build_site({"listings": homes}).intents[0]["title"] == "Find a home"
+    authors = [{"name": f"A{i}", "bio": "Writes things.", "photo": "https://c.example/a.jpg"}
+               for i in range(2)]  # fmt: skip
+    posts = [{"title": f"Post {i}", "body": "Words here.", "date": "2026-01-01"} for i in range(5)]
+    assert build_site({"authors": authors, "posts": posts}).meta["site_name"] == "Posts"

@@ -587,16 +587,27 @@ _COUNT_WORDS = frozenset({"count", "total", "hits", "frequency", "matches"})
 
 
 def _is_facet(record: Any) -> bool:
-    """A search facet or filter: a value and how many records have it ({condition, matchCount,
-    refinementHref}), no words of its own."""
+    """A search facet or filter: one short value and how many records have it ({condition,
+    conditionId, matchCount, refinementHref}); anything more (a price, an image, a name and
+    a price) makes a record."""
     if not isinstance(record, dict) or not 2 <= len(record) <= 5:
         return False
-    counted = any(
-        type(value) is int and _COUNT_WORDS & set(vocab.words(str(key)))
-        for key, value in record.items()
+    counts, values = 0, []
+    for key, value in record.items():
+        tokens = set(vocab.words(str(key)))
+        if type(value) is int and _COUNT_WORDS & tokens:
+            counts += 1
+        elif not tokens & _FACET_PLUMBING and not str(key).lower().endswith("id"):
+            values.append(value)
+    return (
+        counts >= 1
+        and len(values) == 1
+        and isinstance(values[0], str)
+        and len(values[0].split()) <= 5
     )
-    prose = any(isinstance(v, str) and len(v.split()) >= 8 for v in record.values())
-    return counted and not prose
+
+
+_FACET_PLUMBING = frozenset({"href", "url", "link", "selected", "active", "checked"})
 
 
 def _noun_from_fields(sample: list[dict]) -> str:
@@ -612,7 +623,8 @@ def _noun_from_fields(sample: list[dict]) -> str:
 # Words before "type" that name a format, not what the records are (content_type, mime_type).
 _UNTYPED = vocab.word_set(
     "content media mime file record item object entity document resource post page "
-    "property field block node data event price product account"
+    "property field block node data event price product account fuel cuisine payment body "
+    "skin license licence sale transmission drive room bed bath property listing user"
 )
 
 
@@ -1021,7 +1033,7 @@ def build_site(content: Any) -> Built:
 
     used_ids: set[str] = {intent["id"] for intent, _, _ in specials}
     used_titles: set[str] = set()
-    nouns: list[str] = []  # the collections' plural nouns, in order (an unnamed site's name)
+    nouns: list[tuple[int, str]] = []  # (records, plural noun) of the collections shown
     intents: list[dict] = []
     views: dict[str, dict] = {}
     fields: dict[str, bytes] = {}
@@ -1037,7 +1049,7 @@ def build_site(content: Any) -> Built:
         hints = _hints(found, candidate.kind, context, site_currency)
         if found.role == "collection":
             noun = noun_of(candidate.kind, found, prepared.labels)
-            nouns.append(noun[1])
+            nouns.append((found.count, noun[1]))
             views[intent["id"]] = _collection_view(
                 intent,
                 candidate.kind,
@@ -1123,10 +1135,10 @@ def build_site(content: Any) -> Built:
         )
         intents.append(intent)
     # A site that names itself nowhere is called by what it has ("Places to stay").
-    if header["name"] == UNTITLED and nouns and not vocab.is_generic(nouns[0]):
+    main = max(nouns, default=(0, ""), key=lambda pair: pair[0])[1]  # the largest
+    if header["name"] == UNTITLED and main and not vocab.is_generic(main):
         header.update(
-            name=nouns[0].capitalize(),
-            title=header["title"].replace(UNTITLED, nouns[0].capitalize()),
+            name=main.capitalize(), title=header["title"].replace(UNTITLED, main.capitalize())
         )
     model = {
         "v": MODEL_VERSION,

@@ -66,7 +66,7 @@ def _holds(term: str, keys: set[str], words_in: set[str], dated: set[str]) -> bo
     return any(term[1:] in key for key in pool)
 
 
-def infer_kind(sample: list[dict]) -> Kind | None:
+def infer_kind(sample: list[dict], weakest: bool = True) -> Kind | None:
     """Guess what records are from the fields they carry (for unnamed collections): the
     first row of ``vocab.KIND_EVIDENCE`` that holds."""
     if not sample:
@@ -74,7 +74,8 @@ def infer_kind(sample: list[dict]) -> Kind | None:
     keys = _keys(sample)
     words_in = {key for key in keys if not key.endswith(("url", "urls"))}  # API links aside
     dated = {key for key in words_in if key not in BOOKKEEPING_DATE_WORDS}
-    for name, groups, unless in KIND_EVIDENCE:
+    rows = KIND_EVIDENCE if weakest else KIND_EVIDENCE[:-1]
+    for name, groups, unless in rows:
         if all(
             any(_holds(term, keys, words_in, dated) for term in group.split()) for group in groups
         ) and not any(
@@ -127,7 +128,8 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             # "listings" of records on sale, "bike_rentals": the fields decide; a modifier
             # ("bike") names something else than the word alone would.
             sample = found.sample() if sample is None else sample
-            return infer_kind(sample) or (kind if len(words(name)) == 1 else None)
+            evidence = infer_kind(sample, weakest=False)  # a price alone says nothing here
+            return evidence or (kind if len(words(name)) == 1 else None)
         if kind:
             return kind
     if found.label:
@@ -223,15 +225,23 @@ def collection_description(
     return truncate(text, 299) + "."
 
 
+_NOT_NOUNS = frozenset(
+    (
+        "payload", "payloads", "body", "bodies", "response", "responses", "output",
+        "outputs", "feed", "feeds", "result", "hits", "edges", "nodes",
+    )
+)  # fmt: skip
+
+
 def plain_noun(human: str) -> str:
     """A humanised key as the plural noun of a title ("Market reports" -> "market reports",
     "Album" -> "albums"), or "" when it is not a plain noun (ids, numbers, one letter)."""
     tokens = human.split()
     if not tokens or len(tokens) > 4 or not all(t.isalpha() for t in tokens):
         return ""
-    if len(tokens[-1]) < 3:
-        return ""
     last = tokens[-1].lower()
+    if len(last) < 3 or last.endswith("ed") or last in _NOT_NOUNS:
+        return ""  # "included", "payload": an envelope's word, not what the records are
     if singular(last) == last:
         tokens[-1] = plural(last)
     return " ".join(t.lower() for t in tokens)

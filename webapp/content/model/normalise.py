@@ -46,7 +46,7 @@ from .vocab import (
     RATING_KEYS,
     RENT_WORDS,
     SOCIAL_KEYS,
-    STAY_WORDS,
+    STAY_KEYS,
     SUBTITLE_KEYS,
     TITLE_KEYS,
     URL_KEYS,
@@ -454,9 +454,12 @@ def _period_in(text: Any) -> str:
     """The period a text names ("per month", "€/mes", "monthly"), or ""."""
     if not isinstance(text, str) or len(text) > 60:
         return ""
+    before = ""
     for word in words(text.replace("/", " ")):
         if word in PERIODS:
-            return PERIODS[word]
+            # "30 days" is no daily price: a count other than one before it says so.
+            return "" if before.isdigit() and before != "1" else PERIODS[word]
+        before = word
     return ""
 
 
@@ -485,7 +488,7 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
         rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
         if norm in OFFER_STATUS_KEYS and rent:
             return "month"
-    if any(STAY_WORDS & set(words(key)) for _norm, key, _value in keys):
+    if any(norm in STAY_KEYS for norm, _key, _value in keys):
         return "night"
     return ""
 

@@ -423,6 +423,9 @@ def wrapped_member(value: dict) -> str | None:
     return payload_member(value)
 
 
+_TITLE_KEYS = ("name", "title", "headline", "label", "heading", "displayName", "display_name")
+
+
 def _words_in(value: Any) -> bool:
     """A string a person reads as words (not an id, a code, a token or a URL)."""
     return (
@@ -441,8 +444,10 @@ def payload_member(value: dict) -> str | None:
     The record's own values are ids, codes and numbers; one member, an object of at least
     three fields, holds words (the most of them, when several do).
     """
-    if len(value) > 12:
-        return None
+    if len(value) > 12 or any(
+        isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS
+    ):
+        return None  # a record with a name of its own ("Gala") is read as itself
     best, most = None, 0
     for key, inner in value.items():
         if _words_in(inner):

@@ -335,7 +335,13 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         if "major_value" in value:  # Eventbrite: minor units in "value", major in "major_value"
             return price_text(value["major_value"], inner_currency or currency, minor=False)
         divisor = value.get("divisor")  # Etsy: {"amount": 2850, "divisor": 100}
-        if isinstance(divisor, int) and divisor > 0 and isinstance(value.get("amount"), int):
+        amount = value.get("amount")
+        if (
+            isinstance(divisor, int)
+            and divisor > 0
+            and isinstance(amount, int)
+            and abs(amount) < 10**15
+        ):
             major = Decimal(value["amount"]) / divisor
             return format_money(
                 major, inner_currency or currency, major != major.to_integral_value()

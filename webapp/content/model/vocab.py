@@ -335,10 +335,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
     ("tracks", ("=durationms =isrc =tracknumber =discnumber",), ()),
     ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
-    ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
     ("reviews", ("=rating =stars =reviewrating",
                  "=quote =text =review =reviewbody =comment =body =content"), ()),
+    ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
     ("products", ("=variants =sku =producttype =vendor =compareatprice =instock =brand",
                   "=price =variants =offers =pricemin"), ()),
     ("menu", ("=dietary =allergens =vegetarian =vegan =spicy =glutenfree =veg =calories",), ()),
@@ -598,13 +598,16 @@ PERIODS = {
 }
 # Fields that say what a price is paid per (their values are period words).
 PERIOD_KEYS = word_set(
-    "period per frequency interval billingperiod billinginterval rentperiod priceperiod "
-    "pricefrequency priceunit paymentfrequency leaseterm unitcode"
+    "period per interval billingperiod billinginterval rentperiod priceperiod "
+    "pricefrequency priceunit paymentfrequency billingfrequency leaseterm unitcode"
 )
 # A listing's status or operation that makes its price a rent (a month, unless it says).
-RENT_WORDS = word_set("rent rental rentals let lease letting alquiler location miete")
-# Fields whose words make a stay priced by the night (a holiday rental's minimum nights).
-STAY_WORDS = word_set("nights nightly checkin checkout")
+RENT_WORDS = word_set("rent rental rentals lease letting alquiler miete")
+# Fields that make a stay priced by the night (a holiday rental's minimum nights).
+STAY_KEYS = word_set(
+    "minnights minimumnights maxnights maximumnights checkintime checkintimestart "
+    "checkouttime minimumstay minstay"
+)
 # Fields holding a listing's status or operation (for sale, for rent).
 OFFER_STATUS_KEYS = word_set(
     "status operation listingtype offertype transactiontype saletype tenure purpose type"
