@@ -148,6 +148,8 @@ def test_healthz_is_degraded_for_a_while_after_a_refused_write(own_redis):
         with pytest.raises(redis.exceptions.OutOfMemoryError):  # filled up to the limit
             for n in range(100):
                 admin.set(f"filler:{n}", "x" * 20_000)
+        # Kept full: freed client buffers must not make room for the connect's write.
+        admin.config_set("maxmemory", str(int(admin.info("memory")["used_memory"]) // 2))
         response = client.post(
             "/connect", data={"csrf_token": token, "source": "demo", "demo": "portfolio"}
         )

@@ -61,10 +61,12 @@ def full_server(tmp_path):
 
 
 def fill(admin) -> None:
-    """Write filler until Redis refuses (out of memory)."""
+    """Write filler until Redis refuses (out of memory), then keep it refusing: its limit
+    set well below what it holds, so that a client's freed buffers never make room."""
     with pytest.raises(redis.exceptions.OutOfMemoryError):
         for n in range(100_000):
             admin.set(f"filler:{n}", "x" * 10_000)
+    admin.config_set("maxmemory", str(int(admin.info("memory")["used_memory"]) // 2))
 
 
 def test_full_redis_refuses_new_sites_but_serves_stored_ones(full_server):
