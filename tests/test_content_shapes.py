@@ -154,3 +154,32 @@ def test_review_mends_ordinary_records_stay_themselves():
                for i in range(2)]  # fmt: skip
     posts = [{"title": f"Post {i}", "body": "Words here.", "date": "2026-01-01"} for i in range(5)]
     assert build_site({"authors": authors, "posts": posts}).meta["site_name"] == "Posts"
+
+
+def test_records_in_an_envelope_inside_one_record_are_a_collection():
+    """A playlist, a group, a shop: one object whose records come in a page of their own."""
+    tracks = [{"name": f"Song {n}", "duration_ms": 200_000, "isrc": f"GB000{n}"} for n in range(4)]
+    playlist = {
+        "name": "Friday Finds",
+        "images": [{"url": "https://c.example/p.jpg"}],
+        "tracks": {"href": "https://api.example/t", "items": tracks, "total": 4, "next": None},
+    }
+    built = build_site(playlist)
+    assert built.intents[0]["title"] == "Listen to the tracks"
+    assert built.intents[0]["dataPath"] == "tracks.items"
+
+
+def test_values_wrapped_in_small_objects_read_as_their_text():
+    from webapp.content.model.normalise import wrapped_text
+
+    assert wrapped_text({"#text": "Abbey Road", "@attr": {"rank": "1"}}) == "Abbey Road"
+    assert wrapped_text({"$t": "We build things"}) == "We build things"
+    assert wrapped_text({"rendered": "A title", "protected": False}) == "A title"
+    record = normalise({"title": "Engineer", "summary": {"#text": "Build robots that help."}})
+    assert record.description == "Build robots that help."
+    # Two texts, or structure beside the text: an object, not a wrapper.
+    pair = {"text": "Hello there", "html": "<p>Hello there</p>"}
+    assert wrapped_text(pair) == pair
+    assert (
+        normalise({"name": {"#text": "Abbey Road", "@attr": {"rank": "1"}}}).title == "Abbey Road"
+    )

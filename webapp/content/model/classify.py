@@ -389,6 +389,15 @@ def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) * 2 >= len(a | b)
 
 
+def _enveloped_records(value: Any) -> bool:
+    """A page of records in its envelope ({items: [...], total, next}): a playlist's tracks,
+    a group's events. The object holding it is no single record but the site around them."""
+    if not isinstance(value, dict) or len(value) > 12:
+        return False
+    lists = [v for v in value.values() if isinstance(v, list) and len(v) >= 2]
+    return len(lists) == 1 and is_record_list(lists[0])
+
+
 class _Walker:
     def __init__(self, prepared: Prepared) -> None:
         self.prepared = prepared
@@ -432,6 +441,7 @@ class _Walker:
                 for k in islice(doc, 80)
                 if isinstance(doc[k], list)
             )
+            and not any(_enveloped_records(doc[k]) for k in islice(doc, 80))
         )
 
     def _is_record_dict(self, value: Any, *, at_root: bool = False) -> bool:

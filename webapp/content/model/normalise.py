@@ -627,6 +627,26 @@ def _measure(value: Any) -> str:
 # The record
 
 
+# Where a wrapper object keeps its one text ({"#text": ...} from XML, {"$t": ...} from
+# GData, {"rendered": ...}, {"plain_text": ...}, {"label": ...}, {"value": ...}).
+_TEXT_MEMBERS = ("#text", "$t", "_text", "rendered", "plain_text", "text", "label", "value")
+
+
+def wrapped_text(value: Any) -> Any:
+    """A small object that only wraps one text (beside attributes without words: a size, a
+    language, a format), as that text; anything else as it is."""
+    if not isinstance(value, dict) or not 1 <= len(value) <= 4:
+        return value
+    member = next((key for key in _TEXT_MEMBERS if isinstance(value.get(key), str)), None)
+    if member is None or not value[member].strip():
+        return value
+    # XML attributes ("@attr", "@size") travel with the text they describe.
+    others = [v for k, v in value.items() if k != member and not str(k).startswith("@")]
+    if any(isinstance(v, dict | list) or (isinstance(v, str) and " " in v.strip()) for v in others):
+        return value  # a second text, or structure: not a wrapper
+    return value[member]
+
+
 def _fields_of(item: dict) -> list[tuple[str, Any]]:
     """The record's own fields plus those of absorbed sub-objects, without empties."""
     fields: list[tuple[str, Any]] = []
@@ -637,7 +657,7 @@ def _fields_of(item: dict) -> list[tuple[str, Any]]:
         norm = normal_key(key)
         if isinstance(value, dict) and norm in _ABSORB and not _image(value, "", False):
             continue  # absorbed below, after the record's own fields
-        fields.append((key, value))
+        fields.append((key, wrapped_text(value)))
         own.add(norm)
     for key, value in islice(item.items(), MAX_FIELDS):
         if isinstance(key, str) and isinstance(value, dict) and normal_key(key) in _ABSORB:
