@@ -183,3 +183,15 @@ def test_values_wrapped_in_small_objects_read_as_their_text():
     assert (
         normalise({"name": {"#text": "Abbey Road", "@attr": {"rank": "1"}}}).title == "Abbey Road"
     )
+
+
+def test_questions_places_and_plans_are_known_by_their_fields():
+    questions = [{"title": f"Why {n}?", "is_answered": True, "answer_count": 2} for n in range(3)]
+    assert infer_kind(questions).name == "questions"
+    places = [
+        {"name": f"Cafe {n}", "review_count": 40, "coordinates": {"latitude": 1, "longitude": 2}}
+        for n in range(3)
+    ]
+    assert infer_kind(places).name == "places"
+    plans = [{"nickname": "Desk", "unit_amount": 9900, "recurring": {"interval": "month"}}]
+    assert infer_kind(plans).name == "plans"

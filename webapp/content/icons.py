@@ -179,6 +179,8 @@ ICONS.update(
     repositories=ICONS["portfolio"],
     books=ICONS["courses"],
     tracks=ICONS["podcast"],
+    questions=ICONS["faq"],
+    places=ICONS["locations"],
 )
 FALLBACK = "items"
 

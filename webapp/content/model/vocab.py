@@ -293,6 +293,15 @@ _KIND_TABLE += [
         Kind("discussions", "Read the posts", "post", "posts", "Read", "posts", "💭"),
     ),
     (
+        "questions",
+        Kind("questions", "Browse the questions", "question", "questions", "Browse", "questions",
+             "🙋"),
+    ),
+    (
+        "places businesses venues spots",
+        Kind("places", "Find a place", "place", "places", "Find", "places", "🏪"),
+    ),
+    (
         "books novels titles",
         Kind("books", "Browse the books", "book", "books", "Browse", "books", "📚"),
     ),
@@ -339,6 +348,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("reviews", ("=rating =stars =reviewrating",
                  "=quote =text =review =reviewbody =comment =body =content"), ()),
     ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
+    ("questions", ("=isanswered =answercount =acceptedanswerid",), ()),
+    ("places", ("=reviewcount =userratingcount", "=coordinates =latitude =lat =geo"), ()),
+    ("plans", ("=recurring =billingscheme =billinginterval =intervalcount =trialperioddays",),
+     ()),
     ("products", ("=variants =sku =producttype =vendor =compareatprice =instock =brand",
                   "=price =variants =offers =pricemin"), ()),
     ("menu", ("=dietary =allergens =vegetarian =vegan =spicy =glutenfree =veg =calories",), ()),
