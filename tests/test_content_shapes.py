@@ -195,3 +195,11 @@ def test_questions_places_and_plans_are_known_by_their_fields():
     assert infer_kind(places).name == "places"
     plans = [{"nickname": "Desk", "unit_amount": 9900, "recurring": {"interval": "month"}}]
     assert infer_kind(plans).name == "plans"
+
+
+def test_a_private_record_is_left_out_wherever_its_status_sits():
+    from webapp.content.model.normalise import is_unpublished
+
+    assert is_unpublished({"title": "A", "status": {"privacyStatus": "private"}})
+    assert is_unpublished({"title": "A", "visibility": "private"})
+    assert not is_unpublished({"title": "A", "status": {"privacyStatus": "public"}})

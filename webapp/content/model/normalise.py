@@ -256,14 +256,26 @@ def _ref_label(key: str) -> str:
 # Publication state
 
 
+_PUBLICATION_KEYS = frozenset(
+    {"status", "poststatus", "state", "publicationstatus", "privacystatus", "visibility"}
+)
+
+
 def is_unpublished(item: Any) -> bool:
     """Tell whether a record is a draft, unpublished, archived or deleted."""
     if not isinstance(item, dict):
         return False
     for key, value in islice(item.items(), 60):
         norm = normal_key(key)
-        if norm in ("status", "poststatus", "state", "publicationstatus"):
+        if norm in _PUBLICATION_KEYS:
             if isinstance(value, str) and normal_key(value) in DRAFT_STATUS:
+                return True
+            if isinstance(value, dict) and any(  # YouTube: status.privacyStatus "private"
+                normal_key(inner_key) in _PUBLICATION_KEYS
+                and isinstance(inner, str)
+                and normal_key(inner) in DRAFT_STATUS
+                for inner_key, inner in islice(value.items(), 20)
+            ):
                 return True
         elif norm in PUBLISHED_FLAGS:
             if value is False:
