@@ -83,6 +83,7 @@ from pathlib import Path
 
 import redis
 import requests
+from harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -90,7 +91,6 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 GENERATE = re.compile(r'action="(/pages/([^"/]+)/generate)"')
 IFRAME = re.compile(r'<iframe[^>]*\ssrc="([^"]+)"')
 MB = 1024 * 1024
-SYSTEM_REDIS_PORT = 6379
 P99_LIMIT = 1.0  # seconds: the other client's p99 during an attack
 RSS_RATIO_LIMIT = 10.0  # a connect's peak RSS growth / its document's size
 RATIO_FROM = MB  # ... for documents of this size and more
@@ -114,15 +114,6 @@ DEFAULTS = {
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port != SYSTEM_REDIS_PORT:
-            return port
 
 
 # ---------------------------------------------------------------------------
@@ -776,6 +767,13 @@ def connect_and_generate(ctx: Ctx, document: bytes, out: dict, prefer: str):
     return (browser, intent) if answer.status == 303 else None
 
 
+def browser_like(cookies: dict) -> requests.Session:
+    """A session of its own (one connection) carrying a connected browser's cookies."""
+    session = requests.Session()
+    session.cookies.update(cookies)
+    return session
+
+
 def attack_redos(ctx: Ctx) -> dict:
     args = ctx.args
     document = redos_document(args.redos_records, args.redos_brackets)
@@ -788,8 +786,7 @@ def attack_redos(ctx: Ctx) -> dict:
     cookies = browser.cookies.get_dict()
 
     def search(_index: int, row: dict) -> None:
-        session = requests.Session()
-        session.cookies.update(cookies)
+        session = browser_like(cookies)
         started = time.monotonic()
         chrome = call(
             session, "GET", f"{ctx.base}/pages/{intent}?q=item", ctx.timeout(args.search_timeout)
@@ -928,8 +925,7 @@ def attack_exports(ctx: Ctx) -> dict:
     cookies = browser.cookies.get_dict()
 
     def export(_index: int, row: dict) -> None:
-        session = requests.Session()
-        session.cookies.update(cookies)
+        session = browser_like(cookies)
         timeout = ctx.timeout(args.request_timeout)
         row.update(download(session, ctx.base + "/export.zip", timeout, ctx.deadline).brief())
 

@@ -18,11 +18,30 @@ import redis
 NO_CLIENT_LIMITS = {"CONNECTS_PER_MINUTE": 1_000_000, "CONNECT_BYTES_PER_DAY": 10**15}
 
 
+# The machine's own Redis service: never a script's port, even when the system offers it.
+SYSTEM_REDIS_PORT = 6379
+
+
 def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port free on 127.0.0.1 right now (never the system Redis's)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port != SYSTEM_REDIS_PORT:
+            return port
+
+
+def wait_for_redis(port: int, attempts: int = 100) -> None:
+    """Wait until the redis-server on ``port`` answers (5 s), or stop the script."""
+    client = redis.Redis(port=port, socket_connect_timeout=0.2)
+    for _ in range(attempts):
+        try:
+            client.ping()
+            return
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    raise SystemExit(f"redis-server did not start on port {port}")
 
 
 @contextmanager
@@ -39,15 +58,7 @@ def private_redis(*extra_args: str) -> Iterator[int]:
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            client = redis.Redis(port=port)
-            for _ in range(100):
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-            else:
-                raise SystemExit("redis-server did not start")
+            wait_for_redis(port)
             yield port
         finally:
             server.terminate()

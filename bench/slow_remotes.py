@@ -31,7 +31,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import redis
 import requests
+from harness import free_port, wait_for_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -107,12 +107,6 @@ class _Trickle(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, errors: Path, seconds: float = 30) -> None:
@@ -323,15 +317,7 @@ def main() -> None:
              "--logfile", str(workdir / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        client = redis.Redis(host="127.0.0.1", port=redis_port, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise SystemExit(f"redis-server did not start on port {redis_port}")
+        wait_for_redis(redis_port)
 
         app, app_errors = start_gunicorn(
             ["--bind", f"127.0.0.1:{app_port}", "wsgi:app"], env, workdir, "app"

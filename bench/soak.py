@@ -47,7 +47,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -60,6 +59,7 @@ from pathlib import Path
 
 import redis
 import requests
+from harness import free_port
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -68,7 +68,6 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 COOKIE = "site_pages_session"
 WORKERS = 4
-SYSTEM_REDIS_PORT = 6379
 # When the chaos happens, as fractions of the sessions acknowledged so far.
 WORKER_KILLS_AT = (0.15, 0.3, 0.8)
 REDIS_RESTART_AT = 0.6
@@ -90,15 +89,6 @@ SCENARIOS = {
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port != SYSTEM_REDIS_PORT:
-            return port
 
 
 class RedisServer:

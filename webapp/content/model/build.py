@@ -56,7 +56,7 @@ from .name import (
     unique_id,
     unique_title,
 )
-from .normalise import humanise, is_unpublished
+from .normalise import humanise, is_unpublished, normalise
 from .site import UNTITLED, site_header, site_theme
 from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
@@ -328,8 +328,6 @@ class _Candidate:
 
 
 def _shows_images(sample: list[dict]) -> bool:
-    from .normalise import normalise
-
     return any(normalise(record).images for record in sample[:10])
 
 
@@ -577,8 +575,6 @@ def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
     """Homes that are all rents are offered as such ("Find a home to rent")."""
     if kind is None or kind.name != "homes" or not sample:
         return []
-    from .normalise import normalise
-
     prices = [normalise(record).price for record in sample[:20]]
     return ["Find a home to rent"] if all(p.endswith("/month") for p in prices) else []
 
@@ -638,8 +634,6 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
 
 def _has_text(sample: list[dict]) -> bool:
     """Records that carry words of their own besides an image (a title and a summary)."""
-    from .normalise import normalise
-
     records = [normalise(record) for record in sample[:10]]
     return any(record.title and record.description for record in records)
 
