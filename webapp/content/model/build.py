@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -949,6 +949,26 @@ def _section_view(intent, kind, data, context, hints, fields, role="section"):
     return _view(intent, role, kind, hints, role if role in ("contact", "about") else "article")
 
 
+@dataclass
+class _Assembly:
+    """The intents, views and stored fields of a model being built, and what they share."""
+
+    context: Context
+    pre_unwrapped: bool
+    site_currency: str
+    left_out: list[dict]
+    used_ids: set[str]
+    used_titles: set[str] = field(default_factory=set)
+    nouns: list[tuple[int, str]] = field(default_factory=list)  # (records, plural noun)
+    intents: list[dict] = field(default_factory=list)
+    views: dict[str, dict] = field(default_factory=dict)
+    fields: dict[str, bytes] = field(default_factory=dict)
+
+    def hints(self, found: Found | None, kind: vocab.Kind | None) -> dict:
+        """The reading hints of one intent's records."""
+        return _hints(found, kind, self.context, self.site_currency)
+
+
 def build_site(content: Any) -> Built:
     """Build the content model of a parsed document (see the module docstring)."""
     prepared = prepare(content)
@@ -956,25 +976,44 @@ def build_site(content: Any) -> Built:
     if not prepared.context.base_url:
         prepared.context.base_url = _common_origin(findings)
     theme = site_theme(prepared)
-    context = prepared.context
     pre_unwrapped = prepared.doc is not content
-    site_currency = _site_currency(prepared)
-
-    refs, ref_groups, lookups = _refs(
-        prepared,
-        [
-            _reading(found, context, pre_unwrapped)
-            for found in findings.found
-            if found.role == "collection"
-        ],
-    )
+    collections = [f for f in findings.found if f.role == "collection"]
+    samples = [_reading(found, prepared.context, pre_unwrapped) for found in collections]
+    refs, ref_groups, lookups = _refs(prepared, samples)
     left_out: list[dict] = []
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped, left_out)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:
         header.update(_named_by_about_page(findings) or {})
+    specials = _special_intents(findings, header)
+    built = _Assembly(
+        prepared.context,
+        pre_unwrapped,
+        _site_currency(prepared),
+        left_out,
+        used_ids={intent["id"] for intent, _, _ in specials},
+    )
+    chosen, leftover = _chosen(candidates, MAX_INTENTS - len(specials))
+    for candidate in chosen:
+        _add_candidate(built, candidate, prepared)
+    if leftover:
+        _add_more(built, leftover)
+    for intent, data, kind in specials:
+        built.used_titles.add(intent["title"].lower())
+        view = _section_view(
+            intent, kind, data, built.context, built.hints(None, kind), built.fields, intent["id"]
+        )
+        built.views[intent["id"]] = view
+        built.intents.append(intent)
+    if not built.intents:
+        _add_everything(built, content)
+    _name_by_largest(header, built.nouns)
+    return _stored(built, header, theme, refs, ref_groups)
 
-    # (intent, data, kind): about, opening hours and contact close the list.
+
+def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kind]]:
+    """(intent, data, kind) of the about, opening hours and contact pages, which close
+    the list of intents."""
     specials: list[tuple[dict, dict, vocab.Kind]] = []
     site_name = header["name"]
     named = header["named"] and len(site_name) <= 50
@@ -1005,152 +1044,151 @@ def build_site(content: Any) -> Built:
     if findings.contact:
         data, paths = _merge_sources(findings.contact)
         words = _contact_words(data)
+        description = f"Get in touch: {words or 'find every way to reach us'}."
         intent = {
             "id": "contact",
             "title": "Contact us",
-            "description": f"Get in touch: {words}."
-            if words
-            else "Get in touch: find every way to reach us.",
+            "description": description,
             "icon": vocab.CONTACT.emoji,
             "dataPath": ",".join(paths),
         }
         specials.append((intent, data, vocab.CONTACT))
+    return specials
 
-    room = MAX_INTENTS - len(specials)
+
+def _chosen(candidates: list, room: int) -> tuple[list, list]:
+    """The candidates shown as intents (in document order) and those gathered into one
+    "Explore everything else" page when there is no room: nothing is dropped silently."""
     ranked = sorted(candidates, key=lambda c: (-c.priority, c.found.order))
-    chosen = ranked[:room]
-    leftover = ranked[room:]  # collections and sections alike: nothing dropped silently
+    chosen, leftover = ranked[:room], ranked[room:]
     if leftover:
-        chosen = ranked[: room - 1]
-        leftover = [c for c in ranked[room - 1 :]]
+        chosen, leftover = ranked[: room - 1], ranked[room - 1 :]
     chosen.sort(key=lambda c: c.found.order)
+    return chosen, leftover
 
-    used_ids: set[str] = {intent["id"] for intent, _, _ in specials}
-    used_titles: set[str] = set()
-    nouns: list[tuple[int, str]] = []  # (records, plural noun) of the collections shown
-    intents: list[dict] = []
-    views: dict[str, dict] = {}
-    fields: dict[str, bytes] = {}
-    for candidate in chosen:
+
+def _add_candidate(built: _Assembly, candidate, prepared: Prepared) -> None:
+    """One chosen collection or section as an intent with its view (a collection whose
+    records are all drafts is left out, and says so)."""
+    found = candidate.found
+    intent = {
+        "id": unique_id(candidate.id_base, built.used_ids),
+        "title": unique_title(candidate.titles, built.used_titles),
+        "description": truncate(candidate.description, 300),
+        "icon": candidate.icon,
+        "dataPath": ",".join(dict.fromkeys(found.paths)) or ROOT,
+    }
+    hints = built.hints(found, candidate.kind)
+    if found.role != "collection":
+        built.views[intent["id"]] = _section_view(
+            intent, candidate.kind, found.data, built.context, hints, built.fields
+        )
+        built.intents.append(intent)
+        return
+    noun = noun_of(candidate.kind, found, prepared.labels)
+    built.nouns.append((found.count, noun[1]))
+    view = _collection_view(
+        intent,
+        candidate.kind,
+        found.groups,
+        built.context,
+        built.pre_unwrapped or found.plain,
+        hints,
+        noun,
+        built.fields,
+    )
+    count = view["count"]
+    if count != found.count:  # drafts left out: say how many are shown
+        entry = left_out_entry(found, "drafts, archived or unpublished", found.count - count)
+        built.left_out.append({**entry, "name": noun[1].capitalize()})
+    if count == 0:
+        return
+    if count != found.count:
+        intent["description"] = _recount(intent["description"], found.count, count)
+    built.views[intent["id"]] = view
+    built.intents.append(intent)
+
+
+def _add_more(built: _Assembly, leftover: list) -> None:
+    """The candidates there was no room for, as the groups of one listing."""
+    groups = []
+    for candidate in leftover:
         found = candidate.found
-        intent = {
-            "id": unique_id(candidate.id_base, used_ids),
-            "title": unique_title(candidate.titles, used_titles),
-            "description": truncate(candidate.description, 300),
-            "icon": candidate.icon,
-            "dataPath": ",".join(dict.fromkeys(found.paths)) or ROOT,
-        }
-        hints = _hints(found, candidate.kind, context, site_currency)
-        if found.role == "collection":
-            noun = noun_of(candidate.kind, found, prepared.labels)
-            nouns.append((found.count, noun[1]))
-            views[intent["id"]] = _collection_view(
-                intent,
-                candidate.kind,
-                found.groups,
-                context,
-                pre_unwrapped or found.plain,
-                hints,
-                noun,
-                fields,
-            )
-            count = views[intent["id"]]["count"]
-            if count != found.count:  # drafts left out: say how many are shown
-                reason = "drafts, archived or unpublished"
-                entry = left_out_entry(found, reason, found.count - count)
-                left_out.append({**entry, "name": noun[1].capitalize()})
-            if count == 0:
-                del views[intent["id"]]
-                continue
-            if count != found.count:
-                intent["description"] = _recount(intent["description"], found.count, count)
-        else:
-            views[intent["id"]] = _section_view(
-                intent, candidate.kind, found.data, context, hints, fields
-            )
-        intents.append(intent)
-    if leftover:
-        groups = []
-        for candidate in leftover:
-            label = candidate.found.label or humanise(candidate.found.name)
-            if candidate.found.role == "collection":
-                for group in candidate.found.groups:
-                    groups.append(
-                        Group(
-                            f"{label} › {group.label}" if group.label else label,
-                            group.path,
-                            group.items,
-                            group.keys,
-                        )
-                    )
-            else:
-                groups.append(Group(label, candidate.found.paths[0], [candidate.found.data]))
-        intent = {
-            "id": unique_id("more", used_ids),
-            "title": unique_title(["Explore everything else", "Explore more"], used_titles),
-            "description": truncate(
-                f"Browse {len(groups)} more sections: "
-                + ", ".join(g.label for g in groups[:6])
-                + ("…" if len(groups) > 6 else "")
-                + ".",
-                300,
-            ),
-            "icon": "🧭",
-            "dataPath": ",".join(dict.fromkeys(g.path for g in groups)),
-        }
-        views[intent["id"]] = _collection_view(
-            intent,
-            None,
-            groups,
-            context,
-            pre_unwrapped,
-            _hints(None, None, context, site_currency),
-            ("item", "items"),
-            fields,
-        )
-        intents.append(intent)
-    for intent, data, kind in specials:
-        used_titles.add(intent["title"].lower())
-        hints = _hints(None, kind, context, site_currency)
-        views[intent["id"]] = _section_view(
-            intent, kind, data, context, hints, fields, intent["id"]
-        )
-        intents.append(intent)
-    if not intents:
-        intent = {
-            "id": "everything",
-            "title": "Explore everything",
-            "icon": "🧭",
-            "description": "See all of the site's content in one place.",
-            "dataPath": ROOT,
-        }
-        views["everything"] = _section_view(
-            intent, None, content, context, _hints(None, None, context, site_currency), fields
-        )
-        intents.append(intent)
-    # A site that names itself nowhere is called by what it has ("Places to stay").
+        label = found.label or humanise(found.name)
+        if found.role != "collection":
+            groups.append(Group(label, found.paths[0], [found.data]))
+            continue
+        for group in found.groups:
+            group_label = f"{label} › {group.label}" if group.label else label
+            groups.append(Group(group_label, group.path, group.items, group.keys))
+    names = ", ".join(g.label for g in groups[:6]) + ("…" if len(groups) > 6 else "")
+    intent = {
+        "id": unique_id("more", built.used_ids),
+        "title": unique_title(["Explore everything else", "Explore more"], built.used_titles),
+        "description": truncate(f"Browse {len(groups)} more sections: {names}.", 300),
+        "icon": "🧭",
+        "dataPath": ",".join(dict.fromkeys(g.path for g in groups)),
+    }
+    built.views[intent["id"]] = _collection_view(
+        intent,
+        None,
+        groups,
+        built.context,
+        built.pre_unwrapped,
+        built.hints(None, None),
+        ("item", "items"),
+        built.fields,
+    )
+    built.intents.append(intent)
+
+
+def _add_everything(built: _Assembly, content: Any) -> None:
+    """A document with nothing to offer as intents: one page with all of it."""
+    intent = {
+        "id": "everything",
+        "title": "Explore everything",
+        "icon": "🧭",
+        "description": "See all of the site's content in one place.",
+        "dataPath": ROOT,
+    }
+    built.views["everything"] = _section_view(
+        intent, None, content, built.context, built.hints(None, None), built.fields
+    )
+    built.intents.append(intent)
+
+
+def _name_by_largest(header: dict, nouns: list[tuple[int, str]]) -> None:
+    """A site that names itself nowhere is called by what it has ("Places to stay")."""
     main = max(nouns, default=(0, ""), key=lambda pair: pair[0])[1]  # the largest
     if header["name"] == UNTITLED and main and not vocab.is_generic(main):
-        header.update(
-            name=main.capitalize(), title=header["title"].replace(UNTITLED, main.capitalize())
-        )
+        name = main.capitalize()
+        header.update(name=name, title=header["title"].replace(UNTITLED, name))
+
+
+def _stored(built: _Assembly, header: dict, theme, refs: dict, ref_groups: dict) -> Built:
+    """The stored model's field and the site's meta."""
+    context = built.context
     model = {
         "v": MODEL_VERSION,
-        "site": {"name": header["name"], "base_url": context.base_url, "currency": site_currency},
+        "site": {
+            "name": header["name"],
+            "base_url": context.base_url,
+            "currency": built.site_currency,
+        },
         "refs": refs,
         "ref_groups": ref_groups,
-        "views": views,
-        "left_out": left_out,
+        "views": built.views,
+        "left_out": built.left_out,
     }
-    fields[MODEL_FIELD] = _encode(model)
+    built.fields[MODEL_FIELD] = _encode(model)
     meta = {
         "site_name": header["name"],
         "hero_title": header["title"],
         "hero_subtitle": header["subtitle"],
         "hero_image": header["image"],
-        "left_out": left_out_words(left_out),
+        "left_out": left_out_words(built.left_out),
     }
-    return Built(meta, theme, intents, fields)
+    return Built(meta, theme, built.intents, built.fields)
 
 
 def left_out_words(left_out: list[dict], limit: int = 400) -> str:

@@ -762,6 +762,50 @@ def _is_date_key(key: str) -> bool:
     )
 
 
+@dataclass
+class _Reading:
+    """One record being read: its fields, what the rules chose so far, what is shown."""
+
+    fields: list[tuple[str, Any]]
+    hints: Hints
+    currency: str
+    minor: bool
+    record: Record = field(default_factory=Record)
+    used: set[str | None] = field(default_factory=set)
+    shown: set[str] = field(default_factory=set)
+    was_prices: list[Any] = field(default_factory=list)
+    description_rank: float = len(DESCRIPTION_KEYS)
+    description_key: str | None = None
+    body_rank: float = len(BODY_KEYS)
+    body_key: str | None = None
+
+    def show(self, text: str) -> str:
+        """Note ``text`` as shown (it is never shown twice) and return it."""
+        if text:
+            self.shown.add(text.casefold())
+        return text
+
+    def take(self, key: str | None) -> None:
+        """Mark field ``key`` as read."""
+        self.used.add(key)
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One field of a record with the names the rules match on."""
+
+    key: str
+    value: Any
+    norm: str  # the normalised name, XML namespace dropped ("media:title" -> "title")
+    parts: frozenset[str]  # the words of that name
+    key_parts: frozenset[str]  # the words of the whole key ("media:content" is an image)
+
+    @classmethod
+    def of(cls, key: str, value: Any) -> _Field:
+        local = key.rsplit(":", 1)[-1] if ":" in key[1:] else key  # XML namespaces (RSS)
+        return cls(key, value, normal_key(local), frozenset(words(local)), frozenset(words(key)))
+
+
 def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -> Record:
     """Read one record as a person would (see the module docstring)."""
     hints = hints or Hints()
@@ -770,349 +814,560 @@ def normalise(item: Any, hints: Hints | None = None, fallback_title: str = "") -
             return Record(title=fallback_title, rest=[("Entries", item)])
         return Record(title=_title_text(item) or fallback_title)
     fields = _fields_of(item)
-    record = Record()
-    shown: set[str] = set()
-
-    def show(text: str) -> str:
-        if text:
-            shown.add(text.casefold())
-        return text
-
-    currency = hints.currency
-    minor = False
-    was_prices: list[Any] = []
+    currency, minor = _money_context(item, fields, hints.currency)
+    reading = _Reading(fields, hints, currency, minor)
+    _read_title(reading, fallback_title)
     for key, value in fields:
-        if normal_key(key) in CURRENCY_KEYS:
+        if key not in reading.used:
+            _read_field(reading, _Field.of(key, value))
+    _finish(reading, item, fallback_title)
+    return reading.record
+
+
+def _read_field(reading: _Reading, one: _Field) -> str:
+    """Apply the field rules in order until one reads the field; the rule's name, or ''."""
+    for rule in FIELD_RULES:
+        if rule(reading, one):
+            return rule.__name__
+    return ""
+
+
+def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> tuple[str, bool]:
+    """The record's currency (its own fields, else the collection's) and whether its
+    prices count minor units (cents)."""
+    minor = False
+    for key, value in fields:
+        norm = normal_key(key)
+        if norm in CURRENCY_KEYS:
             currency = v.currency_code(value) or currency
-        elif normal_key(key) in ("country", "addresscountry", "countrycode") and not currency:
+        elif norm in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
-        elif normal_key(key) == "pricehtml" and isinstance(value, str) and not currency:
+        elif norm == "pricehtml" and isinstance(value, str) and not currency:
             symbol = _CURRENCY_SYMBOL.search(html_unescape(value))  # WooCommerce: "&#36;18.00"
             currency = v.currency_code(symbol.group()) if symbol else currency
-        elif normal_key(key) in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
+        elif norm in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
         minor = True
+    return currency, minor
 
+
+def _read_title(reading: _Reading, fallback_title: str) -> None:
+    """The record's title: a title-like field, a weak one (an author), else the fallback."""
+    fields, hints = reading.fields, reading.hints
     title_key = _pick_title(fields, hints)
     if title_key is None and not fallback_title:
         title_key = _pick_weak_title(fields)
     if title_key is None and fallback_title:
-        record.title = show(fallback_title)
+        reading.record.title = reading.show(fallback_title)
     if title_key is not None:
-        record.title = show(_title_text(_value(fields, title_key)))
-    used = {title_key}
+        reading.record.title = reading.show(_title_text(_value(fields, title_key)))
+    reading.take(title_key)
 
-    def take(key: str) -> None:
-        used.add(key)
 
-    # Roles, in one pass over the fields (document order breaks ties).
-    description_rank = len(DESCRIPTION_KEYS)
-    description_key = None
-    body_rank = len(BODY_KEYS)
-    body_key = None
-    for key, value in fields:
-        if key in used:
-            continue
-        local = key.rsplit(":", 1)[-1] if ":" in key[1:] else key  # XML namespaces (RSS)
-        norm = normal_key(local)
-        parts = set(words(local))
-        image_parts = set(words(key))  # "media:content" is an image
-        # References to other records (roomId, speakers: [ids]) read as their titles.
-        ref_titles = (
-            _referenced(value, hints.refs)
-            if hints.refs
-            and norm not in ("id", "uuid", "key")
-            and norm not in HIDDEN_KEYS
-            and _ref_shaped(value)
-            else []
-        )
-        if ref_titles:
-            for label, text in _ref_facts(key, value, ref_titles, hints):
-                record.facts.append(Fact(label, show(text)))
-            take(key)
-            continue
-        if _is_reference(value):
-            take(key)  # an unresolved reference id ("65b2a1c3d4e5f60718293a4b")
-            continue
-        if (
-            is_hidden_key(key)
-            and norm not in _STATUS_KEYS
-            and key.lower() != "type"
-            and norm != "options"
-        ):
-            take(key)
-            continue
-        if norm in _STATUS_KEYS and isinstance(value, str):
-            take(key)
-            badge = _status_badge(value, listing=hints.kind == "homes")
+# The field rules. Each reads one field into the record and says whether it did (True:
+# no later rule sees that field). ``FIELD_RULES`` states their precedence.
+
+
+def _reference_rule(r: _Reading, f: _Field) -> bool:
+    """References to other records (roomId, speakers: [ids]) read as their titles."""
+    refs = r.hints.refs
+    if not refs or f.norm in ("id", "uuid", "key") or f.norm in HIDDEN_KEYS:
+        return False
+    titles = _referenced(f.value, refs) if _ref_shaped(f.value) else []
+    if not titles:
+        return False
+    for label, text in _ref_facts(f.key, f.value, titles, r.hints):
+        r.record.facts.append(Fact(label, r.show(text)))
+    r.take(f.key)
+    return True
+
+
+def _unresolved_reference_rule(r: _Reading, f: _Field) -> bool:
+    """An unresolved reference id ("65b2a1c3d4e5f60718293a4b") is never read."""
+    if _is_reference(f.value):
+        r.take(f.key)
+        return True
+    return False
+
+
+def _hidden_rule(r: _Reading, f: _Field) -> bool:
+    """Ids, hashes, bookkeeping and colours are not shown."""
+    if (
+        is_hidden_key(f.key)
+        and f.norm not in _STATUS_KEYS
+        and f.key.lower() != "type"
+        and f.norm != "options"
+    ):
+        r.take(f.key)
+        return True
+    return False
+
+
+def _status_rule(r: _Reading, f: _Field) -> bool:
+    """A status reads as a badge when it tells a visitor something ("Sold", "Cancelled")."""
+    if f.norm not in _STATUS_KEYS or not isinstance(f.value, str):
+        return False
+    r.take(f.key)
+    badge = _status_badge(f.value, listing=r.hints.kind == "homes")
+    if badge:
+        r.record.badges.append(r.show(badge))
+    return True
+
+
+def _type_rule(r: _Reading, f: _Field) -> bool:
+    """A short ``type`` ("Loft") is a badge; a platform's type ("post", "wp_block") is not."""
+    if f.key.lower() != "type":
+        return False
+    r.take(f.key)
+    value = f.value
+    if (
+        isinstance(value, str)
+        and normal_key(value) not in _PLATFORM_TYPES
+        and len(value) <= 40
+        and not any(mark in value for mark in ".-/_")
+    ):
+        r.record.badges.append(r.show(value))
+    return True
+
+
+def _options_rule(r: _Reading, f: _Field) -> bool:
+    """A product's options ({name, values}) read as facts ("Size: S, M, L")."""
+    if f.norm != "options" or not isinstance(f.value, list):
+        return False
+    r.take(f.key)
+    for option in f.value[:6]:
+        if isinstance(option, dict) and isinstance(option.get("values"), list):
+            names = [str(x) for x in option["values"][:20] if isinstance(x, str | int)]
+            if names and names != ["Default Title"]:
+                label = plain_text_label(option.get("name")) or "Options"
+                r.record.facts.append(Fact(label, r.show(", ".join(names))))
+    return True
+
+
+def _variants_rule(r: _Reading, f: _Field) -> bool:
+    """Variants are read as a whole after the fields (see ``_variant_prices``)."""
+    if f.norm == "variants" and isinstance(f.value, list):
+        r.take(f.key)
+        return True
+    return False
+
+
+def _flag_rule(r: _Reading, f: _Field) -> bool:
+    """A true flag a visitor cares about is a badge ("Vegan"); platform flags say nothing."""
+    if not isinstance(f.value, bool):
+        return False
+    r.take(f.key)
+    label = _FLAG_LABELS.get(f.norm) or _FLAG_LABELS.get(f.norm.removeprefix("is"))
+    if f.value and label:
+        r.record.badges.append(r.show(label))
+    elif f.value and f.norm in ("isfree", "free") and not r.record.price:
+        r.record.price, r.record.price_label = r.show("Free"), "Price"
+    return True
+
+
+def _currency_rule(r: _Reading, f: _Field) -> bool:
+    """A currency field is read with the price (``_money_context``)."""
+    if f.norm in CURRENCY_KEYS:
+        r.take(f.key)
+        return True
+    return False
+
+
+def _schedule_rule(r: _Reading, f: _Field) -> bool:
+    """When a class meets ("Mon & Wed 7:00 am"): worth a place on its card."""
+    if f.norm in ("schedule", "times", "when") and isinstance(f.value, str):
+        r.record.facts.append(Fact(humanise(f.key), r.show(v.plain_text(f.value, 80))))
+        r.take(f.key)
+        return True
+    return False
+
+
+def _hours_rule(r: _Reading, f: _Field) -> bool:
+    """Opening hours in any of their shapes."""
+    if f.norm not in HOURS_KEYS or isinstance(f.value, int | float):
+        return False
+    rows = _hours(f.value)
+    if rows:
+        r.record.hours = rows
+        r.take(f.key)
+    return bool(rows)
+
+
+def _offer_details_rule(r: _Reading, f: _Field) -> bool:
+    """Ticket or offer details once the price is known."""
+    if r.record.price and f.norm in PRICE_KEYS and isinstance(f.value, dict | list):
+        r.take(f.key)
+        return True
+    return False
+
+
+def _was_price_rule(r: _Reading, f: _Field) -> bool:
+    """A former price, shown beside the price when it is higher (``_was_price``)."""
+    if f.norm in _WAS_PRICE_KEYS:
+        r.take(f.key)
+        r.was_prices.append(f.value)
+        return True
+    return False
+
+
+def _price_rule(r: _Reading, f: _Field) -> bool:
+    """The first price-like field, with its currency, period and availability."""
+    if r.record.price or not (
+        f.norm in PRICE_KEYS or (f.parts & PRICE_WORDS and "range" not in f.parts)
+    ):
+        return False
+    # A "money" object ({amount, currency}: Square's price_money) counts minor units.
+    in_minor = r.minor or ("money" in f.parts and isinstance(f.value, dict))
+    text = v.price_text(f.value, r.currency, minor=in_minor)
+    if not text:
+        return False
+    for offer in f.value if isinstance(f.value, list) else [f.value]:
+        if isinstance(offer, dict) and isinstance(offer.get("availability"), str):
+            badge = _status_badge(offer["availability"])
             if badge:
-                record.badges.append(show(badge))
-            continue
-        if key.lower() == "type":
-            take(key)
-            if (
-                isinstance(value, str)
-                and normal_key(value) not in _PLATFORM_TYPES
-                and len(value) <= 40
-                and not any(mark in value for mark in ".-/_")
-            ):
-                record.badges.append(show(value))
-            continue
-        if norm == "options" and isinstance(value, list):
-            take(key)
-            for option in value[:6]:
-                if isinstance(option, dict) and isinstance(option.get("values"), list):
-                    names = [str(x) for x in option["values"][:20] if isinstance(x, str | int)]
-                    if names and names != ["Default Title"]:
-                        label = plain_text_label(option.get("name")) or "Options"
-                        record.facts.append(Fact(label, show(", ".join(names))))
-            continue
-        if norm == "variants" and isinstance(value, list):
-            take(key)
-            continue
-        if isinstance(value, bool):
-            take(key)
-            label = _FLAG_LABELS.get(norm) or _FLAG_LABELS.get(norm.removeprefix("is"))
-            if value and label:  # platform flags ("purchasable", "listed") say nothing
-                record.badges.append(show(label))
-            elif value and norm in ("isfree", "free") and not record.price:
-                record.price, record.price_label = show("Free"), "Price"
-            continue
-        if norm in CURRENCY_KEYS:
-            take(key)
-            continue
-        if norm in ("schedule", "times", "when") and isinstance(value, str):
-            record.facts.append(Fact(humanise(key), show(v.plain_text(value, 80))))
-            take(key)  # "Mon & Wed 7:00 am": when a class meets, worth a place on its card
-            continue
-        if norm in HOURS_KEYS and not isinstance(value, int | float):
-            rows = _hours(value)
-            if rows:
-                record.hours = rows
-                take(key)
-                continue
-        if record.price and norm in PRICE_KEYS and isinstance(value, dict | list):
-            take(key)  # ticket or offer details once the price is known
-            continue
-        if norm in _WAS_PRICE_KEYS:
-            take(key)
-            was_prices.append(value)
-            continue
-        if not record.price and (
-            norm in PRICE_KEYS or (parts & PRICE_WORDS and "range" not in parts)
-        ):
-            # A "money" object ({amount, currency}: Square's price_money) counts minor units.
-            in_minor = minor or ("money" in parts and isinstance(value, dict))
-            text = v.price_text(value, currency, minor=in_minor)
-            if text:
-                for offer in value if isinstance(value, list) else [value]:
-                    if isinstance(offer, dict) and isinstance(offer.get("availability"), str):
-                        badge = _status_badge(offer["availability"])
-                        if badge:
-                            record.badges.append(show(badge))
-                        break
-                if parts & {"from", "starting"} and not text.startswith("From"):
-                    text = f"From {text}"  # priceFrom: 89 -> "From 89"
-                per = price_period(fields, key, value)
-                record.price = show(f"{text}/{per}" if per and "/" not in text else text)
-                record.price_label = (
-                    humanise(key) if norm not in ("price", "offers", "offer") else "Price"
-                )
-                take(key)
-                continue
-        if image_parts & IMAGE_WORDS or (isinstance(value, dict | list) and norm not in BODY_KEYS):
-            found = _images(key, value, hints.base_url)
-            elements = value if isinstance(value, list) else [value]
-            if found and (image_parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
-                for image in found:
-                    if (
-                        all(image.src != known.src for known in record.images)
-                        and len(record.images) < MAX_IMAGES
-                    ):
-                        record.images.append(image)
-                take(key)
-                continue
-            if parts & IMAGE_WORDS and not isinstance(value, str) or _is_file_object(value):
-                take(
-                    key
-                )  # an image we cannot show (a relative path, a file id): never its metadata
-                continue
-        if _is_date_key(key) and parts & _PUBLICATION and hints.kind not in DATED_KINDS | {""}:
-            take(key)  # a team member's or a product's publication date is bookkeeping
-            continue
-        if _is_date_key(key) and not isinstance(value, list):
-            when = value
-            if isinstance(value, dict):  # Eventbrite {local, utc}, Google {dateTime}
-                when = next((value[k] for k in _DATE_MEMBERS if value.get(k)), None)
-            parsed = v.parse_date(when)
-            if parsed:
-                take(key)
-                if not record.date:
-                    record.date_sort, record.date = parsed[0], show(parsed[1])
-                elif parts & {"end", "endsat", "enddate", "endtime", "ends"} or "end" in parts:
-                    end = parsed
-                    if end[2] and end[1].split(", ")[0] == record.date.split(", ")[0]:
-                        record.date = show(f"{record.date}–{end[1].rsplit(', ', 1)[-1]}")
-                    else:
-                        record.date = show(f"{record.date} – {end[1]}")
-                elif not parts & {"published", "publish", "posted", "pub"}:
-                    record.facts.append(Fact(humanise(key), show(parsed[1])))
-                continue
-        if norm in ADDRESS_KEYS or norm == "location" and isinstance(value, dict):
-            text = v.address_text(value)
-            if text and not record.address:
-                record.address = show(text)
-                record.address_is_one_line = isinstance(value, str)
-                take(key)
-                continue
-        if norm in PHONE_KEYS | EMAIL_KEYS | SOCIAL_KEYS or parts & {"phone", "email"}:
-            for label, text in _contact_entries(key, value):
-                href = v.link_href(text, key)
-                if href or text:
-                    record.contact.append(Fact(label, show(text), href))
-            take(key)
-            continue
-        last = words(key)[-1:] or [""]
-        if norm in URL_KEYS or (last[0] in ("url", "uri") and isinstance(value, str)):
-            href = v.http_url(value) if isinstance(value, str) else ""
-            if href and v.looks_like_image_url(href):
-                record.images.append(Image(href, record.title))  # a photo's own URL
-            elif href and not _platform_link(href):
-                label = _link_label(norm, hints)
-                # A website reads as its address ("bluedoorbakery.com"); other links by purpose.
-                text = _host(href) if label == "Website" else label
-                record.links.append(Fact(label, text, href))
-            take(key)
-            continue
-        if norm in RATING_KEYS:
-            text = _rating(value)
-            if text:
-                record.rating = show(text)
-                take(key)
-                continue
-        unit_fact = _fact_with_unit(key, value)
-        if unit_fact is not None:
-            take(key)
-            unit = unit_fact.text.split(" ", 1)[-1].rstrip("s")
-            if not any(f.text.split(" ", 1)[-1].rstrip("s") == unit for f in record.facts):
-                record.facts.insert(sum(1 for f in record.facts if _is_unit(f)), unit_fact)
-                show(unit_fact.text)
-            continue
-        if norm in BADGE_KEYS and not isinstance(value, int | float):
-            texts = _short_texts(value)
-            if texts:
-                for text in texts:
-                    if text.casefold() not in shown:
-                        record.badges.append(show(text))
-                take(key)
-                continue
-        if norm in ("floorsize", "lotsize", "size", "area") and isinstance(
-            value, dict | int | float
-        ):
-            text = _measure(value)
-            if text:
-                record.facts.append(Fact(humanise(key), show(text)))
-                take(key)
-                continue
-        if norm in SUBTITLE_KEYS and not record.subtitle and isinstance(value, str):
-            text = v.plain_text(value, SUBTITLE_MAX)
-            if text and len(text) <= SUBTITLE_MAX - 1:
-                record.subtitle = show(text)
-                take(key)
-                continue
-        if isinstance(value, str):
-            rank = _text_rank(key, norm, DESCRIPTION_KEYS)
-            if rank is not None and rank < description_rank:
-                description_rank, description_key = rank, key
-            rank = _text_rank(key, norm, BODY_KEYS)
-            if rank is not None and rank < body_rank:
-                body_rank, body_key = rank, key
-        duration = _duration_fact(key, value)
-        if duration is not None:
-            record.facts.append(Fact(duration.label, show(duration.text)))
-            take(key)
-            continue
-        if norm in FACT_KEYS and isinstance(value, str | int | float | dict | list):
-            text = _fact_text(value)
-            if text:
-                record.facts.append(Fact(humanise(key), show(text)))
-                take(key)
-                continue
+                r.record.badges.append(r.show(badge))
+            break
+    if f.parts & {"from", "starting"} and not text.startswith("From"):
+        text = f"From {text}"  # priceFrom: 89 -> "From 89"
+    per = price_period(r.fields, f.key, f.value)
+    r.record.price = r.show(f"{text}/{per}" if per and "/" not in text else text)
+    r.record.price_label = (
+        humanise(f.key) if f.norm not in ("price", "offers", "offer") else "Price"
+    )
+    r.take(f.key)
+    return True
 
-    current = v.number(_NOT_AMOUNT.sub("", record.price)) if record.price else None
-    for value in was_prices:  # a sale: "$15.30, was $18.00"
+
+def _images_rule(r: _Reading, f: _Field) -> bool:
+    """Pictures: image-named fields, and objects or lists of objects that hold images."""
+    value = f.value
+    if not (
+        f.key_parts & IMAGE_WORDS or (isinstance(value, dict | list) and f.norm not in BODY_KEYS)
+    ):
+        return False
+    found = _images(f.key, value, r.hints.base_url)
+    elements = value if isinstance(value, list) else [value]
+    if found and (f.key_parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
+        for image in found:
+            known = r.record.images
+            if all(image.src != k.src for k in known) and len(known) < MAX_IMAGES:
+                known.append(image)
+        r.take(f.key)
+        return True
+    if f.parts & IMAGE_WORDS and not isinstance(value, str) or _is_file_object(value):
+        r.take(f.key)  # an image we cannot show (a relative path, a file id): never its metadata
+        return True
+    return False
+
+
+def _publication_date_rule(r: _Reading, f: _Field) -> bool:
+    """A team member's or a product's publication date is bookkeeping."""
+    if _is_date_key(f.key) and f.parts & _PUBLICATION and r.hints.kind not in DATED_KINDS | {""}:
+        r.take(f.key)
+        return True
+    return False
+
+
+def _date_rule(r: _Reading, f: _Field) -> bool:
+    """The record's date (a start and an end make a range); later dates are facts."""
+    if not _is_date_key(f.key) or isinstance(f.value, list):
+        return False
+    when = f.value
+    if isinstance(when, dict):  # Eventbrite {local, utc}, Google {dateTime}
+        when = next((when[k] for k in _DATE_MEMBERS if when.get(k)), None)
+    parsed = v.parse_date(when)
+    if not parsed:
+        return False
+    r.take(f.key)
+    record, parts = r.record, f.parts
+    if not record.date:
+        record.date_sort, record.date = parsed[0], r.show(parsed[1])
+    elif parts & {"end", "endsat", "enddate", "endtime", "ends"}:
+        if parsed[2] and parsed[1].split(", ")[0] == record.date.split(", ")[0]:
+            record.date = r.show(f"{record.date}–{parsed[1].rsplit(', ', 1)[-1]}")
+        else:
+            record.date = r.show(f"{record.date} – {parsed[1]}")
+    elif not parts & {"published", "publish", "posted", "pub"}:
+        record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
+    return True
+
+
+def _address_rule(r: _Reading, f: _Field) -> bool:
+    """The first address, in one line or in its parts."""
+    if not (f.norm in ADDRESS_KEYS or f.norm == "location" and isinstance(f.value, dict)):
+        return False
+    text = v.address_text(f.value)
+    if not text or r.record.address:
+        return False
+    r.record.address = r.show(text)
+    r.record.address_is_one_line = isinstance(f.value, str)
+    r.take(f.key)
+    return True
+
+
+def _contact_rule(r: _Reading, f: _Field) -> bool:
+    """Phones, emails and social accounts, as links."""
+    if not (f.norm in PHONE_KEYS | EMAIL_KEYS | SOCIAL_KEYS or f.parts & {"phone", "email"}):
+        return False
+    for label, text in _contact_entries(f.key, f.value):
+        href = v.link_href(text, f.key)
+        if href or text:
+            r.record.contact.append(Fact(label, r.show(text), href))
+    r.take(f.key)
+    return True
+
+
+def _link_rule(r: _Reading, f: _Field) -> bool:
+    """A URL: a photo's own address is its image; a website reads as its host."""
+    last = words(f.key)[-1:] or [""]
+    if not (f.norm in URL_KEYS or (last[0] in ("url", "uri") and isinstance(f.value, str))):
+        return False
+    href = v.http_url(f.value) if isinstance(f.value, str) else ""
+    if href and v.looks_like_image_url(href):
+        r.record.images.append(Image(href, r.record.title))
+    elif href and not _platform_link(href):
+        label = _link_label(f.norm, r.hints)
+        text = _host(href) if label == "Website" else label
+        r.record.links.append(Fact(label, text, href))
+    r.take(f.key)
+    return True
+
+
+def _rating_rule(r: _Reading, f: _Field) -> bool:
+    """A rating ("4.6 ★"); its count is added after the fields (``_rating_count``)."""
+    text = _rating(f.value) if f.norm in RATING_KEYS else ""
+    if text:
+        r.record.rating = r.show(text)
+        r.take(f.key)
+    return bool(text)
+
+
+def _unit_fact_rule(r: _Reading, f: _Field) -> bool:
+    """A number with its unit ("3 beds", "145 m²"), once per unit, first among facts."""
+    unit_fact = _fact_with_unit(f.key, f.value)
+    if unit_fact is None:
+        return False
+    r.take(f.key)
+    facts = r.record.facts
+    unit = unit_fact.text.split(" ", 1)[-1].rstrip("s")
+    if not any(fact.text.split(" ", 1)[-1].rstrip("s") == unit for fact in facts):
+        facts.insert(sum(1 for fact in facts if _is_unit(fact)), unit_fact)
+        r.show(unit_fact.text)
+    return True
+
+
+def _badges_rule(r: _Reading, f: _Field) -> bool:
+    """Tags and labels as badges (short texts not already shown)."""
+    if f.norm not in BADGE_KEYS or isinstance(f.value, int | float):
+        return False
+    texts = _short_texts(f.value)
+    for text in texts:
+        if text.casefold() not in r.shown:
+            r.record.badges.append(r.show(text))
+    if texts:
+        r.take(f.key)
+    return bool(texts)
+
+
+def _measure_rule(r: _Reading, f: _Field) -> bool:
+    """A size or an area with its unit."""
+    if f.norm not in ("floorsize", "lotsize", "size", "area") or not isinstance(
+        f.value, dict | int | float
+    ):
+        return False
+    text = _measure(f.value)
+    if text:
+        r.record.facts.append(Fact(humanise(f.key), r.show(text)))
+        r.take(f.key)
+    return bool(text)
+
+
+def _subtitle_rule(r: _Reading, f: _Field) -> bool:
+    """The first short subtitle-named text."""
+    if f.norm not in SUBTITLE_KEYS or r.record.subtitle or not isinstance(f.value, str):
+        return False
+    text = v.plain_text(f.value, SUBTITLE_MAX)
+    if text and len(text) <= SUBTITLE_MAX - 1:
+        r.record.subtitle = r.show(text)
+        r.take(f.key)
+        return True
+    return False
+
+
+def _text_candidate_rule(r: _Reading, f: _Field) -> bool:
+    """Rank a text as the description or the body (chosen after the fields); never reads it."""
+    if isinstance(f.value, str):
+        rank = _text_rank(f.key, f.norm, DESCRIPTION_KEYS)
+        if rank is not None and rank < r.description_rank:
+            r.description_rank, r.description_key = rank, f.key
+        rank = _text_rank(f.key, f.norm, BODY_KEYS)
+        if rank is not None and rank < r.body_rank:
+            r.body_rank, r.body_key = rank, f.key
+    return False
+
+
+def _duration_rule(r: _Reading, f: _Field) -> bool:
+    """A duration ("1 h 30 min")."""
+    duration = _duration_fact(f.key, f.value)
+    if duration is None:
+        return False
+    r.record.facts.append(Fact(duration.label, r.show(duration.text)))
+    r.take(f.key)
+    return True
+
+
+def _fact_rule(r: _Reading, f: _Field) -> bool:
+    """A fact a person compares (vocab ``FACT_KEYS``)."""
+    if f.norm not in FACT_KEYS or not isinstance(f.value, str | int | float | dict | list):
+        return False
+    text = _fact_text(f.value)
+    if text:
+        r.record.facts.append(Fact(humanise(f.key), r.show(text)))
+        r.take(f.key)
+    return bool(text)
+
+
+# Precedence: the first rule that reads a field wins; a field no rule reads is kept, in
+# document order, for the detail page (``_rest``).
+FIELD_RULES = (
+    _reference_rule,
+    _unresolved_reference_rule,
+    _hidden_rule,
+    _status_rule,
+    _type_rule,
+    _options_rule,
+    _variants_rule,
+    _flag_rule,
+    _currency_rule,
+    _schedule_rule,
+    _hours_rule,
+    _offer_details_rule,
+    _was_price_rule,
+    _price_rule,
+    _images_rule,
+    _publication_date_rule,
+    _date_rule,
+    _address_rule,
+    _contact_rule,
+    _link_rule,
+    _rating_rule,
+    _unit_fact_rule,
+    _badges_rule,
+    _measure_rule,
+    _subtitle_rule,
+    _text_candidate_rule,
+    _duration_rule,
+    _fact_rule,
+)
+
+
+def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
+    """What is read from the record as a whole, once its fields are read."""
+    _was_price(r)
+    _variant_prices(r, item)
+    r.record.facts.sort(key=_fact_rank)
+    _rating_count(r)
+    _description_and_body(r)
+    if not r.record.title:
+        r.record.title = r.show(
+            _fallback_title(r.fields, r.used, r.record, r.hints) or fallback_title
+        )
+    _rest(r)
+    r.record.badges = list(dict.fromkeys(r.record.badges))[:MAX_BADGES]
+    _planned_roles(r.record, r.fields, r.hints, r.currency, r.minor)
+
+
+def _was_price(r: _Reading) -> None:
+    """A sale: "$15.30, was $18.00"."""
+    price = r.record.price
+    current = v.number(_NOT_AMOUNT.sub("", price)) if price else None
+    for value in r.was_prices:
         amount = v.number(value)
         if current is not None and amount is not None and amount > current:
-            record.was_price = show(v.price_text(value, currency, minor=minor))
+            r.record.was_price = r.show(v.price_text(value, r.currency, minor=r.minor))
             break
-    variants = item.get("variants")
-    if isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50]):
-        if not record.price:
-            prices = [x.get("price") for x in variants[:100] if x.get("price") not in (None, "")]
-            amounts = sorted((p for p in prices if v.number(p) is not None), key=v.number)
-            if amounts:
-                text = v.price_text(amounts[0], currency, minor=minor)
-                record.price = show(
-                    text if v.number(amounts[0]) == v.number(amounts[-1]) else f"From {text}"
-                )
-                record.price_label = "Price"
-        if all(x.get("available") is False for x in variants[:100]):
-            record.badges.insert(0, show("Sold out"))
-    record.facts.sort(key=_fact_rank)
-    if record.rating and "(" not in record.rating:
-        count = next(
-            (v.number(value) for key, value in fields
-             if normal_key(key) in ("ratingcount", "reviewcount", "userratingcount")),
-            None,
-        )  # fmt: skip
-        if count:
-            noun = "review" if count == 1 else "reviews"
-            record.rating = show(f"{record.rating} ({v.format_count(count)} {noun})")
 
-    # Description (cards) and body (detail pages): the short text and the long one.
-    if body_key is not None and body_key == description_key:
-        text = _value(fields, body_key)
+
+def _variant_prices(r: _Reading, item: dict) -> None:
+    """A product's price from its variants ("From $12") and "Sold out" when none is."""
+    variants = item.get("variants")
+    if not (
+        isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50])
+    ):
+        return
+    record = r.record
+    if not record.price:
+        prices = [x.get("price") for x in variants[:100] if x.get("price") not in (None, "")]
+        amounts = sorted((p for p in prices if v.number(p) is not None), key=v.number)
+        if amounts:
+            text = v.price_text(amounts[0], r.currency, minor=r.minor)
+            same = v.number(amounts[0]) == v.number(amounts[-1])
+            record.price = r.show(text if same else f"From {text}")
+            record.price_label = "Price"
+    if all(x.get("available") is False for x in variants[:100]):
+        record.badges.insert(0, r.show("Sold out"))
+
+
+def _rating_count(r: _Reading) -> None:
+    """A rating with its count: "4.6 ★ (212 reviews)"."""
+    if not r.record.rating or "(" in r.record.rating:
+        return
+    count = next(
+        (v.number(value) for key, value in r.fields
+         if normal_key(key) in ("ratingcount", "reviewcount", "userratingcount")),
+        None,
+    )  # fmt: skip
+    if count:
+        noun = "review" if count == 1 else "reviews"
+        r.record.rating = r.show(f"{r.record.rating} ({v.format_count(count)} {noun})")
+
+
+def _description_and_body(r: _Reading) -> None:
+    """The short text (cards) and the long one (detail pages) among the ranked texts."""
+    record, fields = r.record, r.fields
+    if r.body_key is not None and r.body_key == r.description_key:
+        text = _value(fields, r.body_key)
         if isinstance(text, str) and (
             len(text) > 400 or v.has_markup(text) or v.looks_like_markdown(text)
         ):
-            description_key = None  # long: the card shows its start, the detail all of it
+            r.description_key = None  # long: the card shows its start, the detail all of it
         else:
-            body_key = None
-    if description_key is not None:
-        record.description = show(v.plain_text(_value(fields, description_key), CARD_TEXT_MAX))
-        take(description_key)
-    if body_key is not None:
-        raw = _value(fields, body_key)
+            r.body_key = None
+    if r.description_key is not None:
+        record.description = r.show(v.plain_text(_value(fields, r.description_key), CARD_TEXT_MAX))
+        r.take(r.description_key)
+    if r.body_key is not None:
+        raw = _value(fields, r.body_key)
         record.body = v.LazyRichHtml(raw)
         if not record.description:
             record.description = v.plain_text(raw, CARD_TEXT_MAX)
-        shown.add(v.plain_text(raw, 400).casefold())
-        take(body_key)
-    if not record.title:
-        record.title = show(_fallback_title(fields, used, record, hints) or fallback_title)
+        r.shown.add(v.plain_text(raw, 400).casefold())
+        r.take(r.body_key)
 
-    for key, value in fields:
-        if key in used:
+
+def _rest(r: _Reading) -> None:
+    """Fields no rule read, in document order, for the detail page (never the same
+    words twice; a long text becomes the body when there is none)."""
+    record = r.record
+    for key, value in r.fields:
+        if key in r.used:
             continue
         if isinstance(value, str | int | float):
             text = v.plain_text(value, 400)
             folded = text.casefold()
             if (
                 not text
-                or folded in shown
+                or folded in r.shown
                 or _RESOURCE_PATH.match(text)
-                or (len(folded) >= 20 and any(folded in known for known in shown))
+                or (len(folded) >= 20 and any(folded in known for known in r.shown))
             ):
                 continue  # never the same words twice (a short description inside the long one)
             if isinstance(value, str) and len(value) > 200 and record.body is None:
                 record.body = v.LazyRichHtml(value)
-                shown.add(text.casefold())
+                r.shown.add(text.casefold())
                 continue
         record.rest.append((humanise(key), value))
-    record.badges = list(dict.fromkeys(record.badges))[:MAX_BADGES]
-    _planned_roles(record, fields, hints, currency, minor)
-    return record
 
 
 def _planned_roles(
