@@ -764,3 +764,21 @@ def test_keys_with_other_letters_do_not_pass_for_known_names():
     # "name_é" is not "name": dropping the "é" would make it the title.
     page = listing([{"name_é": "Not the title", "title": "The title"}])
     assert ">The title</a></h3>" in page
+
+
+def test_a_list_of_sentences_reads_as_paragraphs_and_short_words_as_one_line():
+    """Text sections as prose (issue 19): sentences are never glued with commas."""
+    dishes = [
+        {
+            "name": f"Dish {n}",
+            "price": 9,
+            "notes": ["Made fresh each evening.", "Ask us about allergens!"],
+            "pairs_with": ["Cider", "Pale ale"],
+        }
+        for n in range(1, 4)
+    ]
+    (item_id, _item), *_ = iter_items(dishes)
+    html = detail(dishes, item_id)
+    assert "<p>Made fresh each evening.</p><p>Ask us about allergens!</p>" in html
+    assert "evening.," not in html
+    assert "Cider, Pale ale" in html

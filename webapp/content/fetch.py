@@ -478,16 +478,7 @@ def _fetch_hops(
     origin = current
     seen = {current}
     headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-    with requests.Session() as session:
-        # No proxies, .netrc credentials or CA bundles from the environment.
-        session.trust_env = False
-        session.proxies = {}
-        adapter = _GuardedAdapter(allow_private)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        if trusted_origin:
-            # requests picks the adapter with the longest matching prefix.
-            session.mount(trusted_origin.rstrip("/") + "/", _GuardedAdapter(True))
+    with _guarded_session(allow_private, trusted_origin) as session:
         for hop in range(max_redirects + 1):
             remaining = overall - time.monotonic()
             if remaining <= 0:
@@ -543,16 +534,36 @@ def _fetch_hops(
 
             if hop == max_redirects:
                 raise FetchError(f"{who} redirected more than {max_redirects} times.", 502)
-            target = urljoin(current, location)
-            try:
-                target = _check_url(target)
-            except FetchError as e:
-                raise FetchError(f"{who} redirected to an unusable URL: {e.message}", 502) from None
-            if target in seen:
-                raise FetchError(f"{who} redirects in a loop.", 502)
-            seen.add(target)
-            current = target
+            current = _redirect_target(current, location, who, seen)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _guarded_session(allow_private: bool, trusted_origin: str | None) -> requests.Session:
+    """A requests session that connects only to addresses the rules allow."""
+    session = requests.Session()
+    # No proxies, .netrc credentials or CA bundles from the environment.
+    session.trust_env = False
+    session.proxies = {}
+    adapter = _GuardedAdapter(allow_private)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    if trusted_origin:
+        # requests picks the adapter with the longest matching prefix.
+        session.mount(trusted_origin.rstrip("/") + "/", _GuardedAdapter(True))
+    return session
+
+
+def _redirect_target(current: str, location: str, who: str, seen: set[str]) -> str:
+    """The URL a redirect leads to, checked as the first one was; never one seen before."""
+    target = urljoin(current, location)
+    try:
+        target = _check_url(target)
+    except FetchError as e:
+        raise FetchError(f"{who} redirected to an unusable URL: {e.message}", 502) from None
+    if target in seen:
+        raise FetchError(f"{who} redirects in a loop.", 502)
+    seen.add(target)
+    return target
 
 
 def fetch_content(

@@ -121,9 +121,7 @@ class _Budget:
 
 def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> dict | None:
     """One value as a view node (``text``, ``link``, ``html``, ``image``, ``fields``, ``list``)."""
-    if budget.left <= 0:
-        return None
-    if isinstance(value, bool) or value is None:
+    if budget.left <= 0 or isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         text = f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
@@ -131,91 +129,103 @@ def _node(value: Any, key: str, depth: int, budget: _Budget, hints: Hints) -> di
             text = str(int(value))
         return {"kind": "text", "text": text} if budget.take(text) else None
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        href = link_href(text, key)
-        if href:
-            if http_url(text) and _imageish(key, text):
-                return (
-                    {"kind": "image", "src": href, "alt": humanise(key)}
-                    if budget.take(href)
-                    else None
-                )
-            return (
-                {"kind": "link", "href": href, "text": truncate(text, 200)}
-                if budget.take(text)
-                else None
-            )
-        if has_markup(text) or len(text) > 160 or "\n" in text:
-            html = rich_html(text)
-            return {"kind": "html", "html": html} if budget.take(html) else None
-        return {"kind": "text", "text": text} if budget.take(text) else None
+        return _string_node(value, key, budget)
     if depth >= 5:
         return None
     if isinstance(value, dict):
-        record = normalise(value, hints)
-        image = record.image
-        fields = []
-        if image and not record.title:
-            return {"kind": "image", "src": image.src, "alt": image.alt or humanise(key)}
-        text = record.body if record.body is not None else record.description
-        if record.title and text and not (record.rest or record.facts or record.price):
-            # A titled piece of text (a page block, a FAQ entry): a heading and its words.
-            if budget.take(record.title + str(text)):
-                html = text if record.body is not None else Markup("<p>%s</p>") % text
-                return {"kind": "article", "title": record.title, "html": html}
-            return None
-        shown = _record_fields(record)
-        for label, text in shown:
-            if budget.take(text):
-                fields.append({"label": label, "node": {"kind": "text", "text": text}})
-        for fact in record.contact:
-            if fact.href and budget.take(fact.text):
-                fields.append(
-                    {
-                        "label": fact.label,
-                        "node": {"kind": "link", "href": fact.href, "text": fact.text},
-                    }
-                )
-        for label, inner in record.rest:
-            node = _node(inner, label, depth + 1, budget, hints)
-            if node:
-                fields.append({"label": label, "node": node})
-        if record.body is not None and budget.take(record.body):
-            fields.append({"label": "Text", "node": {"kind": "html", "html": record.body}})
-        if image:
-            fields.insert(
-                0,
-                {
-                    "label": "Image",
-                    "node": {"kind": "image", "src": image.src, "alt": image.alt or record.title},
-                },
-            )
-        if not fields:
-            return {"kind": "text", "text": record.title} if record.title else None
-        if all(f["node"]["kind"] == "text" and _numeric(f["node"]["text"]) for f in fields):
-            return None  # counters and internal numbers ("Status 2", "Cid 0")
-        if len(fields) == 1 and fields[0]["label"] == "Name":
-            return fields[0]["node"]
-        return {"kind": "fields", "fields": fields}
+        return _record_node(value, key, depth, budget, hints)
     if isinstance(value, list):
-        entries = []
-        for element in value[:200]:
-            node = _node(element, key, depth + 1, budget, hints)
-            if node:
-                entries.append(node)
-        if not entries:
-            return None
-        if (
-            all(e["kind"] == "text" for e in entries)
-            and sum(len(e["text"]) for e in entries) <= 300
-        ):
-            return {"kind": "text", "text": ", ".join(e["text"] for e in entries)}
-        if all(e["kind"] == "image" for e in entries):
-            return {"kind": "gallery", "images": entries}
-        return {"kind": "list", "items": entries, "more": max(0, len(value) - 200)}
+        return _list_node(value, key, depth, budget, hints)
     return None
+
+
+def _string_node(value: str, key: str, budget: _Budget) -> dict | None:
+    """A text: a link, an image, rich text or plain text."""
+    text = value.strip()
+    if not text:
+        return None
+    href = link_href(text, key)
+    if href and http_url(text) and _imageish(key, text):
+        node = {"kind": "image", "src": href, "alt": humanise(key)}
+        return node if budget.take(href) else None
+    if href:
+        node = {"kind": "link", "href": href, "text": truncate(text, 200)}
+        return node if budget.take(text) else None
+    if has_markup(text) or len(text) > 160 or "\n" in text:
+        html = rich_html(text)
+        return {"kind": "html", "html": html} if budget.take(html) else None
+    return {"kind": "text", "text": text} if budget.take(text) else None
+
+
+def _record_node(value: dict, key: str, depth: int, budget: _Budget, hints: Hints) -> dict | None:
+    """A nested object: an image, a titled piece of text (an article) or labelled fields."""
+    record = normalise(value, hints)
+    image = record.image
+    if image and not record.title:
+        return {"kind": "image", "src": image.src, "alt": image.alt or humanise(key)}
+    text = record.body if record.body is not None else record.description
+    if record.title and text and not (record.rest or record.facts or record.price):
+        # A titled piece of text (a page block, a FAQ entry): a heading and its words.
+        if budget.take(record.title + str(text)):
+            html = text if record.body is not None else Markup("<p>%s</p>") % text
+            return {"kind": "article", "title": record.title, "html": html}
+        return None
+    fields = _record_field_nodes(record, depth, budget, hints)
+    if image:
+        alt = image.alt or record.title
+        fields.insert(
+            0, {"label": "Image", "node": {"kind": "image", "src": image.src, "alt": alt}}
+        )
+    if not fields:
+        return {"kind": "text", "text": record.title} if record.title else None
+    if all(f["node"]["kind"] == "text" and _numeric(f["node"]["text"]) for f in fields):
+        return None  # counters and internal numbers ("Status 2", "Cid 0")
+    if len(fields) == 1 and fields[0]["label"] == "Name":
+        return fields[0]["node"]
+    return {"kind": "fields", "fields": fields}
+
+
+def _record_field_nodes(record: Record, depth: int, budget: _Budget, hints: Hints) -> list:
+    """A nested record's fields as labelled nodes: typed ones, contacts, the rest, its text."""
+    fields = []
+    for label, text in _record_fields(record):
+        if budget.take(text):
+            fields.append({"label": label, "node": {"kind": "text", "text": text}})
+    for fact in record.contact:
+        if fact.href and budget.take(fact.text):
+            node = {"kind": "link", "href": fact.href, "text": fact.text}
+            fields.append({"label": fact.label, "node": node})
+    for label, inner in record.rest:
+        node = _node(inner, label, depth + 1, budget, hints)
+        if node:
+            fields.append({"label": label, "node": node})
+    if record.body is not None and budget.take(record.body):
+        fields.append({"label": "Text", "node": {"kind": "html", "html": record.body}})
+    return fields
+
+
+def _list_node(value: list, key: str, depth: int, budget: _Budget, hints: Hints) -> dict | None:
+    """A list: short texts in one line, sentences as paragraphs, pictures as a gallery."""
+    entries = []
+    for element in value[:200]:
+        node = _node(element, key, depth + 1, budget, hints)
+        if node:
+            entries.append(node)
+    if not entries:
+        return None
+    texts = [e["text"] for e in entries if e["kind"] == "text"]
+    if len(texts) == len(entries) and sum(len(t) for t in texts) <= 300:
+        if not any(_SENTENCE_END.search(t) for t in texts):
+            return {"kind": "text", "text": ", ".join(texts)}
+        # Sentences ("Open late on Fridays.") read as paragraphs, never glued with commas.
+        html = Markup("").join(Markup("<p>%s</p>") % t for t in texts)
+        return {"kind": "html", "html": html}
+    if all(e["kind"] == "image" for e in entries):
+        return {"kind": "gallery", "images": entries}
+    return {"kind": "list", "items": entries, "more": max(0, len(value) - 200)}
+
+
+_SENTENCE_END = re.compile(r"[.!?…:]$")
 
 
 def _numeric(text: str) -> bool:

@@ -649,6 +649,28 @@ class _Walker:
                     order=self.findings.next_order(),
                 )
             )
+        lists, children = self._sorted_children(node, path, depth, site_like)
+        for group in self.sibling_groups(lists):
+            if len(group) == 1:
+                key, value = group[0]
+                self.collection(
+                    value, self.path_of(path, key, depth), key, name, depth + 1, context=node
+                )
+            else:
+                self.grouped(group, path, name, depth, node)
+        for key, value in children:
+            child_path = self.path_of(path, key, depth)
+            if isinstance(value, list):
+                self.walk_list(value, child_path, key, name, depth + 1)
+            else:
+                self.walk_dict(value, child_path, key, name, depth + 1)
+
+    def _sorted_children(
+        self, node: dict, path: str, depth: int, site_like: bool
+    ) -> tuple[list[tuple[str, list]], list[tuple[str, Any]]]:
+        """A dict's children to read: (record lists, other containers to walk). Plumbing,
+        hidden and colour containers, link and option lists are skipped; contact and about
+        details are taken here."""
         lists: list[tuple[str, list]] = []
         children: list[tuple[str, Any]] = []
         for key in islice(node, MAX_KEYS):
@@ -672,24 +694,11 @@ class _Walker:
                 objects = _dicts(value)
                 if _is_link_list(objects) or _is_option_list(objects):
                     continue
-                if normal_key(key) not in PAGE_LISTS:
+                if child_norm not in PAGE_LISTS:
                     lists.append((key, value))
                     continue
             children.append((key, value))
-        for group in self.sibling_groups(lists):
-            if len(group) == 1:
-                key, value = group[0]
-                self.collection(
-                    value, self.path_of(path, key, depth), key, name, depth + 1, context=node
-                )
-            else:
-                self.grouped(group, path, name, depth, node)
-        for key, value in children:
-            child_path = self.path_of(path, key, depth)
-            if isinstance(value, list):
-                self.walk_list(value, child_path, key, name, depth + 1)
-            else:
-                self.walk_dict(value, child_path, key, name, depth + 1)
+        return lists, children
 
     def _has_keyed(self, node: dict) -> bool:
         return any(self._is_record_dict(node[key]) for key in islice(node, 30))

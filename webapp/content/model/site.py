@@ -246,54 +246,63 @@ def site_theme(prepared: Prepared) -> dict[str, str]:
         node, in_colors, depth = queue[head]
         head += 1
         if isinstance(node, list):
-            if not in_colors:
-                continue  # lists hold records and blocks: their colours are their own
-            for item in islice(node, 20):
-                if isinstance(item, dict):
-                    role_name = item.get("role") or item.get("name") or item.get("label")
-                    role = _color_role(role_name) if isinstance(role_name, str) else None
-                    color = _color_value(
-                        item.get("value") or item.get("hex") or item.get("color"), True
-                    )
-                    if role and color:
-                        found.setdefault(role, color)
-                    elif color:
-                        unnamed.append(color)
-                else:
-                    color = _color_value(item, True)
-                    if color:
-                        unnamed.append(color)
-            continue
-        if not isinstance(node, dict):
-            continue
-        for key in islice(node, 500):
-            value = node[key]
-            if not isinstance(key, str):
-                continue
-            norm = normal_key(key)
-            has_color_word = "color" in norm or "colour" in norm
-            if isinstance(value, dict | list):
-                inside = in_colors or norm in COLOR_CONTAINERS or has_color_word
-                site_level = norm in SITE_NAMES or norm in ("settings", "config") or depth == 0
-                if depth < 4 and (inside or (site_level and not is_record_list(value))):
-                    queue.append((value, inside, depth + 1))
-                    if isinstance(value, dict) and (in_colors or has_color_word):
-                        role = _color_role(key)
-                        color = _color_value(value, True)
-                        if role and color:
-                            found.setdefault(role, color)
-                continue
-            if not (in_colors or has_color_word):
-                continue
-            role = _color_role(key)
-            color = _color_value(value, True)
-            if role and color:
-                found.setdefault(role, color)
-            elif color and in_colors:
-                unnamed.append(color)
+            if in_colors:  # other lists hold records and blocks: their colours are their own
+                _palette_colors(node, found, unnamed)
+        elif isinstance(node, dict):
+            queue.extend(_colors_of_dict(node, in_colors, depth, found, unnamed))
     for role, color in zip(("primary", "secondary", "accent"), unnamed, strict=False):
         found.setdefault(role, color)
     return complete_theme(found)
+
+
+def _palette_colors(node: list, found: dict[str, str], unnamed: list[str]) -> None:
+    """A list inside a colour container: {role, value} entries or bare colours."""
+    for item in islice(node, 20):
+        if isinstance(item, dict):
+            role_name = item.get("role") or item.get("name") or item.get("label")
+            role = _color_role(role_name) if isinstance(role_name, str) else None
+            color = _color_value(item.get("value") or item.get("hex") or item.get("color"), True)
+            if role and color:
+                found.setdefault(role, color)
+            elif color:
+                unnamed.append(color)
+        else:
+            color = _color_value(item, True)
+            if color:
+                unnamed.append(color)
+
+
+def _colors_of_dict(
+    node: dict, in_colors: bool, depth: int, found: dict[str, str], unnamed: list[str]
+) -> list[tuple[Any, bool, int]]:
+    """Read a dict's colour fields; return its containers worth reading next."""
+    nested: list[tuple[Any, bool, int]] = []
+    for key in islice(node, 500):
+        value = node[key]
+        if not isinstance(key, str):
+            continue
+        norm = normal_key(key)
+        has_color_word = "color" in norm or "colour" in norm
+        if isinstance(value, dict | list):
+            inside = in_colors or norm in COLOR_CONTAINERS or has_color_word
+            site_level = norm in SITE_NAMES or norm in ("settings", "config") or depth == 0
+            if depth < 4 and (inside or (site_level and not is_record_list(value))):
+                nested.append((value, inside, depth + 1))
+                if isinstance(value, dict) and (in_colors or has_color_word):
+                    role = _color_role(key)
+                    color = _color_value(value, True)
+                    if role and color:
+                        found.setdefault(role, color)
+            continue
+        if not (in_colors or has_color_word):
+            continue
+        role = _color_role(key)
+        color = _color_value(value, True)
+        if role and color:
+            found.setdefault(role, color)
+        elif color and in_colors:
+            unnamed.append(color)
+    return nested
 
 
 def complete_theme(found: dict[str, str]) -> dict[str, str]:

@@ -927,6 +927,48 @@ def _common_name(nodes: list[dict], keys: tuple[str, ...]) -> str:
     return name if count * 2 > len(nodes) else ""
 
 
+def _jsonld_list_items(elements: list, context: Context) -> list[dict]:
+    """An ItemList's elements (``ListItem.item`` or the thing itself), unwrapped."""
+    items = []
+    for element in elements:
+        if isinstance(element, dict) and isinstance(element.get("item"), dict):
+            element = element["item"]
+        if isinstance(element, dict):
+            items.append(context.unwrap(element))
+    return items
+
+
+def _jsonld_site_node(orgs: list[dict], websites: list[dict]) -> dict[str, Any]:
+    """The site as one node: its organisations' fields, then a WebSite's name and address."""
+    site_node: dict[str, Any] = {}
+    for node in orgs:
+        for key, value in node.items():
+            site_node.setdefault(key, value)
+    for node in websites:  # a WebSite node adds its name and address, not its publisher again
+        for key in ("name", "url", "description", "alternateName"):
+            if key in node:
+                site_node.setdefault(key, node[key])
+    return site_node
+
+
+def _jsonld_site_facts(site_node: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """The site's name, description, address and pictures; the name shared by its
+    records' organiser or publisher when no node names the site."""
+    facts = {
+        k: site_node.get(k)
+        for k in ("name", "description", "url", "image", "logo")
+        if site_node.get(k)
+    }
+    if not facts.get("name"):
+        records = [r for values in doc.values() if isinstance(values, list) for r in values]
+        name = _common_name(records, ("organizer", "publisher", "provider", "seller", "location"))
+        if name:
+            facts["name"] = name
+    if site_node:
+        facts["node"] = site_node
+    return facts
+
+
 def _prepare_jsonld(content: Any) -> Prepared:
     context = Context(platform="jsonld", active=True)
     if isinstance(content, list):
@@ -952,12 +994,7 @@ def _prepare_jsonld(content: Any) -> Prepared:
         if norm in _JSONLD_PLUMBING:
             continue
         if norm == "itemlist" and isinstance(node.get("itemListElement"), list):
-            elements = []
-            for element in node["itemListElement"]:
-                if isinstance(element, dict) and isinstance(element.get("item"), dict):
-                    element = element["item"]
-                if isinstance(element, dict):
-                    elements.append(context.unwrap(element))
+            elements = _jsonld_list_items(node["itemListElement"], context)
             name = _jsonld_collection_name(_jsonld_type(elements[0]) if elements else "")
             doc.setdefault(name, []).extend(elements)
             raw_paths.setdefault(name, join(node_path, "itemListElement"))
@@ -971,29 +1008,11 @@ def _prepare_jsonld(content: Any) -> Prepared:
         name = _jsonld_collection_name(kind)
         doc.setdefault(name, []).append(unwrapped)
         raw_paths.setdefault(name, path)
-    site_node: dict[str, Any] = {}
-    for node in orgs:
-        for key, value in node.items():
-            site_node.setdefault(key, value)
-    for node in websites:  # a WebSite node adds its name and address, not its publisher again
-        for key in ("name", "url", "description", "alternateName"):
-            if key in node:
-                site_node.setdefault(key, node[key])
+    site_node = _jsonld_site_node(orgs, websites)
     if site_node:
         doc = {"site": site_node, **doc}
         raw_paths["site"] = site_path
-    facts = {
-        k: site_node.get(k)
-        for k in ("name", "description", "url", "image", "logo")
-        if site_node.get(k)
-    }
-    if not facts.get("name"):
-        records = [r for values in doc.values() if isinstance(values, list) for r in values]
-        name = _common_name(records, ("organizer", "publisher", "provider", "seller", "location"))
-        if name:
-            facts["name"] = name
-    if site_node:
-        facts["node"] = site_node
+    facts = _jsonld_site_facts(site_node, doc)
     context.base_url = _origin(facts.get("url"))
     return Prepared(doc, context, raw_paths, site=facts)
 
