@@ -1,18 +1,19 @@
 """The content model: one reading of a site's content that intents and pages share.
 
-Split by concern, one set of heuristics:
+A connected document goes through the stages once, in the order of ``STAGES``;
+``build.build_site`` calls them in turn. Each stage imports only earlier stages and the
+shared foundations (``vocab``: the names the model knows; ``values``: typed values;
+``layout``: where the built model lives in the session hash), never a later stage
+(``tests/test_model_stages.py`` reads the imports):
 
-* ``vocab``: the names the model knows (kinds of collections, roles of fields);
-* ``unwrap``: platform shapes (Contentful, Sanity, JSON-LD, Ghost, Strapi,
-  WordPress…) read as plain records;
+* ``webapp.content.parse``: the bytes as JSON (bounded depth and size);
+* ``unwrap``: platform shapes (Contentful, Sanity, JSON-LD, Ghost, Strapi, WordPress…)
+  and envelopes read as plain records;
+* ``normalise``: one record as typed fields a person reads (an ordered table of rules);
 * ``classify``: what a document holds (collections, sections, contact, about);
 * ``name``: what each collection is called (intent titles, descriptions, ids);
-* ``normalise`` and ``values``: one record as typed fields a person reads;
 * ``site``: the site's name, hero and theme;
-* ``build``: the model built at connect and laid out in hash fields for
-  bounded reads.
-
-* ``layout``: where the built model lives in the session hash (what reading it needs).
+* ``build``: the model built at connect and laid out in hash fields for bounded reads.
 
 Rendering (``webapp.content.render``) reads only the model.
 
@@ -26,6 +27,19 @@ from importlib import import_module
 from typing import Any
 
 __all__ = ["Built", "build_site", "build_views"]
+
+# The stages of reading a document, in order (module names under ``webapp.content``).
+STAGES = (
+    "parse",
+    "model.unwrap",
+    "model.normalise",
+    "model.classify",
+    "model.name",
+    "model.site",
+    "model.build",
+)
+# What any stage may import: shared words, values and layout, not heuristics.
+FOUNDATIONS = ("text", "paths", "urls", "colors", "model.vocab", "model.values", "model.layout")
 
 
 def __getattr__(name: str) -> Any:
