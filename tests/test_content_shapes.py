@@ -203,3 +203,46 @@ def test_a_private_record_is_left_out_wherever_its_status_sits():
     assert is_unpublished({"title": "A", "status": {"privacyStatus": "private"}})
     assert is_unpublished({"title": "A", "visibility": "private"})
     assert not is_unpublished({"title": "A", "status": {"privacyStatus": "public"}})
+
+
+def _named(records):
+    return build_site({"results": records}).meta["site_name"]
+
+
+def test_a_site_named_nowhere_is_named_by_what_all_its_records_share():
+    jobs = [
+        {"title": f"Engineer {n}", "company_name": "Quayside Looms", "location": "Leeds"}
+        for n in range(1, 6)
+    ]
+    assert _named(jobs) == "Quayside Looms"
+    owned = [{"name": f"tool-{n}", "owner": {"login": "saltmarsh-dev", "id": 77}} for n in range(4)]
+    assert _named(owned) == "saltmarsh-dev"
+    seo = [
+        {"name": name, "seo": {"meta_title": f"{name} | Brightwater Physio"}}
+        for name in ("Back pain", "Sports massage", "Pilates", "Acupuncture")
+    ]
+    assert _named(seo) == "Brightwater Physio"
+
+
+def test_ids_codes_and_differing_owners_never_name_a_site():
+    ids = [
+        {"title": f"Pet {n}", "_owner": "99c44ad9-10cb-43c1", "owner": "a1b2c3d4e5f6"}
+        for n in range(5)
+    ]
+    assert _named(ids) != "99c44ad9-10cb-43c1"
+    assert _named(ids) != "a1b2c3d4e5f6"
+    coded = [{"title": f"Lamp {n}", "seller": {"username": "north_lamp_co"}} for n in range(5)]
+    assert _named(coded) != "north_lamp_co"
+    several = [{"title": f"Job {n}", "company_name": f"Firm {n % 3}"} for n in range(9)]
+    assert not _named(several).startswith("Firm")
+
+
+def test_type_tags_are_hidden_and_codes_read_as_words():
+    record = normalise(
+        {"title": "A video", "kind": "youtube#playlistItem", "when_made": "made_to_order",
+         "event_type": "PHYSICAL"}
+    )  # fmt: skip
+    shown = [str(value) for _label, value in record.rest] + [f.text for f in record.facts]
+    assert "youtube#playlistItem" not in " ".join(shown)
+    assert "made_to_order" not in " ".join(shown) and "Made to order" in " ".join(shown)
+    assert "PHYSICAL" not in " ".join(shown) and "Physical" in " ".join(shown)

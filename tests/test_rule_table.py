@@ -23,7 +23,7 @@ def test_every_rule_is_a_named_documented_function_listed_once():
 
 def test_ids_and_bookkeeping_are_hidden_before_any_rule_could_show_them():
     assert _rule_for("id", 52977) == "_hidden_rule"
-    assert _rule_for("owner_id", "65b2a1c3d4e5f60718293a4b") == "_unresolved_reference_rule"
+    assert _rule_for("owner_id", "65b2a1c3d4e5f60718293a4b") == "_machine_value_rule"
     assert _rule_for("price_id", "pr_1") == "_hidden_rule"  # price-named, but an id
 
 

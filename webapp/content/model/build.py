@@ -57,7 +57,7 @@ from .name import (
     unique_title,
 )
 from .normalise import humanise, is_unpublished, normalise
-from .site import UNTITLED, site_header, site_theme
+from .site import UNTITLED, name_shared_by_records, site_header, site_theme
 from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
 
@@ -342,6 +342,15 @@ def _named_by_about_page(findings) -> dict | None:
         if match:
             return {"name": match.group(1), "named": True}
     return None
+
+
+def _named_by_records(header: dict, samples: list[list[dict]]) -> dict:
+    """A site named only by what its records share (their company, channel, owner)."""
+    name = name_shared_by_records(samples)
+    if not name:
+        return {}
+    title = header["title"]
+    return {"name": name, "named": True, "title": name if title == header["name"] else title}
 
 
 def _recount(description: str, before: int, after: int) -> str:
@@ -984,7 +993,7 @@ def build_site(content: Any) -> Built:
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped, left_out)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:
-        header.update(_named_by_about_page(findings) or {})
+        header.update(_named_by_about_page(findings) or _named_by_records(header, samples))
     specials = _special_intents(findings, header)
     built = _Assembly(
         prepared.context,

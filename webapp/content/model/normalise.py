@@ -883,9 +883,10 @@ def _reference_rule(r: _Reading, f: _Field) -> bool:
     return True
 
 
-def _unresolved_reference_rule(r: _Reading, f: _Field) -> bool:
-    """An unresolved reference id ("65b2a1c3d4e5f60718293a4b") is never read."""
-    if _is_reference(f.value):
+def _machine_value_rule(r: _Reading, f: _Field) -> bool:
+    """A value no person reads is never shown: an unresolved reference id
+    ("65b2a1c3d4e5f60718293a4b") or a schema's type tag ("youtube#playlistItem")."""
+    if _is_reference(f.value) or v.is_type_tag(f.value):
         r.take(f.key)
         return True
     return False
@@ -1232,7 +1233,7 @@ def _fact_rule(r: _Reading, f: _Field) -> bool:
 # document order, for the detail page (``_rest``).
 FIELD_RULES = (
     _reference_rule,
-    _unresolved_reference_rule,
+    _machine_value_rule,
     _hidden_rule,
     _status_rule,
     _type_rule,
@@ -1367,6 +1368,8 @@ def _rest(r: _Reading) -> None:
                 record.body = v.LazyRichHtml(value)
                 r.shown.add(text.casefold())
                 continue
+            if isinstance(value, str):
+                value = v.readable_code(value.strip())
         record.rest.append((humanise(key), value))
 
 
@@ -1587,7 +1590,7 @@ def _fact_text(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _measure(value)
     text = v.plain_text(value, 120)
-    return "" if v.http_url(text) else text
+    return "" if v.http_url(text) else v.readable_code(text)
 
 
 def _ref_facts(key: str, value: Any, titles: list[str], hints: Hints) -> list[tuple[str, str]]:

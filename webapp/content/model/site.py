@@ -17,8 +17,16 @@ from ..text import normal_key
 from .classify import Findings, is_record_list
 from .normalise import _image
 from .unwrap import Prepared
-from .values import plain_text
-from .vocab import COLOR_CONTAINERS, HERO_NAMES, HIDDEN_NAMES, SITE_NAMES, words
+from .values import plain_text, readable_code
+from .vocab import (
+    COLOR_CONTAINERS,
+    HERO_NAMES,
+    HIDDEN_NAMES,
+    OWNER_NAME_MEMBERS,
+    OWNER_WORDS,
+    SITE_NAMES,
+    words,
+)
 
 UNTITLED = "Untitled site"
 MAX_TITLE = 200
@@ -183,6 +191,87 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
         "image": image,
         "named": name != UNTITLED and not from_host,
     }
+
+
+def name_shared_by_records(samples: list[list[dict]]) -> str:
+    """The site's name as every record of a collection gives it, or "": the owner they
+    name ("company_name", "channelTitle", "owner": {"login"}) or the end of their page
+    titles ("Sports massage | Harbourside Physiotherapy"). The largest collection first."""
+    for sample in sorted(samples, key=len, reverse=True):
+        records = [record for record in sample[:50] if isinstance(record, dict)]
+        if len(records) >= _MIN_SHARING:
+            name = _shared(records, _owner_names) or _shared(records, _title_endings)
+            if name:
+                return name
+    return ""
+
+
+_MIN_SHARING = 3  # records that must share a name for it to be the site's
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " · ", " - ")
+
+
+def _shared(records: list[dict], candidates) -> str:
+    """The candidate name that all but a tenth of the records give (the first such)."""
+    counts: dict[str, int] = {}
+    for record in records:
+        for name in dict.fromkeys(candidates(record)):
+            counts[name] = counts.get(name, 0) + 1
+    need = max(_MIN_SHARING, len(records) - len(records) // 10)
+    return next((name for name, count in counts.items() if count >= need), "")
+
+
+def _fields_near(record: dict):
+    """(key words, value) of a record's fields and of its nested objects' fields."""
+    for key, value in islice(record.items(), 80):
+        if not isinstance(key, str) or key[:1] in ("_", "$", "@"):
+            continue  # bookkeeping ("_owner": the account's id)
+        yield set(words(key)), value
+        if isinstance(value, dict) and not set(words(key)) & OWNER_WORDS:
+            for inner_key, inner in islice(value.items(), 80):
+                if isinstance(inner_key, str):
+                    yield set(words(key)) | set(words(inner_key)), inner
+
+
+def _owner_names(record: dict) -> list[str]:
+    """Names a record gives its owner: named-owner fields first ("company_name"), then
+    plain ones ("subreddit") and owner objects ({"login"})."""
+    named, plain = [], []
+    for parts, value in _fields_near(record):
+        if not parts & OWNER_WORDS:
+            continue
+        if isinstance(value, dict):
+            inner = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
+            plain.append(_name_text(inner))
+        elif parts & {"name", "title"}:
+            named.append(_name_text(value))
+        elif len(parts) == 1:
+            plain.append(_name_text(value))
+    return [name for name in named + plain if name]
+
+
+def _title_endings(record: dict) -> list[str]:
+    """The part after the last separator of a record's title-like texts."""
+    endings = []
+    for parts, value in _fields_near(record):
+        if "title" in parts and isinstance(value, str) and len(value) <= 200:
+            cut = max(value.rfind(separator) for separator in _TITLE_SEPARATORS)
+            if cut > 0:
+                ending = value[cut:].lstrip(" |–—·-")
+                endings.append(_name_text(ending))
+    return [ending for ending in endings if ending]
+
+
+def _name_text(value) -> str:
+    """A short human name, or "" (URLs, paths, ids, codes)."""
+    text = plain_text(value, 80) if isinstance(value, str) else ""
+    if not 2 <= len(text) <= 60 or text.startswith(("http://", "https://")):
+        return ""
+    if not any(c.isalpha() for c in text) or ("/" in text and not text.startswith("r/")):
+        return ""
+    digits = sum(c.isdigit() for c in text)
+    if " " not in text and (digits * 4 >= len(text) or readable_code(text) != text):
+        return ""  # an id ("99c44ad9-10cb-…") or a program's code ("groundwire_records")
+    return text
 
 
 # --------------------------------------------------------------------------

@@ -511,3 +511,24 @@ def address_text(value: Any, limit: int = 200) -> str:
     if not parts:
         return ""
     return truncate(", ".join(dict.fromkeys(parts)), limit, at_word=True)
+
+
+# A schema's type tag ("youtube#playlistItem", "books#volume"): metadata, never content.
+_TYPE_TAG = re.compile(r"[a-z][a-z0-9]{1,30}#[a-zA-Z][\w.]{0,60}")
+# A code a program wrote ("made_to_order", "IN_PERSON", "PHYSICAL"), not a person.
+_SNAKE_CODE = re.compile(r"[A-Za-z]{1,20}(?:_[A-Za-z0-9]{1,20}){1,6}")
+_CAPS_CODE = re.compile(r"[A-Z]{6,30}")
+
+
+def is_type_tag(value: Any) -> bool:
+    """Tell whether a value is a schema's type tag ("youtube#playlistItem")."""
+    return isinstance(value, str) and _TYPE_TAG.fullmatch(value.strip()) is not None
+
+
+def readable_code(text: str) -> str:
+    """A program's code as words ("made_to_order" -> "Made to order", "PHYSICAL" ->
+    "Physical"); any other text unchanged."""
+    if _SNAKE_CODE.fullmatch(text) or _CAPS_CODE.fullmatch(text):
+        words_of = text.replace("_", " ").lower()
+        return words_of[0].upper() + words_of[1:]
+    return text

@@ -789,3 +789,13 @@ def is_hidden_key(key: str) -> bool:
     if parts[-1] in ("color", "colour", "colors", "colours") or norm.endswith("hex"):
         return True
     return parts[0] in ("og", "twitter", "seo", "meta") and len(parts) > 1
+
+
+# Fields by which every record of a collection names its owner ("company_name",
+# "channelTitle", "owner": {"login"}, "subreddit"): one shared value names the site.
+OWNER_WORDS = word_set(
+    "channel owner seller shop store company organization organisation organizer organiser "
+    "publisher brand subreddit business agency employer merchant group"
+)
+# The member of an owner object that names it.
+OWNER_NAME_MEMBERS = ("name", "title", "displayName", "display_name", "login", "username")
