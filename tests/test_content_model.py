@@ -132,7 +132,7 @@ def test_demo_items_have_ids(name):
 # What a person would pick on each demo (intent ids changed with the content model).
 DEMO_INTENTS = {
     "restaurant": [
-        "Browse the menu", "Meet the team", "See upcoming events", "Read reviews",
+        "Browse the menu", "Meet our chefs", "See upcoming events", "Read reviews",
         "See the drinks list", "See special offers", "Read the FAQ", "See the gallery",
         "About Saffron & Sage", "Check opening hours", "Contact us",
     ],
@@ -162,7 +162,7 @@ def test_restaurant_intents_are_the_expected_ones():
     assert menu["icon"] == "🍽️"
     assert menu["dataPath"] == "entries.menu"
     assert "14 dishes" in menu["description"]
-    assert "Meet the team" in by_title
+    assert "Meet our chefs" in by_title
     assert "See upcoming events" in by_title
     contact = by_title["Contact us"]
     assert contact["icon"] == "📞"

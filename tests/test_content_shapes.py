@@ -108,7 +108,7 @@ def test_a_word_many_kinds_go_by_is_confirmed_by_the_fields():
     ]
     assert build_site({"listings": records}).intents[0]["title"] != "Find a home"
     bikes = [{"name": f"Bike {n}", "price_per_day": 30, "frame": "M"} for n in range(3)]
-    assert build_site({"bike_rentals": bikes}).intents[0]["title"] == "Browse the bike rentals"
+    assert build_site({"bike_rentals": bikes}).intents[0]["title"] == "Rent a bike"
     homes = [{"title": f"Flat {n}", "bedrooms": 2, "price": 900} for n in range(3)]
     assert build_site({"listings": homes}).intents[0]["title"].startswith("Find a home")
 
@@ -246,3 +246,44 @@ def test_type_tags_are_hidden_and_codes_read_as_words():
     assert "youtube#playlistItem" not in " ".join(shown)
     assert "made_to_order" not in " ".join(shown) and "Made to order" in " ".join(shown)
     assert "PHYSICAL" not in " ".join(shown) and "Physical" in " ".join(shown)
+
+
+def _titles(document):
+    return [intent["title"] for intent in build_site(document).intents]
+
+
+EVENTS = [
+    {"title": f"Sketch walk {n}", "dateTime": f"2026-0{n}-09T10:00", "venue": "Pier"}
+    for n in range(1, 5)
+]
+
+
+def test_a_key_that_says_more_than_the_kind_names_the_intent():
+    group = {"name": "Harbour Sketchers", "upcomingEvents": {"edges": EVENTS},
+             "pastEvents": {"edges": EVENTS}}  # fmt: skip
+    built = build_site({"data": {"group": group}})
+    assert [i["title"] for i in built.intents][:2] == ["See upcoming events", "See past events"]
+    assert built.meta["site_name"] == "Harbour Sketchers"  # the record around them
+    bikes = [{"name": f"Gravel bike {n}", "price_per_day": 30} for n in range(4)]
+    assert _titles({"bike_rentals": bikes})[0] == "Rent a bike"
+    guides = [
+        {"name": f"Guide {n}", "role": "Mountain leader", "bio": "Walks the hills daily."}
+        for n in range(4)
+    ]
+    assert _titles({"guides": guides})[0] == "Meet our guides"
+
+
+def test_a_word_many_kinds_go_by_without_evidence_is_never_a_wrong_specific_name():
+    records = [
+        {"title": f"Blue Train LP {n}", "condition": "Very Good Plus (VG+)", "price": 24}
+        for n in range(5)
+    ]
+    assert _titles({"listings": records})[0] != "Find a home"
+
+
+def test_a_media_file_is_never_a_page():
+    logo = {"id": "cm8c9l", "url": "https://media.example.net/a.png", "width": 600,
+            "height": 200, "fileName": "logo.png", "mimeType": "image/png",
+            "altText": "Glen & Loch Walking Company"}  # fmt: skip
+    document = {"company": {"name": "Glen & Loch", "logo": logo}, "tours": EVENTS}
+    assert "Logo" not in _titles(document)

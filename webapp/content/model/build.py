@@ -57,7 +57,13 @@ from .name import (
     unique_title,
 )
 from .normalise import humanise, is_unpublished, normalise
-from .site import UNTITLED, name_shared_by_records, site_header, site_theme
+from .site import (
+    UNTITLED,
+    name_of_container,
+    name_shared_by_records,
+    site_header,
+    site_theme,
+)
 from .unwrap import Context, Prepared, context_for, hashable, prepare
 from .values import currency_code, plain_text
 
@@ -344,9 +350,9 @@ def _named_by_about_page(findings) -> dict | None:
     return None
 
 
-def _named_by_records(header: dict, samples: list[list[dict]]) -> dict:
-    """A site named only by what its records share (their company, channel, owner)."""
-    name = name_shared_by_records(samples)
+def _named_by(header: dict, name: str) -> dict:
+    """The header's update for a site named only by its records' container or by what
+    they share (their company, channel, owner)."""
     if not name:
         return {}
     title = header["title"]
@@ -993,7 +999,11 @@ def build_site(content: Any) -> Built:
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped, left_out)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:
-        header.update(_named_by_about_page(findings) or _named_by_records(header, samples))
+        header.update(
+            _named_by_about_page(findings)
+            or _named_by(header, name_of_container(prepared, findings))
+            or _named_by(header, name_shared_by_records(samples))
+        )
     specials = _special_intents(findings, header)
     built = _Assembly(
         prepared.context,

@@ -287,6 +287,9 @@ def _scalars(node: dict) -> int:
     )
 
 
+_MEDIA_KEYS = frozenset({"width", "height", "mimetype", "mime", "filename", "filesize"})
+
+
 def _is_section(node: dict) -> bool:
     """An object with text of its own worth a page (not an image, a point, a rating)."""
     if len(node) > 40 or _scalars(node) < 2:
@@ -294,6 +297,8 @@ def _is_section(node: dict) -> bool:
     keys = {normal_key(k) for k in islice(node, 40)}
     if keys & {"url", "src", "href", "raw"} and len(keys) <= 6:
         return False  # an image or a link: part of something else
+    if keys & {"url", "src"} and keys & _MEDIA_KEYS:
+        return False  # a media file (a logo with its width and MIME type), not a page
     texts = [
         node[k]
         for k in islice(node, 40)

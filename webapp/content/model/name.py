@@ -14,12 +14,16 @@ from typing import Any
 from ..text import normal_key, slugify, truncate
 from .classify import Found
 from .normalise import humanise
+from .values import number
 from .vocab import (
     AMBIGUOUS_NAMES,
     BOOKKEEPING_DATE_WORDS,
     GENERIC,
+    GENERIC_WORDS,
     KIND_BY_NAME,
     KIND_EVIDENCE,
+    QUALIFIERS,
+    RENTAL_WORDS,
     Kind,
     is_generic,
     kind_for,
@@ -129,7 +133,12 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             # ("bike") names something else than the word alone would.
             sample = found.sample() if sample is None else sample
             evidence = infer_kind(sample, weakest=False)  # a price alone says nothing here
-            return evidence or (kind if len(words(name)) == 1 else None)
+            if evidence or len(words(name)) > 1:
+                return evidence
+            # No evidence: the word's usual kind when prices are on its scale (homes cost
+            # thousands), else the weakest evidence (a price: products), since a wrong
+            # specific name ("Find a home" for records on sale) is worse than a plain one.
+            return kind if _on_the_scale_of(kind, sample) else infer_kind(sample)
         if kind:
             return kind
     if found.label:
@@ -145,6 +154,25 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
                 return kind
         return infer_kind(sample)
     return None
+
+
+_HOME_PRICES = 500  # a month's rent and up: a home's price is never below it
+
+
+def _on_the_scale_of(kind: Kind, sample: list[dict]) -> bool:
+    """Tell whether records fit a kind's usual prices (homes: the median price at least
+    a month's rent); kinds without a scale fit any."""
+    if kind.name != "homes":
+        return True
+    prices = sorted(p for p in (_price_number(r.get("price")) for r in sample[:50]) if p)
+    return not prices or prices[len(prices) // 2] >= _HOME_PRICES
+
+
+def _price_number(value: Any) -> float | None:
+    """A price's amount: a number, a numeric string or a money object's value."""
+    if isinstance(value, dict):
+        value = value.get("value", value.get("amount"))
+    return number(value)
 
 
 def _join_words(values: list[str]) -> str:
@@ -229,6 +257,7 @@ _NOT_NOUNS = frozenset(
     (
         "payload", "payloads", "body", "bodies", "response", "responses", "output",
         "outputs", "feed", "feeds", "result", "hits", "edges", "nodes",
+        "businesses", "entities", "resources", "summaries", "assets", "objects",
     )
 )  # fmt: skip
 
@@ -259,12 +288,14 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
         options += [name, f"Read {name}", f"Explore {name}"]
         return options
     if kind is not None:
-        options.append(kind.title)
+        key = found.parent if is_generic(found.name) and found.parent else found.name
+        options += [*key_titles(key, kind), kind.title]
         if label and normal_key(label) != normal_key(kind.title):
             options.append(f"{kind.title}: {label}")
         if human:
             options.append(f"Explore {human}")
     else:
+        options += key_titles(found.name, None)  # "bike_rentals": "Rent a bike"
         noun = plain_noun(human)
         if noun:  # a key that names what the records are: "market_reports", "album"
             options.append(f"Browse the {noun}")
@@ -276,6 +307,57 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
             options.append(f"Explore {humanise(found.parent)}")
         options.append(GENERIC.title)
     return options
+
+
+def key_titles(key: str, kind: Kind | None) -> list[str]:
+    """Titles in the key's own words when they say more than the kind's: a qualifier
+    ("pastEvents": "See past events"), a thing for hire ("bike_rentals": "Rent a bike"),
+    its own noun ("treatments": "Explore our treatments"; people: "Meet our guides")."""
+    tokens = [token.lower() for token in words(key)]
+    if not 1 <= len(tokens) <= 2 or not all(t.isalpha() and len(t) > 2 for t in tokens):
+        return []
+    head = tokens[-1]
+    if len(tokens) == 2 and head in RENTAL_WORDS and tokens[0] not in GENERIC_WORDS:
+        return [f"Rent {_a(singular(tokens[0]))}"]
+    if kind is None:
+        return []
+    if len(tokens) == 2 and tokens[0] in QUALIFIERS and kind_for(head) == kind:
+        return [_qualified(kind, tokens[0])]
+    if len(tokens) != 1 or head in GENERIC_WORDS or head in _NOT_NOUNS:
+        return []
+    if singular(head) == head or head in (kind.plural, kind.name):
+        return []  # not a plural noun, or the kind's own word
+    if kind.name == "team":
+        return [f"Meet our {head}"]  # people by their role: "Meet our guides", "our chefs"
+    if head in AMBIGUOUS_NAMES or kind_for(head) is not None:
+        return []  # a word the kinds know: their title says it in a visitor's words
+    return [_with_noun(kind, head)] if _with_noun(kind, head) != kind.title else []
+
+
+def _qualified(kind: Kind, qualifier: str) -> str:
+    """The kind's title with a qualifier before its noun ("See past events")."""
+    title_words = kind.title.split()
+    if title_words[1:2] and title_words[1] in QUALIFIERS:
+        return " ".join([title_words[0], qualifier, *title_words[2:]])
+    if kind.plural in title_words:
+        at = title_words.index(kind.plural)
+        return " ".join([*title_words[:at], qualifier, *title_words[at:]])
+    return f"{kind.verb} the {qualifier} {kind.plural}"
+
+
+def _with_noun(kind: Kind, noun: str) -> str:
+    """The kind's title with the key's noun for the kind's ("Find a property")."""
+    title_words = kind.title.split()
+    if kind.plural in title_words:
+        return " ".join(noun if w == kind.plural else w for w in title_words)
+    if kind.singular in title_words and title_words[-2:-1] in (["a"], ["an"]):
+        return " ".join([*title_words[:-2], _a(singular(noun))])
+    return kind.title
+
+
+def _a(noun: str) -> str:
+    """A noun with its indefinite article ("a bike", "an apartment")."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def noun_of(kind: Kind | None, found: Found, labels: dict[str, str]) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
+from ..paths import resolve_one
 from ..text import normal_key
 from .classify import Findings, is_record_list
 from .normalise import _image
@@ -191,6 +192,32 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
         "image": image,
         "named": name != UNTITLED and not from_host,
     }
+
+
+def name_of_container(prepared: Prepared, findings: Findings) -> str:
+    """The name of the record that holds all the collections (a group with its upcoming
+    and past events, a playlist with its tracks), or "" when the root holds them."""
+    paths = [f.paths[0] for f in findings.found if f.role == "collection" and f.paths]
+    if not paths:
+        return ""
+    steps = [[step for step in path.split(".") if step and "[" not in step] for path in paths]
+    common: list[str] = []
+    for parts in zip(*steps, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    if len(common) == len(min(steps, key=len)):
+        common = common[:-1]  # the collection itself, not what holds it
+    if not common:
+        return ""
+    node = resolve_one(prepared.doc, ".".join(common))
+    if not isinstance(node, dict):
+        return ""
+    name = _first_text([node], ("name", "title", "displayname"), 80)
+    return "" if normal_key(name) in _PAGE_NAMES else _name_text(name)
+
+
+_PAGE_NAMES = frozenset({"home", "homepage", "index", "main", "root", "landing", "untitled"})
 
 
 def name_shared_by_records(samples: list[list[dict]]) -> str:

@@ -318,7 +318,11 @@ _KIND_TABLE += [
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
-AMBIGUOUS_NAMES = word_set("listings listing rentals rental")
+AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides")
+# Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
+QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
+# What a thing for hire is called by ("bike_rentals", "van_hire": "Rent a bike").
+RENTAL_WORDS = word_set("rentals rental hire hires")
 KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for _, kind in _KIND_TABLE}
 
 # What records are, from the fields they carry, for collections their names do not tell:
