@@ -84,16 +84,17 @@ def blind_scorecard(folder: Path) -> str:
     """A blind set's first-screen scorecard as a Markdown table."""
     app = scoring_app()
     lines = [
-        "| fixture | intents expected / found | first-screen facts | id titles, wrong-domain "
-        "intents, empty listings | intents offered |",
-        "|---|---:|---:|---|---|",
+        "| fixture | intents expected / found | first-screen facts | card facts under another "
+        "name | id titles, wrong-domain intents, empty listings | intents offered |",
+        "|---|---:|---:|---:|---|---|",
     ]
-    met = expected = clean = 0
+    met = expected = clean = elsewhere = 0
     names = fixture_names(folder)
     for name in names:
         report = run(app.test_client(), name, folder)
         met, expected = met + report.facts_met, expected + report.facts_expected
         clean += report.clean
+        elsewhere += report.facts_elsewhere
         flaws = [
             *report.id_titles,
             *report.wrong_domain,
@@ -101,12 +102,14 @@ def blind_scorecard(folder: Path) -> str:
         ]
         lines.append(
             f"| `{name}` | {report.intents_expected} / {report.intents_found} "
-            f"| {report.facts_met} / {report.facts_expected} "
+            f"| {report.facts_met} / {report.facts_expected} | {report.facts_elsewhere} "
             f"| {'; '.join(flaws)[:300] or 'none'} | {', '.join(report.found_titles)} |"
         )
     share = met / expected if expected else 0
+    either = (met + elsewhere) / expected if expected else 0
     lines.append(
         f"| **all {len(names)}** | | **{met} / {expected} ({share:.0%})** "
+        f"| **{elsewhere}** ({met + elsewhere} / {expected}, {either:.0%}, with them) "
         f"| **{clean} of {len(names)} clean** | |"
     )
     return "\n".join(lines)

@@ -287,3 +287,31 @@ def test_a_media_file_is_never_a_page():
             "altText": "Glen & Loch Walking Company"}  # fmt: skip
     document = {"company": {"name": "Glen & Loch", "logo": logo}, "tours": EVENTS}
     assert "Logo" not in _titles(document)
+
+
+def test_a_chart_of_albums_with_cover_sizes_reads_as_albums_with_their_best_cover():
+    sizes = ("small", "medium", "large", "extralarge")
+    albums = [
+        {
+            "name": f"Salt Road {n}",
+            "playcount": str(400 - n),
+            "mbid": f"7d1c3a52-0f6e-4b8e-9a41-2c5be6f0d91{n}",
+            "url": f"https://music.example.net/album/{n}",
+            "artist": {"name": "The Weather Engines", "url": "https://music.example.net/a"},
+            "image": [
+                {"size": size, "#text": f"https://img.example.net/{size}/{n}.png"} for size in sizes
+            ],
+            "@attr": {"rank": str(n)},
+        }
+        for n in range(1, 6)
+    ]
+    built = build_site({"topalbums": {"album": albums, "@attr": {"page": "1"}}})
+    assert [i["title"] for i in built.intents] == ["Browse the albums"]
+    assert normalise(albums[0]).image.src == "https://img.example.net/extralarge/1.png"
+
+
+def test_an_id_under_a_title_key_gives_way_to_a_human_title():
+    post = {"name": "t3_5j7s2gw", "title": "Sunrise from the ridge, worth the early start"}
+    assert normalise(post).title == "Sunrise from the ridge, worth the early start"
+    assert normalise({"name": "t3_5j7s2gw", "score": 4}).title == "t3_5j7s2gw"  # nothing better
+    assert normalise({"title": "1984", "author": "George Orwell"}).title == "1984"

@@ -39,6 +39,7 @@ from .vocab import (
     HERO_NAMES,
     HIDDEN_NAMES,
     HOURS_KEYS,
+    IMAGE_WORDS,
     PAGE_HOME,
     PAGE_LISTS,
     PHONE_KEYS,
@@ -261,7 +262,38 @@ def _is_image_list(items: list[dict]) -> bool:
     from .normalise import _image
 
     return bool(items) and all(
-        _image(item, "", True) is not None and len(item) <= 8 for item in items
+        _image(item, "", True) is not None and len(item) <= 8 and _others(item) <= 2
+        for item in items
+    )
+
+
+# What a gallery's photo carries besides its picture: a caption, a size, an id.
+_PHOTO_KEYS = word_set(
+    "id alt alttext caption title name description credit width height size type mimetype "
+    "filename url src order position sort"
+)
+
+
+def _others(item: dict) -> int:
+    """How many fields of an object are neither its picture nor a photo's attributes
+    (an album's artist, play count and address make it no photo)."""
+    return sum(
+        1
+        for key in islice(item, 20)
+        if normal_key(str(key)) not in _PHOTO_KEYS
+        and not IMAGE_WORDS.intersection(words(str(key)))
+        and not str(key).startswith(("@", "_"))
+    )
+
+
+def _is_picture_sizes(items: list[dict]) -> bool:
+    """Small objects each holding an image URL (a picture's sizes, a few photos)."""
+    from .values import looks_like_image_url
+
+    return bool(items) and all(
+        len(item) <= 4
+        and any(isinstance(x, str) and looks_like_image_url(x) for x in item.values())
+        for item in items
     )
 
 
@@ -368,6 +400,8 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
         if not label or len(lists) != 1 or _scalars(section) > 5:
             return None
         key, inner = lists[0]
+        if len(section) >= 4 and _is_picture_sizes(_dicts(inner)):
+            return None  # a record with its pictures (an album's cover sizes), not a section
         inner_path = join(join(path, index), key)
         full = f"{prefix} › {label}" if prefix else label
         nested = _group_list_groups(inner, inner_path, full, depth + 1)

@@ -369,6 +369,7 @@ def _size_rank(name: str, width: Any) -> tuple[int, int]:
 # Widths sizes are named by (YouTube's thumbnails, Etsy's "fullxfull"...).
 _SIZE_WORDS = {
     "maxres": 1280, "standard": 640, "high": 480, "medium": 320, "default": 120,
+    "mega": 1200, "extralarge": 300,
     "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
 }  # fmt: skip
 
@@ -411,14 +412,32 @@ def _images(key: str, value: Any, base_url: str) -> list[Image]:
         if order_key and all(isinstance(x.get(order_key), int) for x in value[:50]):
             value = sorted(value[:MAX_IMAGES], key=lambda x: x[order_key])  # RESO Media order
     if isinstance(value, list):
+        best = _best_size(value, base_url)
+        if best is not None:
+            return [best]
         found = []
         for element in islice(value, MAX_IMAGES):
-            image = _image(element, base_url, key_is_image)
+            image = _image(wrapped_text(element), base_url, key_is_image)
             if image:
                 found.append(image)
         return found
-    image = _image(value, base_url, key_is_image)
+    image = _image(wrapped_text(value), base_url, key_is_image)
     return [image] if image else []
+
+
+def _best_size(value: list, base_url: str) -> Image | None:
+    """One picture given in several sizes ([{size: "small", "#text": url}, ...]): the size
+    that suits a page best; None for a list of other shapes."""
+    options = []
+    for element in islice(value, 12):
+        if not isinstance(element, dict) or not isinstance(element.get("size"), str):
+            return None
+        url = wrapped_text({k: x for k, x in element.items() if k != "size"})
+        url = _absolute(url, base_url) if isinstance(url, str) else ""
+        if not url or not v.looks_like_image_url(url):
+            return None
+        options.append((_size_rank(element["size"], None), url))
+    return Image(max(options)[1]) if len(options) >= 2 else None
 
 
 def _short_texts(value: Any, limit: int = BADGE_MAX) -> list[str]:
@@ -700,9 +719,15 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
     for key, value in fields:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             by_norm.setdefault(normal_key(key), key)
+    coded = None  # a title-named field holding an id ("name": "t3_5j7s2gw"): the last resort
     for name in TITLE_KEYS:
-        if name in by_norm and _title_text(_value(fields, by_norm[name])):
+        text = _title_text(_value(fields, by_norm[name])) if name in by_norm else ""
+        if text and _id_like(text):
+            coded = coded or by_norm[name]
+        elif text:
             return by_norm[name]
+    if coded is not None:
+        return coded
     if hints.kind == "homes":
         return None  # a home is called by its address (below), not by its agent's name
     for key, value in fields:
@@ -715,6 +740,14 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
         ):
             return key
     return None
+
+
+def _id_like(text: str) -> bool:
+    """Tell whether a one-word text is an identifier ("t3_5j7s2gw", "52977", a UUID)."""
+    if any(c.isspace() for c in text):
+        return False
+    digits = sum(c.isdigit() for c in text)
+    return bool(digits) and ("_" in text or digits * 3 >= len(text))
 
 
 def _pick_weak_title(fields: list[tuple[str, Any]]) -> str | None:
