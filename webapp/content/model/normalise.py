@@ -369,7 +369,7 @@ def _size_rank(name: str, width: Any) -> tuple[int, int]:
 # Widths sizes are named by (YouTube's thumbnails, Etsy's "fullxfull"...).
 _SIZE_WORDS = {
     "maxres": 1280, "standard": 640, "high": 480, "medium": 320, "default": 120,
-    "mega": 1200, "extralarge": 300,
+    "mega": 1200, "extralarge": 1000,  # named larger than "large", whatever the vendor
     "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
 }  # fmt: skip
 
