@@ -315,3 +315,83 @@ def test_an_id_under_a_title_key_gives_way_to_a_human_title():
     assert normalise(post).title == "Sunrise from the ridge, worth the early start"
     assert normalise({"name": "t3_5j7s2gw", "score": 4}).title == "t3_5j7s2gw"  # nothing better
     assert normalise({"title": "1984", "author": "George Orwell"}).title == "1984"
+
+
+def test_standard_sparql_results_are_records_named_by_their_first_variable():
+    cell = lambda value, kind="literal": {"type": kind, "value": value}  # noqa: E731
+    bindings = [
+        {
+            "tower": cell(f"http://kb.example.org/entity/Q{n}", "uri"),
+            "towerLabel": cell(f"Tower {n}"),
+            "height": cell(str(20 + n)),
+            "image": cell(f"http://media.example.org/tower-{n}.jpg", "uri"),
+            "inception": cell(f"18{n}0-01-01T00:00:00Z"),
+            "architect": cell(f"Architect {n}"),
+        }
+        for n in range(1, 5)
+    ]
+    document = {
+        "head": {"vars": ["tower", "towerLabel", "height", "image", "inception", "architect"]},
+        "results": {"bindings": bindings},
+    }
+    built = build_site(document)
+    assert [i["title"] for i in built.intents] == ["Browse the towers"]
+    assert built.intents[0]["dataPath"] == "results.bindings"
+
+
+def test_cursors_are_plumbing_and_a_wikis_pages_are_one_collection():
+    pages = {
+        str(9000 + n): {"pageid": 9000 + n, "ns": 0, "title": f"Falls {n}",
+                        "extract": "A waterfall on a burn in the hills, reached by a path."}
+        for n in range(1, 6)
+    }  # fmt: skip
+    document = {
+        "continue": {"gcmcontinue": "page|474c454e4d41|40012376", "continue": "gcmcontinue||"},
+        "query": {"pages": pages},
+    }
+    assert _titles(document) == ["Read the pages"]  # one listing, no "Continue" page
+
+
+def test_a_record_without_a_title_reads_the_member_that_holds_its_words():
+    record = {
+        "ClassScheduleId": 1204,
+        "Location": {"Name": "The Studio", "City": "Whitby"},
+        "ClassDescription": {"Name": "Sunrise Vinyasa", "Description": "A flowing hour."},
+        "StartDateTime": "2026-05-09T07:00:00",
+    }
+    assert normalise(record).title == "Sunrise Vinyasa"
+    paper = {"title": ["Winter oxygen beneath lake ice"], "publisher": "Northfield Press"}
+    assert normalise(paper).title == "Winter oxygen beneath lake ice"
+
+
+def test_a_picture_under_a_url_key_with_a_size_suffix_is_shown():
+    photo = {"title": "Fog on the quay", "url_l": "https://photos.example.net/1_b.jpg"}
+    assert normalise(photo).image.src == "https://photos.example.net/1_b.jpg"
+
+
+def test_facets_with_their_machine_values_are_left_out():
+    options = [
+        {"title": f"{n}.0 & up", "key": "ratings", "value": f"{n}.0", "count": 100 + n}
+        for n in range(1, 5)
+    ]
+    courses = [
+        {"title": f"Course {n}", "num_lectures": 20, "visible_instructors": [{"name": "Ana"}]}
+        for n in range(4)
+    ]
+    built = build_site(
+        {"results": courses, "aggregations": [{"title": "Ratings", "options": options}]}
+    )
+    assert [i["title"] for i in built.intents] == ["Browse the courses"]
+
+
+def test_papers_campgrounds_and_help_articles_are_known_by_their_fields():
+    papers = [{"title": f"Paper {n}", "DOI": f"10.1000/{n}", "container-title": "Ecology"}
+              for n in range(4)]  # fmt: skip
+    assert _titles({"items": papers}) == ["Read the publications"]
+    camps = [{"name": f"Camp {n}", "campsites": {"totalSites": "40"}} for n in range(4)]
+    assert _titles({"data": camps}) == ["Find a campground"]
+    help_articles = [
+        {"title": f"Setting up {n}", "section_id": 7, "vote_sum": 3, "body": "<p>Steps.</p>"}
+        for n in range(4)
+    ]
+    assert _titles({"articles": help_articles}) == ["Find help articles"]

@@ -154,3 +154,11 @@ def test_jinja_globals_on_app_and_render_environment():
     icons.register(env)
     out = env.from_string("{{ icon(i) }}").render(i="🕒")
     assert out.startswith("<svg") and 'data-icon="hours"' in out
+
+
+def test_every_kind_name_is_defined_once():
+    """A second row with a kind's name would silently replace the first (and its icon)."""
+    from webapp.content.model.vocab import _KIND_TABLE
+
+    names = [kind.name for _words, kind in _KIND_TABLE]
+    assert len(names) == len(set(names))

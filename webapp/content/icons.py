@@ -181,6 +181,8 @@ ICONS.update(
     tracks=ICONS["podcast"],
     questions=ICONS["faq"],
     places=ICONS["locations"],
+    campgrounds=ICONS["locations"],
+    help=ICONS["faq"],
 )
 FALLBACK = "items"
 

@@ -426,6 +426,26 @@ def _page_kind(record: dict) -> str:
     return ""
 
 
+# What a site's page carries to be reached (a wiki's articles, called pages too, do not).
+_PAGE_ADDRESS = frozenset(
+    {"slug", "fullslug", "path", "uri", "uid", "handle", "route", "template", "permalink", "link"}
+)
+
+
+def _declared_page(name: str) -> bool:
+    """Records whose declared type is a page ("page", "about_page"): a type is singular,
+    where a key that lists pages ("pages") is plural."""
+    return (vocab.words(name)[-1:] or [""])[0] == "page"
+
+
+def _addressed_pages(sample: list[dict]) -> bool:
+    """Tell whether records are a site's pages: most carry a slug, path or template."""
+    addressed = sum(
+        1 for record in sample if {normal_key(k) for k in islice(record, 60)} & _PAGE_ADDRESS
+    )
+    return addressed * 2 >= len(sample)
+
+
 def _split_pages(
     found: Found, findings, context: Context, pre_unwrapped: bool, left_out: list[dict]
 ) -> list[Found]:
@@ -610,11 +630,13 @@ def _is_facet(record: Any) -> bool:
             counts += 1
         elif not tokens & _FACET_PLUMBING and not str(key).lower().endswith("id"):
             values.append(value)
+    # One short label, maybe beside its machine forms ({title: "4.5 & up", key: "ratings",
+    # value: "4.5", count}): no second text with words.
     return (
         counts >= 1
-        and len(values) == 1
-        and isinstance(values[0], str)
-        and len(values[0].split()) <= 5
+        and 1 <= len(values) <= 3
+        and all(isinstance(value, str) and len(value.split()) <= 5 for value in values)
+        and sum(" " in value.strip() for value in values) <= 1
     )
 
 
@@ -673,6 +695,7 @@ def _candidates(
             found.role == "collection"
             and found.count <= 200
             and (kind_of(found, prepared.labels, reading) or vocab.GENERIC).name == "pages"
+            and (_declared_page(found.name) or _addressed_pages(reading))
         ):
             expanded.extend(
                 _split_pages(found, findings, prepared.context, pre_unwrapped, left_out)

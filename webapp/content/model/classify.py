@@ -262,7 +262,7 @@ def _is_image_list(items: list[dict]) -> bool:
     from .normalise import _image
 
     return bool(items) and all(
-        _image(item, "", True) is not None and len(item) <= 8 and _others(item) <= 2
+        _image(item, "", True) is not None and len(item) <= 8 and _others(item) <= 1
         for item in items
     )
 
@@ -336,7 +336,8 @@ def _is_section(node: dict) -> bool:
         for k in islice(node, 40)
         if isinstance(node[k], str) and not k.startswith(("_", "@")) and not http_url(node[k])
     ]
-    return len(texts) >= 2 and any(len(t.strip()) >= 20 for t in texts)
+    # Prose has spaces: tokens, cursors and codes ("page|474c…|40012376") are plumbing.
+    return len(texts) >= 2 and any(len(t.strip()) >= 20 and " " in t.strip() for t in texts)
 
 
 def _has_content(value: Any, budget: int = 200) -> bool:
@@ -409,6 +410,8 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             groups.extend(nested)
         else:
             groups.append(Group(full, inner_path, inner))
+    if len(groups) >= 2 and all(len(group.items) <= 1 for group in groups):
+        return None  # records with one person or picture each, not sections of records
     return groups
 
 

@@ -660,7 +660,9 @@ def _measure(value: Any) -> str:
 
 # Where a wrapper object keeps its one text ({"#text": ...} from XML, {"$t": ...} from
 # GData, {"rendered": ...}, {"plain_text": ...}, {"label": ...}, {"value": ...}).
-_TEXT_MEMBERS = ("#text", "$t", "_text", "rendered", "plain_text", "text", "label", "value")
+_TEXT_MEMBERS = (
+    "#text", "$t", "_text", "_content", "rendered", "plain_text", "text", "label", "value"
+)  # fmt: skip
 
 
 def wrapped_text(value: Any) -> Any:
@@ -682,16 +684,16 @@ def _fields_of(item: dict) -> list[tuple[str, Any]]:
     """The record's own fields plus those of absorbed sub-objects, without empties."""
     fields: list[tuple[str, Any]] = []
     own = set()
+    absorbed = _absorbed_members(item)
     for key, value in islice(item.items(), MAX_FIELDS):
         if not isinstance(key, str) or _empty(value):
             continue
-        norm = normal_key(key)
-        if isinstance(value, dict) and norm in _ABSORB and not _image(value, "", False):
+        if key in absorbed:
             continue  # absorbed below, after the record's own fields
-        fields.append((key, wrapped_text(value)))
-        own.add(norm)
+        fields.append((key, _one_text(wrapped_text(value))))
+        own.add(normal_key(key))
     for key, value in islice(item.items(), MAX_FIELDS):
-        if isinstance(key, str) and isinstance(value, dict) and normal_key(key) in _ABSORB:
+        if key in absorbed:
             for inner_key, inner in islice(value.items(), 60):
                 if (
                     isinstance(inner_key, str)
@@ -701,6 +703,42 @@ def _fields_of(item: dict) -> list[tuple[str, Any]]:
                     fields.append((inner_key, inner))
                     own.add(normal_key(inner_key))
     return fields
+
+
+# The last word of a member that holds a record's own words ("ClassDescription",
+# "suggestedTexts"), read as the record's when it has no title of its own.
+_WORDS_MEMBERS = frozenset({"description", "texts", "text", "details", "info", "content"})
+
+
+def _absorbed_members(item: dict) -> set[str]:
+    """The members whose fields are read as the record's: the usual containers (details,
+    specs, a listing's home), and one holding the title of a record without one."""
+    absorbed = {
+        key
+        for key, value in islice(item.items(), MAX_FIELDS)
+        if isinstance(key, str)
+        and isinstance(value, dict)
+        and normal_key(key) in _ABSORB
+        and not _image(value, "", False)
+    }
+    if any(normal_key(str(key)) in TITLE_KEYS for key in islice(item, MAX_FIELDS)):
+        return absorbed
+    for key, value in islice(item.items(), MAX_FIELDS):
+        if (
+            isinstance(key, str)
+            and isinstance(value, dict)
+            and (words(key)[-1:] or [""])[0] in _WORDS_MEMBERS
+            and any(normal_key(str(inner)) in TITLE_KEYS for inner in islice(value, 60))
+        ):
+            return absorbed | {key}
+    return absorbed
+
+
+def _one_text(value: Any) -> Any:
+    """A list that holds one text (Crossref's "title": ["…"]) as that text."""
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
+        return value[0]
+    return value
 
 
 def _empty(value: Any) -> bool:
@@ -1154,8 +1192,8 @@ def _contact_rule(r: _Reading, f: _Field) -> bool:
 
 def _link_rule(r: _Reading, f: _Field) -> bool:
     """A URL: a photo's own address is its image; a website reads as its host."""
-    last = words(f.key)[-1:] or [""]
-    if not (f.norm in URL_KEYS or (last[0] in ("url", "uri") and isinstance(f.value, str))):
+    named_url = {"url", "uri"} & set(words(f.key))  # "url_l": Flickr's large size
+    if not (f.norm in URL_KEYS or (named_url and isinstance(f.value, str))):
         return False
     href = v.http_url(f.value) if isinstance(f.value, str) else ""
     if href and v.looks_like_image_url(href):

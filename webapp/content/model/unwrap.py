@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..paths import ROOT, join
 from ..text import normal_key
-from .vocab import SYSTEM_WORDS
+from .vocab import SYSTEM_WORDS, plural
 
 MAX_UNWRAP_DEPTH = 10
 MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
@@ -1134,6 +1134,47 @@ def prepare(content: Any) -> Prepared:
         return Prepared(content, Context())
 
 
+def _is_sparql_results(content: dict) -> bool:
+    """The W3C SPARQL 1.1 Query Results JSON format: {head: {vars}, results: {bindings}}."""
+    head, results = content.get("head"), content.get("results")
+    return (
+        isinstance(head, dict)
+        and isinstance(head.get("vars"), list)
+        and isinstance(results, dict)
+        and isinstance(results.get("bindings"), list)
+    )
+
+
+def _prepare_sparql(content: dict) -> Prepared:
+    """SPARQL results as records named by their first variable ("lighthouse":
+    lighthouses): each value read from its {type, value}; a variable's ``…Label`` (as
+    Wikidata's label service gives it) names what the variable points at."""
+    names = [v for v in content["head"]["vars"][:60] if isinstance(v, str)]
+    main = next((v for v in names if not v.endswith("Label")), names[0] if names else "")
+    records = []
+    for binding in content["results"]["bindings"][:100_000]:
+        if not isinstance(binding, dict):
+            continue
+        values = {
+            name: cell["value"]
+            for name, cell in binding.items()
+            if isinstance(cell, dict) and isinstance(cell.get("value"), str)
+        }
+        record: dict[str, Any] = {}
+        for name in names:
+            if name.endswith("Label") or name not in values:
+                continue
+            label = values.get(f"{name}Label")
+            if name == main:
+                record["name"] = label or values[name]
+                record["url"] = values[name]
+            else:
+                record[name] = label or values[name]
+        records.append(record)
+    key = plural(main) if main else "results"
+    return Prepared({key: records}, Context(), {key: "results.bindings"})
+
+
 def _prepare(content: Any) -> Prepared:
     if isinstance(content, dict):
         sys = content.get("sys")
@@ -1149,6 +1190,8 @@ def _prepare(content: Any) -> Prepared:
             return _prepare_contentful_export(content)
         if _is_ghost_export(content):
             return _prepare_ghost_export(content)
+        if _is_sparql_results(content):
+            return _prepare_sparql(content)
         result = content.get("result")
         if isinstance(result, list) and any(
             isinstance(d, dict) and "_type" in d and "_id" in d for d in result[:20]

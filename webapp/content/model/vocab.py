@@ -171,7 +171,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
     ),
     (
         "courses programs programmes trainings modules",
-        Kind("courses", "Browse courses", "course", "courses", "Browse", "courses", "📚"),
+        Kind("courses", "Browse the courses", "course", "courses", "Browse", "courses", "📚"),
     ),
     (
         "classes class lessons workshops sessionsoffered",
@@ -314,11 +314,20 @@ _KIND_TABLE += [
         Kind("repositories", "Browse the projects", "project", "projects", "Browse", "projects",
              "📦"),
     ),
+    (
+        "campgrounds campsites campground campsite",
+        Kind("campgrounds", "Find a campground", "campground", "campgrounds", "Find",
+             "campgrounds", "⛺"),
+    ),
+    (
+        "helparticles helpcenter knowledgebase kb supportarticles",
+        Kind("help", "Find help articles", "article", "articles", "Read", "help", "🛟"),
+    ),
 ]  # fmt: skip
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
-AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides")
+AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides articles article")
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
 # What a thing for hire is called by ("bike_rentals", "van_hire": "Rent a bike").
@@ -348,6 +357,13 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
     ("tracks", ("=durationms =isrc =tracknumber =discnumber",), ()),
     ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
+    ("publications", ("=doi =issn =containertitle =isreferencedbycount =referencescount "
+                      "=citationcount =journal",), ()),
+    ("courses", ("=numlectures =numsubscribers =instructionallevel =visibleinstructors "
+                 "=curriculum =lecturecount =enrollmentcount =courseid",), ()),
+    ("campgrounds", ("=campsites =totalsites =numberofsites =campsitecount",), ()),
+    ("help", ("=sectionid =folderid =collectionid",
+              "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
     ("reviews", ("=rating =stars =reviewrating",
                  "=quote =text =review =reviewbody =comment =body =content"), ()),
@@ -418,7 +434,7 @@ SITE_NAMES = word_set(
     "company agency organization organisation brand restaurant person profile owner "
     "identity seo hero header banner home homepage landing footer navbar nav localbusiness "
     "store event conference summit festival studio channel feed publication organisation "
-    "websitesettings"
+    "websitesettings shop"
 )
 HERO_NAMES = word_set("hero header banner home homepage landing masthead jumbotron intro splash")
 # Objects whose content is presentation or plumbing, not something to visit.
