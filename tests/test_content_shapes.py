@@ -9,6 +9,7 @@ from __future__ import annotations
 from webapp.content.model.build import build_site
 from webapp.content.model.name import infer_kind
 from webapp.content.model.normalise import normalise
+from webapp.content.model.site import name_shared_by_records
 from webapp.content.model.unwrap import payload_member
 from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
 
@@ -395,3 +396,71 @@ def test_papers_campgrounds_and_help_articles_are_known_by_their_fields():
         for n in range(4)
     ]
     assert _titles({"articles": help_articles}) == ["Find help articles"]
+
+
+def test_fees_subscriptions_and_nested_money_keep_amount_and_period():
+    fees = [{"cost": "24.00", "description": "Per site, per night. Up to 6.", "title": "Site"}]
+    assert normalise({"name": "Camp", "fees": fees}).price == "24.00/night"
+    club = {"name": "Club", "price": 6, "currency": "usd", "subscription_duration": "monthly"}
+    assert normalise(club).price == "$6/month"
+    issue = {"name": "Issue", "price": 8, "currency": "USD", "frequency": "Monthly"}
+    assert normalise(issue).price == "$8"  # how often it comes out, not a rent
+    gross = {"gross": {"amount": 34.95, "currency": "EUR"}}
+    product = {"name": "Trowel", "pricing": {"priceRange": {"start": gross, "stop": gross}}}
+    assert normalise(product).price == "€34.95"
+
+
+def test_an_editor_js_document_kept_as_a_string_reads_as_text():
+    blocks = (
+        '{"time": 1700000112000, "blocks": [{"id": "a", "type": "header", "data": {"text": '
+        '"Forged steel", "level": 2}}, {"id": "b", "type": "paragraph", "data": {"text": '
+        '"A narrow trowel with a turned <b>ash</b> handle."}}], "version": "2.22.2"}'
+    )
+    record = normalise({"name": "Trowel", "description": blocks})
+    assert record.description.startswith("Forged steel")
+    assert "blocks" not in record.description and "{" not in record.description
+
+
+def test_the_best_sized_picture_of_several_keys_and_both_texts_on_the_detail():
+    course = {
+        "title": "Watercolour",
+        "image_125_H": "https://img.example.net/125_H/a.jpg",
+        "image_480x270": "https://img.example.net/480x270/a.jpg",
+    }
+    assert normalise(course).image.src.endswith("480x270/a.jpg")
+    camp = {
+        "name": "Driftwood Point",
+        "description": "Sites under red pine above a sand beach.",
+        "regulationsOverview": "Quiet hours are 10 pm to 6 am. " * 10,
+    }
+    record = normalise(camp)
+    assert record.summary == "Sites under red pine above a sand beach."
+    assert record.body is not None
+
+
+def test_an_owner_given_as_an_object_names_the_site():
+    location = {
+        "Id": 1,
+        "Name": "Saltmarsh Yoga & Barre",
+        "Address": "14 Quayside Row",
+        "City": "Whitby Bay",
+        "Phone": "01947 555 208",
+        "Description": "Studio entrance is the blue door beside the chandlery.",
+        "Latitude": 54.4871,
+        "Longitude": -0.6138,
+    }
+    classes = [
+        {
+            "ClassScheduleId": 1200 + n,
+            "Id": 8800 + n,
+            "IsCanceled": False,
+            "StartDateTime": f"2026-05-0{n + 1}T07:00:00",
+            "MaxCapacity": 18,
+            "ClassDescription": {"Name": f"Flow {n}", "Description": "An hour of yoga."},
+            "Location": location,
+        }
+        for n in range(4)
+    ]
+    assert name_shared_by_records([classes]) == "Saltmarsh Yoga & Barre"
+    towns = [{"title": f"Walk {n}", "location": "Whitby Bay"} for n in range(4)]
+    assert name_shared_by_records([towns]) == ""  # a place in plain text is no owner

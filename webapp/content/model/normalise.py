@@ -481,6 +481,18 @@ def _rating(value: Any) -> str:
     return f"★ {v.format_count(score)}"
 
 
+_SUBSCRIPTION_WORDS = frozenset({"subscription", "billing", "recurrence", "recurrences"})
+_PER_PHRASE = re.compile(r"\b(?:per|a|each)\s+(night|month|week|year|day|hour)\b", re.IGNORECASE)
+
+
+def _per_phrase(text: Any) -> str:
+    """The period a price's description says it is paid per ("Per site, per night.")."""
+    if not isinstance(text, str):
+        return ""
+    found = _PER_PHRASE.search(text[:200])
+    return PERIODS.get(found.group(1).lower(), "") if found else ""
+
+
 def _period_in(text: Any) -> str:
     """The period a text names ("per month", "€/mes", "monthly"), or ""."""
     if not isinstance(text, str) or len(text) > 60:
@@ -505,15 +517,21 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
     own = _period_in(" ".join(words(price_key)))
     if own:
         return own
-    if isinstance(price, dict):
-        for key, inner in islice(_flat_strings(price), 20):
+    offer = price[0] if isinstance(price, list) and price else price
+    if isinstance(offer, dict):
+        for key, inner in islice(_flat_strings(offer), 20):
             if "suffix" in key.lower() or "unit" in key.lower() or "period" in key.lower():
                 found = _period_in(inner)
                 if found:
                     return found
+            if "description" in key.lower() or "title" in key.lower():
+                found = _per_phrase(inner)  # a fee "Per site, per night."
+                if found:
+                    return found
     keys = [(normal_key(key), key, value) for key, value in fields]
-    for norm, _key, value in keys:
-        if norm in PERIOD_KEYS and _period_in(value):
+    for norm, key, value in keys:
+        by_word = _SUBSCRIPTION_WORDS & set(words(key))  # "subscription_duration": "monthly"
+        if (norm in PERIOD_KEYS or by_word) and _period_in(value):
             return _period_in(value)
     for norm, _key, value in keys:
         rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
@@ -735,9 +753,13 @@ def _absorbed_members(item: dict) -> set[str]:
 
 
 def _one_text(value: Any) -> Any:
-    """A list that holds one text (Crossref's "title": ["…"]) as that text."""
+    """A list that holds one text (Crossref's "title": ["…"]) as that text; an Editor.js
+    document kept as a JSON string as its HTML."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
         return value[0]
+    if isinstance(value, str) and value.startswith("{"):
+        html = v.editor_blocks_html(value)
+        return value if html is None else html
     return value
 
 
@@ -849,6 +871,7 @@ class _Reading:
     description_key: str | None = None
     body_rank: float = len(BODY_KEYS)
     body_key: str | None = None
+    image_rank: tuple[int, int] | None = None  # of the first picture, when its key has a size
 
     def show(self, text: str) -> str:
         """Note ``text`` as shown (it is never shown twice) and return it."""
@@ -1121,16 +1144,31 @@ def _images_rule(r: _Reading, f: _Field) -> bool:
     found = _images(f.key, value, r.hints.base_url)
     elements = value if isinstance(value, list) else [value]
     if found and (f.key_parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
+        known = r.record.images
         for image in found:
-            known = r.record.images
             if all(image.src != k.src for k in known) and len(known) < MAX_IMAGES:
                 known.append(image)
+        _best_sized_first(r, f.key, found[0])
         r.take(f.key)
         return True
     if f.parts & IMAGE_WORDS and not isinstance(value, str) or _is_file_object(value):
         r.take(f.key)  # an image we cannot show (a relative path, a file id): never its metadata
         return True
     return False
+
+
+def _best_sized_first(r: _Reading, key: str, image: Image) -> None:
+    """Of pictures under keys named by size ("image_125_H", "image_480x270"), the one that
+    suits a page best comes first."""
+    if not (_SIZE_IN_KEY.search(key[:40]) or _SIZE_WORDS.keys() & set(words(key))):
+        return
+    rank = _size_rank(key, None)
+    if r.image_rank is None or rank > r.image_rank:
+        r.image_rank = rank
+        images = r.record.images
+        if image in images:
+            images.remove(image)
+            images.insert(0, image)
 
 
 def _publication_date_rule(r: _Reading, f: _Field) -> bool:
@@ -1412,6 +1450,8 @@ def _description_and_body(r: _Reading) -> None:
     if r.body_key is not None:
         raw = _value(fields, r.body_key)
         record.body = v.LazyRichHtml(raw)
+        if r.description_key is not None:  # two texts: the detail page shows both, whole
+            record.summary = v.plain_text(_value(fields, r.description_key), SUMMARY_MAX)
         if not record.description:
             record.description = v.plain_text(raw, CARD_TEXT_MAX)
         r.shown.add(v.plain_text(raw, 400).casefold())
@@ -1438,6 +1478,8 @@ def _rest(r: _Reading) -> None:
             if isinstance(value, str) and len(value) > 200 and record.body is None:
                 record.body = v.LazyRichHtml(value)
                 r.shown.add(text.casefold())
+                if r.description_key is not None:  # the detail page shows both texts
+                    record.summary = v.plain_text(_value(r.fields, r.description_key), SUMMARY_MAX)
                 continue
             if isinstance(value, str):
                 value = v.readable_code(value.strip())

@@ -24,6 +24,7 @@ from .vocab import (
     HERO_NAMES,
     HIDDEN_NAMES,
     OWNER_NAME_MEMBERS,
+    OWNER_OBJECT_WORDS,
     OWNER_WORDS,
     SITE_NAMES,
     words,
@@ -264,7 +265,7 @@ def _owner_names(record: dict) -> list[str]:
     plain ones ("subreddit") and owner objects ({"login"})."""
     named, plain = [], []
     for parts, value in _fields_near(record):
-        if not parts & OWNER_WORDS:
+        if not parts & OWNER_WORDS and not (isinstance(value, dict) and parts & OWNER_OBJECT_WORDS):
             continue
         if isinstance(value, dict):
             inner = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)

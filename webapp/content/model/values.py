@@ -7,6 +7,7 @@ later by the templates) except ``rich_html``, whose output is sanitised by nh3.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from datetime import UTC, datetime
@@ -320,6 +321,10 @@ def format_money(amount: Decimal, currency: str, cents: bool) -> str:
     return f"{currency} {text}"
 
 
+# Members on the way to a price's amount (GraphQL shops: pricing.priceRange.start.gross).
+_MONEY_STEPS = frozenset({"start", "gross", "min", "from", "lowest", "net"})
+
+
 def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
     """Format a price-like value (number, numeric string, ``{amount, currency}``, an Offer)."""
     if isinstance(value, list):
@@ -349,7 +354,7 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
             return display.strip()[:30]  # the platform's own formatting
-        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents"):
+        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents", "cost"):
             if key in value and not isinstance(value[key], dict | list):
                 return price_text(
                     value[key], inner_currency or currency, minor=minor or key == "cents"
@@ -358,7 +363,7 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         if isinstance(spec, dict | list):
             return price_text(spec, inner_currency or currency, minor=minor)
         for key, inner in list(value.items())[:20]:  # {"minimum_ticket_price": {...}}
-            if isinstance(inner, dict) and "price" in key.lower():
+            if isinstance(inner, dict) and ("price" in key.lower() or key in _MONEY_STEPS):
                 return price_text(inner, inner_currency or currency, minor=minor)
         return ""
     if isinstance(value, bool) or value is None:
@@ -532,3 +537,40 @@ def readable_code(text: str) -> str:
         words_of = text.replace("_", " ").lower()
         return words_of[0].upper() + words_of[1:]
     return text
+
+
+_EDITOR_MAX = 200_000  # characters of an Editor.js document read as text
+
+
+def editor_blocks_html(text: str) -> str | None:
+    """An Editor.js document stored as a JSON string ({"time", "blocks": [{type, data}]},
+    as Saleor and other headless shops keep descriptions) as HTML to sanitise; None for
+    any other text."""
+    if not text.startswith("{") or '"blocks"' not in text[:2000] or len(text) > _EDITOR_MAX:
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    blocks = document.get("blocks") if isinstance(document, dict) else None
+    if not isinstance(blocks, list):
+        return None
+    return "".join(_block_html(block) for block in blocks[:500] if isinstance(block, dict))
+
+
+def _block_html(block: dict) -> str:
+    """One Editor.js block (its inline text is HTML, sanitised with the rest)."""
+    data = block.get("data") if isinstance(block.get("data"), dict) else {}
+    text = data.get("text") if isinstance(data.get("text"), str) else ""
+    kind = block.get("type")
+    if kind == "header":
+        level = data.get("level") if data.get("level") in (2, 3, 4) else 3
+        return f"<h{level}>{text}</h{level}>"
+    if kind == "list" and isinstance(data.get("items"), list):
+        items = [i if isinstance(i, str) else str(i.get("content", "")) for i in data["items"]
+                 if isinstance(i, str | dict)]  # fmt: skip
+        tag = "ol" if data.get("style") == "ordered" else "ul"
+        return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items[:200]) + f"</{tag}>"
+    if kind == "quote":
+        return f"<blockquote>{text}</blockquote>"
+    return f"<p>{text}</p>" if text else ""

@@ -607,7 +607,7 @@ IMAGE_URL_KEYS = (
     "contenturl",
     "link",
 )
-PRICE_WORDS = word_set("price prices cost costs rent fee fees amount rate tuition fare")
+PRICE_WORDS = word_set("price prices pricing cost costs rent fee fees amount rate tuition fare")
 PRICE_KEYS = word_set(
     "price prices cost rent fee amount pricevalue saleprice listprice askingprice "
     "regularprice pricemin offers offer lowprice pricerange minprice baseprice "
@@ -817,5 +817,10 @@ OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
     "publisher brand subreddit business agency employer merchant group"
 )
+# Words that name an owner only as an object with a name ("Location": {"Name": "Saltmarsh
+# Yoga"}, "user": {"display_name"}): as plain text they are a place or a handle.
+OWNER_OBJECT_WORDS = word_set("location venue user")
 # The member of an owner object that names it.
-OWNER_NAME_MEMBERS = ("name", "title", "displayName", "display_name", "login", "username")
+OWNER_NAME_MEMBERS = (
+    "name", "Name", "title", "displayName", "display_name", "login", "username"
+)  # fmt: skip
