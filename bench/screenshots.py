@@ -6,8 +6,10 @@ JSON), generates pages and saves full-page screenshots at 1280×800 and
 390×844: the SleekCMS-blocks restaurant's home, menu page and a dish's detail
 page, a WordPress blog listing, a Webflow home that says what it does not show, and
 three documents of the first blind batch (``batch-1/``): holiday rentals priced by the
-night, flats to rent by the month, a YouTube playlist. Remote images (which this machine cannot
-reach) are answered with a placeholder gradient, as in the browser tests.
+night, flats to rent by the month, a YouTube playlist; and three of the third (``batch-3/``):
+Udemy courses, national-park campgrounds priced by the night, a Saleor shop. Remote images
+(which this machine cannot reach) are answered with a placeholder gradient, as in the
+browser tests.
 
 Run: ``.venv/bin/python bench/screenshots.py`` (needs Debian's chromium).
 """
@@ -37,9 +39,12 @@ FIXTURES = ROOT / "tests" / "fixtures" / "content"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 # Blind documents shown (issue 19): fixture, and its main intent's title.
 BLIND = (
-    ("hostaway-listings", "Find a place to stay"),
-    ("idealista-rentals", "Find a home to rent"),
-    ("youtube-playlist-items", "Watch the videos"),
+    ("batch-1", "hostaway-listings", "Find a place to stay"),
+    ("batch-1", "idealista-rentals", "Find a home to rent"),
+    ("batch-1", "youtube-playlist-items", "Watch the videos"),
+    ("batch-3", "udemy-courses", "Browse the courses"),
+    ("batch-3", "nps-campgrounds", "Find a campground"),
+    ("batch-3", "saleor-graphql", "Shop the products"),
 )
 
 
@@ -117,9 +122,9 @@ def main() -> None:
             context.clear_cookies()
             connect(page, base, "webflow-v2")
             shot("webflow-home")  # "Not shown: Posts (2 records: drafts…)"
-            for fixture, title in BLIND:
+            for batch, fixture, title in BLIND:
                 context.clear_cookies()
-                connect(page, base, f"batch-1/{fixture}")
+                connect(page, base, f"{batch}/{fixture}")
                 shot(f"blind-{fixture}-home")
                 generate(page, title)
                 page.wait_for_timeout(300)

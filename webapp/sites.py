@@ -24,6 +24,7 @@ from flask import (
 from . import ai, defaults, site_actions
 from .browser_session import session_was_lost
 from .client_limits import limit_connects
+from .content.text import sentence
 from .demos import DEMOS
 from .site_actions import ConnectError, SourceInput, open_site, store_site
 from .site_session import SITE_SID, connected_sid, reads, require_site
@@ -159,7 +160,7 @@ def connect():
     # previous site goes once the browser session pointing here is saved.
     current_app.session_interface.adopt_id(session, sid, replaces_site=previous)
     session[SITE_SID] = sid
-    flash(f"Connected {built.meta['site_name']}.", "success")
+    flash(sentence(f"Connected {built.meta['site_name']}"), "success")
     if request.headers.get("X-Upload-Progress") == "1":
         # The page's script sent the upload itself: it goes where a redirect would.
         return jsonify(location=url_for("sites.index"))

@@ -65,3 +65,9 @@ def truncate(text: str, limit: int, *, at_word: bool = False) -> str:
         if space > 0:
             cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+def sentence(text: str) -> str:
+    """End ``text`` with a full stop, unless it ends with one already ("Supply Co.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."

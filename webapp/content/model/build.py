@@ -32,7 +32,7 @@ from typing import Any
 import msgspec
 
 from ..paths import ROOT, resolve_one, split_paths
-from ..text import normal_key, slugify, truncate
+from ..text import normal_key, sentence, slugify, truncate
 from . import vocab
 from .classify import Found, Group, find, is_gallery, is_record_list
 from .layout import (
@@ -1067,7 +1067,9 @@ def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kin
         intent = {
             "id": "about",
             "title": f"About {site_name}" if named else "About us",
-            "description": f"Learn the story behind {site_name}." if named else "Learn who we are.",
+            "description": sentence(f"Learn the story behind {site_name}")
+            if named
+            else "Learn who we are.",
             "icon": vocab.ABOUT.emoji,
             "dataPath": ",".join(paths),
         }
