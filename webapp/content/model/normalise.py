@@ -1286,11 +1286,7 @@ def _measure_rule(r: _Reading, f: _Field) -> bool:
         f.value, dict | int | float
     ):
         return False
-    text = _measure(f.value)
-    if text:
-        r.record.facts.append(Fact(humanise(f.key), r.show(text)))
-        r.take(f.key)
-    return bool(text)
+    return _labelled_fact(r, f, _measure(f.value))
 
 
 def _subtitle_rule(r: _Reading, f: _Field) -> bool:
@@ -1331,7 +1327,11 @@ def _fact_rule(r: _Reading, f: _Field) -> bool:
     """A fact a person compares (vocab ``FACT_KEYS``)."""
     if f.norm not in FACT_KEYS or not isinstance(f.value, str | int | float | dict | list):
         return False
-    text = _fact_text(f.value)
+    return _labelled_fact(r, f, _fact_text(f.value))
+
+
+def _labelled_fact(r: _Reading, f: _Field, text: str) -> bool:
+    """Read a field as a fact labelled by its name, when it gave a text."""
     if text:
         r.record.facts.append(Fact(humanise(f.key), r.show(text)))
         r.take(f.key)
