@@ -464,3 +464,42 @@ def test_an_owner_given_as_an_object_names_the_site():
     assert name_shared_by_records([classes]) == "Saltmarsh Yoga & Barre"
     towns = [{"title": f"Walk {n}", "location": "Whitby Bay"} for n in range(4)]
     assert name_shared_by_records([towns]) == ""  # a place in plain text is no owner
+
+
+FLATS = [
+    {"title": f"Flat {n}", "price": 1200 + n, "bedrooms": 2, "description": "Bright, by a park."}
+    for n in range(5)
+]
+
+
+def _left_out(document):
+    return build_site(document).meta["left_out"]
+
+
+def test_plumbing_is_known_by_its_shape_and_said_to_be_left_out():
+    api_links = [
+        {"rel": rel, "href": f"https://api.example.net/flats?page={n}", "type": "application/json"}
+        for n, rel in enumerate(("self", "next"))
+    ]
+    assert _titles({"flats": FLATS, "link": api_links}) == ["Find a home"]
+    assert "Link (2 records: links, not content)" in _left_out({"flats": FLATS, "link": api_links})
+    corners = {"northeast": {"lat": 51.6, "lng": 0.1}, "southwest": {"lat": 51.4, "lng": -0.2}}
+    assert _titles({"flats": FLATS, "bounds": corners}) == ["Find a home"]
+    assert "map coordinates only" in _left_out({"flats": FLATS, "bounds": corners})
+    pages = [{"page": n, "url": f"https://api.example.net/flats?page={n}"} for n in range(1, 6)]
+    assert _titles({"flats": FLATS, "pages": pages}) == ["Find a home"]
+    assert "no words to read" in _left_out({"flats": FLATS, "pages": pages})
+    # A site's own links with words, and pictures without words, stay content.
+    photos = [{"url": f"https://img.example.net/{n}.jpg", "width": 800} for n in range(4)]
+    assert "See the gallery" in _titles({"flats": FLATS, "photos": photos})
+
+
+def test_hal_envelopes_and_geojson_features_hold_the_records():
+    hal = {"_embedded": {"flats": FLATS}, "_links": {"next": {"href": "https://x/flats?p=2"}}}
+    assert _titles(hal) == ["Find a home"]
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-0.1, 51.5]},
+         "properties": flat}
+        for flat in FLATS
+    ]  # fmt: skip
+    assert _titles({"type": "FeatureCollection", "features": features}) == ["Find a home"]

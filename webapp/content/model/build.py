@@ -1018,7 +1018,7 @@ def build_site(content: Any) -> Built:
     collections = [f for f in findings.found if f.role == "collection"]
     samples = [_reading(found, prepared.context, pre_unwrapped) for found in collections]
     refs, ref_groups, lookups = _refs(prepared, samples)
-    left_out: list[dict] = []
+    left_out: list[dict] = list(findings.plumbing)
     candidates = _candidates(findings, prepared, lookups, pre_unwrapped, left_out)
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:

@@ -28,7 +28,7 @@ from ..paths import ROOT, is_addressable_key, join
 from ..text import normal_key
 from .normalise import humanise, is_unpublished
 from .unwrap import Prepared, value_shape
-from .values import http_url, plain_text
+from .values import http_url, looks_like_image_url, plain_text
 from .vocab import (
     ABOUT_KEYS,
     BLOCK_LISTS,
@@ -148,6 +148,8 @@ class Findings:
     about_facts: dict[str, Any] = field(default_factory=dict)  # the site's rating, founded...
     site: list[dict] = field(default_factory=list)  # site-like objects, best first
     hero: list[dict] = field(default_factory=list)  # hero blocks
+    # Lists of records that are plumbing: {"name", "path", "count", "reason"} (left out).
+    plumbing: list[dict] = field(default_factory=list)
     order: int = 0
 
     def next_order(self) -> int:
@@ -243,9 +245,63 @@ def _is_link_list(items: list[dict]) -> bool:
     }
     for item in items:
         keys = {normal_key(key) for key in islice(item, 20)}
-        if not (keys & url_keys and keys <= link_keys):
+        if not (keys & url_keys and (keys <= link_keys or "rel" in keys and keys <= _API_LINK)):
             return False
     return bool(items)
+
+
+# An API's links between its own answers ({rel: "next", href, method, type}).
+_API_LINK = frozenset({"rel", "href", "url", "link", "method", "type", "templated", "hreflang",
+                       "title", "media", "name"})  # fmt: skip
+_COORDINATE_KEYS = frozenset(
+    {"lat", "lng", "lon", "long", "latitude", "longitude", "zoom", "alt", "altitude", "x", "y"}
+)
+
+
+def plumbing_reason(items: list[dict]) -> str:
+    """Why records are plumbing, not content ("" when they are content): links between an
+    API's pages or a menu's links, form options, map coordinates, records with no words."""
+    if _is_link_list(items):
+        return "links, not content"
+    if _is_option_list(items):
+        return "form options"
+    if items and all(_only_coordinates(item) for item in items):
+        return "map coordinates only"
+    if items and not any(_has_words(item) for item in items):
+        return "no words to read (numbers, codes and links only)"
+    return ""
+
+
+def _only_coordinates(item: dict) -> bool:
+    """A point or a corner of a map ({lat, lng}, {northeast: {lat, lng}})."""
+    for key, value in islice(item.items(), 12):
+        if isinstance(value, dict):
+            if not _only_coordinates(value):
+                return False
+        elif normal_key(str(key)) not in _COORDINATE_KEYS or isinstance(value, str | list):
+            return False
+    return bool(item)
+
+
+def _has_words(item: Any, depth: int = 0) -> bool:
+    """Whether a record holds anything a person reads: a text with a letter that is not
+    a URL, or a picture."""
+    if isinstance(item, str):
+        text = item.strip()
+        if http_url(text):
+            return looks_like_image_url(text)
+        return any(c.isalpha() for c in text[:200]) and (
+            " " in text or not any(c.isdigit() for c in text)
+        )
+    if depth > 3:
+        return False
+    if isinstance(item, dict):
+        values = list(islice(item.values(), 40))
+    elif isinstance(item, list):
+        values = list(islice(item, 20))
+    else:
+        return False
+    return any(_has_words(value, depth + 1) for value in values)
 
 
 def _is_option_list(items: list[dict]) -> bool:
@@ -319,6 +375,8 @@ def _scalars(node: dict) -> int:
     )
 
 
+# Envelopes named like bookkeeping that hold the records (HAL's "_embedded").
+_ENVELOPE_KEYS = frozenset({"_embedded", "_items"})
 _MEDIA_KEYS = frozenset({"width", "height", "mimetype", "mime", "filename", "filesize"})
 
 
@@ -517,7 +575,7 @@ class _Walker:
             self.blocks(node, path, name, depth)
             return
         if is_record_list(node):
-            if depth > 0 and (_is_link_list(objects) or _is_option_list(objects)):
+            if depth > 0 and self.plumbing(node, objects, path, name):
                 return
             self.collection(node, path, name, parent, depth)
             return
@@ -656,7 +714,9 @@ class _Walker:
         norm = normal_key(name)
         tokens = set(words(name))
         if depth > 0 and self._is_record_dict(node):
-            self.collection(node, path, name, parent, depth)
+            records = [v for v in islice(node.values(), SAMPLE) if isinstance(v, dict)]
+            if not self.plumbing(records, records, path, name):
+                self.collection(node, path, name, parent, depth)
             return
         site_like = norm in SITE_NAMES or bool(tokens & (SITE_NAMES | HERO_NAMES)) or depth == 0
         if depth > 0 and (norm in SITE_NAMES or tokens & SITE_NAMES):
@@ -719,7 +779,7 @@ class _Walker:
             if (
                 not isinstance(key, str)
                 or not is_addressable_key(key)
-                or key[:1] in ("_", "$", "@")
+                or (key[:1] in ("_", "$", "@") and key not in _ENVELOPE_KEYS)
             ):
                 continue
             value = node[key]
@@ -734,13 +794,22 @@ class _Walker:
                 continue
             if isinstance(value, list) and is_record_list(value) and not _is_block_list(key, value):
                 objects = _dicts(value)
-                if _is_link_list(objects) or _is_option_list(objects):
+                if self.plumbing(value, objects, self.path_of(path, key, depth), key):
                     continue
                 if child_norm not in PAGE_LISTS:
                     lists.append((key, value))
                     continue
             children.append((key, value))
         return lists, children
+
+    def plumbing(self, node: list, objects: list[dict], path: str, name: str) -> bool:
+        """Record a list of plumbing as left out, with its reason; False for content."""
+        reason = plumbing_reason(objects)
+        if reason:
+            label = " ".join(words(name)).capitalize() or "List"
+            entry = {"name": label, "path": path, "count": len(node), "reason": reason}
+            self.findings.plumbing.append(entry)
+        return bool(reason)
 
     def _has_keyed(self, node: dict) -> bool:
         return any(self._is_record_dict(node[key]) for key in islice(node, 30))

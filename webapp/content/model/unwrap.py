@@ -1175,6 +1175,26 @@ def _prepare_sparql(content: dict) -> Prepared:
     return Prepared({key: records}, Context(), {key: "results.bindings"})
 
 
+def _prepare_geojson(content: dict) -> Prepared:
+    """A GeoJSON FeatureCollection (RFC 7946): each feature's properties are the record,
+    with its point's coordinates; what the records are comes from their fields (a
+    collection called "features" would read as a product's features)."""
+    records = []
+    for feature in content["features"][:100_000]:
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            continue
+        record = dict(feature["properties"])
+        geometry = feature.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") == "Point":
+            coordinates = geometry.get("coordinates")
+            if isinstance(coordinates, list) and len(coordinates) >= 2:
+                record.setdefault("longitude", coordinates[0])
+                record.setdefault("latitude", coordinates[1])
+        records.append(record)
+    site = {"name": content["name"]} if isinstance(content.get("name"), str) else {}
+    return Prepared({"items": records}, Context(), {"items": "features"}, site=site)
+
+
 def _prepare(content: Any) -> Prepared:
     if isinstance(content, dict):
         sys = content.get("sys")
@@ -1192,6 +1212,8 @@ def _prepare(content: Any) -> Prepared:
             return _prepare_ghost_export(content)
         if _is_sparql_results(content):
             return _prepare_sparql(content)
+        if content.get("type") == "FeatureCollection" and isinstance(content.get("features"), list):
+            return _prepare_geojson(content)
         result = content.get("result")
         if isinstance(result, list) and any(
             isinstance(d, dict) and "_type" in d and "_id" in d for d in result[:20]
