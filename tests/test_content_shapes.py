@@ -503,3 +503,8 @@ def test_hal_envelopes_and_geojson_features_hold_the_records():
         for flat in FLATS
     ]  # fmt: skip
     assert _titles({"type": "FeatureCollection", "features": features}) == ["Find a home"]
+
+
+def test_records_named_by_codes_are_content_not_plumbing():
+    models = [{"name": f"X{n}00V", "sku": f"X{n}00V-BLK"} for n in range(1, 6)]
+    assert _titles({"cameras": models}) != ["Explore everything"]

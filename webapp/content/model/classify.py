@@ -267,9 +267,17 @@ def plumbing_reason(items: list[dict]) -> str:
         return "form options"
     if items and all(_only_coordinates(item) for item in items):
         return "map coordinates only"
-    if items and not any(_has_words(item) for item in items):
+    if items and not any(_has_words(item) or _named(item) for item in items):
         return "no words to read (numbers, codes and links only)"
     return ""
+
+
+def _named(item: dict) -> bool:
+    """Whether a record has a name or a title, whatever it says ("P12", "X100V")."""
+    return any(
+        normal_key(str(key)) in ("name", "title", "label", "heading") and item[key]
+        for key in islice(item, 40)
+    )
 
 
 def _only_coordinates(item: dict) -> bool:
