@@ -508,3 +508,21 @@ def test_hal_envelopes_and_geojson_features_hold_the_records():
 def test_records_named_by_codes_are_content_not_plumbing():
     models = [{"name": f"X{n}00V", "sku": f"X{n}00V-BLK"} for n in range(1, 6)]
     assert _titles({"cameras": models}) != ["Explore everything"]
+
+
+def test_descriptions_use_the_words_the_title_uses_and_sections_their_own():
+    chefs = [{"name": f"Chef {n}", "role": "Sous chef", "bio": "Cooks fish."} for n in range(3)]
+    (intent,) = build_site({"chefs": chefs}).intents
+    assert (intent["title"], intent["description"]) == ("Meet our chefs", "Meet 3 chefs.")
+    reports = [
+        {"title": f"Q{n} report", "published": "2026-01-05", "summary": "Prices rose a little."}
+        for n in range(3)
+    ]
+    (intent,) = build_site({"market_reports": reports}).intents
+    assert intent["description"] == "Browse 3 market reports."
+    section = {"title": "Why guests come back", "items": [{"title": "Seasonal"}, {"title": "Calm"}]}
+    built = build_site(
+        {"menu": [{"name": f"Dish {n}", "price": 9} for n in range(3)], "why": section}
+    )
+    descriptions = [i["description"] for i in built.intents]
+    assert not any(d.startswith("Read Why") for d in descriptions)

@@ -49,6 +49,7 @@ from .name import (
     collection_description,
     infer_kind,
     intent_slug,
+    key_noun,
     kind_of,
     noun_of,
     titles_for,
@@ -372,8 +373,8 @@ def _section_description(data: Any) -> str:
                 "text", "body", "content"):  # fmt: skip
         text = plain_text(data.get(key), 400)
         if len(text) >= 20:
-            sentence = text.split(". ")[0].rstrip(".")
-            return truncate(sentence, 140, at_word=True).rstrip("…") + "."
+            first = text.split(". ")[0].rstrip(".")
+            return truncate(first, 140, at_word=True).rstrip("…") + "."
     return ""
 
 
@@ -728,13 +729,16 @@ def _candidates(
             kind = None  # links with titles and summaries (reports, documents): a list
         label = found.label or prepared.labels.get(found.name, "")
         if found.role == "section":
-            description = (
-                _section_description(found.data) or f"Read {label or humanise(found.name)}."
+            # Its own words, else its heading ("Why guests come back."), never a template.
+            description = _section_description(found.data) or sentence(
+                label or humanise(found.name)
             )
             icon = kind.emoji if kind else vocab.SECTION.emoji
         else:
             human = label or ("" if vocab.is_generic(found.name) else humanise(found.name))
-            description = collection_description(kind, found, human, reading)
+            description = collection_description(
+                kind, found, human, reading, key_noun(_key_of(found), kind)
+            )
             icon = kind.emoji if kind else vocab.GENERIC.emoji
         id_base = (
             (kind.id_base if kind and found.role == "collection" else "")
@@ -755,6 +759,11 @@ def _candidates(
             )
         )
     return out
+
+
+def _key_of(found: Found) -> str:
+    """The key that names a collection: its own, or its parent's when its own is generic."""
+    return found.parent if vocab.is_generic(found.name) and found.parent else found.name
 
 
 def _merge_sources(sources: list[tuple[str, Any]]) -> tuple[dict, list[str]]:

@@ -227,11 +227,20 @@ def categories(sample: list[dict]) -> tuple[str, list[str]] | None:
 
 
 def collection_description(
-    kind: Kind | None, found: Found, label: str, sample: list[dict] | None = None
+    kind: Kind | None,
+    found: Found,
+    label: str,
+    sample: list[dict] | None = None,
+    nouns: tuple[str, str] | None = None,
 ) -> str:
-    """Describe a collection in one sentence, with its size and its sections if grouped."""
+    """Describe a collection in one sentence, with its size and its sections if grouped;
+    ``nouns`` (singular, plural) when its key names the records better than its kind."""
     count = found.count
-    if kind is None:
+    if kind is not None and nouns:
+        text = f"{kind.verb} {count:,} {nouns[0] if count == 1 else nouns[1]}"
+    elif kind is None and nouns:
+        text = f"Browse {count:,} {nouns[0] if count == 1 else nouns[1]}"
+    elif kind is None:
         noun = "item" if count == 1 else "items"
         where = f" in {label}" if label else ""
         text = f"Explore {count:,} {noun}{where}"
@@ -332,6 +341,31 @@ def key_titles(key: str, kind: Kind | None) -> list[str]:
     if head in AMBIGUOUS_NAMES or kind_for(head) is not None:
         return []  # a word the kinds know: their title says it in a visitor's words
     return [_with_noun(kind, head)] if _with_noun(kind, head) != kind.title else []
+
+
+def key_noun(key: str, kind: Kind | None) -> tuple[str, str] | None:
+    """(singular, plural) of what a collection's key calls its records, when its intent is
+    named by it ("chefs", "past events", "market reports"); None when the kind's noun is."""
+    tokens = [token.lower() for token in words(key)]
+    if not 1 <= len(tokens) <= 2 or not all(t.isalpha() and len(t) > 2 for t in tokens):
+        return None
+    if kind is None:
+        noun = "" if is_generic(key) else plain_noun(" ".join(tokens))
+        one = singular_phrase(noun)
+        return (one, noun) if noun and one != noun else None  # "5 modular content": no
+    titles = key_titles(key, kind)
+    if not titles or titles[0].startswith("Rent "):
+        return None
+    head = tokens[-1]
+    if len(tokens) == 2 and tokens[0] in QUALIFIERS:
+        return f"{tokens[0]} {kind.singular}", f"{tokens[0]} {kind.plural}"
+    return singular(head), head
+
+
+def singular_phrase(noun: str) -> str:
+    """The singular of a plural noun phrase ("market reports" -> "market report")."""
+    head, _, last = noun.rpartition(" ")
+    return f"{head} {singular(last)}".strip()
 
 
 def _qualified(kind: Kind, qualifier: str) -> str:
