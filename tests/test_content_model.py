@@ -79,7 +79,7 @@ def check_intents(content, intents):
         assert len(intent["id"]) <= 60
         assert "-detail-" not in f"-{intent['id']}-"
         assert intent["title"] and len(intent["title"]) <= 80
-        assert intent["description"].endswith(".")
+        assert intent["description"].endswith((".", "…"))  # a sentence, or one cut short
         assert is_emoji(intent["icon"]), intent["icon"]
         assert has_data(resolve(content, intent["dataPath"])), intent["dataPath"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from ..text import normal_key, slugify, truncate
+from ..text import normal_key, sentence, slugify, truncate
 from .classify import Found
 from .normalise import humanise
 from .values import number
@@ -259,7 +259,7 @@ def collection_description(
             text += f", across {len(values)} {plural(field_name)}"
             if len(listed) <= 80:
                 text += f": {listed}"
-    return truncate(text, 299) + "."
+    return sentence(truncate(text, 299, at_word=True))
 
 
 _NOT_NOUNS = frozenset(
