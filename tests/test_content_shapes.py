@@ -526,3 +526,29 @@ def test_descriptions_use_the_words_the_title_uses_and_sections_their_own():
     )
     descriptions = [i["description"] for i in built.intents]
     assert not any(d.startswith("Read Why") for d in descriptions)
+
+
+def test_typed_objects_with_their_content_in_a_member_of_their_type():
+    def variation(cents):
+        money = {"amount": cents, "currency": "USD"}
+        data = {"name": "Regular", "price_money": money}
+        return {"type": "ITEM_VARIATION", "id": f"V{cents}", "item_variation_data": data}
+
+    items = [
+        {"type": "ITEM", "id": f"IT{n}", "updated_at": "2026-01-01T00:00:00Z",
+         "item_data": {"name": f"Bun {n}", "description": "Laminated dough, orange zest.",
+                       "variations": [variation(450 + n), variation(650)]}}
+        for n in range(4)
+    ]  # fmt: skip
+    images = [
+        {"type": "IMAGE", "id": f"IM{n}", "updated_at": "2026-01-01T00:00:00Z",
+         "image_data": {"name": f"bun-{n}.jpg", "url": f"https://img.example.net/{n}.jpeg"}}
+        for n in range(3)
+    ]  # fmt: skip
+    tax = {"type": "TAX", "id": "TX", "updated_at": "2026-01-01T00:00:00Z",
+           "tax_data": {"name": "Sales tax", "percentage": "8.5"}}  # fmt: skip
+    built = build_site({"cursor": "CAASGgo", "objects": [tax, *items, *images]})
+    assert [i["title"] for i in built.intents] == ["Shop the products", "See the gallery"]
+    assert "Tax (1 record" in built.meta["left_out"]
+    assert normalise(items[0]["item_data"]).price == "From $4.50"
+    assert normalise(images[0]["image_data"]).title == "Bun 0"

@@ -545,7 +545,7 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
     Sanity-like documents): one collection per type, when a type names a known kind."""
     if found.count > MAX_SPLIT or len(found.groups) != 1:
         return None
-    records = [x for x in found.groups[0].items if isinstance(x, dict)]
+    records = raw = [x for x in found.groups[0].items if isinstance(x, dict)]
     if not (pre_unwrapped or found.plain):
         read_ctx = context_for(records[:20], context)
         if read_ctx.active:
@@ -560,7 +560,8 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
         if len(set(family.values())) < 2 or not any(vocab.kind_for(t) for t in distinct):
             continue
         path = found.paths[0] if found.paths else ROOT
-        family = _variants_joined(family, types)
+        own = _own_payloads(raw, types) if len(raw) == len(records) else set()
+        family = _variants_joined(family, types, own)
         if len(set(family.values())) < 2:
             continue
         parts = []
@@ -576,20 +577,40 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
     return None
 
 
-def _variants_joined(family: dict[str, str], types: list[str]) -> dict[str, str]:
+def _variants_joined(
+    family: dict[str, str], types: list[str], own_payload: set[str] = frozenset()
+) -> dict[str, str]:
     """A type declared by one record that names no kind of its own (a listing's "Studio"
     beside 6 "House" and 4 "Apartment") is a variant of the largest family, not a
-    collection of one."""
+    collection of one; unless its content sits in a member of its own name (Square's
+    TAX in ``tax_data``, beside each ITEM's ``item_data``): another kind of record."""
     sizes: dict[str, int] = {}
     for declared in types:
         sizes[family[declared]] = sizes.get(family[declared], 0) + 1
     largest = max(sizes, key=sizes.get)
     return {
         declared: largest
-        if sizes[name] == 1 and name == declared and not vocab.kind_for(declared)
+        if sizes[name] == 1
+        and name == declared
+        and not vocab.kind_for(declared)
+        and declared not in own_payload
         else name
         for declared, name in family.items()
     }
+
+
+def _own_payloads(records: list[dict], types: list[str]) -> set[str]:
+    """The declared types whose records keep their content in a member named after the
+    type ("ITEM" in ``item_data``, "TAX" in ``tax_data``)."""
+    own = set()
+    for record, declared in zip(records, types, strict=True):
+        prefix = normal_key(declared)
+        if prefix and any(
+            normal_key(str(key)).startswith(prefix) and isinstance(value, dict)
+            for key, value in islice(record.items(), 40)
+        ):
+            own.add(declared)
+    return own
 
 
 def _type_family(type_value: str) -> str:

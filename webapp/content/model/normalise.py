@@ -725,7 +725,9 @@ def _fields_of(item: dict) -> list[tuple[str, Any]]:
 
 # The last word of a member that holds a record's own words ("ClassDescription",
 # "suggestedTexts"), read as the record's when it has no title of its own.
-_WORDS_MEMBERS = frozenset({"description", "texts", "text", "details", "info", "content"})
+_WORDS_MEMBERS = frozenset(
+    {"description", "texts", "text", "details", "info", "content", "data", "attributes", "fields"}
+)
 
 
 def _absorbed_members(item: dict) -> set[str]:
@@ -802,10 +804,29 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
     return None
 
 
+_FILE_EXTENSIONS = frozenset(
+    ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "pdf", "mp4", "mov", "heic"]
+)
+
+
+def _is_file_name(text: str) -> bool:
+    """Tell whether a text is a file's name ("morning-bun.jpg"), by string methods (no
+    regular expression to backtrack on hostile text)."""
+    stem, dot, extension = text.rpartition(".")
+    return bool(
+        dot
+        and 0 < len(stem) <= 120
+        and extension.lower() in _FILE_EXTENSIONS
+        and all(c.isalnum() or c in "_.-" for c in stem)
+    )
+
+
 def _id_like(text: str) -> bool:
     """Tell whether a one-word text is an identifier ("t3_5j7s2gw", "52977", a UUID)."""
     if any(c.isspace() for c in text):
         return False
+    if _is_file_name(text):
+        return True  # "morning-bun.jpg": a file's name, not the thing's
     digits = sum(c.isdigit() for c in text)
     return bool(digits) and ("_" in text or digits * 3 >= len(text))
 
@@ -840,6 +861,9 @@ def _title_text(value: Any) -> str:
     text = v.plain_text(value, TITLE_MAX)
     if v.http_url(text) or _RESOURCE_PATH.match(text):
         return ""  # a URL or an API resource path ("places/ChIJ…/reviews/…") names nothing
+    if _is_file_name(text):  # "morning-bun.jpg" reads "Morning bun"
+        stem = " ".join(text.rsplit(".", 1)[0].replace("_", " ").replace("-", " ").split())
+        return stem[:1].upper() + stem[1:]
     return text
 
 
@@ -1042,7 +1066,7 @@ def _options_rule(r: _Reading, f: _Field) -> bool:
 
 def _variants_rule(r: _Reading, f: _Field) -> bool:
     """Variants are read as a whole after the fields (see ``_variant_prices``)."""
-    if f.norm == "variants" and isinstance(f.value, list):
+    if f.norm in ("variants", "variations") and isinstance(f.value, list):
         r.take(f.key)
         return True
     return False
@@ -1401,7 +1425,7 @@ def _was_price(r: _Reading) -> None:
 
 def _variant_prices(r: _Reading, item: dict) -> None:
     """A product's price from its variants ("From $12") and "Sold out" when none is."""
-    variants = item.get("variants")
+    variants = item.get("variants", item.get("variations"))
     if not (
         isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50])
     ):
@@ -1415,8 +1439,23 @@ def _variant_prices(r: _Reading, item: dict) -> None:
             same = v.number(amounts[0]) == v.number(amounts[-1])
             record.price = r.show(text if same else f"From {text}")
             record.price_label = "Price"
+        elif not prices:
+            _priced_variants(r, variants)
     if all(x.get("available") is False for x in variants[:100]):
         record.badges.insert(0, r.show("Sold out"))
+
+
+def _priced_variants(r: _Reading, variants: list[dict]) -> None:
+    """The lowest price of variants whose price sits deeper (Square's variations:
+    ``item_variation_data.price_money``), each read as a record of its own."""
+    hints = Hints(currency=r.currency)
+    texts = [normalise(x, hints).price for x in variants[:20] if not x.get("variants")]
+    found = [(v.number(_NOT_AMOUNT.sub("", t)), t) for t in texts if t]
+    found = sorted((pair for pair in found if pair[0] is not None), key=lambda pair: pair[0])
+    if found:
+        same = found[0][0] == found[-1][0]
+        r.record.price = r.show(found[0][1] if same else f"From {found[0][1]}")
+        r.record.price_label = "Price"
 
 
 def _rating_count(r: _Reading) -> None:
