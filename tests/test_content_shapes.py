@@ -260,8 +260,14 @@ EVENTS = [
 
 
 def test_a_key_that_says_more_than_the_kind_names_the_intent():
-    group = {"name": "Harbour Sketchers", "upcomingEvents": {"edges": EVENTS},
-             "pastEvents": {"edges": EVENTS}}  # fmt: skip
+    group = {
+        "id": "3790113",
+        "name": "Harbour Sketchers",
+        "urlname": "harbour-sketchers",
+        "city": "Whitby",
+        "upcomingEvents": {"edges": EVENTS},
+        "pastEvents": {"edges": EVENTS},
+    }
     built = build_site({"data": {"group": group}})
     assert [i["title"] for i in built.intents][:2] == ["See upcoming events", "See past events"]
     assert built.meta["site_name"] == "Harbour Sketchers"  # the record around them
@@ -376,7 +382,12 @@ def test_facets_with_their_machine_values_are_left_out():
         for n in range(1, 5)
     ]
     courses = [
-        {"title": f"Course {n}", "num_lectures": 20, "visible_instructors": [{"name": "Ana"}]}
+        {
+            "title": f"Course {n}",
+            "headline": "Paint loose skies.",
+            "num_lectures": 20,
+            "visible_instructors": [{"name": "Ana"}],
+        }
         for n in range(4)
     ]
     built = build_site(
@@ -552,3 +563,90 @@ def test_typed_objects_with_their_content_in_a_member_of_their_type():
     assert "Tax (1 record" in built.meta["left_out"]
     assert normalise(items[0]["item_data"]).price == "From $4.50"
     assert normalise(images[0]["image_data"]).title == "Bun 0"
+
+
+def test_review_mends_of_the_third_round():
+    """Ordinary records a review tried the rules of this round on: none may misread them."""
+    people = [{"name": f"P{n}", "role": "Engineer", "bio": "Builds things."} for n in range(3)]
+    assert _named([{"title": "x"}]) != "Our team"
+    assert build_site({"team": {"title": "Our team", "members": people}}).meta["site_name"] != (
+        "Our team"
+    )
+    online = [{"title": f"Talk {n}", "date": "2026-05-01", "location": {"name": "Online"}}
+              for n in range(4)]  # fmt: skip
+    assert _named(online) != "Online"
+    london = [{"title": f"{k} - London", "price": 900 + n} for n, k in enumerate("ABCD")]
+    assert _named(london) != "London"
+    admins = [{"title": f"Post {n}", "user": {"username": "admin"}} for n in range(4)]
+    assert _named(admins) != "admin"
+    stays = [
+        {"title": f"Cabin {n}", "price": 180, "guests": 4, "city": "Keswick"} for n in range(4)
+    ]
+    assert _titles({"vacation_rentals": stays})[0] != "Rent a vacation"
+    assert _titles({"listings": stays})[0] != "Shop the products"
+    events = [{"title": f"Gala {n}", "date": "2026-05-01", "venue": "Hall", "attendee_count": 40}
+              for n in range(4)]  # fmt: skip
+    assert _titles({"events": events}) == ["See upcoming events"]
+    assert _titles({"archives": events}) == ["See upcoming events"]
+    jobs = [
+        {"title": f"Cook {n}", "employment_type": "Full-time", "salary": "£30k"} for n in range(3)
+    ]
+    assert _titles({"latest_jobs": jobs})[0] == "See the latest jobs"
+    assert _titles({"members": people})[0] == "Meet the team"
+
+
+def test_review_mends_pages_sections_and_menus():
+    pages = [{"title": t, "url": f"/{t.lower()}", "content": f"<p>{t} words here.</p>"}
+             for t in ("About", "Services", "Visit")]  # fmt: skip
+    assert "About" in " ".join(_titles({"pages": pages}))
+    keyed = {slug: {"title": slug.capitalize(), "content": "<p>Our words, at length.</p>"}
+             for slug in ("about", "services", "visit")}  # fmt: skip
+    assert "Read the pages" not in _titles({"pages": keyed})
+    shipping = {
+        "title": "配送について",
+        "text": "ご注文から三営業日以内に発送いたします。送料は全国一律です。",
+    }
+    menu = [{"name": f"Dish {n}", "price": 9} for n in range(3)]
+    assert len(_titles({"menu": menu, "shipping": shipping})) == 2
+    dish = lambda n: {"name": f"Pizza {n}", "price": 12, "image": f"https://i.example.net/{n}.jpg"}  # noqa: E731
+    sections = [{"id": s, "name": name, "description": "Fired in the oven.", "position": s,
+                 "items": [dish(s * 10 + n) for n in range(3)]}
+                for s, name in enumerate(("Pizzas", "Pasta"))]  # fmt: skip
+    assert "Browse 6 dishes" in build_site({"menu": sections}).intents[0]["description"]
+
+
+def test_review_mends_titles_prices_pictures_and_codes():
+    assert normalise({"name": "25", "label": "XL Recordings"}).title == "25"
+    assert normalise({"name": "WH-1000XM5", "label": "Bestseller"}).title == "WH-1000XM5"
+    mug = {"product_title": "Blue mug", "seller_info": {"name": "Acme Pottery"}}
+    assert normalise(mug).title == "Blue mug"
+    gift = {"name": "Voucher", "price": 25, "description": "A gift for a night out"}
+    assert normalise(gift).price == "25"
+    billed = {"name": "Box", "price": 12, "billing_address": "1 Monthly Road"}
+    assert normalise(billed).price == "12"
+    taxed = {"name": "Lamp", "price": {"net": {"amount": 100, "currency": "EUR"},
+                                       "gross": {"amount": 123, "currency": "EUR"}}}  # fmt: skip
+    assert normalise(taxed).price == "€123"
+    pictured = {"title": "Mug", "image": "https://i.example.net/mug.jpg",
+                "image_small": "https://i.example.net/mug_s.jpg"}  # fmt: skip
+    assert normalise(pictured).image.src.endswith("/mug.jpg")
+    sized = {"title": "Mug", "image_1024x768": "https://i.example.net/big.jpg",
+             "image_150x150": "https://i.example.net/thumb.jpg"}  # fmt: skip
+    assert normalise(sized).image.src.endswith("/big.jpg")
+    coupon = normalise({"title": "Offer", "coupon": "WELCOME_10", "dj": "DJ_Shadow"})
+    assert ("Coupon", "WELCOME_10") in coupon.rest and ("Dj", "DJ_Shadow") in coupon.rest
+
+
+def test_review_mends_texts_evidence_and_hostile_strings():
+    body = "<p>Spring came early to the allotment this year, and with it the slugs.</p>" * 4
+    post = {"title": "Spring", "excerpt": "Spring came early to the allotment this year […]",
+            "content": body}  # fmt: skip
+    assert normalise(post).summary == ""
+    reviews = [{"course_id": n, "rating": 5, "comment": "Clear and kind.", "author": "Ana"}
+               for n in range(4)]  # fmt: skip
+    assert _titles({"reviews": reviews}) == ["Read reviews"]
+    rows = [{v: {"type": "literal", "value": f"{v}{n}"} for v in "spo"} for n in range(4)]
+    triples = {"head": {"vars": ["s", "p", "o"]}, "results": {"bindings": rows}}
+    assert not any("seses" in title for title in _titles(triples))
+    hostile = '{"blocks": ' + "[" * 1000 + "]" * 1000 + "}"
+    assert normalise({"name": "Mug", "description": hostile}).title == "Mug"  # no RecursionError

@@ -182,6 +182,7 @@ ICONS.update(
     questions=ICONS["faq"],
     places=ICONS["locations"],
     campgrounds=ICONS["locations"],
+    episodes=ICONS["videos"],
     help=ICONS["faq"],
 )
 FALLBACK = "items"

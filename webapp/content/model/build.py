@@ -439,12 +439,25 @@ def _declared_page(name: str) -> bool:
     return (vocab.words(name)[-1:] or [""])[0] == "page"
 
 
-def _addressed_pages(sample: list[dict]) -> bool:
-    """Tell whether records are a site's pages: most carry a slug, path or template."""
-    addressed = sum(
-        1 for record in sample if {normal_key(k) for k in islice(record, 60)} & _PAGE_ADDRESS
-    )
+def _addressed_pages(sample: list[dict], keys: list[str] | None = None) -> bool:
+    """Tell whether records are a site's pages: most carry a slug, path, template or a
+    site-relative URL ("/about"), or the map holding them is keyed by slugs ("about")."""
+    if keys and not any(str(key).isdigit() for key in keys[:50]):
+        return True  # {"about": {...}, "services": {...}}: the key is the address
+    addressed = sum(1 for record in sample if _page_address(record))
     return addressed * 2 >= len(sample)
+
+
+def _page_address(record: dict) -> bool:
+    """Whether a record says where it lives on the site."""
+    for key in islice(record, 60):
+        norm = normal_key(str(key))
+        if norm in _PAGE_ADDRESS:
+            return True
+        value = record[key]
+        if norm in ("url", "href") and isinstance(value, str) and value.startswith("/"):
+            return True
+    return False
 
 
 def _split_pages(
@@ -645,24 +658,28 @@ def _is_facet(record: Any) -> bool:
     a price) makes a record."""
     if not isinstance(record, dict) or not 2 <= len(record) <= 5:
         return False
-    counts, values = 0, []
+    counts, values, machine = 0, [], 0
     for key, value in record.items():
         tokens = set(vocab.words(str(key)))
         if type(value) is int and _COUNT_WORDS & tokens:
             counts += 1
+        elif normal_key(str(key)) in _FACET_MACHINE and isinstance(value, str | int | float):
+            machine += 1  # {title: "4.5 & up", key: "ratings", value: "4.5", count}
         elif not tokens & _FACET_PLUMBING and not str(key).lower().endswith("id"):
             values.append(value)
-    # One short label, maybe beside its machine forms ({title: "4.5 & up", key: "ratings",
-    # value: "4.5", count}): no second text with words.
+    if counts >= 1 and not values:
+        return machine >= 1  # {key: "Rioja", doc_count: 4}: the key is the label
     return (
         counts >= 1
-        and 1 <= len(values) <= 3
-        and all(isinstance(value, str) and len(value.split()) <= 5 for value in values)
-        and sum(" " in value.strip() for value in values) <= 1
+        and len(values) == 1
+        and isinstance(values[0], str)
+        and len(values[0].split()) <= 5
     )
 
 
 _FACET_PLUMBING = frozenset({"href", "url", "link", "selected", "active", "checked"})
+# The machine forms of a facet's label, beside it (a value to filter by, its key).
+_FACET_MACHINE = frozenset({"key", "value", "code", "slug", "term", "filter", "param"})
 
 
 def _noun_from_fields(sample: list[dict]) -> str:
@@ -717,7 +734,7 @@ def _candidates(
             found.role == "collection"
             and found.count <= 200
             and (kind_of(found, prepared.labels, reading) or vocab.GENERIC).name == "pages"
-            and (_declared_page(found.name) or _addressed_pages(reading))
+            and (_declared_page(found.name) or _addressed_pages(reading, found.groups[0].keys))
         ):
             expanded.extend(
                 _split_pages(found, findings, prepared.context, pre_unwrapped, left_out)

@@ -76,6 +76,27 @@ def _is_hours_field(key: str) -> bool:
     return normal_key(key) in HOURS_KEYS or (bool(parts) and parts[-1] == "hours")
 
 
+_OPENING_WORDS = frozenset({"opens", "closes", "open", "close", "closed", "from", "to"})
+
+
+def _states_opening(value: Any, depth: int = 0) -> bool:
+    """Whether hours say when a place opens: a time range ("10am to 10pm", "09:00–17:00"),
+    opens/closes members, "Closed" or "24 hours"; not a single time ("21:00")."""
+    if isinstance(value, str):
+        text = value[:200].lower()
+        ranged = any(mark in text for mark in ("–", "-", "—", " to ", "24 hours", "closed"))
+        return ranged and (sum(c.isdigit() for c in text) >= 2 or "closed" in text)
+    if depth > 3:
+        return False
+    if isinstance(value, dict):
+        if {normal_key(str(k)) for k in islice(value, 20)} & _OPENING_WORDS:
+            return True
+        return any(_states_opening(x, depth + 1) for x in islice(value.values(), 20))
+    if isinstance(value, list):
+        return any(_states_opening(x, depth + 1) for x in islice(value, 20))
+    return False
+
+
 def _is_contact_field(key: str, value: Any = None) -> bool:
     """A site's contact detail: ``phone``, ``nationalPhoneNumber``, ``formattedAddress``,
     ``websiteUri``... (a ``website`` *object* is the site itself, not its address)."""
@@ -351,14 +372,22 @@ def _others(item: dict) -> int:
 
 
 def _is_picture_sizes(items: list[dict]) -> bool:
-    """Small objects each holding an image URL (a picture's sizes, a few photos)."""
-    from .values import looks_like_image_url
-
+    """One picture in several sizes ([{size: "small", "#text": url}, {width, url}]): each
+    object only an image URL and its size, no name, price or caption."""
     return bool(items) and all(
-        len(item) <= 4
+        {normal_key(str(k)) for k in islice(item, 10)} <= _SIZE_MEMBERS
         and any(isinstance(x, str) and looks_like_image_url(x) for x in item.values())
         for item in items
     )
+
+
+_SIZE_MEMBERS = frozenset({"size", "width", "height", "text", "url", "src", "type", "scale"})
+
+
+def _are_records(items: list) -> bool:
+    """Whether labelled objects are records (three or more facts of their own beside a
+    list), not sections (a heading over a list: "Coffee": [Espresso])."""
+    return all(_scalars(item) >= 3 for item in items if isinstance(item, dict))
 
 
 def _label_of(item: dict) -> str:
@@ -402,8 +431,17 @@ def _is_section(node: dict) -> bool:
         for k in islice(node, 40)
         if isinstance(node[k], str) and not k.startswith(("_", "@")) and not http_url(node[k])
     ]
-    # Prose has spaces: tokens, cursors and codes ("page|474c…|40012376") are plumbing.
-    return len(texts) >= 2 and any(len(t.strip()) >= 20 and " " in t.strip() for t in texts)
+    # Prose has words: tokens, cursors and codes ("page|474c…|40012376") are plumbing.
+    return len(texts) >= 2 and any(_prose(t) for t in texts)
+
+
+def _prose(text: str) -> bool:
+    """Text a person reads: spaces between words (any space, "&nbsp;" too), or a script
+    written without them (Chinese, Japanese, Thai)."""
+    text = text.strip()
+    if len(text) < 20:
+        return False
+    return any(c.isspace() for c in text) or sum(ord(c) >= 0x0E00 for c in text[:200]) >= 10
 
 
 def _has_content(value: Any, budget: int = 200) -> bool:
@@ -476,7 +514,7 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             groups.extend(nested)
         else:
             groups.append(Group(full, inner_path, inner))
-    if len(groups) >= 2 and all(len(group.items) <= 1 for group in groups):
+    if len(groups) >= 2 and all(len(g.items) <= 1 for g in groups) and _are_records(items):
         return None  # records with one person or picture each, not sections of records
     return groups
 
@@ -835,6 +873,8 @@ class _Walker:
         if depth <= 3 and (site_like or depth <= 1) and _is_contact_field(key, value):
             if isinstance(value, list) and norm == "location" and is_record_list(value):
                 return False  # "location": [...] is a list of places
+            if _is_hours_field(key) and not _states_opening(value):
+                return False  # a show's airing "schedule": {time, days}: no opening hours
             if _has_content(value):
                 self.findings.contact.append((path, {key: value}))
                 if _is_hours_field(key) and isinstance(value, list | dict) and len(value) >= 2:

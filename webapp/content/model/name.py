@@ -29,6 +29,7 @@ from .vocab import (
     kind_for,
     plural,
     singular,
+    word_set,
     words,
 )
 
@@ -136,9 +137,9 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             if evidence or len(words(name)) > 1:
                 return evidence
             # No evidence: the word's usual kind when prices are on its scale (homes cost
-            # thousands), else the weakest evidence (a price: products), since a wrong
+            # hundreds a month and up), else no kind ("Browse the listings"), since a wrong
             # specific name ("Find a home" for records on sale) is worse than a plain one.
-            return kind if _on_the_scale_of(kind, sample) else infer_kind(sample)
+            return kind if _on_the_scale_of(kind, sample) else None
         if kind:
             return kind
     if found.label:
@@ -271,6 +272,21 @@ _NOT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+_ENVELOPE_TAILS = word_set(
+    "list lists items collection collections entries records array set data nodes edges "
+    "results connection"
+)
+
+
+def _without_envelope_words(key: str) -> str:
+    """A key's words without the envelope words that close it ("seriesList" -> "Series"),
+    as a label; "" for a generic key."""
+    tokens = words(key)
+    while len(tokens) > 1 and tokens[-1] in _ENVELOPE_TAILS:
+        tokens = tokens[:-1]
+    return humanise("_".join(tokens)) if tokens and not is_generic(key) else ""
+
+
 def plain_noun(human: str) -> str:
     """A humanised key as the plural noun of a title ("Market reports" -> "market reports",
     "Album" -> "albums"), or "" when it is not a plain noun (ids, numbers, one letter)."""
@@ -305,7 +321,7 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
             options.append(f"Explore {human}")
     else:
         options += key_titles(found.name, None)  # "bike_rentals": "Rent a bike"
-        noun = plain_noun(human)
+        noun = plain_noun(_without_envelope_words(found.name))
         if noun:  # a key that names what the records are: "market_reports", "album"
             options.append(f"Browse the {noun}")
         if label:
@@ -318,15 +334,20 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
     return options
 
 
+_COLLECTIVES = frozenset({"cast", "crew"})  # people named as one group
+
+
 def key_titles(key: str, kind: Kind | None) -> list[str]:
     """Titles in the key's own words when they say more than the kind's: a qualifier
     ("pastEvents": "See past events"), a thing for hire ("bike_rentals": "Rent a bike"),
     its own noun ("treatments": "Explore our treatments"; people: "Meet our guides")."""
     tokens = [token.lower() for token in words(key)]
-    if not 1 <= len(tokens) <= 2 or not all(t.isalpha() and len(t) > 2 for t in tokens):
+    if not key.isascii() or not 1 <= len(tokens) <= 2:
+        return []  # words() keeps ASCII letters only: "Über_rentals" would read "ber"
+    if not all(t.isalpha() and len(t) > 2 for t in tokens):
         return []
     head = tokens[-1]
-    if len(tokens) == 2 and head in RENTAL_WORDS and tokens[0] not in GENERIC_WORDS:
+    if len(tokens) == 2 and head in RENTAL_WORDS and tokens[0] not in _NOT_FOR_HIRE:
         return [f"Rent {_a(singular(tokens[0]))}"]
     if kind is None:
         return []
@@ -334,13 +355,13 @@ def key_titles(key: str, kind: Kind | None) -> list[str]:
         return [_qualified(kind, tokens[0])]
     if len(tokens) != 1 or head in GENERIC_WORDS or head in _NOT_NOUNS:
         return []
+    if kind.name == "team" and head in _COLLECTIVES:
+        return [f"Meet the {head}"]  # "Meet the cast", "Meet the crew"
     if singular(head) == head or head in (kind.plural, kind.name):
         return []  # not a plural noun, or the kind's own word
-    if kind.name == "team":
+    if kind.name == "team" and head not in _NOT_ROLES:
         return [f"Meet our {head}"]  # people by their role: "Meet our guides", "our chefs"
-    if head in AMBIGUOUS_NAMES or kind_for(head) is not None:
-        return []  # a word the kinds know: their title says it in a visitor's words
-    return [_with_noun(kind, head)] if _with_noun(kind, head) != kind.title else []
+    return []  # other kinds' titles say it in a visitor's words ("Shop the products")
 
 
 def key_noun(key: str, kind: Kind | None) -> tuple[str, str] | None:
@@ -350,7 +371,7 @@ def key_noun(key: str, kind: Kind | None) -> tuple[str, str] | None:
     if not 1 <= len(tokens) <= 2 or not all(t.isalpha() and len(t) > 2 for t in tokens):
         return None
     if kind is None:
-        noun = "" if is_generic(key) else plain_noun(" ".join(tokens))
+        noun = plain_noun(_without_envelope_words(key))
         one = singular_phrase(noun)
         return (one, noun) if noun and one != noun else None  # "5 modular content": no
     titles = key_titles(key, kind)
@@ -359,7 +380,7 @@ def key_noun(key: str, kind: Kind | None) -> tuple[str, str] | None:
     head = tokens[-1]
     if len(tokens) == 2 and tokens[0] in QUALIFIERS:
         return f"{tokens[0]} {kind.singular}", f"{tokens[0]} {kind.plural}"
-    return singular(head), head
+    return (head, head) if head in _COLLECTIVES else (singular(head), head)
 
 
 def singular_phrase(noun: str) -> str:
@@ -369,24 +390,25 @@ def singular_phrase(noun: str) -> str:
 
 
 def _qualified(kind: Kind, qualifier: str) -> str:
-    """The kind's title with a qualifier before its noun ("See past events")."""
+    """The kind's title with a qualifier for its own ("See upcoming events" -> "See past
+    events"), else its verb, the qualifier and its noun ("See the latest jobs")."""
     title_words = kind.title.split()
     if title_words[1:2] and title_words[1] in QUALIFIERS:
         return " ".join([title_words[0], qualifier, *title_words[2:]])
-    if kind.plural in title_words:
-        at = title_words.index(kind.plural)
-        return " ".join([*title_words[:at], qualifier, *title_words[at:]])
     return f"{kind.verb} the {qualifier} {kind.plural}"
 
 
-def _with_noun(kind: Kind, noun: str) -> str:
-    """The kind's title with the key's noun for the kind's ("Find a property")."""
-    title_words = kind.title.split()
-    if kind.plural in title_words:
-        return " ".join(noun if w == kind.plural else w for w in title_words)
-    if kind.singular in title_words and title_words[-2:-1] in (["a"], ["an"]):
-        return " ".join([*title_words[:-2], _a(singular(noun))])
-    return kind.title
+# Words before "rentals" that say when or how, not what ("vacation_rentals").
+_NOT_FOR_HIRE = (
+    GENERIC_WORDS
+    | QUALIFIERS
+    | word_set(
+        "vacation holiday available monthly weekly daily nightly short long term equipment "
+        "current active featured all"
+    )
+)
+# People named by what they are to the site, not a role to meet them by.
+_NOT_ROLES = word_set("members users people persons admins accounts profiles employees")
 
 
 def _a(noun: str) -> str:

@@ -354,6 +354,7 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
 
 _SIZE_IN_KEY = re.compile(r"\d{2,4}")
 _CARD_WIDTH = 1000  # the largest size a card or detail page needs
+_MIN_CARD_WIDTH = 300  # below it a thumbnail: a card would blur it
 
 
 def _size_rank(name: str, width: Any) -> tuple[int, int]:
@@ -363,7 +364,9 @@ def _size_rank(name: str, width: Any) -> tuple[int, int]:
     else:
         found = _SIZE_IN_KEY.search(name[:40])
         size = int(found.group()) if found else _SIZE_WORDS.get(normal_key(name)[-12:], 0)
-    return (1, size) if size <= _CARD_WIDTH else (0, -size)
+    if _MIN_CARD_WIDTH <= size <= _CARD_WIDTH:
+        return (2, size)  # the widest a page needs
+    return (1, -size) if size > _CARD_WIDTH else (0, size)  # too large, else a thumbnail
 
 
 # Widths sizes are named by (YouTube's thumbnails, Etsy's "fullxfull"...).
@@ -481,8 +484,12 @@ def _rating(value: Any) -> str:
     return f"★ {v.format_count(score)}"
 
 
-_SUBSCRIPTION_WORDS = frozenset({"subscription", "billing", "recurrence", "recurrences"})
-_PER_PHRASE = re.compile(r"\b(?:per|a|each)\s+(night|month|week|year|day|hour)\b", re.IGNORECASE)
+_SUBSCRIPTION_WORDS = frozenset({"subscription", "recurrence", "recurrences", "interval"})
+_PER_PHRASE = re.compile(r"\bper\s+(night|month|week|year|day|hour)\b", re.IGNORECASE)
+
+
+def _one_or_two_words(value: Any) -> bool:
+    return isinstance(value, str) and len(value.split()) <= 2
 
 
 def _per_phrase(text: Any) -> str:
@@ -530,7 +537,8 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
                     return found
     keys = [(normal_key(key), key, value) for key, value in fields]
     for norm, key, value in keys:
-        by_word = _SUBSCRIPTION_WORDS & set(words(key))  # "subscription_duration": "monthly"
+        # "subscription_duration": "monthly" (a period alone, not "1 Monthly Road")
+        by_word = _SUBSCRIPTION_WORDS & set(words(key)) and _one_or_two_words(value)
         if (norm in PERIOD_KEYS or by_word) and _period_in(value):
             return _period_in(value)
     for norm, _key, value in keys:
@@ -741,7 +749,7 @@ def _absorbed_members(item: dict) -> set[str]:
         and normal_key(key) in _ABSORB
         and not _image(value, "", False)
     }
-    if any(normal_key(str(key)) in TITLE_KEYS for key in islice(item, MAX_FIELDS)):
+    if any(_names_the_record(str(key)) for key in islice(item, MAX_FIELDS)):
         return absorbed
     for key, value in islice(item.items(), MAX_FIELDS):
         if (
@@ -752,6 +760,12 @@ def _absorbed_members(item: dict) -> set[str]:
         ):
             return absorbed | {key}
     return absorbed
+
+
+def _names_the_record(key: str) -> bool:
+    """A key that names its record: a title key, or one ending in name or title
+    ("product_title", "event_name")."""
+    return normal_key(key) in TITLE_KEYS or (words(key)[-1:] or [""])[0] in ("name", "title")
 
 
 def _one_text(value: Any) -> Any:
@@ -804,6 +818,12 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
     return None
 
 
+# Fields whose values are a program's choices, shown as words ("event_type": "PHYSICAL");
+# others keep theirs as written (a coupon "WELCOME_10", a handle "ana_ruiz").
+_ENUM_WORDS = frozenset(
+    {"type", "status", "kind", "mode", "format", "level", "condition", "state", "made",
+     "visibility", "availability", "category", "class", "tier"}
+)  # fmt: skip
 _FILE_EXTENSIONS = frozenset(
     ["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "pdf", "mp4", "mov", "heic"]
 )
@@ -828,7 +848,9 @@ def _id_like(text: str) -> bool:
     if _is_file_name(text):
         return True  # "morning-bun.jpg": a file's name, not the thing's
     digits = sum(c.isdigit() for c in text)
-    return bool(digits) and ("_" in text or digits * 3 >= len(text))
+    if text.isdigit():
+        return len(text) >= 5  # "52977"; an album called "25" or a novel "1984" is a title
+    return bool(digits) and "_" in text  # "t3_5j7s2gw"; a model "WH-1000XM5" is a name
 
 
 def _pick_weak_title(fields: list[tuple[str, Any]]) -> str | None:
@@ -1183,8 +1205,11 @@ def _images_rule(r: _Reading, f: _Field) -> bool:
 
 def _best_sized_first(r: _Reading, key: str, image: Image) -> None:
     """Of pictures under keys named by size ("image_125_H", "image_480x270"), the one that
-    suits a page best comes first."""
+    suits a page best comes first; a picture under a key without a size ("image") stays
+    first, as the record's own."""
     if not (_SIZE_IN_KEY.search(key[:40]) or _SIZE_WORDS.keys() & set(words(key))):
+        if r.image_rank is None:
+            r.image_rank = (9, 0)  # the main picture: no size-named key goes before it
         return
     rank = _size_rank(key, None)
     if r.image_rank is None or rank > r.image_rank:
@@ -1490,11 +1515,19 @@ def _description_and_body(r: _Reading) -> None:
         raw = _value(fields, r.body_key)
         record.body = v.LazyRichHtml(raw)
         if r.description_key is not None:  # two texts: the detail page shows both, whole
-            record.summary = v.plain_text(_value(fields, r.description_key), SUMMARY_MAX)
+            record.summary = _second_text(_value(fields, r.description_key), raw)
         if not record.description:
             record.description = v.plain_text(raw, CARD_TEXT_MAX)
         r.shown.add(v.plain_text(raw, 400).casefold())
         r.take(r.body_key)
+
+
+def _second_text(short: Any, long: Any) -> str:
+    """The short text to show above the long one on a detail page, or "" when the long
+    one starts with its words (an excerpt made from the post)."""
+    text = v.plain_text(short, SUMMARY_MAX)
+    start = text.rstrip("…[] .").casefold()[:60]
+    return "" if start and start in v.plain_text(long, 400).casefold() else text
 
 
 def _rest(r: _Reading) -> None:
@@ -1518,10 +1551,10 @@ def _rest(r: _Reading) -> None:
                 record.body = v.LazyRichHtml(value)
                 r.shown.add(text.casefold())
                 if r.description_key is not None:  # the detail page shows both texts
-                    record.summary = v.plain_text(_value(r.fields, r.description_key), SUMMARY_MAX)
+                    record.summary = _second_text(_value(r.fields, r.description_key), value)
                 continue
-            if isinstance(value, str):
-                value = v.readable_code(value.strip())
+            if isinstance(value, str) and _ENUM_WORDS & set(words(key)):
+                value = v.readable_code(value.strip())  # "when_made": "made_to_order"
         record.rest.append((humanise(key), value))
 
 
@@ -1742,7 +1775,7 @@ def _fact_text(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _measure(value)
     text = v.plain_text(value, 120)
-    return "" if v.http_url(text) else v.readable_code(text)
+    return "" if v.http_url(text) else text
 
 
 def _ref_facts(key: str, value: Any, titles: list[str], hints: Hints) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from .vocab import (
     HIDDEN_NAMES,
     OWNER_NAME_MEMBERS,
     OWNER_OBJECT_WORDS,
+    OWNER_PLAIN_KEYS,
     OWNER_WORDS,
     SITE_NAMES,
     words,
@@ -42,6 +43,10 @@ _NAME_KEYS = (
     "businessname",
     "companyname",
     "brandname",
+    "organisationname",
+    "organizationname",
+    "storename",
+    "shopname",
     "logotext",
     "brand",
     "name",
@@ -212,10 +217,18 @@ def name_of_container(prepared: Prepared, findings: Findings) -> str:
     if not common:
         return ""
     node = resolve_one(prepared.doc, ".".join(common))
-    if not isinstance(node, dict):
-        return ""
+    scalars = (
+        sum(1 for value in islice(node.values(), 60) if isinstance(value, str | int | float))
+        if isinstance(node, dict)
+        else 0
+    )
+    if scalars < _RECORD_FIELDS:
+        return ""  # a heading over lists ({"title": "Our team", "members"}), not a record
     name = _first_text([node], ("name", "title", "displayname"), 80)
     return "" if normal_key(name) in _PAGE_NAMES else _name_text(name)
+
+
+_RECORD_FIELDS = 4  # fields of its own that make a container a record (a group, a show)
 
 
 _PAGE_NAMES = frozenset({"home", "homepage", "index", "main", "root", "landing", "untitled"})
@@ -235,7 +248,7 @@ def name_shared_by_records(samples: list[list[dict]]) -> str:
 
 
 _MIN_SHARING = 3  # records that must share a name for it to be the site's
-_TITLE_SEPARATORS = (" | ", " – ", " — ", " · ", " - ")
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " · ")
 
 
 def _shared(records: list[dict], candidates) -> str:
@@ -265,23 +278,39 @@ def _owner_names(record: dict) -> list[str]:
     plain ones ("subreddit") and owner objects ({"login"})."""
     named, plain = [], []
     for parts, value in _fields_near(record):
-        if not parts & OWNER_WORDS and not (isinstance(value, dict) and parts & OWNER_OBJECT_WORDS):
-            continue
         if isinstance(value, dict):
-            inner = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
-            plain.append(_name_text(inner))
-        elif parts & {"name", "title"}:
+            if parts & OWNER_WORDS or (parts & OWNER_OBJECT_WORDS and _is_business(value)):
+                inner = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
+                plain.append(_name_text(inner))
+            elif "user" in parts and (value.get("display_name") or value.get("displayName")):
+                # the account's shown name, not its handle ("admin")
+                plain.append(_name_text(value.get("display_name") or value.get("displayName")))
+        elif parts & OWNER_WORDS and parts & {"name", "title"}:
             named.append(_name_text(value))
-        elif len(parts) == 1:
+        elif len(parts) == 1 and parts <= OWNER_PLAIN_KEYS:
             plain.append(_name_text(value))
-    return [name for name in named + plain if name]
+    return [name for name in named + plain if name and normal_key(name) not in _NOT_OWNERS]
+
+
+# Values that are no owner's name: a place holder, a platform, a role.
+_NOT_OWNERS = frozenset(
+    {"online", "zoom", "virtual", "remote", "tbd", "tba", "private", "admin", "administrator",
+     "anonymous", "unknown", "none", "main", "home", "default", "staff", "everyone"}
+)  # fmt: skip
+
+
+def _is_business(value: dict) -> bool:
+    """An object that is a business, not a place's name: it has an address or a phone."""
+    keys = {normal_key(str(k)) for k in islice(value, 60)}
+    return bool(keys & {"address", "address1", "phone", "email", "postalcode", "streetaddress"})
 
 
 def _title_endings(record: dict) -> list[str]:
     """The part after the last separator of a record's title-like texts."""
     endings = []
     for parts, value in _fields_near(record):
-        if "title" in parts and isinstance(value, str) and len(value) <= 200:
+        page_title = "title" in parts and parts & {"meta", "seo", "og", "page", "html", "head"}
+        if page_title and isinstance(value, str) and len(value) <= 200:
             cut = max(value.rfind(separator) for separator in _TITLE_SEPARATORS)
             if cut > 0:
                 ending = value[cut:].lstrip(" |–—·-")

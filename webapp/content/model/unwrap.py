@@ -1150,7 +1150,11 @@ def _prepare_sparql(content: dict) -> Prepared:
     lighthouses): each value read from its {type, value}; a variable's ``…Label`` (as
     Wikidata's label service gives it) names what the variable points at."""
     names = [v for v in content["head"]["vars"][:60] if isinstance(v, str)]
-    main = next((v for v in names if not v.endswith("Label")), names[0] if names else "")
+    # The subject: a variable with a label ("lighthouse" beside "lighthouseLabel"), else
+    # the first with a name longer than a letter or two ("s", "p", "o" name nothing).
+    labelled = [v for v in names if f"{v}Label" in names]
+    worded = [v for v in names if len(v) >= 3 and not v.endswith("Label")]
+    main = (labelled or worded or [""])[0]
     records = []
     for binding in content["results"]["bindings"][:100_000]:
         if not isinstance(binding, dict):

@@ -322,7 +322,7 @@ def format_money(amount: Decimal, currency: str, cents: bool) -> str:
 
 
 # Members on the way to a price's amount (GraphQL shops: pricing.priceRange.start.gross).
-_MONEY_STEPS = frozenset({"start", "gross", "min", "from", "lowest", "net"})
+_MONEY_STEPS = ("gross", "start", "min", "from", "lowest", "net")  # in that order
 
 
 def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
@@ -362,7 +362,9 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         spec = value.get("priceSpecification")
         if isinstance(spec, dict | list):
             return price_text(spec, inner_currency or currency, minor=minor)
-        for key, inner in list(value.items())[:20]:  # {"minimum_ticket_price": {...}}
+        steps = [key for key in _MONEY_STEPS if isinstance(value.get(key), dict)]
+        for key in steps or list(value)[:20]:  # {"minimum_ticket_price": {...}}
+            inner = value[key]
             if isinstance(inner, dict) and ("price" in key.lower() or key in _MONEY_STEPS):
                 return price_text(inner, inner_currency or currency, minor=minor)
         return ""
@@ -533,7 +535,8 @@ def is_type_tag(value: Any) -> bool:
 def readable_code(text: str) -> str:
     """A program's code as words ("made_to_order" -> "Made to order", "PHYSICAL" ->
     "Physical"); any other text unchanged."""
-    if _SNAKE_CODE.fullmatch(text) or _CAPS_CODE.fullmatch(text):
+    snake = _SNAKE_CODE.fullmatch(text) and (text.islower() or text.isupper())
+    if snake or _CAPS_CODE.fullmatch(text):  # "New_York_City" and "DJ_Shadow" stay
         words_of = text.replace("_", " ").lower()
         return words_of[0].upper() + words_of[1:]
     return text
@@ -550,12 +553,13 @@ def editor_blocks_html(text: str) -> str | None:
         return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile "[[[[…" nests past the stack
         return None
     blocks = document.get("blocks") if isinstance(document, dict) else None
     if not isinstance(blocks, list):
         return None
-    return "".join(_block_html(block) for block in blocks[:500] if isinstance(block, dict))
+    html = "\n".join(_block_html(block) for block in blocks[:500] if isinstance(block, dict))
+    return html if html.strip() else None  # nothing read: the text stays as it was
 
 
 def _block_html(block: dict) -> str:
@@ -573,4 +577,7 @@ def _block_html(block: dict) -> str:
         return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items[:200]) + f"</{tag}>"
     if kind == "quote":
         return f"<blockquote>{text}</blockquote>"
-    return f"<p>{text}</p>" if text else ""
+    if kind == "code" and isinstance(data.get("code"), str):
+        return f"<pre>{html.escape(data['code'])}</pre>"
+    caption = data.get("caption") if isinstance(data.get("caption"), str) else ""
+    return f"<p>{text or caption}</p>" if text or caption else ""

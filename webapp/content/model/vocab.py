@@ -50,7 +50,8 @@ def singular(word: str) -> str:
 # Nouns without a plural ("the modular content", not "contents").
 UNCOUNTABLE = word_set(
     "content information news media music software equipment feedback advice furniture "
-    "jewellery jewelry clothing merchandise footwear luggage staff press research"
+    "jewellery jewelry clothing merchandise footwear luggage staff press research cast crew "
+    "series"
 )
 
 
@@ -120,7 +121,7 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("speakers", "Meet the speakers", "speaker", "speakers", "Meet", "speakers", "🎤"),
     ),
     (
-        "team staff people members chefs chef employees crew founders leadership instructors"
+        "team staff people members chefs chef employees crew cast founders leadership instructors"
         " teachers doctors authors author person persons",
         Kind("team", "Meet the team", "team member", "team members", "Meet", "team", "👥"),
     ),
@@ -262,6 +263,10 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("podcast", "Listen to episodes", "episode", "episodes", "Listen to", "episodes", "🎧"),
     ),
     (
+        "tvepisodes",
+        Kind("episodes", "Browse the episodes", "episode", "episodes", "Browse", "episodes", "📺"),
+    ),
+    (
         "recipes recipe",
         Kind("recipes", "Try the recipes", "recipe", "recipes", "Browse", "recipes", "🥘"),
     ),
@@ -327,7 +332,7 @@ _KIND_TABLE += [
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
-AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides articles article")
+AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides articles article episodes")
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
 # What a thing for hire is called by ("bike_rentals", "van_hire": "Rent a bike").
@@ -352,15 +357,18 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("events", ("=startdate =startsat =eventdate =doorsopen",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
     ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
+    ("episodes", ("=airdate =airstamp =airtime =firstaired =airdateutc",
+                  "=season =seasonnumber =episodenumber =number"), ()),
+    ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration",), ()),
     ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
               "=salaryrange =seniority =jobfunction",), ()),
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
     ("tracks", ("=durationms =isrc =tracknumber =discnumber",), ()),
     ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
     ("publications", ("=doi =issn =containertitle =isreferencedbycount =referencescount "
-                      "=citationcount =journal",), ()),
+                      "=citationcount",), ()),
     ("courses", ("=numlectures =numsubscribers =instructionallevel =visibleinstructors "
-                 "=curriculum =lecturecount =enrollmentcount =courseid",), ()),
+                 "=curriculum =lecturecount =enrollmentcount",), ()),
     ("campgrounds", ("=campsites =totalsites =numberofsites =campsitecount",), ()),
     ("help", ("=sectionid =folderid =collectionid",
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
@@ -817,9 +825,13 @@ OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
     "publisher brand subreddit business agency employer merchant group"
 )
-# Words that name an owner only as an object with a name ("Location": {"Name": "Saltmarsh
-# Yoga"}, "user": {"display_name"}): as plain text they are a place or a handle.
-OWNER_OBJECT_WORDS = word_set("location venue user")
+# Words that name an owner only as an object with a name and an address or phone
+# ("Location": {"Name": "Saltmarsh Yoga", "Address"}): alone they are a place or a handle.
+OWNER_OBJECT_WORDS = word_set("location venue")
+# Keys whose plain text alone is the owner's name ("subreddit": "CascadiaTrails").
+OWNER_PLAIN_KEYS = word_set(
+    "company organization organisation subreddit channel business publisher seller employer"
+)
 # The member of an owner object that names it.
 OWNER_NAME_MEMBERS = (
     "name", "Name", "title", "displayName", "display_name", "login", "username"
