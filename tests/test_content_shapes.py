@@ -650,3 +650,48 @@ def test_review_mends_texts_evidence_and_hostile_strings():
     assert not any("seses" in title for title in _titles(triples))
     hostile = '{"blocks": ' + "[" * 1000 + "]" * 1000 + "}"
     assert normalise({"name": "Mug", "description": hostile}).title == "Mug"  # no RecursionError
+
+
+def test_episodes_of_a_show_with_their_cast_dates_and_page_sized_pictures():
+    episodes = [
+        {"id": 1371204 + n, "name": f"Episode {n}", "season": 1, "number": n,
+         "airdate": f"2024-10-0{n}", "runtime": 50,
+         "image": {"medium": f"https://img.example.net/m/{n}.jpg",
+                   "original": f"https://img.example.net/o/{n}.jpg"}}
+        for n in range(1, 5)
+    ]  # fmt: skip
+    cast = [{"person": {"name": f"Actor {n}", "birthday": "1980-01-01"},
+             "character": {"name": f"Role {n}"}} for n in range(3)]  # fmt: skip
+    show = {"id": 548, "name": "Lamplighters", "language": "English", "runtime": 50,
+            "schedule": {"time": "21:00", "days": ["Sunday"]},
+            "_embedded": {"episodes": episodes, "cast": cast}}  # fmt: skip
+    titles = _titles(show)
+    assert titles[:2] == ["Browse the episodes", "Meet the cast"]
+    assert "Check opening hours" not in titles  # an airing time is no opening hours
+    record = normalise(episodes[0])
+    assert record.image.src == "https://img.example.net/m/1.jpg"
+    assert record.date.startswith("1 Oct 2024")
+
+
+def test_metadata_objects_are_no_page_and_series_lists_are_series():
+    notice = "The data included in this document is from www.openstreetmap.org."
+    osm3s = {"timestamp_osm_base": "2026-01-01T00:00:00Z", "copyright": notice}
+    huts = [{"type": "node", "id": n, "tags": {"name": f"Hut {n}", "tourism": "alpine_hut"}}
+            for n in range(3)]  # fmt: skip
+    assert not any("Osm" in t for t in _titles({"osm3s": osm3s, "elements": huts}))
+    series = [{"node": {"name": f"Series {n}", "slug": f"s-{n}", "description": "Long reads."}}
+              for n in range(3)]  # fmt: skip
+    posts = [{"node": {"title": f"Post {n}", "content": "Words of a post.", "publishedAt":
+              "2026-01-01"}} for n in range(4)]  # fmt: skip
+    titles = _titles({"publication": {"posts": {"edges": posts}, "seriesList": {"edges": series}}})
+    assert "Browse the series" in titles
+
+
+def test_classes_a_visitor_books_are_offered_as_bookings():
+    window = {"start": "2026-04-01"}
+    classes = [
+        {"name": f"Flow {n}", "startDateTime": "2026-05-01T07:00", "bookingWindow": window,
+         "description": "An hour of yoga."}
+        for n in range(3)
+    ]  # fmt: skip
+    assert _titles({"classes": classes})[0] == "Book a class"

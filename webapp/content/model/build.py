@@ -641,6 +641,22 @@ def left_out_entry(found: Found, reason: str, count: int | None = None) -> dict:
     }
 
 
+def _booking_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
+    """Services or classes a visitor books: each carries a booking link, window or flag
+    ("Book a service", "Book a class")."""
+    if kind is None or kind.name not in ("services", "classes") or not sample:
+        return []
+    booked = sum(
+        1
+        for record in sample[:20]
+        if any(set(vocab.words(str(k))) & _BOOKING_WORDS for k in islice(record, 60))
+    )
+    return [f"Book a {kind.singular}"] if booked * 2 > len(sample[:20]) else []
+
+
+_BOOKING_WORDS = frozenset({"booking", "bookable", "book", "reserve", "reservation"})
+
+
 def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
     """Homes that are all rents are offered as such ("Find a home to rent")."""
     if kind is None or kind.name != "homes" or not sample:
@@ -789,6 +805,7 @@ def _candidates(
                 kind,
                 _priority(found, kind),
                 _rent_titles(kind, reading)
+                + _booking_titles(kind, reading)
                 + _record_noun_titles(kind, found, reading)
                 + titles_for(found, kind, prepared.labels),
                 description,

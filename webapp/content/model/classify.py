@@ -414,6 +414,9 @@ def _scalars(node: dict) -> int:
 
 # Envelopes named like bookkeeping that hold the records (HAL's "_embedded").
 _ENVELOPE_KEYS = frozenset({"_embedded", "_items"})
+_METADATA_WORDS = word_set(
+    "timestamp copyright license licence generator version attribution api source took osm base"
+)
 _MEDIA_KEYS = frozenset({"width", "height", "mimetype", "mime", "filename", "filesize"})
 
 
@@ -426,6 +429,8 @@ def _is_section(node: dict) -> bool:
         return False  # an image or a link: part of something else
     if keys & {"url", "src"} and keys & _MEDIA_KEYS:
         return False  # a media file (a logo with its width and MIME type), not a page
+    if all(set(words(str(k))) & _METADATA_WORDS for k in islice(node, 40)):
+        return False  # an answer's metadata ({timestamp_osm_base, copyright}), not a page
     texts = [
         node[k]
         for k in islice(node, 40)

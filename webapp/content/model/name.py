@@ -320,8 +320,9 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
         if human:
             options.append(f"Explore {human}")
     else:
-        options += key_titles(found.name, None)  # "bike_rentals": "Rent a bike"
-        noun = plain_noun(_without_envelope_words(found.name))
+        key = found.parent if is_generic(found.name) and found.parent else found.name
+        options += key_titles(key, None)  # "bike_rentals": "Rent a bike"
+        noun = plain_noun(_without_envelope_words(key))  # "seriesList.edges": "series"
         if noun:  # a key that names what the records are: "market_reports", "album"
             options.append(f"Browse the {noun}")
         if label:

@@ -318,6 +318,10 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     )
     imagey = key_is_image or (isinstance(mime, str) and mime.startswith("image/")) or "alt" in value
     by_norm = {normal_key(k): k for k in islice(value, 60)}
+    if _only_sizes(by_norm, value):  # {medium, original}: the size a page needs
+        sized = _sized_url(value, base_url, True)
+        if sized:
+            return Image(sized, alt)
     for url_key in IMAGE_URL_KEYS:
         if url_key in by_norm:
             inner = value[by_norm[url_key]]
@@ -374,7 +378,14 @@ _SIZE_WORDS = {
     "maxres": 1280, "standard": 640, "high": 480, "medium": 320, "default": 120,
     "mega": 1200, "extralarge": 1000,  # named larger than "large", whatever the vendor
     "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
+    "original": 2000, "thumbnail": 150,
 }  # fmt: skip
+
+
+def _only_sizes(by_norm: dict[str, str], value: dict) -> bool:
+    """An object whose URLs are all under size names ({medium: url, original: url})."""
+    urls = [norm for norm, key in by_norm.items() if isinstance(value[key], str)]
+    return len(urls) >= 2 and all(norm in _SIZE_WORDS for norm in urls)
 
 
 def _sized_url(value: dict, base_url: str, imagey: bool) -> str:
@@ -384,7 +395,7 @@ def _sized_url(value: dict, base_url: str, imagey: bool) -> str:
     options: list[tuple[tuple[int, int], str]] = []
     for key, inner in islice(value.items(), 30):
         norm = normal_key(str(key))
-        if isinstance(inner, str) and ("url" in norm or "src" in norm):
+        if isinstance(inner, str) and ("url" in norm or "src" in norm or norm in _SIZE_WORDS):
             url = _absolute(inner, base_url)
             if url and (imagey or v.looks_like_image_url(url)):
                 options.append((_size_rank(str(key), None), url))
@@ -893,6 +904,8 @@ def _is_date_key(key: str) -> bool:
     norm = normal_key(key)
     if norm in DATE_KEYS:
         return True
+    if norm.endswith(("airdate", "airstamp", "releasedate", "eventdate")):
+        return True  # one-word compounds: TVmaze's "airdate", "airstamp"
     parts = words(key)
     return (
         bool(parts)
