@@ -853,11 +853,10 @@ def _is_file_name(text: str) -> bool:
 
 
 def _id_like(text: str) -> bool:
-    """Tell whether a one-word text is an identifier ("t3_5j7s2gw", "52977", a UUID)."""
+    """Tell whether a one-word text is an identifier ("t3_5j7s2gw", "52977"). (A file's
+    name has already become words: see ``_title_text``.)"""
     if any(c.isspace() for c in text):
         return False
-    if _is_file_name(text):
-        return True  # "morning-bun.jpg": a file's name, not the thing's
     digits = sum(c.isdigit() for c in text)
     if text.isdigit():
         return len(text) >= 5  # "52977"; an album called "25" or a novel "1984" is a title
