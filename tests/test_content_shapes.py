@@ -695,3 +695,15 @@ def test_classes_a_visitor_books_are_offered_as_bookings():
         for n in range(3)
     ]  # fmt: skip
     assert _titles({"classes": classes})[0] == "Book a class"
+
+
+def test_records_are_named_by_the_collection_in_their_own_api_address():
+    launches = [
+        {"id": f"9f8e{n}", "url": f"https://api.example.net/2.3.0/launches/9f8e{n}/",
+         "name": f"Falcon | Mission {n}", "net": "2026-05-01T10:00:00Z"}
+        for n in range(4)
+    ]  # fmt: skip
+    assert _titles({"results": launches}) == ["Browse the launches"]
+    versioned = [{"id": n, "url": f"https://api.example.net/v2/{n}", "name": f"Thing {n}"}
+                 for n in range(4)]  # fmt: skip
+    assert "Browse the v2" not in " ".join(_titles({"results": versioned}))

@@ -708,6 +708,38 @@ def _noun_from_fields(sample: list[dict]) -> str:
     return ""
 
 
+def _noun_from_addresses(sample: list[dict]) -> str:
+    """What records are by their own API address, when every record gives one with the
+    same collection before its id (".../2.3.0/launches/9f8e…/": launches), or ""."""
+    nouns: dict[str, int] = {}
+    for record in sample[:20]:
+        noun = next(
+            (_collection_in(value) for key, value in islice(record.items(), 60)
+             if normal_key(str(key)) in _SELF_KEYS and isinstance(value, str)),
+            "",
+        )  # fmt: skip
+        if noun:
+            nouns[noun] = nouns.get(noun, 0) + 1
+    best = max(nouns, key=nouns.get, default="")
+    return best if best and nouns[best] * 10 >= len(sample[:20]) * 9 else ""
+
+
+_SELF_KEYS = frozenset({"url", "self", "href", "resourceurl", "apiurl", "uri"})
+
+
+def _collection_in(address: str) -> str:
+    """The plural noun before the last segment of an address (".../launches/<id>/")."""
+    path = address.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    segments = [part for part in path.split("/")[3 if "://" in path else 0 :] if part]
+    if len(segments) < 2:
+        return ""
+    noun = segments[-2].lower()
+    plain = noun.replace("-", "").replace("_", "")
+    if not plain.isalpha() or not 3 <= len(noun) <= 30 or vocab.singular(noun) == noun:
+        return ""  # "v2", "api", "en-us": no plural noun
+    return "" if vocab.is_generic(noun) else noun.replace("-", " ").replace("_", " ")
+
+
 # Words before "type" that name a format, not what the records are (content_type, mime_type).
 _UNTYPED = vocab.word_set(
     "content media mime file record item object entity document resource post page "
@@ -720,7 +752,7 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
     """A collection no name or kind tells, named by what its records say they are."""
     if kind is not None or (found.name and not vocab.is_generic(found.name)):
         return []
-    noun = _noun_from_fields(sample)
+    noun = _noun_from_fields(sample) or _noun_from_addresses(sample)
     return [f"Browse the {noun}"] if noun else []
 
 
