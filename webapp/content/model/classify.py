@@ -347,9 +347,16 @@ def _is_image_list(items: list[dict]) -> bool:
     from .normalise import _image
 
     return bool(items) and all(
-        _image(item, "", True) is not None and len(item) <= 8 and _others(item) <= 1
-        for item in items
+        _pictured(item, _image) and len(item) <= 8 and _others(item) <= 1 for item in items
     )
+
+
+def _pictured(item: dict, image_of) -> bool:
+    """Whether an object holds a picture: an image-named key, or a URL that looks like
+    one (a record's own address, ".../launches/9f8e/", is no picture)."""
+    if any(IMAGE_WORDS.intersection(words(str(key))) for key in islice(item, 20)):
+        return image_of(item, "", True) is not None
+    return image_of(item, "", False) is not None
 
 
 # What a gallery's photo carries besides its picture: a caption, a size, an id.
