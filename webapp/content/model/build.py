@@ -1214,7 +1214,7 @@ def _add_candidate(built: _Assembly, candidate, prepared: Prepared) -> None:
     intent = {
         "id": unique_id(candidate.id_base, built.used_ids),
         "title": unique_title(candidate.titles, built.used_titles),
-        "description": truncate(candidate.description, 300),
+        "description": truncate(candidate.description, 300, at_word=True),
         "icon": candidate.icon,
         "dataPath": ",".join(dict.fromkeys(found.paths)) or ROOT,
     }
@@ -1265,7 +1265,7 @@ def _add_more(built: _Assembly, leftover: list) -> None:
     intent = {
         "id": unique_id("more", built.used_ids),
         "title": unique_title(["Explore everything else", "Explore more"], built.used_titles),
-        "description": truncate(f"Browse {len(groups)} more sections: {names}.", 300),
+        "description": truncate(f"Browse {len(groups)} more sections: {names}.", 300, at_word=True),
         "icon": "🧭",
         "dataPath": ",".join(dict.fromkeys(g.path for g in groups)),
     }

@@ -444,7 +444,7 @@ def unique_id(base: str, used: set[str]) -> str:
 
 def unique_title(titles: list[str], used: set[str]) -> str:
     """Pick the first unused title among the alternatives, numbering as a last resort."""
-    options = [truncate(title, MAX_TITLE) for title in titles if title]
+    options = [truncate(title, MAX_TITLE, at_word=True) for title in titles if title]
     for title in options:
         if title.lower() not in used:
             used.add(title.lower())
