@@ -7,11 +7,13 @@ batches (tests/fixtures/content/batch-*) judge them on real platforms' shapes.
 from __future__ import annotations
 
 from webapp.content.model.build import build_site
+from webapp.content.model.layout import MODEL_FIELD, chunk_field, decode
 from webapp.content.model.name import infer_kind
 from webapp.content.model.normalise import normalise
 from webapp.content.model.site import name_shared_by_records
 from webapp.content.model.unwrap import payload_member
 from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
+from webapp.content.render import hints_of
 
 TALKS = [
     {"id": f"{n:06d}", "title": f"A talk about rivers, part {n}", "summary": "Long and wet."}
@@ -707,3 +709,57 @@ def test_records_are_named_by_the_collection_in_their_own_api_address():
     versioned = [{"id": n, "url": f"https://api.example.net/v2/{n}", "name": f"Thing {n}"}
                  for n in range(4)]  # fmt: skip
     assert "Browse the v2" not in " ".join(_titles({"results": versioned}))
+
+
+def decode_views(built):
+    """Each listing's first-page titles, read as the pages read them: {intent id: titles}."""
+    model = decode(built.fields[MODEL_FIELD])
+    titles = {}
+    for intent in built.intents:
+        view = model["views"][intent["id"]]
+        if view["role"] == "collection":
+            chunk = decode(built.fields[chunk_field(intent["id"], 1)])
+            titles[intent["id"]] = [normalise(entry[1], hints_of(view)).title for entry in chunk]
+    return titles
+
+
+def test_spreadsheet_ranges_read_as_records_named_by_their_sheet():
+    shop = [["Item", "Category", "Price"], ["Veg box (small)", "Veg boxes", "£16.50"],
+            ["Veg box (family)", "Veg boxes", "£24.00"], ["Eggs", "Eggs & dairy", "£3.20"],
+            ["Honey", "Larder", "£6.00"], []]  # fmt: skip
+    events = [["Date", "Event", "Price"], ["Sat 13 Jun 2026", "Sourdough workshop", "£45"],
+              ["Sun 21 Jun 2026", "Pizza night", "£18"], ["Sat 4 Jul 2026", "Pick your own", ""],
+              ["Sat 11 Jul 2026", "Hedge walk", "£5"]]  # fmt: skip
+    info = [["Field", "Value"], ["Farm name", "Hollins Green Farm"], ["Phone", "01234 567890"]]
+    document = {"spreadsheetId": "1AbC", "valueRanges": [
+        {"range": "'Farm shop'!A1:C6", "majorDimension": "ROWS", "values": shop},
+        {"range": "Events!A1:C5", "majorDimension": "ROWS", "values": events},
+        {"range": "Info!A1:B3", "majorDimension": "ROWS", "values": info}]}  # fmt: skip
+    built = build_site(document)
+    assert built.meta["site_name"] == "Hollins Green Farm"
+    views = decode_views(built)
+    assert [title for title in views.values()][:2] == [
+        ["Veg box (small)", "Veg box (family)", "Eggs", "Honey"],
+        ["Sourdough workshop", "Pizza night", "Pick your own", "Hedge walk"],
+    ]
+
+
+def test_several_result_sets_are_several_collections_and_summaries_name_events():
+    products = [
+        {"document": {"id": f"p{n}", "title": f"Jacket {n}", "price": 145}} for n in range(4)
+    ]
+    posts = [{"document": {"id": f"j{n}", "title": f"Caring for wool {n}",
+                           "body": "Long words about wool and moths.", "published_at": 1767225600}}
+             for n in range(3)]  # fmt: skip
+    document = {"results": [
+        {"found": 4, "hits": products, "request_params": {"collection_name": "products"}},
+        {"found": 3, "hits": posts, "request_params": {"collection_name": "journal"}}]}  # fmt: skip
+    assert len(build_site(document).intents) == 2
+    event = {
+        "kind": "calendar#event",
+        "etag": '"3470012323462000"',
+        "summary": "Regatta",
+        "description": "Racing for dinghies.",
+        "start": {"dateTime": "2026-06-03T17:30:00Z"},
+    }
+    assert normalise(event).title == "Regatta"

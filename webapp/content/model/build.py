@@ -57,7 +57,7 @@ from .name import (
     unique_id,
     unique_title,
 )
-from .normalise import humanise, is_unpublished, normalise
+from .normalise import Hints, humanise, is_unpublished, normalise
 from .site import (
     UNTITLED,
     name_of_container,
@@ -66,7 +66,7 @@ from .site import (
     site_theme,
 )
 from .unwrap import Context, Prepared, context_for, hashable, prepare
-from .values import currency_code, plain_text
+from .values import currency_code, http_url, parse_date, plain_text
 
 MAX_INTENTS = 15
 MAX_REFS = 3_000
@@ -639,6 +639,54 @@ def left_out_entry(found: Found, reason: str, count: int | None = None) -> dict:
         "count": found.count if count is None else count,
         "reason": reason,
     }
+
+
+def title_by_evidence(sample: list[dict], kind: vocab.Kind | None) -> str:
+    """The field that names the records when the one the rules pick repeats from record
+    to record (a spreadsheet's "Category" before its "Item", a "Date" before its "Event"):
+    the first field of short human text, unique across the records, neither a date, a
+    price nor an address; "" when the rules' choice is already mostly unique."""
+    records = [r for r in sample[:20] if isinstance(r, dict)]
+    if len(records) < 4:
+        return ""
+    hints = Hints(kind=kind.name if kind else "")
+    titles = [normalise(record, hints).title for record in records]
+    if len(set(titles)) * 10 >= len(records) * 9 and not any(map(_date_like, titles)):
+        return ""  # mostly unique, and not dates ("Sat 13 Jun 2026" names no event)
+    for key in islice(records[0], 60):
+        if vocab.is_hidden_key(str(key)):
+            continue  # ids, slugs and bookkeeping name nothing
+        texts = [r.get(key) for r in records]
+        texts = [t.strip() for t in texts if isinstance(t, str) and 2 <= len(t.strip()) <= 120]
+        if len(texts) * 10 >= len(records) * 9 and _names_each(texts):
+            return str(key)
+    return ""
+
+
+def _names_each(texts: list[str]) -> bool:
+    """Texts that can name records: all different, words rather than numbers, no dates
+    or addresses."""
+    if len(set(texts)) != len(texts):
+        return False
+    for text in texts:
+        digits = sum(c.isdigit() for c in text)
+        coded = " " not in text and digits and ("_" in text or "-" in text)
+        if digits * 3 > len(text) or coded or http_url(text) or _date_like(text):
+            return False
+    return True
+
+
+_MONTHS = vocab.word_set(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
+    "july august september october november december"
+)
+
+
+def _date_like(text: str) -> bool:
+    """A date in any common form ("2026-06-13", "Sat 13 Jun 2026", "June 13")."""
+    if parse_date(text):
+        return True
+    return any(c.isdigit() for c in text) and bool(_MONTHS.intersection(vocab.words(text)))
 
 
 def _booking_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
@@ -1219,6 +1267,11 @@ def _add_candidate(built: _Assembly, candidate, prepared: Prepared) -> None:
         "dataPath": ",".join(dict.fromkeys(found.paths)) or ROOT,
     }
     hints = built.hints(found, candidate.kind)
+    if found.role == "collection":
+        sample = _reading(found, built.context, built.pre_unwrapped)
+        title_key = title_by_evidence(sample, candidate.kind)
+        if title_key:
+            hints["title_key"] = title_key
     if found.role != "collection":
         built.views[intent["id"]] = _section_view(
             intent, candidate.kind, found.data, built.context, hints, built.fields

@@ -815,6 +815,9 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
             return by_norm[name]
     if coded is not None:
         return coded
+    summary = by_norm.get("summary")  # iCalendar: an event's summary is its title
+    if summary and "description" in by_norm and len(_title_text(_value(fields, summary))) <= 120:
+        return summary
     if hints.kind == "homes":
         return None  # a home is called by its address (below), not by its agent's name
     for key, value in fields:

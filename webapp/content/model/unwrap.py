@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..paths import ROOT, join
 from ..text import normal_key
-from .vocab import SYSTEM_WORDS, plural
+from .vocab import SYSTEM_WORDS, plural, words
 
 MAX_UNWRAP_DEPTH = 10
 MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
@@ -1199,6 +1199,96 @@ def _prepare_geojson(content: dict) -> Prepared:
     return Prepared({"items": records}, Context(), {"items": "features"}, site=site)
 
 
+def _value_ranges(content: dict) -> list[dict]:
+    """Spreadsheet ranges ({range, values: [[header…], [row…]]}, as Google Sheets'
+    values API answers), one or several (``valueRanges``)."""
+    ranges = content.get("valueRanges")
+    if not isinstance(ranges, list):
+        ranges = [content] if "range" in content else []
+    return [r for r in ranges[:50] if isinstance(r, dict) and _table(r.get("values"))]
+
+
+def _table(rows: Any) -> bool:
+    """A list of rows whose first row names the columns (short distinct texts)."""
+    if not isinstance(rows, list) or len(rows) < 2 or not isinstance(rows[0], list):
+        return False
+    header = rows[0]
+    return (
+        0 < len(header) <= 60
+        and all(isinstance(h, str) and 0 < len(h) <= 60 for h in header)
+        and len(set(header)) == len(header)
+        and all(isinstance(row, list) for row in rows[1:50])
+    )
+
+
+def _prepare_sheets(content: dict) -> Prepared:
+    """Each range's rows as records keyed by its header, named by its sheet ("'Farm
+    shop'!A1:F18": farm shop); a two-column range of labels and values ("Farm name",
+    "Phone") is the site's details."""
+    doc: dict[str, Any] = {}
+    raw_paths: dict[str, str] = {}
+    site: dict[str, Any] = {}
+    several = isinstance(content.get("valueRanges"), list)
+    for index, value_range in enumerate(content.get("valueRanges") or [content]):
+        if not isinstance(value_range, dict) or not _table(value_range.get("values")):
+            continue
+        rows = value_range["values"][:100_000]
+        name = _sheet_name(value_range.get("range"), index)
+        path = join(join("valueRanges", index), "values") if several else "values"
+        records = [
+            {h: cell for h, cell in zip(rows[0], row, strict=False) if cell not in ("", None)}
+            for row in rows[1:]
+            if isinstance(row, list) and any(cell not in ("", None) for cell in row)
+        ]
+        if len(rows[0]) == 2 and len(records) <= 30 and not site:
+            details = {str(r.get(rows[0][0])): r.get(rows[0][1]) for r in records}
+            site = {"name": _named_in(details), "node": details}
+            doc[name] = details
+        else:
+            doc[name] = records
+        raw_paths[name] = path
+    return Prepared(doc, Context(), raw_paths, site={k: v for k, v in site.items() if v})
+
+
+def _sheet_name(address: Any, index: int) -> str:
+    """A range's sheet name ("'Farm shop'!A1:F18" -> "farm shop")."""
+    sheet = address.rsplit("!", 1)[0].strip("'") if isinstance(address, str) else ""
+    return sheet.lower()[:60] or f"sheet {index + 1}"
+
+
+def _named_in(details: dict) -> str:
+    """The name among labelled values ("Farm name": "Hollins Green Farm")."""
+    for label, value in details.items():
+        if words(label)[-1:] == ["name"] and isinstance(value, str):
+            return value
+    return ""
+
+
+def _result_sets(content: dict) -> list[dict]:
+    """Several search result sets in one answer (Typesense's multi_search, Algolia's
+    multiple queries): ``results`` whose entries each hold their own hits."""
+    results = content.get("results")
+    if not isinstance(results, list) or not results:
+        return []
+    sets = [r for r in results[:20] if isinstance(r, dict) and isinstance(r.get("hits"), list)]
+    return sets if len(sets) == len(results[:20]) else []
+
+
+def _prepare_result_sets(content: dict) -> Prepared:
+    """Each result set's hits as a collection, named by the collection or index it
+    searched; a hit's record one level down (``document``, ``_source``) is the record."""
+    doc: dict[str, Any] = {}
+    raw_paths: dict[str, str] = {}
+    for index, result in enumerate(_result_sets(content)):
+        params = result.get("request_params")
+        searched = params.get("collection_name") if isinstance(params, dict) else None
+        name = str(searched or result.get("index") or f"results {index + 1}")[:60]
+        hits = [hit.get("document", hit.get("_source", hit)) for hit in result["hits"]]
+        doc[name] = [hit for hit in hits if isinstance(hit, dict)]
+        raw_paths[name] = join(join("results", index), "hits")
+    return Prepared(doc, Context(), raw_paths)
+
+
 def _prepare(content: Any) -> Prepared:
     if isinstance(content, dict):
         sys = content.get("sys")
@@ -1218,6 +1308,10 @@ def _prepare(content: Any) -> Prepared:
             return _prepare_sparql(content)
         if content.get("type") == "FeatureCollection" and isinstance(content.get("features"), list):
             return _prepare_geojson(content)
+        if _value_ranges(content):
+            return _prepare_sheets(content)
+        if _result_sets(content):
+            return _prepare_result_sets(content)
         result = content.get("result")
         if isinstance(result, list) and any(
             isinstance(d, dict) and "_type" in d and "_id" in d for d in result[:20]

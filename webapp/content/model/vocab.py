@@ -723,6 +723,7 @@ FACT_KEYS = word_set(
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
 HIDDEN_KEYS = word_set(
+    "etag nextpagetoken nextsynctoken pagetoken cursor icaluid sequence "
     "catalogvisibility downloadlimit downloadexpiry downloads downloadable virtual taxstatus "
     "taxclass backorders backordersallowed backordered totalsales pricehtml purchasable "
     "shippingrequired shippingtaxable shippingclass shippingclassid soldindividually "
