@@ -763,3 +763,21 @@ def test_several_result_sets_are_several_collections_and_summaries_name_events()
         "start": {"dateTime": "2026-06-03T17:30:00Z"},
     }
     assert normalise(event).title == "Regatta"
+
+
+def test_a_title_one_member_down_and_a_site_above_an_envelope():
+    operator = {"ID": 7, "Title": "Solway Charge", "WebsiteURL": "https://charge.example.net"}
+    sites = [
+        {"ID": 100 + n, "UUID": f"a1b2-{n}", "OperatorInfo": operator, "NumberOfPoints": 2,
+         "AddressInfo": {"ID": n, "Title": f"Harbour Car Park {n}", "Town": "Kirkhaven"}}
+        for n in range(5)
+    ]  # fmt: skip
+    (titles,) = decode_views(build_site(sites)).values()
+    assert titles == [f"Harbour Car Park {n}" for n in range(5)]
+    beers = [{"beer": {"bid": n, "beer_name": f"Ale {n}", "beer_style": "Pale Ale",
+                       "beer_abv": 4.2}} for n in range(4)]  # fmt: skip
+    brewery = {"brewery_id": 1, "brewery_name": "Foxglove Lane Brewing", "country_name": "UK",
+               "beer_count": 4, "brewery_description": "A small brewery by the canal.",
+               "beer_list": {"is_search": False, "count": 4, "items": beers}}  # fmt: skip
+    built = build_site({"meta": {"code": 200}, "response": {"brewery": brewery}})
+    assert built.meta["site_name"] == "Foxglove Lane Brewing"

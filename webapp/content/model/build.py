@@ -653,14 +653,35 @@ def title_by_evidence(sample: list[dict], kind: vocab.Kind | None) -> str:
     titles = [normalise(record, hints).title for record in records]
     if len(set(titles)) * 10 >= len(records) * 9 and not any(map(_date_like, titles)):
         return ""  # mostly unique, and not dates ("Sat 13 Jun 2026" names no event)
-    for key in islice(records[0], 60):
-        if vocab.is_hidden_key(str(key)):
-            continue  # ids, slugs and bookkeeping name nothing
-        texts = [r.get(key) for r in records]
+    for key in _title_candidates(records[0]):
+        texts = [_member(r, key) for r in records]
         texts = [t.strip() for t in texts if isinstance(t, str) and 2 <= len(t.strip()) <= 120]
         if len(texts) * 10 >= len(records) * 9 and _names_each(texts):
-            return str(key)
+            return key
     return ""
+
+
+def _title_candidates(record: dict) -> list[str]:
+    """Keys that could name records, in document order: the record's own text fields,
+    then its members' title-like ones ("AddressInfo.Title")."""
+    own = [str(k) for k in islice(record, 60) if not vocab.is_hidden_key(str(k))]
+    nested = [
+        f"{key}.{inner}"
+        for key, value in islice(record.items(), 60)
+        if isinstance(value, dict) and isinstance(key, str) and "." not in key
+        for inner in islice(value, 30)
+        if isinstance(inner, str) and normal_key(inner) in ("title", "name") and "." not in inner
+    ]
+    return own + nested
+
+
+def _member(record: dict, key: str):
+    """A record's field, or a member's field by a dotted key."""
+    if key in record:
+        return record[key]
+    outer, _, inner = key.partition(".")
+    holder = record.get(outer)
+    return holder.get(inner) if isinstance(holder, dict) else None
 
 
 def _names_each(texts: list[str]) -> bool:

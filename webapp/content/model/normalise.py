@@ -879,9 +879,15 @@ def _pick_weak_title(fields: list[tuple[str, Any]]) -> str | None:
 
 
 def _value(fields: list[tuple[str, Any]], key: str) -> Any:
+    """A field's value; a dotted key ("AddressInfo.Title", chosen by evidence over the
+    collection) reads one member down."""
     for name, value in fields:
         if name == key:
             return value
+    member, dot, inner = key.partition(".")
+    if dot:
+        holder = _value(fields, member)
+        return holder.get(inner) if isinstance(holder, dict) else None
     return None
 
 
