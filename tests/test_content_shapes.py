@@ -781,3 +781,12 @@ def test_a_title_one_member_down_and_a_site_above_an_envelope():
                "beer_list": {"is_search": False, "count": 4, "items": beers}}  # fmt: skip
     built = build_site({"meta": {"code": 200}, "response": {"brewery": brewery}})
     assert built.meta["site_name"] == "Foxglove Lane Brewing"
+
+
+def test_a_thing_with_a_price_is_no_blog_post():
+    patterns = {
+        str(n): {"id": n, "name": f"Cowl {n}", "price": 4.5, "currency": "GBP",
+                 "notes_html": "<p>Worked in the round.</p>", "published": "2024/03/01"}
+        for n in range(4)
+    }  # fmt: skip
+    assert _titles({"patterns": patterns}) != ["Read the blog"]

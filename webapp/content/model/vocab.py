@@ -388,7 +388,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("services", ("~duration", "~price"), ("=variants =sku =startdate =startsat =date",)),
     ("portfolio", ("=client", "=year =category =services =role =cover =summary"), ()),
     ("blog", ("=title =headline =name", "~content ~body ~html ~excerpt ~markdown ~encoded",
-              "@date @published @posted @publishon =createdat =readingtime"), ()),
+              "@date @published @posted @publishon =createdat =readingtime"),
+     ("=price =offers =currency =pricecurrency",)),  # a thing with a price is no post
     ("recipes", ("=ingredients =recipeingredient =instructions =recipeinstructions",), ()),
     ("products", ("=price =offers",), ()),
 )  # fmt: skip
