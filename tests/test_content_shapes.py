@@ -790,3 +790,13 @@ def test_a_thing_with_a_price_is_no_blog_post():
         for n in range(4)
     }  # fmt: skip
     assert _titles({"patterns": patterns}) != ["Read the blog"]
+
+
+def test_what_a_platform_leaves_of_removed_content_is_left_out():
+    videos = [{"kind": "item", "snippet": {"title": f"Dovetails {n}", "description": "Cutting."}}
+              for n in range(3)]  # fmt: skip
+    removed = {"title": "Deleted video", "description": "This video is unavailable."}
+    videos.append({"kind": "item", "snippet": removed})
+    built = build_site({"items": videos})
+    assert "Deleted video" not in str(decode_views(built))
+    assert "1 record" in built.meta["left_out"]

@@ -287,7 +287,24 @@ def is_unpublished(item: Any) -> bool:
             return True  # Strapi: a draft has publishedAt null
         elif norm == "id" and isinstance(value, str) and value.startswith("drafts."):
             return True
+        elif _removed_title(norm, value) or (
+            isinstance(value, dict)  # YouTube: snippet.title "Deleted video"
+            and any(_removed_title(normal_key(k), v) for k, v in islice(value.items(), 20))
+        ):
+            return True  # what a platform leaves of removed content
     return False
+
+
+def _removed_title(norm: str, value: Any) -> bool:
+    return (
+        norm in ("title", "name")
+        and isinstance(value, str)
+        and (value.strip().casefold() in _REMOVED_TITLES)
+    )
+
+
+# Titles platforms give what was removed or made private (YouTube, Reddit).
+_REMOVED_TITLES = frozenset({"deleted video", "private video", "[deleted]", "[removed]"})
 
 
 # --------------------------------------------------------------------------
