@@ -800,3 +800,40 @@ def test_what_a_platform_leaves_of_removed_content_is_left_out():
     built = build_site({"items": videos})
     assert "Deleted video" not in str(decode_views(built))
     assert "1 record" in built.meta["left_out"]
+
+
+def test_firestore_documents_read_as_records_of_their_collection():
+    def room(slug, title, price):
+        fields = {"title": {"stringValue": title}, "pricePerPerson": {"integerValue": str(price)},
+                  "currency": {"stringValue": "GBP"}, "active": {"booleanValue": True},
+                  "tags": {"arrayValue": {"values": [{"stringValue": "Puzzles"}]}}}  # fmt: skip
+        return {"name": f"projects/p/databases/(default)/documents/rooms/{slug}",
+                "fields": fields, "createTime": "2026-01-01T00:00:00Z"}  # fmt: skip
+
+    rooms = [room(f"room-{n}", f"Attic {n}", 28) for n in range(4)]
+    (titles,) = decode_views(build_site({"documents": rooms})).values()
+    assert titles == [f"Attic {n}" for n in range(4)]
+
+
+def test_graphql_pages_of_records_a_record_holding_lists_and_common_names():
+    products = {
+        "totalItems": 3,
+        "items": [{"name": f"Saddle {n}", "price": 4500} for n in range(3)],
+    }
+    collections = {
+        "totalItems": 3,
+        "items": [{"name": f"Parts {n}", "slug": f"p{n}"} for n in range(3)],
+    }
+    channel = {"code": "default", "currencyCode": "EUR"}
+    data = {"activeChannel": channel, "products": products, "collections": collections}
+    assert len(_titles({"data": data})) == 2
+    facilities = [{"FacilityName": f"Camp {n}", "FacilityID": str(n)} for n in range(4)]
+    activities = [{"ActivityName": f"Sport {n}", "ActivityID": n} for n in range(4)]
+    area = {"RecAreaName": "Cedar Hollow Lake", "RecAreaDescription": "A lake in the hills.",
+            "RecAreaID": "2991", "FACILITY": facilities, "ACTIVITY": activities}  # fmt: skip
+    assert len(_titles({"RECDATA": [area], "METADATA": {"RESULTS": {"TOTAL_COUNT": 1}}})) >= 2
+    made = {"edges": [{"node": {"name": f"Tool {n}", "tagline": "Calm."}} for n in range(3)]}
+    user = {"id": "22", "name": "Ines", "headline": "Maker", "username": "ines", "madePosts": made}
+    assert _titles({"data": {"user": user}}) != ["Explore everything"]
+    species = {"name": "Alcedo atthis", "preferred_common_name": "Common Kingfisher"}
+    assert normalise(species).title == "Common Kingfisher"

@@ -772,7 +772,9 @@ def _noun_from_fields(sample: list[dict]) -> str:
     for record in sample[:1]:
         for key in islice(record, 60):
             tokens = vocab.words(str(key))
-            if len(tokens) == 2 and tokens[1] == "type" and tokens[0] not in _UNTYPED:
+            # "brewery_type": breweries; a short word ("sub_type") says no noun
+            named = len(tokens) == 2 and tokens[1] == "type" and len(tokens[0]) >= 4
+            if named and tokens[0] not in _UNTYPED:
                 return vocab.plural(tokens[0])
     return ""
 

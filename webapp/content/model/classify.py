@@ -378,6 +378,27 @@ def _others(item: dict) -> int:
     )
 
 
+def _is_envelope(item: Any) -> bool:
+    """An object that is a page of records and its counts ({items, totalItems}), with
+    no more than three fields of its own."""
+    own = sum(1 for v in islice(item.values(), 40) if isinstance(v, str | int | float))
+    return own <= 3 and _holds_records(item) if isinstance(item, dict) else False
+
+
+def _holds_records(item: Any, lists: int = 1) -> bool:
+    """Whether an object holds at least ``lists`` lists of records, directly or in an
+    envelope ({items: [...], totalItems}, {edges: [...]})."""
+    if not isinstance(item, dict):
+        return False
+    found = 0
+    for value in islice(item.values(), 60):
+        if isinstance(value, dict):
+            value = next((v for v in islice(value.values(), 12) if isinstance(v, list)), None)
+        if isinstance(value, list) and len(value) >= 2 and is_record_list(value):
+            found += 1
+    return found >= lists
+
+
 def _is_picture_sizes(items: list[dict]) -> bool:
     """One picture in several sizes ([{size: "small", "#text": url}, {width, url}]): each
     object only an image URL and its size, no name, price or caption."""
@@ -616,6 +637,8 @@ class _Walker:
         )
         if known * 2 >= len(keys):
             return False
+        if sum(1 for item in objects if _is_envelope(item)) * 2 >= len(objects):
+            return False  # GraphQL's {products: {items}, collections: {items}}: collections
         return homogeneous(objects)
 
     # ---------------------------------------------------------------- lists
@@ -631,6 +654,11 @@ class _Walker:
             return
         if objects and _is_block_list(name, node):
             self.blocks(node, path, name, depth)
+            return
+        if len(objects) == 1 and len(node) == 1 and _holds_records(objects[0], lists=2):
+            # One record holding lists of records (RIDB's RECDATA: [a recreation area with
+            # its FACILITY and ACTIVITY]): the site around them, walked as an object.
+            self.walk_dict(objects[0], join(path, 0), name, parent, depth + 1)
             return
         if is_record_list(node):
             if depth > 0 and self.plumbing(node, objects, path, name):
@@ -848,7 +876,11 @@ class _Walker:
                 continue
             if child_norm in HIDDEN_NAMES or child_norm in COLOR_CONTAINERS:
                 continue
-            if child_norm in PLATFORM_COLLECTIONS and not kind_for(key):
+            platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
+            if platform_table and not (isinstance(value, dict) and _holds_records(value)):
+                continue  # a platform's table ("users", "roles"), not a record of the site
+            if isinstance(value, list) and len(value) == 1 and _holds_records(value[0], lists=2):
+                children.append((key, value))  # one record holding lists: walked (walk_list)
                 continue
             if isinstance(value, list) and is_record_list(value) and not _is_block_list(key, value):
                 objects = _dicts(value)

@@ -1199,6 +1199,59 @@ def _prepare_geojson(content: dict) -> Prepared:
     return Prepared({"items": records}, Context(), {"items": "features"}, site=site)
 
 
+_FIRESTORE_SCALARS = (
+    "stringValue", "integerValue", "doubleValue", "booleanValue", "timestampValue",
+    "referenceValue", "bytesValue",
+)  # fmt: skip
+
+
+def _firestore_documents(content: dict) -> list[dict]:
+    """Cloud Firestore's REST documents ({name: ".../documents/rooms/x", fields: {title:
+    {stringValue}}}), or []."""
+    documents = content.get("documents")
+    if not isinstance(documents, list) or not documents:
+        return []
+    head = [d for d in documents[:20] if isinstance(d, dict)]
+    typed = all(
+        isinstance(d.get("fields"), dict) and "/documents/" in str(d.get("name", "")) for d in head
+    )
+    return [d for d in documents if isinstance(d, dict)] if head and typed else []
+
+
+def _firestore_value(value: Any, depth: int = 0) -> Any:
+    """A Firestore typed value as plain JSON ({"integerValue": "28"} -> 28)."""
+    if not isinstance(value, dict) or depth > 20:
+        return None
+    for kind in _FIRESTORE_SCALARS:
+        if kind in value:
+            inner = value[kind]
+            if kind == "integerValue":
+                return int(inner) if str(inner).lstrip("-").isdigit() else inner
+            return inner
+    if isinstance(value.get("mapValue"), dict):
+        fields = value["mapValue"].get("fields") or {}
+        return {k: _firestore_value(v, depth + 1) for k, v in islice(fields.items(), 200)}
+    if isinstance(value.get("arrayValue"), dict):
+        values = value["arrayValue"].get("values") or []
+        return [_firestore_value(v, depth + 1) for v in values[:500]]
+    if isinstance(value.get("geoPointValue"), dict):
+        return value["geoPointValue"]
+    return None
+
+
+def _prepare_firestore(content: dict) -> Prepared:
+    """Firestore documents as records named by their collection ("…/documents/rooms/x":
+    rooms), their id the last step of their name."""
+    doc: dict[str, list] = {}
+    for document in _firestore_documents(content)[:100_000]:
+        steps = str(document["name"]).split("/documents/", 1)[-1].split("/")
+        collection = steps[-2] if len(steps) >= 2 else "documents"
+        record = {"id": steps[-1]}
+        record.update({k: _firestore_value(v) for k, v in islice(document["fields"].items(), 200)})
+        doc.setdefault(collection[:60], []).append(record)
+    return Prepared(doc, Context(), {name: "documents" for name in doc})
+
+
 def _value_ranges(content: dict) -> list[dict]:
     """Spreadsheet ranges ({range, values: [[header…], [row…]]}, as Google Sheets'
     values API answers), one or several (``valueRanges``)."""
@@ -1308,6 +1361,8 @@ def _prepare(content: Any) -> Prepared:
             return _prepare_sparql(content)
         if content.get("type") == "FeatureCollection" and isinstance(content.get("features"), list):
             return _prepare_geojson(content)
+        if _firestore_documents(content):
+            return _prepare_firestore(content)
         if _value_ranges(content):
             return _prepare_sheets(content)
         if _result_sets(content):

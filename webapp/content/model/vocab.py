@@ -364,7 +364,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
               "=salaryrange =seniority =jobfunction",), ()),
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
     ("tracks", ("=durationms =isrc =tracknumber =discnumber",), ()),
-    ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl",), ()),
+    ("repositories", ("=stargazerscount =forkscount =defaultbranch =cloneurl =pullcount "
+                      "=starcount",), ()),
     ("publications", ("=doi =issn =containertitle =isreferencedbycount =referencescount "
                       "=citationcount",), ()),
     ("courses", ("=numlectures =numsubscribers =instructionallevel =visibleinstructors "
@@ -375,7 +376,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
     ("reviews", ("=rating =stars =reviewrating",
                  "=quote =text =review =reviewbody =comment =body =content"), ()),
-    ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes",), ()),
+    ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes "
+                     "=replycount =postscount =lastpostedat",), ()),
     ("questions", ("=isanswered =answercount =acceptedanswerid",), ()),
     ("places", ("=reviewcount =userratingcount", "=coordinates =latitude =lat =geo"), ()),
     ("plans", ("=recurring =billingscheme =billinginterval =intervalcount =trialperioddays",),
@@ -517,6 +519,10 @@ SYSTEM_WORDS = word_set(
 # Roles of the fields of one record
 
 TITLE_KEYS = (
+    # A common name beside a scientific one is the one a person reads (iNaturalist, GBIF).
+    "preferredcommonname",
+    "commonname",
+    "vernacularname",
     "name",
     "title",
     "headline",
