@@ -26,7 +26,7 @@ from typing import Any
 
 from ..paths import ROOT, is_addressable_key, join
 from ..text import normal_key
-from .normalise import humanise, is_unpublished
+from .normalise import _image, humanise, is_unpublished
 from .unwrap import Prepared, value_shape
 from .values import http_url, looks_like_image_url, plain_text
 from .vocab import (
@@ -344,19 +344,17 @@ def _is_option_list(items: list[dict]) -> bool:
 
 def _is_image_list(items: list[dict]) -> bool:
     """A gallery: objects that are mostly an image URL and its caption."""
-    from .normalise import _image
-
     return bool(items) and all(
-        _pictured(item, _image) and len(item) <= 8 and _others(item) <= 1 for item in items
+        _pictured(item) and len(item) <= 8 and _others(item) <= 1 for item in items
     )
 
 
-def _pictured(item: dict, image_of) -> bool:
+def _pictured(item: dict) -> bool:
     """Whether an object holds a picture: an image-named key, or a URL that looks like
     one (a record's own address, ".../launches/9f8e/", is no picture)."""
     if any(IMAGE_WORDS.intersection(words(str(key))) for key in islice(item, 20)):
-        return image_of(item, "", True) is not None
-    return image_of(item, "", False) is not None
+        return _image(item, "", True) is not None
+    return _image(item, "", False) is not None
 
 
 # What a gallery's photo carries besides its picture: a caption, a size, an id.
@@ -381,8 +379,7 @@ def _others(item: dict) -> int:
 def _is_envelope(item: Any) -> bool:
     """An object that is a page of records and its counts ({items, totalItems}), with
     no more than three fields of its own."""
-    own = sum(1 for v in islice(item.values(), 40) if isinstance(v, str | int | float))
-    return own <= 3 and _holds_records(item) if isinstance(item, dict) else False
+    return isinstance(item, dict) and own_fields(item) <= 3 and _holds_records(item)
 
 
 def _holds_records(item: Any, lists: int = 1) -> bool:
@@ -415,7 +412,7 @@ _SIZE_MEMBERS = frozenset({"size", "width", "height", "text", "url", "src", "typ
 def _are_records(items: list) -> bool:
     """Whether labelled objects are records (three or more facts of their own beside a
     list), not sections (a heading over a list: "Coffee": [Espresso])."""
-    return all(_scalars(item) >= 3 for item in items if isinstance(item, dict))
+    return all(own_fields(item) >= 3 for item in items if isinstance(item, dict))
 
 
 def _label_of(item: dict) -> str:
@@ -429,7 +426,11 @@ def _label_of(item: dict) -> str:
     return ""
 
 
-def _scalars(node: dict) -> int:
+def own_fields(node: Any) -> int:
+    """How many texts and numbers of its own an object has (flags, empty texts and
+    bookkeeping keys aside): a record has several, an envelope {items, count} few."""
+    if not isinstance(node, dict):
+        return 0
     return sum(
         1
         for key in islice(node, 50)
@@ -450,7 +451,7 @@ _MEDIA_KEYS = frozenset({"width", "height", "mimetype", "mime", "filename", "fil
 
 def _is_section(node: dict) -> bool:
     """An object with text of its own worth a page (not an image, a point, a rating)."""
-    if len(node) > 40 or _scalars(node) < 2:
+    if len(node) > 40 or own_fields(node) < 2:
         return False
     keys = {normal_key(k) for k in islice(node, 40)}
     if keys & {"url", "src", "href", "raw"} and len(keys) <= 6:
@@ -535,7 +536,7 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             return None
         label = _label_of(section)
         lists = _record_lists(section)
-        if not label or len(lists) != 1 or _scalars(section) > 5:
+        if not label or len(lists) != 1 or own_fields(section) > 5:
             return None
         key, inner = lists[0]
         if len(section) >= 4 and _is_picture_sizes(_dicts(inner)):
@@ -718,7 +719,7 @@ class _Walker:
                 key, value = blocks
                 self.blocks(value, join(page_path, key), title, depth + 1, home=home)
             own = {k: v for k, v in page.items() if not (blocks and k == blocks[0])}
-            if not home and _scalars(own) >= 2 and _has_content(own):
+            if not home and own_fields(own) >= 2 and _has_content(own):
                 self.findings.found.append(
                     Found(
                         "section",

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readable_text_on
 from ..paths import resolve_one
 from ..text import normal_key
-from .classify import Findings, is_record_list
+from .classify import Findings, is_record_list, own_fields
 from .normalise import _image
 from .unwrap import Prepared
 from .values import plain_text, readable_code
@@ -217,24 +217,13 @@ def name_of_container(prepared: Prepared, findings: Findings) -> str:
     # The nearest record up the path (an envelope {count, items} is none), two steps at most.
     for end in range(len(common), max(0, len(common) - 3), -1):
         node = resolve_one(prepared.doc, ".".join(common[:end]))
-        if _own_fields(node) < _RECORD_FIELDS:
+        if own_fields(node) < _RECORD_FIELDS:
             continue  # a heading over lists ({"title": "Our team", "members"}): no record
         own = normal_key(common[end - 1]) + "name"  # "brewery": {"brewery_name"}
         name = _first_text([node], ("name", "title", "displayname", own), 80)
         if name:
             return "" if normal_key(name) in _PAGE_NAMES else _name_text(name)
     return ""
-
-
-def _own_fields(node: Any) -> int:
-    """How many fields of its own (texts and numbers) an object has."""
-    if not isinstance(node, dict):
-        return 0
-    return sum(
-        1
-        for value in islice(node.values(), 60)
-        if isinstance(value, str | int | float) and not isinstance(value, bool)
-    )  # an envelope's flags and counts ({"is_search": false, "count": 14}) are not its own
 
 
 _RECORD_FIELDS = 4  # fields of its own that make a container a record (a group, a show)
