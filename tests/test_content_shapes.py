@@ -6,6 +6,9 @@ batches (tests/fixtures/content/batch-*) judge them on real platforms' shapes.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from webapp.content.model.build import build_site
 from webapp.content.model.layout import MODEL_FIELD, chunk_field, decode
 from webapp.content.model.name import infer_kind
@@ -14,6 +17,8 @@ from webapp.content.model.site import name_shared_by_records
 from webapp.content.model.unwrap import payload_member
 from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
 from webapp.content.render import hints_of
+
+FIXTURES = Path(__file__).parent / "fixtures" / "content"
 
 TALKS = [
     {"id": f"{n:06d}", "title": f"A talk about rivers, part {n}", "summary": "Long and wet."}
@@ -836,3 +841,69 @@ def test_graphql_pages_of_records_a_record_holding_lists_and_common_names():
     assert _titles({"data": {"user": user}}) != ["Explore everything"]
     species = {"name": "Alcedo atthis", "preferred_common_name": "Common Kingfisher"}
     assert normalise(species).title == "Common Kingfisher"
+
+
+def test_records_named_by_their_declared_collection_or_map_feature():
+    pets = [{"id": f"p{n}", "dataCollectionId": "Pets", "data": {"title": f"Pet {n}"}}
+            for n in range(4)]  # fmt: skip
+    assert _titles({"dataItems": pets}) == ["Browse the pets"]
+    huts = [{"type": "node", "id": n, "lat": 46.4, "lon": 11.6,
+             "tags": {"tourism": kind, "name": f"Rifugio {n}"}}
+            for n, kind in enumerate(["alpine_hut", "wilderness_hut", "alpine_hut"])]  # fmt: skip
+    assert _titles({"elements": huts}) == ["Browse the huts"]
+    # A declared format or a bare code names nothing: "standard" products stay plain.
+    plain = [{"id": n, "name": f"Thing {n}", "model": "Corolla"} for n in range(3)]
+    assert _titles({"data": plain}) == ["Browse all items"]
+
+
+def test_records_named_by_their_web_address():
+    shots = [{"id": n, "title": f"Identity {n}", "html_url": f"https://dribbble.example/shots/{n}-x"}
+             for n in range(4)]  # fmt: skip
+    assert _titles(shots) == ["Browse the shots"]
+
+
+def test_routes_species_and_charging_points_are_known_by_their_fields():
+    routes = [{"name": f"Loop {n}", "distance": 62418.7, "elevation_gain": 214.0} for n in range(4)]
+    assert _titles(routes) == ["Explore the routes"]
+    taxa = [{"count": 4, "taxon": {"name": f"Spartina {n}", "preferred_common_name": f"Grass {n}",
+                                   "rank": "species", "ancestry": "48460/47126"}}
+            for n in range(4)]  # fmt: skip
+    assert _titles({"results": taxa}) == ["Browse the species"]
+    points = [{"AddressInfo": {"Title": f"Car park {n}"}, "NumberOfPoints": 2} for n in range(4)]
+    assert _titles(points) == ["Find a charging point"]
+    assert plural("species") == "species"
+
+
+def test_a_type_field_holding_a_lookup_names_nothing():
+    rows = [{"Title": f"Bay {n}", "UsageType": {"ID": 1, "Title": "Public"}} for n in range(3)]
+    assert _titles(rows) == ["Browse all items"]
+
+
+def test_one_named_thing_beside_collections_is_offered_as_about_it():
+    posts = [{"title": f"Launch {n}", "tagline": "A tool", "createdAt": "2026-01-02"}
+             for n in range(4)]  # fmt: skip
+    edges = [{"cursor": str(n), "node": post} for n, post in enumerate(posts)]
+    maker = {
+        "name": "Inês Carvalho",
+        "headline": "Maker of small tools",
+        "username": "ines",
+        "profileImage": "https://cdn.example.net/ines.png",
+        "madePosts": {"edges": edges},
+    }
+    assert "About Inês Carvalho" in _titles({"data": {"user": maker}})
+    # A brewery's own record beside its beers (Untappd's brewery/info, batch 5).
+    brewery = json.loads((FIXTURES / "batch-5" / "untappd-brewery-info.json").read_text())
+    assert "About the brewery" in _titles(brewery)
+    # A heading under "name" stays the page's own title.
+    fleet = {"name": "Our Fleet", "body": "<p>Six yachts, all crewed.</p>"}
+    assert "About Our Fleet" not in _titles({"fleet": fleet, "posts": posts})
+
+
+def test_a_mailing_list_is_left_out_as_private():
+    signups = {f"-Of{n}": {"email": f"reader{n}@mail.example", "createdAt": 1765000000000 + n,
+                           "source": "website"} for n in range(5)}  # fmt: skip
+    dishes = [{"name": f"Bao {n}", "price": 6.5, "description": "Soft and hot."} for n in range(4)]
+    built = build_site({"menu": dishes, "subscribers": signups})
+    assert [i["title"] for i in built.intents] == ["Browse the menu"]
+    assert "reader0@mail.example" not in json.dumps(built.intents)
+    assert "people's email addresses, kept private" in built.meta["left_out"]

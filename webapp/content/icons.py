@@ -184,6 +184,9 @@ ICONS.update(
     campgrounds=ICONS["locations"],
     episodes=ICONS["videos"],
     help=ICONS["faq"],
+    routes=ICONS["compass"],
+    chargers=ICONS["locations"],
+    species=ICONS["gallery"],
 )
 FALLBACK = "items"
 

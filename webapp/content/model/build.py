@@ -767,6 +767,40 @@ _FACET_PLUMBING = frozenset({"href", "url", "link", "selected", "active", "check
 _FACET_MACHINE = frozenset({"key", "value", "code", "slug", "term", "filter", "param"})
 
 
+def _email_address(value: Any) -> bool:
+    """Tell whether a value is one email address and nothing else."""
+    if not isinstance(value, str) or not 6 <= len(value) <= 254 or " " in value:
+        return False
+    local, _, domain = value.partition("@")
+    return bool(local) and "." in domain and "@" not in domain
+
+
+def _mailing_list(sample: list[dict]) -> bool:
+    """Records that are people's email addresses and little else (a newsletter's
+    subscribers, a form's sign-ups): private, and nothing a visitor came for."""
+    if not sample:
+        return False
+    for record in sample[:20]:
+        texts = [v for v in islice(record.values(), 20) if isinstance(v, str)]
+        if not any(_email_address(text) for text in texts):
+            return False
+        if any(len(text.split()) >= 3 for text in texts) or len(record) > 6:
+            return False  # a person with a bio or a role is a team member, not a sign-up
+    return True
+
+
+def _not_for_visitors(found: Found, reading: list[dict]) -> str:
+    """Why a collection's records are not for a visitor (search filters, a mailing list),
+    or ""."""
+    if found.role != "collection" or not reading:
+        return ""
+    if all(_is_facet(record) for record in reading[:20]):
+        return "search filters: a value and a count each"
+    if _mailing_list(reading):
+        return "people's email addresses, kept private"
+    return ""
+
+
 def _noun_from_fields(sample: list[dict]) -> str:
     """What records are by a field that types them ("brewery_type": breweries), or ""."""
     for record in sample[:1]:
@@ -774,7 +808,8 @@ def _noun_from_fields(sample: list[dict]) -> str:
             tokens = vocab.words(str(key))
             # "brewery_type": breweries; a short word ("sub_type") says no noun
             named = len(tokens) == 2 and tokens[1] == "type" and len(tokens[0]) >= 4
-            if named and tokens[0] not in _UNTYPED:
+            # its value a code ("micro"); an object ("UsageType": {…}) is a lookup's row
+            if named and tokens[0] not in _UNTYPED and isinstance(record[key], str):
                 return vocab.plural(tokens[0])
     return ""
 
@@ -795,7 +830,10 @@ def _noun_from_addresses(sample: list[dict]) -> str:
     return best if best and nouns[best] * 10 >= len(sample[:20]) * 9 else ""
 
 
-_SELF_KEYS = frozenset({"url", "self", "href", "resourceurl", "apiurl", "uri"})
+# A record's own address, on the API or on the web ("html_url": ".../shots/27103-moth").
+_SELF_KEYS = frozenset(
+    {"url", "self", "href", "resourceurl", "apiurl", "uri", "htmlurl", "permalink", "weburl"}
+)
 
 
 def _collection_in(address: str) -> str:
@@ -819,11 +857,65 @@ _UNTYPED = vocab.word_set(
 )
 
 
+# Keys whose value names the collection a record belongs to (Wix "dataCollectionId": "Pets").
+_COLLECTION_KEYS = frozenset(
+    {"datacollectionid", "collectionid", "collectionname", "collection", "contenttypeid",
+     "modelname", "tablename", "objecttype", "entitytype", "resourcetype"}
+)  # fmt: skip
+# OpenStreetMap's feature keys: a map element's "tourism": "alpine_hut" says what it is.
+_FEATURE_KEYS = ("tourism", "amenity", "shop", "leisure", "historic", "craft", "office")
+
+
+def _phrase(value: Any) -> list[str]:
+    """A value's words when it is a short phrase of letters ("alpine_hut"), else []."""
+    if not isinstance(value, str) or not 3 <= len(value) <= 30:
+        return []
+    tokens = vocab.words(value)
+    plain = value.replace("_", "").replace("-", "").replace(" ", "")
+    if not plain.isalpha() or not 1 <= len(tokens) <= 3 or vocab.is_generic(value):
+        return []
+    return tokens
+
+
+def _shared_word(values: list[Any]) -> str:
+    """What all records are by one value of theirs: the phrase they all share ("pets"),
+    else the head noun their phrases share ("alpine_hut", "wilderness_hut": "huts"), or ""."""
+    phrases = [_phrase(value) for value in values]
+    if not phrases or not all(phrases):
+        return ""
+    heads = {phrase[-1] for phrase in phrases}
+    if len(heads) != 1:
+        return ""
+    first = phrases[0]
+    shared = first if all(phrase == first for phrase in phrases) else first[-1:]
+    return " ".join(shared[:-1] + [vocab.plural(vocab.singular(shared[-1]))])
+
+
+def _noun_from_declared(sample: list[dict]) -> str:
+    """What records are by the collection they declare ("dataCollectionId": "Pets") or by
+    an OpenStreetMap feature tag ("tourism": "alpine_hut"), shared by every record, or ""."""
+    records = [record for record in sample[:20] if isinstance(record, dict)]
+    if not records:
+        return ""
+    for key in islice(records[0], 60):
+        if normal_key(str(key)) in _COLLECTION_KEYS:
+            noun = _shared_word([record.get(key) for record in records])
+            if noun and noun.split()[-1] not in _UNTYPED:
+                return noun
+    tags = [record.get("tags") if isinstance(record.get("tags"), dict) else record
+            for record in records]  # fmt: skip
+    for key in _FEATURE_KEYS:
+        noun = _shared_word([tag.get(key) for tag in tags])
+        if noun:
+            return noun
+    return ""
+
+
 def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
     """A collection no name or kind tells, named by what its records say they are."""
     if kind is not None or (found.name and not vocab.is_generic(found.name)):
         return []
-    noun = _noun_from_fields(sample) or _noun_from_addresses(sample)
+    noun = _noun_from_fields(sample) or _noun_from_addresses(sample) or _noun_from_declared(sample)
     return [f"Browse the {noun}"] if noun else []
 
 
@@ -873,8 +965,9 @@ def _candidates(
                 left_out.append(left_out_entry(found, "a single record beside the collections"))
                 continue
         reading = _reading(found, prepared.context, pre_unwrapped)
-        if found.role == "collection" and reading and all(_is_facet(r) for r in reading[:20]):
-            left_out.append(left_out_entry(found, "search filters: a value and a count each"))
+        reason = _not_for_visitors(found, reading)
+        if reason:
+            left_out.append(left_out_entry(found, reason))
             continue
         kind = kind_of(found, prepared.labels, reading)
         if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):

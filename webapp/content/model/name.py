@@ -309,6 +309,7 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
     if found.role == "section":
         if kind and kind.name not in ("pages",):
             options.append(kind.title)
+        options += _about_titles(found, label, human)
         name = label or human or "More"
         options += [name, f"Read {name}", f"Explore {name}"]
         return options
@@ -333,6 +334,30 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
             options.append(f"Explore {humanise(found.parent)}")
         options.append(GENERIC.title)
     return options
+
+
+# Where a record gives its own name (a person's, a business's), not a heading.
+_OWN_NAME_KEYS = ("name", "displayName", "display_name", "fullName", "full_name")
+
+
+# First words of a page's heading rather than of a name ("Our Fleet", "Why we ride").
+_HEADING_STARTS = word_set("our my your the about why how what meet welcome who where when")
+
+
+def _about_titles(found: Found, label: str, human: str) -> list[str]:
+    """A section that is one named thing (a maker, a brewery) is offered as about it:
+    "About Inês Carvalho" by its own name, "About the brewery" by its key; a heading
+    ("Why guests come back") is its own title."""
+    data = found.data[0] if isinstance(found.data, list) and len(found.data) == 1 else found.data
+    if not isinstance(data, dict) or data.get("title"):
+        return []
+    heading = words(label)[:1] and words(label)[0].lower() in _HEADING_STARTS
+    if label and not heading and any(data.get(key) == label for key in _OWN_NAME_KEYS):
+        return [f"About {label}"]
+    tokens = words(found.name)
+    if not label and human and len(tokens) == 1 and singular(tokens[0]) == tokens[0]:
+        return [f"About the {tokens[0].lower()}"]
+    return []
 
 
 _COLLECTIVES = frozenset({"cast", "crew"})  # people named as one group

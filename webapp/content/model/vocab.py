@@ -38,6 +38,8 @@ def word_set(text: str) -> frozenset[str]:
 
 def singular(word: str) -> str:
     """Turn an English plural into its singular, well enough for collection keys."""
+    if word in SAME_IN_BOTH:
+        return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes")):
@@ -46,6 +48,9 @@ def singular(word: str) -> str:
         return word[:-1]
     return word
 
+
+# Nouns whose singular and plural are one word ("a species", "the species").
+SAME_IN_BOTH = frozenset({"species", "series", "sheep", "deer", "fish", "aircraft"})
 
 # Nouns without a plural ("the modular content", not "contents").
 UNCOUNTABLE = word_set(
@@ -57,7 +62,7 @@ UNCOUNTABLE = word_set(
 
 def plural(word: str) -> str:
     """Pluralise an English noun well enough for field names like city or status."""
-    if word in UNCOUNTABLE:
+    if word in UNCOUNTABLE or word in SAME_IN_BOTH:
         return word
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
         return word[:-1] + "ies"
@@ -325,6 +330,19 @@ _KIND_TABLE += [
              "campgrounds", "⛺"),
     ),
     (
+        "chargers chargingstations chargingpoints chargepoints evchargers",
+        Kind("chargers", "Find a charging point", "charging point", "charging points", "Find",
+             "chargers", "🔌"),
+    ),
+    (
+        "routes trails rides hikes walks tracksandtrails",
+        Kind("routes", "Explore the routes", "route", "routes", "Explore", "routes", "🧭"),
+    ),
+    (
+        "species taxa wildlife",
+        Kind("species", "Browse the species", "species", "species", "Browse", "species", "🌿"),
+    ),
+    (
         "helparticles helpcenter knowledgebase kb supportarticles",
         Kind("help", "Find help articles", "article", "articles", "Read", "help", "🛟"),
     ),
@@ -371,6 +389,13 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("courses", ("=numlectures =numsubscribers =instructionallevel =visibleinstructors "
                  "=curriculum =lecturecount =enrollmentcount",), ()),
     ("campgrounds", ("=campsites =totalsites =numberofsites =campsitecount",), ()),
+    ("chargers", ("=numberofpoints =evconnectortypes =evnetwork =connectortypes =chargertype "
+                  "=maxpowerkw =powerkw",), ()),
+    ("routes", ("=summarypolyline =polyline =gpx =gpxurl =elevationgain =totalelevationgain "
+                "=elevationgainm =totalascent",
+                "=distance =length =distancekm =distancemiles =lengthkm =polyline =gpx"), ()),
+    ("species", ("=scientificname =preferredcommonname =vernacularname =canonicalname",
+                 "=rank =taxonrank =kingdom =genus =ancestry =iconictaxonname"), ()),
     ("help", ("=sectionid =folderid =collectionid",
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
