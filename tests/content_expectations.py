@@ -192,6 +192,15 @@ def _find_intent(found: dict[str, str], titles: list[str]) -> str | None:
     return None
 
 
+def _first_by_title(cards: list[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+    """Each card title's first card (a weekly class's first date, as the expectations
+    describe the first records in document order)."""
+    by_title: dict[str, tuple[str, str]] = {}
+    for title, href, body in cards:
+        by_title.setdefault(_normal(title), (href, body))
+    return by_title
+
+
 def _normal(title: str) -> str:
     return " ".join(title.split()).casefold()
 
@@ -254,7 +263,7 @@ def _facts_elsewhere(client, found: dict[str, str], intent: dict, made: set[str]
             client.post(f"/pages/{intent_id}/generate", data={"csrf_token": _csrf(client)})
             made.add(intent_id)
         shown = _cards(_listing_pages(client, intent_id), intent_id)
-        by_title = {_normal(title): (href, body) for title, href, body in shown}
+        by_title = _first_by_title(shown)
         if _normal(cards[0]["title"]) in by_title:
             tally = Report("elsewhere")
             for card in cards:
@@ -331,7 +340,7 @@ def run(client, name: str, folder: Path = FIXTURES) -> Report:
                 any(group.casefold() in h.casefold() for h in headings),
                 f"{intent_id}: no section {group!r} (sections: {headings[:8]})",
             )
-        by_title = {_normal(title): (href, body) for title, href, body in cards}
+        by_title = _first_by_title(cards)
         for card in intent.get("cards", []):
             _check_card(report, intent_id, card, by_title)
         detail = intent.get("detail")

@@ -12,7 +12,7 @@ from pathlib import Path
 from webapp.content.model.build import build_site
 from webapp.content.model.layout import MODEL_FIELD, chunk_field, decode
 from webapp.content.model.name import infer_kind
-from webapp.content.model.normalise import normalise
+from webapp.content.model.normalise import Hints, normalise
 from webapp.content.model.site import name_shared_by_records
 from webapp.content.model.unwrap import payload_member
 from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
@@ -907,3 +907,88 @@ def test_a_mailing_list_is_left_out_as_private():
     assert [i["title"] for i in built.intents] == ["Browse the menu"]
     assert "reader0@mail.example" not in json.dumps(built.intents)
     assert "people's email addresses, kept private" in built.meta["left_out"]
+
+
+def test_money_with_its_currency_is_not_unwrapped_as_a_text():
+    assert normalise({"title": "Lens", "price": {"value": "89.00", "currency": "USD"}}).price == (
+        "$89.00"
+    )
+    # A wrapper of one text beside a size or a language still reads as its text.
+    assert normalise({"title": {"text": "Lens", "lang": "en"}}).title == "Lens"
+
+
+def test_dates_from_publication_csl_parts_and_a_written_record_s_creation():
+    job = {"title": "Technician", "first_published": "2026-04-02T11:03:18-04:00"}
+    assert normalise(job, Hints(kind="jobs")).date.startswith("2 Apr 2026")
+    paper = {"title": ["Oxygen under ice"], "published": {"date-parts": [[2025, 9, 18]]}}
+    assert normalise(paper, Hints(kind="publications")).date == "18 Sep 2025"
+    year_only = {"title": "Old paper", "published": {"date-parts": [[2025]]}}
+    assert normalise(year_only, Hints(kind="publications")).date == ""  # no day to show
+    review = {"title": "Softer after every wash", "score": 5, "created_at": "2026-05-27T19:14:08Z"}
+    assert normalise(review, Hints(kind="reviews")).date.startswith("27 May 2026")
+    product = {"title": "Towel", "price": 12, "created_at": "2026-05-27T19:14:08Z"}
+    assert normalise(product, Hints(kind="products")).date == ""  # bookkeeping there
+
+
+def test_a_count_is_not_read_as_minutes():
+    booked = normalise({"title": "Yin", "TotalBooked": 14, "total_time": 45})
+    assert [fact.text for fact in booked.facts] == ["Total 45 min"]
+
+
+def test_more_of_the_record_in_an_info_member_is_read():
+    book = {
+        "volumeInfo": {"title": "The Salt Archivist", "publishedDate": "2025-10-07"},
+        "saleInfo": {"saleability": "FOR_SALE", "listPrice": {"amount": 14.99,
+                                                               "currencyCode": "USD"}},
+        "searchInfo": {"textSnippet": "A tidal archive."},
+    }  # fmt: skip
+    read = normalise(book, Hints(kind="books"))
+    assert (read.title, read.price, read.date) == ("The Salt Archivist", "$14.99", "7 Oct 2025")
+    # A search hit's scores are plumbing, not the record's.
+    hit = {"document": {"name": "Coat"}, "text_match_info": {"score": "1157", "tokens": 0}}
+    assert normalise(hit).title != "0"
+
+
+def test_the_picture_a_card_needs_among_sizes_renditions_and_thumbnails():
+    photo = {
+        "url": "https://cdn.example.net/p/1/square.jpg",
+        "square_url": "https://cdn.example.net/p/1/square.jpg",
+        "medium_url": "https://cdn.example.net/p/1/medium.jpg",
+    }
+    assert normalise({"name": "Kingfisher", "default_photo": photo}).image.src.endswith(
+        "medium.jpg"
+    )
+    image = {
+        "image_url": "https://cdn.example.net/full.jpeg",
+        "thumbnail_url": "https://cdn.example.net/thumb.jpeg",
+    }
+    launch = {"name": "Skarv 2", "image": image}
+    assert normalise(launch).image.src.endswith("full.jpeg")
+    sizes = [{"width": w, "link": f"https://cdn.example.net/v_{w}.jpg"} for w in (100, 640, 1920)]
+    video = {
+        "name": "Oysters",
+        "pictures": {"base_link": "https://cdn.example.net/v", "sizes": sizes},
+    }
+    assert normalise(video).image.src.endswith("v_640.jpg")
+    post = {"title": "Sunrise", "thumbnail": "https://thumbs.example.net/t.jpg",
+            "url": "https://i.example.net/full.jpeg"}  # fmt: skip
+    assert normalise(post).image.src.endswith("full.jpeg")
+    apod = {
+        "title": "Dust",
+        "hdurl": "https://apod.example/d_hd.jpg",
+        "url": "https://apod.example/d.jpg",
+    }
+    assert normalise(apod).image.src == "https://apod.example/d.jpg"
+    gallery = {"name": "Casa", "thumbnailUrl": "https://cdn.example.net/main",
+               "listingImages": [{"url": "https://cdn.example.net/2.jpg"}]}  # fmt: skip
+    assert normalise(gallery).image.src == "https://cdn.example.net/main"
+    beer = {"beer_name": "Pale", "beer_label": "https://assets.example.net/beer-1_sm.jpeg"}
+    assert normalise(beer).image.src.endswith("beer-1_sm.jpeg")
+    page = {"title": "Eas Corrach", "thumbnail": {"source": "https://up.example/320px-e.jpg",
+                                                  "width": 320}}  # fmt: skip
+    assert normalise(page).image.src.endswith("320px-e.jpg")
+    asset = {
+        "name": "Saddle",
+        "featuredAsset": {"id": "1", "preview": "https://s.example/a__preview.jpg"},
+    }
+    assert normalise(asset).image.src.endswith("a__preview.jpg")

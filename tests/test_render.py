@@ -782,3 +782,18 @@ def test_a_list_of_sentences_reads_as_paragraphs_and_short_words_as_one_line():
     assert "<p>Made fresh each evening.</p><p>Ask us about allergens!</p>" in html
     assert "evening.," not in html
     assert "Cider, Pale ale" in html
+
+
+def test_a_class_card_shows_its_day_and_time():
+    classes = [
+        {"name": f"Yin {n}", "StartDateTime": f"2026-04-1{n}T06:30:00",
+         "EndDateTime": f"2026-04-1{n}T07:30:00", "TotalBooked": 14}
+        for n in range(3)
+    ]  # fmt: skip
+    intent = {**INTENT, "id": "book-class", "title": "Book a class", "dataPath": "classes"}
+    fields = build_views({"classes": classes}, [intent])
+    view = decode(fields[MODEL_FIELD])["views"]["book-class"]
+    records = decode(fields[chunk_field("book-class", 1)])
+    page = render_listing(site=SITE, intent=intent, view=view, records=records, theme=THEME)
+    assert "<time>10 Apr 2026, 06:30–07:30</time>" in page
+    assert "14 min" not in page  # a count of people, not a duration

@@ -284,7 +284,7 @@ def hints_of(view: dict, refs: dict | None = None) -> Hints:
 _CARD_IMAGE_URL_MAX = 800  # a card's share of the page: longer URLs stay on the detail page
 
 
-_TIMED_KINDS = frozenset({"events", "schedule"})
+_TIMED_KINDS = frozenset({"events", "schedule", "classes"})
 _TIME_OF_DAY = re.compile(r", \d{2}:\d{2}(?:–\d{2}:\d{2})?")
 
 

@@ -83,6 +83,8 @@ _ABSORB = frozenset(
         "stats",
     ]
 )
+# Last words of members that hold more of the record ("volumeInfo", "saleInfo").
+_ABSORB_LAST = frozenset({"info"})
 # Boolean flags worth a badge when true, with the words a person uses.
 _FLAG_LABELS = {
     "veg": "Vegetarian",
@@ -335,7 +337,7 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     )
     imagey = key_is_image or (isinstance(mime, str) and mime.startswith("image/")) or "alt" in value
     by_norm = {normal_key(k): k for k in islice(value, 60)}
-    if _only_sizes(by_norm, value):  # {medium, original}: the size a page needs
+    if _only_sizes(by_norm, value) or _sized_urls(value) >= 2:  # the size a page needs
         sized = _sized_url(value, base_url, True)
         if sized:
             return Image(sized, alt)
@@ -361,6 +363,10 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
         "file",
     ):  # fmt: skip
         nested = value.get(nested_key)
+        if isinstance(nested, list):  # Vimeo's sizes: [{width, link}, …]
+            found = _widest_needed(nested, base_url)
+            if found:
+                return Image(found, alt)
         if isinstance(nested, dict):
             for size in ("large", "medium", "full", "original", "small", "url", "src"):
                 if size in nested:
@@ -378,13 +384,49 @@ _CARD_WIDTH = 1000  # the largest size a card or detail page needs
 _MIN_CARD_WIDTH = 300  # below it a thumbnail: a card would blur it
 
 
+def _size_named(name: str) -> int:
+    """The width a key names ("url_570xN": 570, "medium_url": 320), or 0."""
+    found = _SIZE_IN_KEY.search(name[:40])
+    if found:
+        return int(found.group())
+    norm = normal_key(name)[-12:]
+    if norm in _SIZE_WORDS:
+        return _SIZE_WORDS[norm]
+    return max((_SIZE_WORDS.get(token, 0) for token in words(name[:40])), default=0)
+
+
+def _sized_urls(value: dict) -> int:
+    """How many of an object's texts sit under keys naming a size ("square_url",
+    "medium_url")."""
+    return sum(
+        1
+        for key, inner in islice(value.items(), 30)
+        if isinstance(inner, str) and _size_named(str(key))
+    )
+
+
+def _widest_needed(sizes: list, base_url: str) -> str:
+    """Of a list of renditions ({width, link|url|src}), the one a page needs."""
+    options: list[tuple[tuple[int, int], str]] = []
+    for size in islice(sizes, 30):
+        if not isinstance(size, dict) or type(size.get("width")) is not int:
+            continue
+        src = next((size[k] for k in ("link", "url", "src") if isinstance(size.get(k), str)), "")
+        url = _absolute(src, base_url)
+        if url:
+            options.append((_size_rank("", size["width"]), url))
+    return max(options)[1] if options else ""
+
+
 def _size_rank(name: str, width: Any) -> tuple[int, int]:
-    """How well a size suits a page: the widest up to _CARD_WIDTH first, then larger ones."""
+    """How well a size suits a page: the widest up to _CARD_WIDTH first, then larger ones;
+    beside named sizes, a URL under no size is the full picture."""
     if isinstance(width, int) and width > 0:
         size = width
     else:
-        found = _SIZE_IN_KEY.search(name[:40])
-        size = int(found.group()) if found else _SIZE_WORDS.get(normal_key(name)[-12:], 0)
+        size = _size_named(name)
+        if not size:
+            return (1, -_SIZE_WORDS["original"])
     if _MIN_CARD_WIDTH <= size <= _CARD_WIDTH:
         return (2, size)  # the widest a page needs
     return (1, -size) if size > _CARD_WIDTH else (0, size)  # too large, else a thumbnail
@@ -396,6 +438,8 @@ _SIZE_WORDS = {
     "mega": 1200, "extralarge": 1000,  # named larger than "large", whatever the vendor
     "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
     "original": 2000, "thumbnail": 150,
+    "square": 75, "tiny": 50, "hidpi": 1600, "normal": 400, "teaser": 200, "preview": 400,
+    "hd": 1920, "hdurl": 1920,
 }  # fmt: skip
 
 
@@ -677,8 +721,11 @@ def _duration_fact(key: str, value: Any) -> Fact | None:
     parts = set(words(key))
     if not parts & _DURATION_WORDS:
         return None
+    # A bare number is minutes only where the key says it is a time ("total_time",
+    # "duration"); "TotalBooked": 14 counts people.
+    timed = parts & {"duration", "runtime", "minutes", "mins"} or "time" in parts
     minutes = None
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600 and timed:
         minutes = value
     elif isinstance(value, str) and _ISO_DURATION.match(value.strip().upper()):
         hours, mins = _ISO_DURATION.match(value.strip().upper()).groups()
@@ -731,7 +778,13 @@ def wrapped_text(value: Any) -> Any:
     others = [v for k, v in value.items() if k != member and not str(k).startswith("@")]
     if any(isinstance(v, dict | list) or (isinstance(v, str) and " " in v.strip()) for v in others):
         return value  # a second text, or structure: not a wrapper
+    if any(normal_key(str(k)) in _QUALIFYING_MEMBERS for k in value if k != member):
+        return value  # {"value": "89.00", "currency": "USD"}: money, read as a whole
     return value[member]
+
+
+# Members that say what a wrapped value counts: its currency or its unit.
+_QUALIFYING_MEMBERS = CURRENCY_KEYS | {"unit", "units", "unitcode", "per", "period"}
 
 
 def _fields_of(item: dict) -> list[tuple[str, Any]]:
@@ -774,7 +827,7 @@ def _absorbed_members(item: dict) -> set[str]:
         for key, value in islice(item.items(), MAX_FIELDS)
         if isinstance(key, str)
         and isinstance(value, dict)
-        and normal_key(key) in _ABSORB
+        and (normal_key(key) in _ABSORB or _more_of_the_record(key, value))
         and not _image(value, "", False)
     }
     if any(_names_the_record(str(key)) for key in islice(item, MAX_FIELDS)):
@@ -788,6 +841,18 @@ def _absorbed_members(item: dict) -> set[str]:
         ):
             return absorbed | {key}
     return absorbed
+
+
+def _more_of_the_record(key: str, value: dict) -> bool:
+    """A member named as more of the record ("saleInfo") that names nothing of its own
+    (a "seller_info" with a name is someone else)."""
+    inner = list(islice(value.items(), 60))
+    return (
+        (words(key)[-1:] or [""])[0] in _ABSORB_LAST
+        and not any(_names_the_record(str(k)) for k, _ in inner)
+        # words of its own ("FOR_SALE", a price): a search hit's scores are plumbing
+        and any(isinstance(x, str) and any(c.isalpha() for c in x) for _, x in inner)
+    )
 
 
 def _names_the_record(key: str) -> bool:
@@ -934,7 +999,7 @@ def _is_date_key(key: str) -> bool:
     parts = words(key)
     return (
         bool(parts)
-        and parts[-1] in ("date", "at", "on", "time", "start", "end", "when")
+        and parts[-1] in ("date", "at", "on", "time", "start", "end", "when", "published")
         and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
     )
 
@@ -1221,18 +1286,24 @@ def _price_rule(r: _Reading, f: _Field) -> bool:
 def _images_rule(r: _Reading, f: _Field) -> bool:
     """Pictures: image-named fields, and objects or lists of objects that hold images."""
     value = f.value
+    # An image file's address names itself, whatever its key ("beer_label": "….jpeg").
+    image_file = isinstance(value, str) and v.looks_like_image_url(v.http_url(value.strip()))
     if not (
-        f.key_parts & IMAGE_WORDS or (isinstance(value, dict | list) and f.norm not in BODY_KEYS)
+        f.key_parts & IMAGE_WORDS
+        or image_file
+        or (isinstance(value, dict | list) and f.norm not in BODY_KEYS)
     ):
         return False
     found = _images(f.key, value, r.hints.base_url)
     elements = value if isinstance(value, list) else [value]
-    if found and (f.key_parts & IMAGE_WORDS or all(isinstance(x, dict) for x in elements)):
+    if found and (
+        f.key_parts & IMAGE_WORDS or image_file or all(isinstance(x, dict) for x in elements)
+    ):
         known = r.record.images
         for image in found:
             if all(image.src != k.src for k in known) and len(known) < MAX_IMAGES:
                 known.append(image)
-        _best_sized_first(r, f.key, found[0])
+        _best_sized_first(r, f.key, found[0], isinstance(value, str))
         r.take(f.key)
         return True
     if f.parts & IMAGE_WORDS and not isinstance(value, str) or _is_file_object(value):
@@ -1241,16 +1312,19 @@ def _images_rule(r: _Reading, f: _Field) -> bool:
     return False
 
 
-def _best_sized_first(r: _Reading, key: str, image: Image) -> None:
+def _best_sized_first(r: _Reading, key: str, image: Image, single: bool) -> None:
     """Of pictures under keys named by size ("image_125_H", "image_480x270"), the one that
     suits a page best comes first; a picture under a key without a size ("image") stays
-    first, as the record's own."""
-    if not (_SIZE_IN_KEY.search(key[:40]) or _SIZE_WORDS.keys() & set(words(key))):
-        if r.image_rank is None:
-            r.image_rank = (9, 0)  # the main picture: no size-named key goes before it
+    first, as the record's own, and one picture (not a gallery) goes before a thumbnail or
+    an oversized one read before it (Reddit's "thumbnail", APOD's "hdurl", then "url")."""
+    if _SIZE_IN_KEY.search(key[:40]) or _SIZE_WORDS.keys() & set(words(key)):
+        rank = _size_rank(key, None)
+    else:
+        rank = (9, 0)  # the main picture: no size-named key goes before it
+    if r.image_rank is None:
+        r.image_rank = rank
         return
-    rank = _size_rank(key, None)
-    if r.image_rank is None or rank > r.image_rank:
+    if rank > r.image_rank and (rank[0] < 9 or (r.image_rank[0] < 2 and single)):
         r.image_rank = rank
         images = r.record.images
         if image in images:
@@ -1271,8 +1345,8 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     if not _is_date_key(f.key) or isinstance(f.value, list):
         return False
     when = f.value
-    if isinstance(when, dict):  # Eventbrite {local, utc}, Google {dateTime}
-        when = next((when[k] for k in _DATE_MEMBERS if when.get(k)), None)
+    if isinstance(when, dict):  # Eventbrite {local, utc}, Google {dateTime}, CSL date-parts
+        when = next((when[k] for k in _DATE_MEMBERS if when.get(k)), None) or _date_parts(when)
     parsed = v.parse_date(when)
     if not parsed:
         return False
@@ -1466,6 +1540,7 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
     r.record.facts.sort(key=_fact_rank)
     _rating_count(r)
     _description_and_body(r)
+    _creation_date(r)
     if not r.record.title:
         r.record.title = r.show(
             _fallback_title(r.fields, r.used, r.record, r.hints) or fallback_title
@@ -1473,6 +1548,26 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
     _rest(r)
     r.record.badges = list(dict.fromkeys(r.record.badges))[:MAX_BADGES]
     _planned_roles(r.record, r.fields, r.hints, r.currency, r.minor)
+
+
+# Kinds whose records are dated by when they were written (a review, a post, a
+# question): there their creation time, bookkeeping elsewhere, is their date.
+_WRITTEN_KINDS = frozenset({"blog", "news", "reviews", "discussions", "questions"})
+_CREATED_KEYS = frozenset(
+    {"createdat", "created", "datecreated", "createdtime", "createdon", "createdutc",
+     "creationdate", "timecreated"}
+)  # fmt: skip
+
+
+def _creation_date(r: _Reading) -> None:
+    """A written record with no date of its own is dated by its creation."""
+    if r.record.date or r.hints.kind not in _WRITTEN_KINDS:
+        return
+    for key, value in r.fields:
+        parsed = v.parse_date(value) if normal_key(key) in _CREATED_KEYS else None
+        if parsed:
+            r.record.date_sort, r.record.date = parsed[0], r.show(parsed[1])
+            return
 
 
 def _was_price(r: _Reading) -> None:
@@ -1729,6 +1824,16 @@ def _status_badge(value: str, listing: bool = False) -> str:
 
 def plain_text_label(value: Any) -> str:
     return v.plain_text(value, 40) if isinstance(value, str) else ""
+
+
+def _date_parts(value: dict) -> str | None:
+    """A CSL-JSON date (Crossref, Zotero: {"date-parts": [[2025, 9, 18]]}) as ISO text."""
+    parts = value.get("date-parts")
+    first = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else []
+    if len(first) != 3 or not all(type(n) is int for n in first):
+        return None  # a year or a month alone is no day to show
+    year, month, day = first
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 _DATE_MEMBERS = ("local", "dateTime", "date", "start", "utc")

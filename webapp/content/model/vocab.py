@@ -646,6 +646,7 @@ IMAGE_URL_KEYS = (
     "file",
     "contenturl",
     "link",
+    "source",
 )
 PRICE_WORDS = word_set("price prices pricing cost costs rent fee fees amount rate tuition fare")
 PRICE_KEYS = word_set(
@@ -806,7 +807,7 @@ HIDDEN_KEYS = word_set(
 # elsewhere a publication date is bookkeeping.
 DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses homes reviews"
+    "awards courses homes reviews classes books"
 )
 # Hosts where records live on a platform rather than on the site (an Eventbrite event, a
 # Notion page): their links are no site's address, and editor links are not shown.
