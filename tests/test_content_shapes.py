@@ -992,3 +992,45 @@ def test_the_picture_a_card_needs_among_sizes_renditions_and_thumbnails():
         "featuredAsset": {"id": "1", "preview": "https://s.example/a__preview.jpg"},
     }
     assert normalise(asset).image.src.endswith("a__preview.jpg")
+
+
+def test_films_events_at_a_start_and_things_by_their_categories_are_named():
+    films = [{"Title": f"Film {n}", "Synopsis": "Two drive north.", "Rating": "12A",
+              "Content": "Mild threat", "OpeningDate": "2026-02-20T00:00:00", "Duration": 108}
+             for n in range(4)]  # fmt: skip
+    assert _titles(films) == ["Browse the films"]  # a certificate is no review's rating
+    sessions = [
+        {"api_id": f"e{n}", "event": {"api_id": f"e{n}", "name": f"Taster {n}",
+                                      "description": "Two and a half hours at the wheel.",
+                                      "start_at": "2026-03-07T10:00:00.000Z",
+                                      "end_at": "2026-03-07T12:30:00.000Z"}}
+        for n in range(4)
+    ]  # fmt: skip
+    assert _titles({"entries": sessions}) == ["See upcoming events"]
+    hire = {str(n): {"name": f"Craft {n}", "category": ["Boats", "Bikes", "Tours"][n % 3]}
+            for n in range(6)}  # fmt: skip
+    assert _titles({"items": hire}) == ["Browse the boats, bikes and tours"]
+    genres = [{"name": f"Film {n}", "category": ["Drama", "Comedy"][n % 2]} for n in range(4)]
+    assert _titles({"items": genres}) == ["Browse all items"]
+
+
+def test_prices_shown_by_the_shop_nested_or_as_hal_renditions():
+    flowers = {"name": "Posy", "price": 28, "defaultDisplayedPriceFormatted": "€28.00"}
+    assert normalise(flowers).price == "€28"
+    # The shop's own text says its numbers count cents: 9500 shown as "£95.00".
+    font = {"name": "Serif", "price": 9500, "price_formatted": "£95.00 - £160.00"}
+    assert normalise(font).price == "£95.00"
+    rent = {"name": "Flat", "price": 2100, "price_formatted": "$2,100"}
+    assert normalise(rent).price == "$2,100"  # never cents without that evidence
+    boat = {"name": "Rowing boat", "rate": {"status": "AVAILABLE", "summary": {
+        "title": "5 Available", "price": {"total": "£55.00", "unit": "per day"}}}}  # fmt: skip
+    assert normalise(boat).price == "£55.00/day"
+    crops = {
+        "large_crop": {"href": "https://img.example.net/t_large_crop/a.jpg"},
+        "small_crop": {"href": "https://img.example.net/t_small_crop/a.jpg"},
+        "full": {"href": "https://img.example.net/t_full/a.jpg"},
+    }
+    guitar = {"title": "T-Style", "photos": [{"_links": crops}]}
+    assert normalise(guitar).image.src.endswith("t_large_crop/a.jpg")
+    episode = {"title": "Seed swaps", "artwork_url": "https://storage.example.net/variants/x9"}
+    assert normalise(episode).image.src.endswith("variants/x9")

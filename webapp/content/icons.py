@@ -186,6 +186,7 @@ ICONS.update(
     help=ICONS["faq"],
     routes=ICONS["compass"],
     chargers=ICONS["locations"],
+    films=ICONS["videos"],
     species=ICONS["gallery"],
 )
 FALLBACK = "items"

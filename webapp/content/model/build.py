@@ -911,11 +911,28 @@ def _noun_from_declared(sample: list[dict]) -> str:
     return ""
 
 
+def _noun_from_categories(sample: list[dict]) -> str:
+    """What records are by the two or three plural nouns their category takes ("Boats",
+    "Bikes": "boats and bikes"), or ""."""
+    found = categories(sample)
+    if not found or len(found[1]) > 3:
+        return ""
+    nouns = [value.lower() for value in found[1]]
+    if not all(n.isalpha() and vocab.singular(n) != n and 3 <= len(n) <= 20 for n in nouns):
+        return ""  # "Drama", "Comedy": kinds of one thing, not what the records are
+    return " and ".join([", ".join(nouns[:-1]), nouns[-1]])
+
+
 def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
     """A collection no name or kind tells, named by what its records say they are."""
     if kind is not None or (found.name and not vocab.is_generic(found.name)):
         return []
-    noun = _noun_from_fields(sample) or _noun_from_addresses(sample) or _noun_from_declared(sample)
+    noun = (
+        _noun_from_fields(sample)
+        or _noun_from_addresses(sample)
+        or _noun_from_declared(sample)
+        or _noun_from_categories(sample)
+    )
     return [f"Browse the {noun}"] if noun else []
 
 

@@ -357,14 +357,23 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     sized = _sized_url(value, base_url, imagey)
     if sized:
         return Image(sized, alt)
-    # Size maps: {"formats": {"large": {"url"}}}, {"sizes": {...}}
+    return _nested_image(value, base_url, imagey, alt, depth)
+
+
+def _nested_image(value: dict, base_url: str, imagey: bool, alt: str, depth: int) -> Image | None:
+    """The picture one member down: size maps ({"formats": {"large": {"url"}}}), renditions
+    lists, HAL's {"_links": {large_crop: {href}}}."""
     for nested_key in (
         "formats", "sizes", "image", "asset", "fields", "data", "thumbnail", "uri", "external",
-        "file",
+        "file", "_links",
     ):  # fmt: skip
         nested = value.get(nested_key)
         if isinstance(nested, list):  # Vimeo's sizes: [{width, link}, …]
             found = _widest_needed(nested, base_url)
+            if found:
+                return Image(found, alt)
+        if isinstance(nested, dict) and _sized_members(nested) >= 2:  # {large_crop: {href}…}
+            found = _sized_url(nested, base_url, True)
             if found:
                 return Image(found, alt)
         if isinstance(nested, dict):
@@ -402,6 +411,18 @@ def _sized_urls(value: dict) -> int:
         1
         for key, inner in islice(value.items(), 30)
         if isinstance(inner, str) and _size_named(str(key))
+    )
+
+
+def _sized_members(value: dict) -> int:
+    """How many of an object's members are pictures under size names ({large_crop: {href},
+    small_crop: {href}})."""
+    return sum(
+        1
+        for key, inner in islice(value.items(), 30)
+        if isinstance(inner, dict)
+        and _size_named(str(key))
+        and any(isinstance(inner.get(k), str) for k in ("url", "href"))
     )
 
 
@@ -460,8 +481,9 @@ def _sized_url(value: dict, base_url: str, imagey: bool) -> str:
             url = _absolute(inner, base_url)
             if url and (imagey or v.looks_like_image_url(url)):
                 options.append((_size_rank(str(key), None), url))
-        elif isinstance(inner, dict) and isinstance(inner.get("url"), str) and imagey:
-            url = _absolute(inner["url"], base_url)
+        elif isinstance(inner, dict) and imagey:
+            src = next((inner[k] for k in ("url", "href") if isinstance(inner.get(k), str)), "")
+            url = _absolute(src, base_url)  # HAL's {large_crop: {href}}
             if url:
                 options.append((_size_rank(str(key), inner.get("width")), url))
     return max(options)[1] if options else ""
@@ -1085,14 +1107,37 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
             currency = v.currency_code(value) or currency
         elif norm in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
-        elif norm == "pricehtml" and isinstance(value, str) and not currency:
-            symbol = _CURRENCY_SYMBOL.search(html_unescape(value))  # WooCommerce: "&#36;18.00"
-            currency = v.currency_code(symbol.group()) if symbol else currency
+        elif _shown_price_key(key) and isinstance(value, str):
+            # WooCommerce's price_html "&#36;18.00", Ecwid's "…PriceFormatted": "€45.00"
+            shown = html_unescape(value[:400])[:200]
+            symbol = _CURRENCY_SYMBOL.search(shown)
+            currency = currency or (v.currency_code(symbol.group()) if symbol else "")
+            minor = minor or _shown_in_major(item.get("price"), shown)
         elif norm in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
         minor = True
     return currency, minor
+
+
+_SHOWN_WORDS = frozenset({"formatted", "display", "html", "text", "label"})
+_SHOWN_AMOUNT = re.compile(r"\d[\d,]{0,15}(?:\.\d{1,4})?")
+
+
+def _shown_in_major(raw: Any, shown: str) -> bool:
+    """Tell whether a price shown as text ("£95.00") is the raw price (9500) in major units:
+    the record's own evidence that its numbers count cents."""
+    found = _SHOWN_AMOUNT.search(shown)
+    if type(raw) is not int or raw < 100 or not found:
+        return False
+    amount = v.number(found.group().replace(",", ""))
+    return amount is not None and amount != raw and round(amount * 100) == raw
+
+
+def _shown_price_key(key: str) -> bool:
+    """A key holding a price as the shop shows it ("price_html", "priceFormatted")."""
+    parts = set(words(key))
+    return "price" in parts and bool(parts & _SHOWN_WORDS)
 
 
 def _read_title(reading: _Reading, fallback_title: str) -> None:

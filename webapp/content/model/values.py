@@ -12,6 +12,7 @@ import math
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -354,7 +355,7 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
             return display.strip()[:30]  # the platform's own formatting
-        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents", "cost"):
+        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents", "cost", "total"):
             if key in value and not isinstance(value[key], dict | list):
                 return price_text(
                     value[key], inner_currency or currency, minor=minor or key == "cents"
@@ -367,7 +368,30 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
             inner = value[key]
             if isinstance(inner, dict) and ("price" in key.lower() or key in _MONEY_STEPS):
                 return price_text(inner, inner_currency or currency, minor=minor)
+        return _price_further_in(value, inner_currency or currency, minor)
+    return _scalar_price_text(value, currency, minor)
+
+
+def _price_further_in(value: dict, currency: str, minor: bool, depth: int = 0) -> str:
+    """A price a few members down, through members that lead to one (Checkfront's
+    ``rate: {summary: {price: {total: "£55.00", unit: "per day"}}}``)."""
+    if depth >= 3:
         return ""
+    for inner in islice(value.values(), 20):
+        if not isinstance(inner, dict):
+            continue
+        keys = [str(key) for key in islice(inner, 20)]
+        priced = [key for key in keys if "price" in key.lower()]
+        if priced and isinstance(inner[priced[0]], dict | str | int | float):
+            return price_text(inner[priced[0]], currency, minor=minor)
+        found = _price_further_in(inner, currency, minor, depth + 1)
+        if found:
+            return found
+    return ""
+
+
+def _scalar_price_text(value: Any, currency: str, minor: bool) -> str:
+    """A number or a text as a price."""
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int | float):

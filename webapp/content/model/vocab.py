@@ -264,6 +264,10 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("videos", "Watch the videos", "video", "videos", "Watch", "videos", "🎬"),
     ),
     (
+        "movies screenings showings nowshowing",
+        Kind("films", "Browse the films", "film", "films", "Browse", "films", "🎞️"),
+    ),
+    (
         "podcasts episodes",
         Kind("podcast", "Listen to episodes", "episode", "episodes", "Listen to", "episodes", "🎧"),
     ),
@@ -372,7 +376,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
                "=listprice",), ()),
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
-    ("events", ("=startdate =startsat =eventdate =doorsopen",), ()),
+    ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
     ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
     ("episodes", ("=airdate =airstamp =airtime =firstaired =airdateutc",
@@ -399,6 +403,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("help", ("=sectionid =folderid =collectionid",
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
+    # A film's rating is a certificate ("12A") and its content advice no review's text.
+    ("films", ("=synopsis =trailerurl =filmtrailerurl =trailer =filmposterurl",
+               "=openingdate =releasedate =runtime =duration =certificate =genre"), ()),
     ("reviews", ("=rating =stars =reviewrating",
                  "=quote =text =review =reviewbody =comment =body =content"), ()),
     ("discussions", ("=subreddit =numcomments =repliescount =reblogscount =upvotes "
@@ -627,6 +634,7 @@ BODY_KEYS = (
 )
 IMAGE_WORDS = word_set(
     "image images img imgs photo photos picture pictures pic thumbnail thumbnails thumb cover "
+    "artwork "
     "avatar logo banner poster gallery hero featuredmedia featured headshot portrait media "
     "profilepicture sourceurl"
 )
@@ -807,7 +815,7 @@ HIDDEN_KEYS = word_set(
 # elsewhere a publication date is bookkeeping.
 DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses homes reviews classes books"
+    "awards courses homes reviews classes books films"
 )
 # Hosts where records live on a platform rather than on the site (an Eventbrite event, a
 # Notion page): their links are no site's address, and editor links are not shown.
