@@ -134,16 +134,16 @@ DEMO_INTENTS = {
     "restaurant": [
         "Browse the menu", "Meet our chefs", "See upcoming events", "Read reviews",
         "See the drinks list", "See special offers", "Read the FAQ", "See the gallery",
-        "About Saffron & Sage", "Check opening hours", "Contact us",
+        "About us", "Check opening hours", "Contact us",
     ],
     "real-estate": [
         "Find a home", "Meet our agents", "Explore our services", "Read reviews", "Read the FAQ",
-        "Find a location", "Explore neighbourhoods", "About Harbour & Hill Realty", "Contact us",
+        "Find a location", "Explore neighbourhoods", "About us", "Contact us",
     ],
     "portfolio": [
         "See the portfolio", "See the skills", "View the experience", "Explore education",
         "Watch the talks", "Read the blog", "See the awards", "Read reviews",
-        "Explore our services", "About Morgan Ashby", "Contact us",
+        "Explore our services", "About me", "Contact us",
     ],
 }  # fmt: skip
 
@@ -613,7 +613,7 @@ def test_pages_under_one_path_prefix_are_one_collection():
     }  # fmt: skip
     titles = {i["title"]: i for i in extract_intents(content)}
     assert titles["Read the blog"]["description"] == "Read 3 posts."
-    assert {"About Field Notes", "Terms"} <= set(titles)
+    assert {"About us", "Terms"} <= set(titles)
 
 
 def test_theme_comes_from_the_site_never_from_a_record():

@@ -1034,3 +1034,33 @@ def test_prices_shown_by_the_shop_nested_or_as_hal_renditions():
     assert normalise(guitar).image.src.endswith("t_large_crop/a.jpg")
     episode = {"title": "Seed swaps", "artwork_url": "https://storage.example.net/variants/x9"}
     assert normalise(episode).image.src.endswith("variants/x9")
+
+
+def test_a_key_naming_what_umbrella_kind_records_are_names_the_intent():
+    patterns = [{"name": f"Cowl {n}", "price": 6.5, "currency": "GBP", "sku": f"P{n}"}
+                for n in range(4)]  # fmt: skip
+    assert _titles({"patterns": patterns}) == ["Shop the patterns"]
+    workshops = [{"title": f"Taster {n}", "startDate": "2026-03-07T10:00"} for n in range(4)]
+    assert _titles({"tastings": workshops}) == ["See upcoming tastings"]
+    # A key naming a container, not the records, leaves the kind's words.
+    assert _titles({"archives": workshops}) == ["See upcoming events"]
+
+
+def test_the_about_page_is_about_us_or_about_me():
+    dishes = [{"name": f"Bao {n}", "price": 6.5, "description": "Soft."} for n in range(4)]
+    business = {"site": {"name": "Bao Down", "about": "Two friends, one truck, since 2019."}}
+    assert _titles({**business, "menu": dishes})[-1] == "About us"
+    person = {"profile": {"fullName": "Morgan Ashby", "bio": "I design calm software."}}
+    posts = [{"title": f"Note {n}", "date": "2026-01-02", "body": "Words."} for n in range(4)]
+    assert "About me" in _titles({**person, "posts": posts})
+
+
+def test_site_settings_kept_as_a_collection_of_one_are_the_site_s():
+    bikes = [{"name": f"Hybrid {n}", "price_per_day": 28, "photo": f"https://cdn.example.net/{n}.jpg"}
+             for n in range(4)]  # fmt: skip
+    settings = [{"site_name": "Spoke & Harbour", "tagline": "Bike hire on the harbour",
+                 "about": "Two mechanics and a shed full of bikes since 2011.",
+                 "email": "hello@spoke.example", "phone": "0117 496 0000"}]  # fmt: skip
+    built = build_site({"data": {"bike_rentals": bikes, "site_settings": settings}})
+    assert built.meta["site_name"] == "Spoke & Harbour"
+    assert [i["title"] for i in built.intents] == ["Rent a bike", "About us", "Contact us"]

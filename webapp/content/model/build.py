@@ -1330,6 +1330,21 @@ def build_site(content: Any) -> Built:
     return _stored(built, header, theme, refs, ref_groups)
 
 
+# Fields of a person's own story (a portfolio's "About me"), not a business's.
+_PERSON_FIELDS = frozenset(
+    {"fullname", "firstname", "lastname", "givenname", "familyname", "jobtitle", "bio",
+     "pronouns", "avatar", "headline"}
+)  # fmt: skip
+
+
+def _about_title(data: Any) -> str:
+    """The about page's title in the web's own words: "About me" for one person's site,
+    else "About us" (the site's name is in every page's header)."""
+    keys = {normal_key(str(k)) for k in islice(data, 60)} if isinstance(data, dict) else set()
+    person = "bio" in keys or len(keys & _PERSON_FIELDS) >= 2  # a business has a story
+    return "About me" if person else "About us"
+
+
 def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kind]]:
     """(intent, data, kind) of the about, opening hours and contact pages, which close
     the list of intents."""
@@ -1343,7 +1358,7 @@ def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kin
             data.setdefault(key, value)  # "4.6 ★ from 312 reviews" belongs to the story
         intent = {
             "id": "about",
-            "title": f"About {site_name}" if named else "About us",
+            "title": _about_title(data),
             "description": sentence(f"Learn the story behind {site_name}")
             if named
             else "Learn who we are.",

@@ -656,6 +656,11 @@ class _Walker:
         if objects and _is_block_list(name, node):
             self.blocks(node, path, name, depth)
             return
+        if len(objects) == 1 and len(node) == 1 and depth > 0 and _site_named(name):
+            # A collection of one holding the site's settings (ButterCMS "site_settings":
+            # [{site_name, about, email}]): that object.
+            self.walk_dict(objects[0], join(path, 0), name, parent, depth)
+            return
         if len(objects) == 1 and len(node) == 1 and _holds_records(objects[0], lists=2):
             # One record holding lists of records (RIDB's RECDATA: [a recreation area with
             # its FACILITY and ACTIVITY]): the site around them, walked as an object.
@@ -880,8 +885,12 @@ class _Walker:
             platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
             if platform_table and not (isinstance(value, dict) and _holds_records(value)):
                 continue  # a platform's table ("users", "roles"), not a record of the site
-            if isinstance(value, list) and len(value) == 1 and _holds_records(value[0], lists=2):
-                children.append((key, value))  # one record holding lists: walked (walk_list)
+            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and (
+                _holds_records(value[0], lists=2) or _site_named(key)
+            ):
+                # one record holding lists, or the site's settings as a collection of one
+                # (ButterCMS "site_settings": [{…}]): walked as an object (walk_list)
+                children.append((key, value))
                 continue
             if isinstance(value, list) and is_record_list(value) and not _is_block_list(key, value):
                 objects = _dicts(value)
@@ -1043,6 +1052,11 @@ class _Walker:
                 currency=_currency_of(context),
             )
         )
+
+
+def _site_named(key: str) -> bool:
+    """A key that names the site's own details ("site_settings", "config")."""
+    return normal_key(key) in SITE_NAMES or bool(set(words(key)) & SITE_NAMES)
 
 
 def find(prepared: Prepared) -> Findings:

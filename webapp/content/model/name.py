@@ -363,11 +363,24 @@ def _about_titles(found: Found, label: str, human: str) -> list[str]:
 _COLLECTIVES = frozenset({"cast", "crew"})  # people named as one group
 
 
+def _key_tokens(key: str) -> list[str]:
+    """A key's words, lower case, with a qualifier run into its noun split off
+    ("topalbums": top, albums; Last.fm's keys)."""
+    tokens = [token.lower() for token in words(key)]
+    if len(tokens) == 1:
+        token = tokens[0]
+        for qualifier in QUALIFIERS:
+            rest = token[len(qualifier) :]
+            if token.startswith(qualifier) and len(rest) >= 3 and kind_for(rest):
+                return [qualifier, rest]
+    return tokens
+
+
 def key_titles(key: str, kind: Kind | None) -> list[str]:
     """Titles in the key's own words when they say more than the kind's: a qualifier
     ("pastEvents": "See past events"), a thing for hire ("bike_rentals": "Rent a bike"),
     its own noun ("treatments": "Explore our treatments"; people: "Meet our guides")."""
-    tokens = [token.lower() for token in words(key)]
+    tokens = _key_tokens(key)
     if not key.isascii() or not 1 <= len(tokens) <= 2:
         return []  # words() keeps ASCII letters only: "Über_rentals" would read "ber"
     if not all(t.isalpha() and len(t) > 2 for t in tokens):
@@ -387,13 +400,33 @@ def key_titles(key: str, kind: Kind | None) -> list[str]:
         return []  # not a plural noun, or the kind's own word
     if kind.name == "team" and head not in _NOT_ROLES:
         return [f"Meet our {head}"]  # people by their role: "Meet our guides", "our chefs"
-    return []  # other kinds' titles say it in a visitor's words ("Shop the products")
+    wording = _UMBRELLA_TITLES.get(kind.name)
+    if wording and head not in _NOT_THINGS:  # "patterns" on sale: "Shop the patterns"
+        return [wording.format(one=_a(singular(head)), many=head)]
+    return []  # other kinds' titles say it in a visitor's words ("Browse the menu")
+
+
+# Kinds named by an umbrella word ("products", "events"): a key that names what the
+# records are says more, in the kind's own phrasing.
+_UMBRELLA_TITLES = {
+    "products": "Shop the {many}",
+    "events": "See upcoming {many}",
+    "services": "Explore our {many}",
+    "places": "Find {one}",
+}
+# Plural keys that name a format, a state or a list rather than what records are.
+_NOT_THINGS = word_set(
+    "listings offers results hits entries records items goods variants skus nodes edges "
+    "products events services places things objects assets resources details options "
+    "archives catalogs catalogues feeds libraries inventories collections calendars "
+    "schedules agendas programmes programs lists"
+)
 
 
 def key_noun(key: str, kind: Kind | None) -> tuple[str, str] | None:
     """(singular, plural) of what a collection's key calls its records, when its intent is
     named by it ("chefs", "past events", "market reports"); None when the kind's noun is."""
-    tokens = [token.lower() for token in words(key)]
+    tokens = _key_tokens(key)
     if not 1 <= len(tokens) <= 2 or not all(t.isalpha() and len(t) > 2 for t in tokens):
         return None
     if kind is None:

@@ -144,6 +144,10 @@ def _root_scalars(doc: Any) -> list[dict]:
     return []
 
 
+def _one_object(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
+
+
 def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
     """Site-like objects near the top of the document, best first."""
     found: list[dict] = []
@@ -160,6 +164,8 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
             if depth < 3:
                 for key in islice(node, 100):
                     value = node[key]
+                    if _one_object(value) and set(words(key)) & SITE_NAMES:
+                        value = value[0]  # settings kept as a collection of one (ButterCMS)
                     if isinstance(value, dict) and normal_key(key) not in HIDDEN_NAMES - {"meta"}:
                         queue.append((value, key, depth + 1))
     return found
