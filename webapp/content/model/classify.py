@@ -44,6 +44,7 @@ from .vocab import (
     PAGE_LISTS,
     PHONE_KEYS,
     PLATFORM_COLLECTIONS,
+    SETTINGS_NAMES,
     SITE_NAMES,
     SOCIAL_KEYS,
     is_generic,
@@ -1055,8 +1056,8 @@ class _Walker:
 
 
 def _site_named(key: str) -> bool:
-    """A key that names the site's own details ("site_settings", "config")."""
-    return normal_key(key) in SITE_NAMES or bool(set(words(key)) & SITE_NAMES)
+    """A key that names the site's own settings ("site_settings", "config")."""
+    return normal_key(key) in SETTINGS_NAMES or bool(set(words(key)) & SETTINGS_NAMES)
 
 
 def find(prepared: Prepared) -> Findings:

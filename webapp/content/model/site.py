@@ -27,6 +27,7 @@ from .vocab import (
     OWNER_OBJECT_WORDS,
     OWNER_PLAIN_KEYS,
     OWNER_WORDS,
+    SETTINGS_NAMES,
     SITE_NAMES,
     words,
 )
@@ -164,7 +165,7 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
             if depth < 3:
                 for key in islice(node, 100):
                     value = node[key]
-                    if _one_object(value) and set(words(key)) & SITE_NAMES:
+                    if _one_object(value) and set(words(key)) & SETTINGS_NAMES:
                         value = value[0]  # settings kept as a collection of one (ButterCMS)
                     if isinstance(value, dict) and normal_key(key) not in HIDDEN_NAMES - {"meta"}:
                         queue.append((value, key, depth + 1))

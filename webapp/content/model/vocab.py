@@ -479,6 +479,9 @@ SITE_NAMES = word_set(
     "store event conference summit festival studio channel feed publication organisation "
     "websitesettings shop"
 )
+# Words of a key holding the site's own settings, even as a collection of one
+# (ButterCMS "site_settings": [{…}]); "organization" there may be another's.
+SETTINGS_NAMES = word_set("site website settings config configuration general global globals")
 HERO_NAMES = word_set("hero header banner home homepage landing masthead jumbotron intro splash")
 # Objects whose content is presentation or plumbing, not something to visit.
 HIDDEN_NAMES = word_set(
