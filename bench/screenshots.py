@@ -7,7 +7,9 @@ JSON), generates pages and saves full-page screenshots at 1280×800 and
 page, a WordPress blog listing, a Webflow home that says what it does not show, and
 three documents of the first blind batch (``batch-1/``): holiday rentals priced by the
 night, flats to rent by the month, a YouTube playlist; and three of the third (``batch-3/``):
-Udemy courses, national-park campgrounds priced by the night, a Saleor shop. Remote images
+Udemy courses, national-park campgrounds priced by the night, a Saleor shop; and three of
+the seventh (``batch-7/``): boats and bikes for hire priced by the day, a cinema's films, a
+used-guitar shop. Remote images
 (which this machine cannot reach) are answered with a placeholder gradient, as in the
 browser tests.
 
@@ -45,6 +47,9 @@ BLIND = (
     ("batch-3", "udemy-courses", "Browse the courses"),
     ("batch-3", "nps-campgrounds", "Find a campground"),
     ("batch-3", "saleor-graphql", "Shop the products"),
+    ("batch-7", "checkfront-items-rated", "Browse the boats, bikes and tours"),
+    ("batch-7", "veezi-films", "Browse the films"),
+    ("batch-7", "reverb-shop-listings", "Shop the products"),
 )
 
 

@@ -1064,3 +1064,35 @@ def test_site_settings_kept_as_a_collection_of_one_are_the_site_s():
     built = build_site({"data": {"bike_rentals": bikes, "site_settings": settings}})
     assert built.meta["site_name"] == "Spoke & Harbour"
     assert [i["title"] for i in built.intents] == ["Rent a bike", "About us", "Contact us"]
+
+
+def test_private_records_editor_links_and_map_encodings_are_not_shown():
+    from webapp.content.model.normalise import is_unpublished
+
+    assert is_unpublished({"title": "Bonus", "private": True})
+    assert not is_unpublished({"title": "Episode", "private": False})
+    event = {
+        "title": "Storytime",
+        "url": {"public": "https://lib.example/event/1", "admin": "https://lib.example/admin/1"},
+        "registration_link": "https://lib.example/admin/events/1/edit",
+        "id_str": "3341200118473567896",
+    }
+    shown = json.dumps(normalise(event), default=lambda o: o.__dict__)
+    for hidden in ("/admin/", "3341200118473567896"):
+        assert hidden not in shown
+    assert normalise({"title": "Loop", "summary_polyline": "mt~~Hbvu@e"}).facts == []
+
+
+def test_a_calendar_or_brand_all_records_share_names_the_site():
+    events = [{"title": f"Storytime {n}", "calendar": {"id": 7, "name": "Millbrook Library"}}
+              for n in range(4)]  # fmt: skip
+    assert name_shared_by_records([events]) == "Millbrook Library"
+    cheeses = [{"product_name": f"Cheddar {n}", "brands": "Moorfield Creamery"} for n in range(4)]
+    assert name_shared_by_records([cheeses]) == "Moorfield Creamery"
+
+
+def test_variants_give_their_currency_and_vendure_counts_minor_units():
+    variants = [{"sku": "S1", "price": 12900, "priceWithTax": 15609, "currencyCode": "EUR"}]
+    assert normalise({"name": "Saddle", "variants": variants}).price == "€129.00"
+    plain = [{"sku": "S1", "price": 129, "currency": "GBP"}]
+    assert normalise({"name": "Saddle", "variants": plain}).price == "£129"

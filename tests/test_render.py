@@ -797,3 +797,11 @@ def test_a_class_card_shows_its_day_and_time():
     page = render_listing(site=SITE, intent=intent, view=view, records=records, theme=THEME)
     assert "<time>10 Apr 2026, 06:30–07:30</time>" in page
     assert "14 min" not in page  # a count of people, not a duration
+
+
+def test_a_route_s_map_encoding_is_not_on_its_detail_page():
+    routes = [{"id": f"r{n}", "name": f"Loop {n}", "distance": 62418.7,
+               "map": {"id": f"r{n}", "summary_polyline": "mt~~Hbvu@e_polyline"}}
+              for n in range(3)]  # fmt: skip
+    page = detail(routes, "r1")
+    assert "Loop 1" in page and "mt~~Hbvu@e_polyline" not in page

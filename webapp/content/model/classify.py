@@ -886,8 +886,11 @@ class _Walker:
             platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
             if platform_table and not (isinstance(value, dict) and _holds_records(value)):
                 continue  # a platform's table ("users", "roles"), not a record of the site
-            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and (
-                _holds_records(value[0], lists=2) or _site_named(key)
+            if (
+                isinstance(value, list)
+                and len(value) == 1
+                and isinstance(value[0], dict)
+                and (_holds_records(value[0], lists=2) or _site_named(key))
             ):
                 # one record holding lists, or the site's settings as a collection of one
                 # (ButterCMS "site_settings": [{…}]): walked as an object (walk_list)

@@ -28,6 +28,7 @@ from .vocab import (
     DATED_KINDS,
     DESCRIPTION_KEYS,
     DRAFT_STATUS,
+    EDITOR_SEGMENTS,
     EMAIL_KEYS,
     FACT_KEYS,
     FACT_UNITS,
@@ -1187,10 +1188,18 @@ def _hidden_rule(r: _Reading, f: _Field) -> bool:
         and f.norm not in _STATUS_KEYS
         and f.key.lower() != "type"
         and f.norm != "options"
-    ):
+    ) or _editor_link(f.value):
         r.take(f.key)
         return True
     return False
+
+
+def _editor_link(value: Any) -> bool:
+    """A link into the platform's editor ("https://…/admin/events/…"): the owner's only."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return False
+    path = value.split("?", 1)[0].split("#", 1)[0].split("/")[3:12]
+    return any(segment.lower() in EDITOR_SEGMENTS for segment in path)
 
 
 def _status_rule(r: _Reading, f: _Field) -> bool:
@@ -1638,7 +1647,8 @@ def _variant_prices(r: _Reading, item: dict) -> None:
         prices = [x.get("price") for x in variants[:100] if x.get("price") not in (None, "")]
         amounts = sorted((p for p in prices if v.number(p) is not None), key=v.number)
         if amounts:
-            text = v.price_text(amounts[0], r.currency, minor=r.minor)
+            currency, minor = _variant_money(variants, r.currency, r.minor)
+            text = v.price_text(amounts[0], currency, minor=minor)
             same = v.number(amounts[0]) == v.number(amounts[-1])
             record.price = r.show(text if same else f"From {text}")
             record.price_label = "Price"
@@ -1646,6 +1656,16 @@ def _variant_prices(r: _Reading, item: dict) -> None:
             _priced_variants(r, variants)
     if all(x.get("available") is False for x in variants[:100]):
         record.badges.insert(0, r.show("Sold out"))
+
+
+def _variant_money(variants: list[dict], currency: str, minor: bool) -> tuple[str, bool]:
+    """The currency the variants give when the product gives none, and whether they count
+    minor units: Vendure documents its variants' ``price``/``priceWithTax`` in them."""
+    for variant in variants[:20]:
+        for key in ("currencyCode", "currency_code", "currency"):
+            currency = currency or v.currency_code(variant.get(key))
+    vendure = any(type(x.get("priceWithTax")) is int for x in variants[:20])
+    return currency, minor or vendure
 
 
 def _priced_variants(r: _Reading, variants: list[dict]) -> None:

@@ -836,6 +836,9 @@ def is_platform_link(url: str) -> bool:
     return any(host == name.rstrip(".") or name in host for name in PLATFORM_HOSTS)
 
 
+# Path segments of a platform's editor ("…/admin/events/…", "/wp-admin/post.php").
+EDITOR_SEGMENTS = frozenset({"admin", "wp-admin", "administrator", "editor", "dashboard"})
+
 DRAFT_STATUS = word_set(
     "draft drafts unpublished private trash trashed archived future hidden inactive deleted"
 )
@@ -843,7 +846,7 @@ DRAFT_STATUS = word_set(
 PUBLISHED_FLAGS = word_set("published ispublished public visible active enabled live")
 HIDDEN_FLAGS = word_set(
     "draft isdraft hidden ishidden deleted isdeleted archived isarchived unpublished intrash "
-    "trashed"
+    "trashed private isprivate"
 )
 
 
@@ -859,6 +862,10 @@ def is_hidden_key(key: str) -> bool:
         return True
     if parts[-1] in ("id", "ids", "uuid", "guid", "ref", "refs", "hash", "gmt", "key", "slug"):
         return True
+    if "admin" in parts or parts[-1] == "edit":  # the owner's editor, never a visitor's
+        return True
+    if "polyline" in parts or parts[-2:] in (["id", "str"], ["id", "string"]):
+        return True  # a map's encoding; an id written as text ("id_str")
     if parts[-1] in ("color", "colour", "colors", "colours") or norm.endswith("hex"):
         return True
     return parts[0] in ("og", "twitter", "seo", "meta") and len(parts) > 1
@@ -868,14 +875,15 @@ def is_hidden_key(key: str) -> bool:
 # "channelTitle", "owner": {"login"}, "subreddit"): one shared value names the site.
 OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
-    "publisher brand subreddit business agency employer merchant group"
+    "publisher brand subreddit business agency employer merchant group calendar"
 )
 # Words that name an owner only as an object with a name and an address or phone
 # ("Location": {"Name": "Saltmarsh Yoga", "Address"}): alone they are a place or a handle.
 OWNER_OBJECT_WORDS = word_set("location venue")
 # Keys whose plain text alone is the owner's name ("subreddit": "CascadiaTrails").
 OWNER_PLAIN_KEYS = word_set(
-    "company organization organisation subreddit channel business publisher seller employer"
+    "company organization organisation subreddit channel business publisher seller employer "
+    "brand brands"
 )
 # The member of an owner object that names it.
 OWNER_NAME_MEMBERS = (
