@@ -1096,3 +1096,28 @@ def test_variants_give_their_currency_and_vendure_counts_minor_units():
     assert normalise({"name": "Saddle", "variants": variants}).price == "€129.00"
     plain = [{"sku": "S1", "price": 129, "currency": "GBP"}]
     assert normalise({"name": "Saddle", "variants": plain}).price == "£129"
+
+
+def test_what_an_owner_keeps_for_itself_is_never_shown():
+    listing = {
+        "name": "Casa Maré", "price": 185, "wifi": True,
+        "doorSecurityCode": "4471#", "wifiUsername": "CasaMare-1", "wifiPassword": "rooftop-7",
+        "internalListingName": "ALV-01 (Duarte)", "invoicingContactEmail": "bills@casa.example",
+        "securityDeposit": 300,
+    }  # fmt: skip
+    shown = json.dumps(normalise(listing), default=lambda o: o.__dict__)
+    for secret in ("4471#", "CasaMare-1", "rooftop-7", "ALV-01", "bills@casa.example"):
+        assert secret not in shown
+    assert "300" in shown  # a deposit is for the guest to know
+
+
+def test_stripe_and_paddle_amounts_count_minor_units_as_documented():
+    price = {"object": "price", "nickname": "Hot desk", "currency": "gbp", "unit_amount": 18900}
+    assert normalise(price).price == "£189.00"
+    plan = {
+        "name": "Reverb",
+        "prices": [{"unit_price": {"amount": "5900", "currency_code": "USD"}}],
+    }
+    assert normalise(plan).price == "$59.00"
+    decimal = {"name": "Desk", "unit_price": {"amount": "59.00", "currency": "USD"}}
+    assert normalise(decimal).price == "$59.00"  # no currency_code and a point: major units

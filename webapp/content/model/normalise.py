@@ -1118,6 +1118,8 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
         minor = True
+    if type(item.get("unit_amount")) is int:
+        minor = True  # Stripe documents a price's unit_amount in the currency's minor unit
     return currency, minor
 
 

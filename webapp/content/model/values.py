@@ -367,9 +367,17 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         for key in steps or list(value)[:20]:  # {"minimum_ticket_price": {...}}
             inner = value[key]
             if isinstance(inner, dict) and ("price" in key.lower() or key in _MONEY_STEPS):
-                return price_text(inner, inner_currency or currency, minor=minor)
+                paddle = key == "unit_price" and _paddle_money(inner)
+                return price_text(inner, inner_currency or currency, minor=minor or paddle)
         return _price_further_in(value, inner_currency or currency, minor)
     return _scalar_price_text(value, currency, minor)
+
+
+def _paddle_money(value: dict) -> bool:
+    """Paddle's money ({"amount": "5900", "currency_code": "USD"}): documented in the
+    currency's lowest denomination, the amount a string of digits."""
+    amount = value.get("amount")
+    return "currency_code" in value and isinstance(amount, str) and amount.isdigit()
 
 
 def _price_further_in(value: dict, currency: str, minor: bool, depth: int = 0) -> str:

@@ -850,6 +850,15 @@ HIDDEN_FLAGS = word_set(
 )
 
 
+# Words of fields a property manager or a shop keeps for itself (Hostaway's
+# doorSecurityCode, wifiPassword, internalListingName, invoicingContactEmail).
+SECRET_WORDS = word_set(
+    "password passwords passcode passwd secret secrets token tokens apikey ssid internal "
+    "invoicing invoice billing lockbox"
+)
+_LOCK_WORDS = word_set("door security access gate alarm entry lock key")
+
+
 def is_hidden_key(key: str) -> bool:
     """Tell whether a field is bookkeeping a visitor never needs (ids, refs, timestamps...)."""
     if key.startswith(("_", "$", "@")):
@@ -864,6 +873,11 @@ def is_hidden_key(key: str) -> bool:
         return True
     if "admin" in parts or parts[-1] == "edit":  # the owner's editor, never a visitor's
         return True
+    held = set(parts)
+    if held & SECRET_WORDS or ("code" in held and held & _LOCK_WORDS) or (
+        "wifi" in held and len(parts) > 1  # its name and password; "wifi": true is a feature
+    ):
+        return True  # a door code, a wifi password, an internal name: the owner's only
     if "polyline" in parts or parts[-2:] in (["id", "str"], ["id", "string"]):
         return True  # a map's encoding; an id written as text ("id_str")
     if parts[-1] in ("color", "colour", "colors", "colours") or norm.endswith("hex"):
