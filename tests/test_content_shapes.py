@@ -1121,3 +1121,13 @@ def test_stripe_and_paddle_amounts_count_minor_units_as_documented():
     assert normalise(plan).price == "$59.00"
     decimal = {"name": "Desk", "unit_price": {"amount": "59.00", "currency": "USD"}}
     assert normalise(decimal).price == "$59.00"  # no currency_code and a point: major units
+
+
+def test_a_synopsis_describes_and_echoes_of_the_title_or_one_letter_codes_are_dropped():
+    film = {"Title": "The Salt Road", "ShortName": "SALT ROAD", "Synopsis": "Two drive north.",
+            "SignageText": "THE SALT ROAD", "Genre": "Drama"}  # fmt: skip
+    read = normalise(film)
+    assert read.description == "Two drive north."
+    assert "SALT ROAD" not in json.dumps(read, default=lambda o: o.__dict__)
+    boat = {"name": "Rowing boat", "type": "I", "status": "A", "category": "Boats"}
+    assert "I" not in normalise(boat).badges and "A" not in normalise(boat).badges

@@ -1519,7 +1519,11 @@ def _subtitle_rule(r: _Reading, f: _Field) -> bool:
 
 
 def _text_candidate_rule(r: _Reading, f: _Field) -> bool:
-    """Rank a text as the description or the body (chosen after the fields); never reads it."""
+    """Rank a text as the description or the body (chosen after the fields); a text that
+    only repeats the title ("SignageText": "THE SALT ROAD") is dropped."""
+    if isinstance(f.value, str) and _echoes_title(f.value, r.record.title):
+        r.take(f.key)
+        return True
     if isinstance(f.value, str):
         rank = _text_rank(f.key, f.norm, DESCRIPTION_KEYS)
         if rank is not None and rank < r.description_rank:
@@ -1528,6 +1532,20 @@ def _text_candidate_rule(r: _Reading, f: _Field) -> bool:
         if rank is not None and rank < r.body_rank:
             r.body_rank, r.body_key = rank, f.key
     return False
+
+
+def _echoes_title(text: str, title: str) -> bool:
+    """Tell whether a short text is the title again: the same words, or in capitals and cut
+    short as on a sign ("THE SALT ROAD", "SALT ROAD"); a client named at the start of the
+    title ("Fennel & Fig" of "Fennel & Fig Restaurant Menus") is a fact of its own."""
+    said, named = words(text.casefold())[:12], words(title.casefold())[:24]
+    if not said or not named or len(text) > 120:
+        return False
+    plain = [word for word in named if word != "the"]
+    if said in (named, plain):
+        return True
+    signage = text.isupper()
+    return signage and (said == named[: len(said)] or said == plain[: len(said)])
 
 
 def _duration_rule(r: _Reading, f: _Field) -> bool:
@@ -1602,7 +1620,9 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
             _fallback_title(r.fields, r.used, r.record, r.hints) or fallback_title
         )
     _rest(r)
-    r.record.badges = list(dict.fromkeys(r.record.badges))[:MAX_BADGES]
+    # A one-character badge is a code ("type": "I", "status": "A"), no word for a visitor.
+    badges = [badge for badge in r.record.badges if len(str(badge).strip()) > 1]
+    r.record.badges = list(dict.fromkeys(badges))[:MAX_BADGES]
     _planned_roles(r.record, r.fields, r.hints, r.currency, r.minor)
 
 

@@ -602,6 +602,9 @@ DESCRIPTION_KEYS = (
     "teaser",
     "intro",
     "abstract",
+    "synopsis",
+    "overview",
+    "logline",
     "blurb",
     "lead",
     "answer",
@@ -874,8 +877,12 @@ def is_hidden_key(key: str) -> bool:
     if "admin" in parts or parts[-1] == "edit":  # the owner's editor, never a visitor's
         return True
     held = set(parts)
-    if held & SECRET_WORDS or ("code" in held and held & _LOCK_WORDS) or (
-        "wifi" in held and len(parts) > 1  # its name and password; "wifi": true is a feature
+    if (
+        held & SECRET_WORDS
+        or ("code" in held and held & _LOCK_WORDS)
+        or (
+            "wifi" in held and len(parts) > 1  # its name and password; "wifi": true is a feature
+        )
     ):
         return True  # a door code, a wifi password, an internal name: the owner's only
     if "polyline" in parts or parts[-2:] in (["id", "str"], ["id", "string"]):
