@@ -1131,3 +1131,38 @@ def test_a_synopsis_describes_and_echoes_of_the_title_or_one_letter_codes_are_dr
     assert "SALT ROAD" not in json.dumps(read, default=lambda o: o.__dict__)
     boat = {"name": "Rowing boat", "type": "I", "status": "A", "category": "Boats"}
     assert "I" not in normalise(boat).badges and "A" not in normalise(boat).badges
+
+
+def test_declared_types_in_metadata_or_as_an_api_object_name_the_kind():
+    courses = [{"contentID": n, "properties": {"referenceName": "courses",
+                                               "definitionName": "Course"},
+                "fields": {"title": f"Spanish {n}", "startDate": "2026-09-14T00:00:00"}}
+               for n in range(4)]  # fmt: skip
+    assert _titles({"items": courses}) == ["Browse the courses"]
+    concerts = [{"object": "event", "id": f"ev_{n}", "name": f"Concert {n}",
+                 "start": {"iso": "2026-05-16T19:30:00+01:00"}} for n in range(4)]  # fmt: skip
+    assert _titles({"data": concerts}) == ["See upcoming events"]
+    pages = [{"object": "page", "id": f"p{n}", "title": f"Page {n}"} for n in range(4)]
+    assert _titles({"results": pages}) != ["Read the pages"]  # Notion's API word
+
+
+def test_one_object_that_only_holds_the_records_is_walked_to_them():
+    rooms = [{"roomTypeID": str(n), "roomTypeName": f"{n}-Bed Dorm", "maxGuests": "4",
+              "roomRate": 28 + n} for n in range(4)]  # fmt: skip
+    property_ = {"propertyID": "318842", "propertyCurrency": {"currencyCode": "EUR"},
+                 "propertyRooms": rooms}  # fmt: skip
+    assert _titles({"success": True, "data": [property_]}) == ["Find a room"]
+    # One product with its variants stays a product.
+    variants = [{"sku": f"S{n}", "title": f"Size {n}", "price": 10} for n in range(3)]
+    product = {"title": "Mug", "variants": variants, "price": 10}
+    assert _titles({"products": [product]}) == ["Shop the products"]
+
+
+def test_audio_shows_a_price_column_s_currency_and_dates_of_openings():
+    shows = [{"name": f"Breakfast {n}", "audio_length": 3600, "play_count": 40,
+              "created_time": "2026-04-24T08:00:00Z"} for n in range(4)]  # fmt: skip
+    assert _titles({"data": shows}) == ["Listen to episodes"]
+    assert normalise(shows[0], Hints(kind="podcast")).date.startswith("24 Apr 2026")
+    assert normalise({"Name": "Moth", "Price (£)": "140.00"}).price == "£140.00"
+    job = {"text": "Route Setter", "createdAt": 1772445600000}
+    assert normalise(job, Hints(kind="jobs")).date != ""

@@ -397,6 +397,21 @@ def _holds_records(item: Any, lists: int = 1) -> bool:
     return found >= lists
 
 
+def _holds_the_records(item: Any) -> bool:
+    """One object that is where the records are, not a record: it holds two lists of
+    records (RIDB's recreation area with its facilities and activities), or one and names
+    nothing itself (Cloudbeds' property: {propertyID, propertyCurrency, propertyRooms})."""
+    if _holds_records(item, lists=2):
+        return True
+    named = any(_names_itself(str(key)) for key in islice(item, 60))
+    return _holds_records(item) and not named
+
+
+def _names_itself(key: str) -> bool:
+    """A key that names or describes its object ("name", "roomTypeName", "title")."""
+    return (words(key)[-1:] or [""])[0] in ("name", "title", "label", "headline", "description")
+
+
 def _is_picture_sizes(items: list[dict]) -> bool:
     """One picture in several sizes ([{size: "small", "#text": url}, {width, url}]): each
     object only an image URL and its size, no name, price or caption."""
@@ -662,7 +677,7 @@ class _Walker:
             # [{site_name, about, email}]): that object.
             self.walk_dict(objects[0], join(path, 0), name, parent, depth)
             return
-        if len(objects) == 1 and len(node) == 1 and _holds_records(objects[0], lists=2):
+        if len(objects) == 1 and len(node) == 1 and _holds_the_records(objects[0]):
             # One record holding lists of records (RIDB's RECDATA: [a recreation area with
             # its FACILITY and ACTIVITY]): the site around them, walked as an object.
             self.walk_dict(objects[0], join(path, 0), name, parent, depth + 1)
@@ -890,7 +905,7 @@ class _Walker:
                 isinstance(value, list)
                 and len(value) == 1
                 and isinstance(value[0], dict)
-                and (_holds_records(value[0], lists=2) or _site_named(key))
+                and (_holds_the_records(value[0]) or _site_named(key))
             ):
                 # one record holding lists, or the site's settings as a collection of one
                 # (ButterCMS "site_settings": [{…}]): walked as an object (walk_list)

@@ -92,7 +92,8 @@ def infer_kind(sample: list[dict], weakest: bool = True) -> Kind | None:
 
 # Where records declare their type; "kind" last (Google APIs: "youtube#playlistItem").
 TYPE_KEYS = (
-    "type", "component", "_type", "__typename", "contentType", "typeName", "@type", "kind"
+    "type", "component", "_type", "__typename", "contentType", "typeName", "@type", "kind",
+    "object",  # Stripe-style APIs: "object": "event"
 )  # fmt: skip
 
 
@@ -103,12 +104,30 @@ def type_name(value: Any) -> str:
     return value.rsplit("--", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
 
 
+# Members where a platform keeps a record's metadata, its type among it (Agility's
+# "properties": {"definitionName": "Course"}, Kontent's "system": {"type"}).
+_METADATA_MEMBERS = ("properties", "system", "sys", "meta")
+_DECLARED_KEYS = (*TYPE_KEYS, "definitionName", "contentTypeName", "modelName")
+_API_OBJECTS = frozenset({"page", "list", "block", "database", "item", "entry", "record"})
+
+
 def shared_type(sample: list[dict]) -> str:
-    """The type every sampled record declares (WordPress ``post``, Prismic ``recipe``) or ""."""
+    """The type every sampled record declares (WordPress ``post``, Prismic ``recipe``,
+    Agility's ``properties.definitionName``) or ""."""
     for key in TYPE_KEYS:
         values = {type_name(r.get(key)) for r in sample}
+        if key == "object" and values & _API_OBJECTS:
+            continue  # Notion's "object": "page" is the API's word, not the content's
         if len(values) == 1 and "" not in values:
             return values.pop()
+    for member in _METADATA_MEMBERS:
+        held = [r.get(member) for r in sample]
+        if not held or not all(isinstance(meta, dict) for meta in held):
+            continue
+        for key in _DECLARED_KEYS:
+            values = {type_name(meta.get(key)) for meta in held}
+            if len(values) == 1 and "" not in values:
+                return values.pop()
     return ""
 
 

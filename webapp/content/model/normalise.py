@@ -1108,6 +1108,9 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
             currency = v.currency_code(value) or currency
         elif norm in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
+        elif "price" in words(key) and not currency and _CURRENCY_SYMBOL.search(key[:60]):
+            # a table's column named with its currency (Baserow's "Price (£)")
+            currency = v.currency_code(_CURRENCY_SYMBOL.search(key[:60]).group())
         elif _shown_price_key(key) and isinstance(value, str):
             # WooCommerce's price_html "&#36;18.00", Ecwid's "…PriceFormatted": "€45.00"
             shown = html_unescape(value[:400])[:200]
@@ -1626,9 +1629,12 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
     _planned_roles(r.record, r.fields, r.hints, r.currency, r.minor)
 
 
-# Kinds whose records are dated by when they were written (a review, a post, a
-# question): there their creation time, bookkeeping elsewhere, is their date.
-_WRITTEN_KINDS = frozenset({"blog", "news", "reviews", "discussions", "questions"})
+# Kinds whose records are dated by when they were written or put out (a review, a post, a
+# question, a show, a job opening): there their creation time, bookkeeping elsewhere, is
+# their date.
+_WRITTEN_KINDS = frozenset(
+    {"blog", "news", "reviews", "discussions", "questions", "podcast", "videos", "jobs"}
+)
 _CREATED_KEYS = frozenset(
     {"createdat", "created", "datecreated", "createdtime", "createdon", "createdutc",
      "creationdate", "timecreated"}

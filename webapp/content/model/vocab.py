@@ -381,7 +381,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
     ("episodes", ("=airdate =airstamp =airtime =firstaired =airdateutc",
                   "=season =seasonnumber =episodenumber =number"), ()),
-    ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration",), ()),
+    ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration =audiolength "
+                 "=audioduration",), ()),
     ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
               "=salaryrange =seniority =jobfunction",), ()),
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
