@@ -1166,3 +1166,17 @@ def test_audio_shows_a_price_column_s_currency_and_dates_of_openings():
     assert normalise({"Name": "Moth", "Price (£)": "140.00"}).price == "£140.00"
     job = {"text": "Route Setter", "createdAt": 1772445600000}
     assert normalise(job, Hints(kind="jobs")).date != ""
+
+
+def test_a_room_s_rate_is_by_the_night_in_its_property_s_currency():
+    rooms = [{"roomTypeName": f"{n}-Bed Dorm", "roomRate": 21 + n, "maxGuests": "4",
+              "roomTypePhotos": [{"thumb": f"https://c.example/{n}_thumb.jpg",
+                                  "image": f"https://c.example/{n}_gallery.jpg"}]}
+             for n in range(4)]  # fmt: skip
+    property_ = {"propertyID": "1", "propertyCurrency": {"currencyCode": "EUR"},
+                 "propertyRooms": rooms}  # fmt: skip
+    built = build_site({"data": [property_]})
+    view = decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]
+    first = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])[0][1]
+    read = normalise(first, Hints(currency=view["hints"]["currency"]))
+    assert (read.price, read.image.src) == ("€21/night", "https://c.example/0_gallery.jpg")

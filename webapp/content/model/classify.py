@@ -523,10 +523,16 @@ def _currency_of(node: Any) -> str:
 
     if isinstance(node, dict):
         for key in islice(node, 60):
+            value = node[key]
             if normal_key(key) in ("currency", "currencycode", "pricecurrency"):
-                code = currency_code(node[key])
-                if code:
-                    return code
+                code = currency_code(value)
+            elif (words(str(key))[-1:] or [""])[0] == "currency" and isinstance(value, dict):
+                # Cloudbeds' "propertyCurrency": {"currencyCode": "EUR", "currencySymbol": "€"}
+                code = currency_code(value.get("currencyCode") or value.get("code"))
+            else:
+                continue
+            if code:
+                return code
     return ""
 
 

@@ -394,6 +394,10 @@ _CARD_WIDTH = 1000  # the largest size a card or detail page needs
 _MIN_CARD_WIDTH = 300  # below it a thumbnail: a card would blur it
 
 
+# Members that hold the picture itself beside its sizes ({thumb, image}: Cloudbeds).
+_PICTURE_MEMBERS = frozenset({"image", "photo", "picture", "full", "original"})
+
+
 def _size_named(name: str) -> int:
     """The width a key names ("url_570xN": 570, "medium_url": 320), or 0."""
     found = _SIZE_IN_KEY.search(name[:40])
@@ -478,7 +482,9 @@ def _sized_url(value: dict, base_url: str, imagey: bool) -> str:
     options: list[tuple[tuple[int, int], str]] = []
     for key, inner in islice(value.items(), 30):
         norm = normal_key(str(key))
-        if isinstance(inner, str) and ("url" in norm or "src" in norm or norm in _SIZE_WORDS):
+        if isinstance(inner, str) and (
+            "url" in norm or "src" in norm or norm in _SIZE_WORDS or norm in _PICTURE_MEMBERS
+        ):
             url = _absolute(inner, base_url)
             if url and (imagey or v.looks_like_image_url(url)):
                 options.append((_size_rank(str(key), None), url))
@@ -619,6 +625,8 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
     own = _period_in(" ".join(words(price_key)))
     if own:
         return own
+    if "room" in words(price_key):
+        return "night"  # a room's rate ("roomRate"): hotels price rooms by the night
     offer = price[0] if isinstance(price, list) and price else price
     if isinstance(offer, dict):
         for key, inner in islice(_flat_strings(offer), 20):
