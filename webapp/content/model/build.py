@@ -66,7 +66,7 @@ from .site import (
     site_theme,
 )
 from .unwrap import Context, Prepared, context_for, hashable, prepare
-from .values import currency_code, http_url, parse_date, plain_text
+from .values import currency_code, http_url, is_email, parse_date, plain_text
 
 MAX_INTENTS = 15
 MAX_REFS = 3_000
@@ -767,14 +767,6 @@ _FACET_PLUMBING = frozenset({"href", "url", "link", "selected", "active", "check
 _FACET_MACHINE = frozenset({"key", "value", "code", "slug", "term", "filter", "param"})
 
 
-def _email_address(value: Any) -> bool:
-    """Tell whether a value is one email address and nothing else."""
-    if not isinstance(value, str) or not 6 <= len(value) <= 254 or " " in value:
-        return False
-    local, _, domain = value.partition("@")
-    return bool(local) and "." in domain and "@" not in domain
-
-
 def _mailing_list(sample: list[dict]) -> bool:
     """Records that are people's email addresses and little else (a newsletter's
     subscribers, a form's sign-ups): private, and nothing a visitor came for."""
@@ -782,11 +774,15 @@ def _mailing_list(sample: list[dict]) -> bool:
         return False
     for record in sample[:20]:
         texts = [v for v in islice(record.values(), 20) if isinstance(v, str)]
-        if not any(_email_address(text) for text in texts):
+        if not any(is_email(text) for text in texts):
             return False
-        if any(len(text.split()) >= 3 for text in texts) or len(record) > 6:
-            return False  # a person with a bio or a role is a team member, not a sign-up
+        named = any(set(vocab.words(str(k))) & _NAMED_PEOPLE for k in islice(record, 20))
+        if named or any(len(text.split()) >= 3 for text in texts) or len(record) > 6:
+            return False  # a person with a name, a role or a bio is a team member
     return True
+
+
+_NAMED_PEOPLE = vocab.word_set("name fullname firstname lastname role position job title bio")
 
 
 def _not_for_visitors(found: Found, reading: list[dict]) -> str:
@@ -898,17 +894,31 @@ def _noun_from_declared(sample: list[dict]) -> str:
     if not records:
         return ""
     for key in islice(records[0], 60):
-        if normal_key(str(key)) in _COLLECTION_KEYS:
-            noun = _shared_word([record.get(key) for record in records])
+        values = [record.get(key) for record in records]
+        # the collection's name, a plural ("Pets"); "National Gallery", "Summer" name a
+        # collection of something else
+        plural = all(isinstance(x, str) and vocab.singular(x.lower()) != x.lower() for x in values)
+        if normal_key(str(key)) in _COLLECTION_KEYS and plural:
+            noun = _shared_word(values)
             if noun and noun.split()[-1] not in _UNTYPED:
                 return noun
     tags = [record.get("tags") if isinstance(record.get("tags"), dict) else record
             for record in records]  # fmt: skip
     for key in _FEATURE_KEYS:
-        noun = _shared_word([tag.get(key) for tag in tags])
-        if noun:
-            return noun
+        values = [tag.get(key) for tag in tags]
+        # OpenStreetMap's values are lower-case words ("alpine_hut"), never "yes" or a place
+        if all(isinstance(x, str) and x.islower() and x not in _FLAG_VALUES for x in values):
+            noun = _shared_word(values)
+            if noun:
+                return noun
     return ""
+
+
+_AUDIENCES = frozenset(
+    {"mens", "womens", "kids", "boys", "girls", "adults", "ladies", "juniors", "seniors",
+     "teens", "babies", "toddlers"}
+)  # fmt: skip
+_FLAG_VALUES = frozenset({"yes", "no", "true", "false", "designated", "unknown"})
 
 
 def _noun_from_categories(sample: list[dict]) -> str:
@@ -920,6 +930,8 @@ def _noun_from_categories(sample: list[dict]) -> str:
     nouns = [value.lower() for value in found[1]]
     if not all(n.isalpha() and vocab.singular(n) != n and 3 <= len(n) <= 20 for n in nouns):
         return ""  # "Drama", "Comedy": kinds of one thing, not what the records are
+    if set(nouns) & _AUDIENCES:
+        return ""  # "Mens", "Womens", "Kids": who a shop's things are for
     return " and ".join([", ".join(nouns[:-1]), nouns[-1]])
 
 
@@ -1330,19 +1342,21 @@ def build_site(content: Any) -> Built:
     return _stored(built, header, theme, refs, ref_groups)
 
 
-# Fields of a person's own story (a portfolio's "About me"), not a business's.
+# Fields only a person's own details have (a portfolio's "About me"), not a business's.
 _PERSON_FIELDS = frozenset(
-    {"fullname", "firstname", "lastname", "givenname", "familyname", "jobtitle", "bio",
-     "pronouns", "avatar", "headline"}
-)  # fmt: skip
+    {"fullname", "firstname", "lastname", "givenname", "familyname", "jobtitle", "pronouns"}
+)
 
 
-def _about_title(data: Any) -> str:
-    """The about page's title in the web's own words: "About me" for one person's site,
-    else "About us" (the site's name is in every page's header)."""
-    keys = {normal_key(str(k)) for k in islice(data, 60)} if isinstance(data, dict) else set()
-    person = "bio" in keys or len(keys & _PERSON_FIELDS) >= 2  # a business has a story
-    return "About me" if person else "About us"
+def _about_title(sites: list) -> str:
+    """The about page's title in the web's own words: "About me" when the site is one
+    person (its details give a person's name or job), else "About us" (a band, a bakery;
+    the site's name is in every page's header)."""
+    for site in sites[:5]:
+        keys = {normal_key(str(k)) for k in islice(site, 60)} if isinstance(site, dict) else set()
+        if keys & _PERSON_FIELDS:
+            return "About me"
+    return "About us"
 
 
 def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kind]]:
@@ -1358,7 +1372,7 @@ def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kin
             data.setdefault(key, value)  # "4.6 ★ from 312 reviews" belongs to the story
         intent = {
             "id": "about",
-            "title": _about_title(data),
+            "title": _about_title(findings.site),
             "description": sentence(f"Learn the story behind {site_name}")
             if named
             else "Learn who we are.",

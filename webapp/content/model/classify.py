@@ -44,11 +44,12 @@ from .vocab import (
     PAGE_LISTS,
     PHONE_KEYS,
     PLATFORM_COLLECTIONS,
-    SETTINGS_NAMES,
     SITE_NAMES,
     SOCIAL_KEYS,
+    TITLE_KEYS,
     is_generic,
     kind_for,
+    settings_key,
     word_set,
     words,
 )
@@ -408,8 +409,13 @@ def _holds_the_records(item: Any) -> bool:
 
 
 def _names_itself(key: str) -> bool:
-    """A key that names or describes its object ("name", "roomTypeName", "title")."""
-    return (words(key)[-1:] or [""])[0] in ("name", "title", "label", "headline", "description")
+    """A key that names or describes its object ("name", "roomTypeName", an event's
+    "summary")."""
+    last = (words(key)[-1:] or [""])[0]
+    return normal_key(key) in TITLE_KEYS or last in _SELF_WORDS
+
+
+_SELF_WORDS = frozenset({"name", "title", "label", "headline", "summary", "description"})
 
 
 def _is_picture_sizes(items: list[dict]) -> bool:
@@ -678,7 +684,7 @@ class _Walker:
         if objects and _is_block_list(name, node):
             self.blocks(node, path, name, depth)
             return
-        if len(objects) == 1 and len(node) == 1 and depth > 0 and _site_named(name):
+        if len(objects) == 1 and len(node) == 1 and depth > 0 and settings_key(name):
             # A collection of one holding the site's settings (ButterCMS "site_settings":
             # [{site_name, about, email}]): that object.
             self.walk_dict(objects[0], join(path, 0), name, parent, depth)
@@ -911,7 +917,7 @@ class _Walker:
                 isinstance(value, list)
                 and len(value) == 1
                 and isinstance(value[0], dict)
-                and (_holds_the_records(value[0]) or _site_named(key))
+                and (_holds_the_records(value[0]) or settings_key(key))
             ):
                 # one record holding lists, or the site's settings as a collection of one
                 # (ButterCMS "site_settings": [{…}]): walked as an object (walk_list)
@@ -1077,11 +1083,6 @@ class _Walker:
                 currency=_currency_of(context),
             )
         )
-
-
-def _site_named(key: str) -> bool:
-    """A key that names the site's own settings ("site_settings", "config")."""
-    return normal_key(key) in SETTINGS_NAMES or bool(set(words(key)) & SETTINGS_NAMES)
 
 
 def find(prepared: Prepared) -> Findings:

@@ -374,8 +374,9 @@ def _about_titles(found: Found, label: str, human: str) -> list[str]:
     if label and not heading and any(data.get(key) == label for key in _OWN_NAME_KEYS):
         return [f"About {label}"]
     tokens = words(found.name)
-    if not label and human and len(tokens) == 1 and singular(tokens[0]) == tokens[0]:
-        return [f"About the {tokens[0].lower()}"]
+    own_name = any(words(str(key))[-1:] == ["name"] for key in islice(data, 60))
+    if not label and human and len(tokens) == 1 and singular(tokens[0]) == tokens[0] and own_name:
+        return [f"About the {tokens[0].lower()}"]  # a brewery by its brewery_name
     return []
 
 
@@ -438,7 +439,9 @@ _NOT_THINGS = word_set(
     "listings offers results hits entries records items goods variants skus nodes edges "
     "products events services places things objects assets resources details options "
     "archives catalogs catalogues feeds libraries inventories collections calendars "
-    "schedules agendas programmes programs lists"
+    "schedules agendas programmes programs lists fees donations lots spaces occurrences "
+    "dates times slots instances prices rates tiers charges payments orders transactions "
+    "lines sessions bookings"
 )
 
 

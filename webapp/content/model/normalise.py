@@ -86,6 +86,12 @@ _ABSORB = frozenset(
 )
 # Last words of members that hold more of the record ("volumeInfo", "saleInfo").
 _ABSORB_LAST = frozenset({"info"})
+# First words of such members that are about someone or something else.
+_SOMEONE_ELSES = frozenset(
+    {"contact", "author", "seller", "owner", "user", "shipping", "billing", "payment", "host",
+     "organizer", "organiser", "artist", "creator", "venue", "location", "store", "shop",
+     "company", "business", "legal", "tax", "access", "accessibility", "search", "match"}
+)  # fmt: skip
 # Boolean flags worth a badge when true, with the words a person uses.
 _FLAG_LABELS = {
     "veg": "Vegetarian",
@@ -339,7 +345,7 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     imagey = key_is_image or (isinstance(mime, str) and mime.startswith("image/")) or "alt" in value
     by_norm = {normal_key(k): k for k in islice(value, 60)}
     if _only_sizes(by_norm, value) or _sized_urls(value) >= 2:  # the size a page needs
-        sized = _sized_url(value, base_url, True)
+        sized = _sized_url(value, base_url, imagey or _only_sizes(by_norm, value))
         if sized:
             return Image(sized, alt)
     for url_key in IMAGE_URL_KEYS:
@@ -394,6 +400,10 @@ _CARD_WIDTH = 1000  # the largest size a card or detail page needs
 _MIN_CARD_WIDTH = 300  # below it a thumbnail: a card would blur it
 
 
+# Keys of image files that are not the record's picture (a QR code, a map, an icon).
+_NOT_PICTURES = frozenset(
+    {"qr", "qrcode", "barcode", "code", "icon", "favicon", "map", "signature", "badge"}
+)
 # Members that hold the picture itself beside its sizes ({thumb, image}: Cloudbeds).
 _PICTURE_MEMBERS = frozenset({"image", "photo", "picture", "full", "original"})
 
@@ -465,7 +475,7 @@ _SIZE_WORDS = {
     "highres": 900, "fullxfull": 1200, "large": 800, "small": 200, "thumb": 100,
     "original": 2000, "thumbnail": 150,
     "square": 75, "tiny": 50, "hidpi": 1600, "normal": 400, "teaser": 200, "preview": 400,
-    "hd": 1920, "hdurl": 1920,
+    "hd": 1920, "hdurl": 1920, "regular": 1080,
 }  # fmt: skip
 
 
@@ -625,7 +635,7 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
     own = _period_in(" ".join(words(price_key)))
     if own:
         return own
-    if "room" in words(price_key):
+    if words(price_key) in (["room", "rate"], ["room", "rates"]):
         return "night"  # a room's rate ("roomRate"): hotels price rooms by the night
     offer = price[0] if isinstance(price, list) and price else price
     if isinstance(offer, dict):
@@ -752,9 +762,8 @@ def _duration_fact(key: str, value: Any) -> Fact | None:
     parts = set(words(key))
     if not parts & _DURATION_WORDS:
         return None
-    # A bare number is minutes only where the key says it is a time ("total_time",
-    # "duration"); "TotalBooked": 14 counts people.
-    timed = parts & {"duration", "runtime", "minutes", "mins"} or "time" in parts
+    # "total" says minutes only beside "time" ("total_time"); "TotalBooked": 14 counts people.
+    timed = bool(parts & _DURATION_WORDS - {"total"}) or "time" in parts
     minutes = None
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 600 and timed:
         minutes = value
@@ -880,6 +889,7 @@ def _more_of_the_record(key: str, value: dict) -> bool:
     inner = list(islice(value.items(), 60))
     return (
         (words(key)[-1:] or [""])[0] in _ABSORB_LAST
+        and not set(words(key)) & _SOMEONE_ELSES  # "contact_info", "seller_info"
         and not any(_names_the_record(str(k)) for k, _ in inner)
         # words of its own ("FOR_SALE", a price): a search hit's scores are plumbing
         and any(isinstance(x, str) and any(c.isalpha() for c in x) for _, x in inner)
@@ -1129,22 +1139,22 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
         minor = True
-    if type(item.get("unit_amount")) is int:
+    if type(item.get("unit_amount")) is int and item.get("object") in ("price", "plan"):
         minor = True  # Stripe documents a price's unit_amount in the currency's minor unit
     return currency, minor
 
 
 _SHOWN_WORDS = frozenset({"formatted", "display", "html", "text", "label"})
-_SHOWN_AMOUNT = re.compile(r"\d[\d,]{0,15}(?:\.\d{1,4})?")
+_SHOWN_AMOUNT = re.compile(r"[$€£¥₹]\s?(\d[\d,]{0,15}(?:\.\d{1,4})?)")
 
 
 def _shown_in_major(raw: Any, shown: str) -> bool:
     """Tell whether a price shown as text ("£95.00") is the raw price (9500) in major units:
     the record's own evidence that its numbers count cents."""
-    found = _SHOWN_AMOUNT.search(shown)
+    found = _SHOWN_AMOUNT.search(shown)  # the amount beside the symbol, not "12-month"
     if type(raw) is not int or raw < 100 or not found:
         return False
-    amount = v.number(found.group().replace(",", ""))
+    amount = v.number(found.group(1).replace(",", ""))
     return amount is not None and amount != raw and round(amount * 100) == raw
 
 
@@ -1208,11 +1218,14 @@ def _hidden_rule(r: _Reading, f: _Field) -> bool:
 
 
 def _editor_link(value: Any) -> bool:
-    """A link into the platform's editor ("https://…/admin/events/…"): the owner's only."""
+    """A link into the platform's editor ("https://…/admin/events/…", "/wp-admin/…", "…/1/edit"):
+    the owner's only. A picture's address is never one (an upload folder may be "admin")."""
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         return False
-    path = value.split("?", 1)[0].split("#", 1)[0].split("/")[3:12]
-    return any(segment.lower() in EDITOR_SEGMENTS for segment in path)
+    if v.looks_like_image_url(value):
+        return False
+    path = [part.lower() for part in value.split("?", 1)[0].split("#", 1)[0].split("/")[3:12]]
+    return bool(path) and (path[0] in EDITOR_SEGMENTS or path[-1] == "edit")
 
 
 def _status_rule(r: _Reading, f: _Field) -> bool:
@@ -1221,7 +1234,7 @@ def _status_rule(r: _Reading, f: _Field) -> bool:
         return False
     r.take(f.key)
     badge = _status_badge(f.value, listing=r.hints.kind == "homes")
-    if badge:
+    if badge and len(f.value.strip()) > 1:  # "status": "A" is a code, no word for a visitor
         r.record.badges.append(r.show(badge))
     return True
 
@@ -1235,7 +1248,7 @@ def _type_rule(r: _Reading, f: _Field) -> bool:
     if (
         isinstance(value, str)
         and normal_key(value) not in _PLATFORM_TYPES
-        and len(value) <= 40
+        and 1 < len(value.strip()) <= 40  # "type": "I" is a code
         and not any(mark in value for mark in ".-/_")
     ):
         r.record.badges.append(r.show(value))
@@ -1354,7 +1367,11 @@ def _images_rule(r: _Reading, f: _Field) -> bool:
     """Pictures: image-named fields, and objects or lists of objects that hold images."""
     value = f.value
     # An image file's address names itself, whatever its key ("beer_label": "….jpeg").
-    image_file = isinstance(value, str) and v.looks_like_image_url(v.http_url(value.strip()))
+    image_file = (
+        isinstance(value, str)
+        and not f.key_parts & _NOT_PICTURES
+        and v.looks_like_image_url(v.http_url(value.strip()))
+    )
     if not (
         f.key_parts & IMAGE_WORDS
         or image_file
@@ -1549,8 +1566,10 @@ def _echoes_title(text: str, title: str) -> bool:
     """Tell whether a short text is the title again: the same words, or in capitals and cut
     short as on a sign ("THE SALT ROAD", "SALT ROAD"); a client named at the start of the
     title ("Fennel & Fig" of "Fennel & Fig Restaurant Menus") is a fact of its own."""
-    said, named = words(text.casefold())[:12], words(title.casefold())[:24]
-    if not said or not named or len(text) > 120:
+    if len(text) > 120:
+        return False
+    said, named = words(text.casefold()), words(title.casefold())
+    if not said or not named or len(said) > len(named):
         return False
     plain = [word for word in named if word != "the"]
     if said in (named, plain):
@@ -1631,9 +1650,7 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
             _fallback_title(r.fields, r.used, r.record, r.hints) or fallback_title
         )
     _rest(r)
-    # A one-character badge is a code ("type": "I", "status": "A"), no word for a visitor.
-    badges = [badge for badge in r.record.badges if len(str(badge).strip()) > 1]
-    r.record.badges = list(dict.fromkeys(badges))[:MAX_BADGES]
+    r.record.badges = list(dict.fromkeys(r.record.badges))[:MAX_BADGES]
     _planned_roles(r.record, r.fields, r.hints, r.currency, r.minor)
 
 
@@ -1698,9 +1715,12 @@ def _variant_money(variants: list[dict], currency: str, minor: bool) -> tuple[st
     """The currency the variants give when the product gives none, and whether they count
     minor units: Vendure documents its variants' ``price``/``priceWithTax`` in them."""
     for variant in variants[:20]:
-        for key in ("currencyCode", "currency_code", "currency"):
-            currency = currency or v.currency_code(variant.get(key))
-    vendure = any(type(x.get("priceWithTax")) is int for x in variants[:20])
+        for key, value in islice(variant.items(), 30):
+            if normal_key(str(key)) in CURRENCY_KEYS:
+                currency = currency or v.currency_code(value)
+    vendure = any(
+        type(x.get("priceWithTax")) is int and x.get("currencyCode") for x in variants[:20]
+    )
     return currency, minor or vendure
 
 

@@ -27,8 +27,8 @@ from .vocab import (
     OWNER_OBJECT_WORDS,
     OWNER_PLAIN_KEYS,
     OWNER_WORDS,
-    SETTINGS_NAMES,
     SITE_NAMES,
+    settings_key,
     words,
 )
 
@@ -146,6 +146,7 @@ def _root_scalars(doc: Any) -> list[dict]:
 
 
 def _one_object(value: Any) -> bool:
+    """Tell whether a value is a list of exactly one object."""
     return isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
 
 
@@ -165,7 +166,7 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
             if depth < 3:
                 for key in islice(node, 100):
                     value = node[key]
-                    if _one_object(value) and set(words(key)) & SETTINGS_NAMES:
+                    if _one_object(value) and settings_key(key):
                         value = value[0]  # settings kept as a collection of one (ButterCMS)
                     if isinstance(value, dict) and normal_key(key) not in HIDDEN_NAMES - {"meta"}:
                         queue.append((value, key, depth + 1))

@@ -34,6 +34,11 @@ _NOT_DIAL = re.compile(r"[^\d+]+")  # what a tel: link drops from a phone number
 # URLs
 
 
+def is_email(text: Any) -> bool:
+    """Tell whether a value is one email address and nothing else."""
+    return isinstance(text, str) and len(text) <= 320 and bool(_EMAIL.match(text.strip()))
+
+
 def link_href(value: Any, key: str = "") -> str:
     """Return a safe href for a string field (http(s), mailto:, tel:), or ``""``."""
     if not isinstance(value, str):
@@ -380,18 +385,22 @@ def _paddle_money(value: dict) -> bool:
     return "currency_code" in value and isinstance(amount, str) and amount.isdigit()
 
 
+# Members that lead to an object's own price (Checkfront's rate.summary.price), never to
+# another's (a deposit, a cancellation fee, a VIP tier).
+_LEADS_TO_PRICE = frozenset({"summary", "pricing", "current", "default", "regular", "base"})
+
+
 def _price_further_in(value: dict, currency: str, minor: bool, depth: int = 0) -> str:
     """A price a few members down, through members that lead to one (Checkfront's
     ``rate: {summary: {price: {total: "£55.00", unit: "per day"}}}``)."""
     if depth >= 3:
         return ""
-    for inner in islice(value.values(), 20):
-        if not isinstance(inner, dict):
+    for key, inner in islice(value.items(), 20):
+        if not isinstance(inner, dict) or str(key).lower() not in _LEADS_TO_PRICE:
             continue
-        keys = [str(key) for key in islice(inner, 20)]
-        priced = [key for key in keys if "price" in key.lower()]
-        if priced and isinstance(inner[priced[0]], dict | str | int | float):
-            return price_text(inner[priced[0]], currency, minor=minor)
+        price = inner.get("price")
+        if isinstance(price, dict | str | int | float) and not isinstance(price, bool):
+            return price_text(price, currency, minor=minor)
         found = _price_further_in(inner, currency, minor, depth + 1)
         if found:
             return found

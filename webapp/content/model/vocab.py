@@ -483,6 +483,15 @@ SITE_NAMES = word_set(
 # Words of a key holding the site's own settings, even as a collection of one
 # (ButterCMS "site_settings": [{…}]); "organization" there may be another's.
 SETTINGS_NAMES = word_set("site website settings config configuration general global globals")
+_SETTINGS_FILLERS = word_set("data info details options")
+
+
+def settings_key(key: str) -> bool:
+    """A key made only of settings words ("site_settings", "config"; not "site_tours")."""
+    held = set(words(key))
+    return bool(held & SETTINGS_NAMES) and held <= SETTINGS_NAMES | _SETTINGS_FILLERS
+
+
 HERO_NAMES = word_set("hero header banner home homepage landing masthead jumbotron intro splash")
 # Objects whose content is presentation or plumbing, not something to visit.
 HIDDEN_NAMES = word_set(
@@ -857,10 +866,26 @@ HIDDEN_FLAGS = word_set(
 # Words of fields a property manager or a shop keeps for itself (Hostaway's
 # doorSecurityCode, wifiPassword, internalListingName, invoicingContactEmail).
 SECRET_WORDS = word_set(
-    "password passwords passcode passwd secret secrets token tokens apikey ssid internal "
-    "invoicing invoice billing lockbox"
+    "password passwords passcode passwd secret secrets token tokens apikey ssid invoicing lockbox"
 )
 _LOCK_WORDS = word_set("door security access gate alarm entry lock key")
+# What is kept back only with these details: a wifi's name, an internal note, a billing
+# contact; "wifi": true, "wifi_speed", "internal_area" and "billing_period" are for guests.
+_KEPT_BACK = word_set("wifi internal billing invoice")
+_KEPT_DETAILS = word_set(
+    "name username user network login note notes comment comments reference code contact "
+    "email address scheme account details"
+)
+_LINK_WORDS = word_set("url link href uri path")
+
+
+def _kept_back(held: set[str]) -> bool:
+    """Tell whether a field's words name something an owner keeps for itself."""
+    return bool(
+        held & SECRET_WORDS
+        or ("code" in held and held & _LOCK_WORDS)
+        or (held & _KEPT_BACK and held & _KEPT_DETAILS)
+    )
 
 
 def is_hidden_key(key: str) -> bool:
@@ -875,16 +900,9 @@ def is_hidden_key(key: str) -> bool:
         return True
     if parts[-1] in ("id", "ids", "uuid", "guid", "ref", "refs", "hash", "gmt", "key", "slug"):
         return True
-    if "admin" in parts or parts[-1] == "edit":  # the owner's editor, never a visitor's
-        return True
-    held = set(parts)
-    if (
-        held & SECRET_WORDS
-        or ("code" in held and held & _LOCK_WORDS)
-        or (
-            "wifi" in held and len(parts) > 1  # its name and password; "wifi": true is a feature
-        )
-    ):
+    if ("admin" in parts and parts[-1] in _LINK_WORDS) or parts[-1] == "edit":
+        return True  # the owner's editor, never a visitor's ("admin_url"; an admin fee is)
+    if _kept_back(set(parts)):
         return True  # a door code, a wifi password, an internal name: the owner's only
     if "polyline" in parts or parts[-2:] in (["id", "str"], ["id", "string"]):
         return True  # a map's encoding; an id written as text ("id_str")
@@ -904,8 +922,7 @@ OWNER_WORDS = word_set(
 OWNER_OBJECT_WORDS = word_set("location venue")
 # Keys whose plain text alone is the owner's name ("subreddit": "CascadiaTrails").
 OWNER_PLAIN_KEYS = word_set(
-    "company organization organisation subreddit channel business publisher seller employer "
-    "brand brands"
+    "company organization organisation subreddit channel business publisher seller employer"
 )
 # The member of an owner object that names it.
 OWNER_NAME_MEMBERS = (
