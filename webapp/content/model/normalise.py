@@ -425,7 +425,7 @@ def _sized_urls(value: dict) -> int:
     return sum(
         1
         for key, inner in islice(value.items(), 30)
-        if isinstance(inner, str) and _size_named(str(key))
+        if isinstance(inner, str) and inner[:4] == "http" and _size_named(str(key))
     )
 
 
@@ -1126,7 +1126,9 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
             currency = v.currency_code(value) or currency
         elif norm in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")
-        elif "price" in words(key) and not currency and _CURRENCY_SYMBOL.search(key[:60]):
+        elif "price" not in norm:
+            continue
+        elif not currency and _CURRENCY_SYMBOL.search(key[:60]):
             # a table's column named with its currency (Baserow's "Price (£)")
             currency = v.currency_code(_CURRENCY_SYMBOL.search(key[:60]).group())
         elif _shown_price_key(key) and isinstance(value, str):
@@ -1222,6 +1224,9 @@ def _editor_link(value: Any) -> bool:
     the owner's only. A picture's address is never one (an upload folder may be "admin")."""
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         return False
+    lower = value[:300].lower()
+    if "admin" not in lower and "/edit" not in lower:
+        return False  # most links: no need to read the path
     if v.looks_like_image_url(value):
         return False
     path = [part.lower() for part in value.split("?", 1)[0].split("#", 1)[0].split("/")[3:12]]
@@ -1369,6 +1374,7 @@ def _images_rule(r: _Reading, f: _Field) -> bool:
     # An image file's address names itself, whatever its key ("beer_label": "….jpeg").
     image_file = (
         isinstance(value, str)
+        and value[:4] == "http"
         and not f.key_parts & _NOT_PICTURES
         and v.looks_like_image_url(v.http_url(value.strip()))
     )
@@ -1566,7 +1572,7 @@ def _echoes_title(text: str, title: str) -> bool:
     """Tell whether a short text is the title again: the same words, or in capitals and cut
     short as on a sign ("THE SALT ROAD", "SALT ROAD"); a client named at the start of the
     title ("Fennel & Fig" of "Fennel & Fig Restaurant Menus") is a fact of its own."""
-    if len(text) > 120:
+    if len(text) > 120 or not _may_echo(text, title):
         return False
     said, named = words(text.casefold()), words(title.casefold())
     if not said or not named or len(said) > len(named):
@@ -1576,6 +1582,14 @@ def _echoes_title(text: str, title: str) -> bool:
         return True
     signage = text.isupper()
     return signage and (said == named[: len(said)] or said == plain[: len(said)])
+
+
+def _may_echo(text: str, title: str) -> bool:
+    """A quick test before reading words: the text starts as the title does (or as it
+    does without "The")."""
+    start = text.lstrip()[:3].casefold()
+    named = title.lstrip()[:24].casefold()
+    return bool(start) and (named.startswith(start) or named.removeprefix("the ").startswith(start))
 
 
 def _duration_rule(r: _Reading, f: _Field) -> bool:
