@@ -1261,3 +1261,10 @@ def test_review_mends_of_the_fourth_round():
     # Someone else's info is not the record's.
     chef = {"name": "Ana", "role": "Head chef", "contact_info": {"notes": "Ask for Jane"}}
     assert normalise(chef).description != "Ask for Jane"
+
+
+def test_a_program_code_in_capitals_reads_as_words_under_any_key():
+    book = {"title": "Salt", "maturityRating": "NOT_MATURE", "sku": "TEE_BLUE", "ref": "AB_12"}
+    rest = dict(normalise(book).rest)
+    assert rest["Maturity rating"] == "Not mature"
+    assert rest.get("Sku") == "TEE_BLUE"  # a code a shop asks for stays as written

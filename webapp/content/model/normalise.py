@@ -957,6 +957,10 @@ def _pick_title(fields: list[tuple[str, Any]], hints: Hints) -> str | None:
 
 # Fields whose values are a program's choices, shown as words ("event_type": "PHYSICAL");
 # others keep theirs as written (a coupon "WELCOME_10", a handle "ana_ruiz").
+# A value in capitals joined by underscores ("NOT_MATURE", "FOR_SALE") is a program's code
+# under any key.
+_SCREAMING_CODE = re.compile(r"[A-Z]{2,20}(?:_[A-Z]{2,20}){1,6}")
+_CODE_KEYS = frozenset({"sku", "code", "ref", "barcode", "ean", "upc", "isbn", "mpn", "gtin"})
 _ENUM_WORDS = frozenset(
     {"type", "status", "kind", "mode", "format", "level", "condition", "state", "made",
      "visibility", "availability", "category", "class", "tier"}
@@ -1821,7 +1825,10 @@ def _rest(r: _Reading) -> None:
                 if r.description_key is not None:  # the detail page shows both texts
                     record.summary = _second_text(_value(r.fields, r.description_key), value)
                 continue
-            if isinstance(value, str) and _ENUM_WORDS & set(words(key)):
+            if isinstance(value, str) and (
+                _ENUM_WORDS & set(words(key))
+                or (_SCREAMING_CODE.fullmatch(value.strip()) and not _CODE_KEYS & set(words(key)))
+            ):
                 value = v.readable_code(value.strip())  # "when_made": "made_to_order"
         record.rest.append((humanise(key), value))
 
