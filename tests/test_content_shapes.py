@@ -1268,3 +1268,12 @@ def test_a_program_code_in_capitals_reads_as_words_under_any_key():
     rest = dict(normalise(book).rest)
     assert rest["Maturity rating"] == "Not mature"
     assert rest.get("Sku") == "TEE_BLUE"  # a code a shop asks for stays as written
+
+
+def test_links_into_a_platform_s_api_are_not_shown():
+    hall = {"title": "St Aidan's Hall", "homepage": "https://hall.example/",
+            "constituency": "https://www.givefood.example/api/2/constituency/calder/",
+            "self": "https://api.example.com/v1/halls/1"}  # fmt: skip
+    shown = json.dumps(normalise(hall), default=lambda o: o.__dict__)
+    assert "/api/2/" not in shown and "api.example.com" not in shown
+    assert "https://hall.example/" in shown  # the site's own link stays

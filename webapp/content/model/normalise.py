@@ -1217,10 +1217,19 @@ def _hidden_rule(r: _Reading, f: _Field) -> bool:
         and f.norm not in _STATUS_KEYS
         and f.key.lower() != "type"
         and f.norm != "options"
-    ) or _editor_link(f.value):
+    ) or _editor_link(f.value) or _api_link(f.value):
         r.take(f.key)
         return True
     return False
+
+
+def _api_link(value: Any) -> bool:
+    """A link into the platform's API ("https://api.…", "…/api/2/constituency/…"): data for
+    programs, never a page for a visitor."""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return False
+    host, _, path = value[:300].partition("://")[2].partition("/")
+    return host.lower().startswith("api.") or path.lower().startswith(("api/", "wp-json/"))
 
 
 def _editor_link(value: Any) -> bool:
