@@ -1277,3 +1277,32 @@ def test_links_into_a_platform_s_api_are_not_shown():
     shown = json.dumps(normalise(hall), default=lambda o: o.__dict__)
     assert "/api/2/" not in shown and "api.example.com" not in shown
     assert "https://hall.example/" in shown  # the site's own link stays
+
+
+def test_after_batch_9_durations_fenced_texts_row_values_and_ticket_prices():
+    assert [f.text for f in normalise({"title": "Finlandia", "duration": 518246}).facts] == [
+        "9 min"  # milliseconds (SoundCloud)
+    ]
+    assert [f.text for f in normalise({"title": "Clip", "duration": 1234}).facts] == ["21 min"]
+    assert [f.text for f in normalise({"title": "Yin", "duration": 60}).facts] == ["60 min"]
+    fee = {"@type": "MonetaryAmount", "currency": "GBP", "amount": 145}
+    values = {
+        "Summary": "```Six Saturday mornings on the water.```",
+        "Starts": "2026-05-09T00:00:00.000+01:00",
+        "Fee": fee,
+    }
+    row = {"id": "i-1", "type": "row", "name": "Learn to Row", "values": values}
+    read = normalise(row)
+    assert (read.description, read.price, read.date) == (
+        "Six Saturday mornings on the water.",
+        "£145",
+        "9 May 2026",
+    )
+    assert "row" not in read.badges
+    gala = {"name": "Gala", "currency": "NZD", "pricing": {"minimumPrice": 25, "maximumPrice": 95}}
+    assert normalise(gala).price.endswith("25")
+    adult = {"object": "ticket_type", "name": "Adult", "price": 1500}
+    concert = {"name": "Spring concert", "currency": "gbp", "ticket_types": [adult]}
+    assert normalise(concert).price == "£15.00"
+    fair = {"name": "Fair", "currency": "GBP", "ticketTypes": [{"name": "Entry", "price": 5}]}
+    assert normalise(fair).price == "£5"

@@ -82,6 +82,7 @@ _ABSORB = frozenset(
         "facts",
         "info",
         "stats",
+        "values",  # Coda's row: {name, values: {column: value}}
     ]
 )
 # Last words of members that hold more of the record ("volumeInfo", "saleInfo").
@@ -158,7 +159,7 @@ _STATUS_KEYS = word_set(
 )
 _PLATFORM_TYPES = word_set(
     "post page entry attachment revision navmenuitem wpblock simple variable grouped external "
-    "node story document item record object"
+    "node story document item record object row"
 )
 # A value that is a reference (Mongo ObjectId, UUID, long hex), never something to read.
 _REFERENCE_ID = re.compile(
@@ -744,9 +745,26 @@ def _fact_with_unit(key: str, value: Any) -> Fact | None:
     label = _UNIT_LABELS.get(unit, humanise(key))  # "BathroomsTotalInteger" reads "Bathrooms"
     if unit == "serving":
         return Fact(label, f"Serves {v.format_count(amount)}")
+    if unit == "min" and amount > 600:  # seconds or milliseconds, not minutes
+        return Fact(label, _minutes_text(_as_minutes(amount)))
     if unit in ("bed", "bath", "room", "guest") and amount != 1:
         unit += "s"
     return Fact(label, f"{v.format_count(amount)} {unit}")
+
+
+def _as_minutes(amount: float) -> int:
+    """A bare duration in minutes: up to ten hours it is minutes already; beyond, seconds
+    (Vimeo's 1,234) or, from ten hours of seconds up, milliseconds (SoundCloud's 518,246)."""
+    if amount <= 600:
+        return round(amount)
+    return round(amount / 60) if amount < 36_000 else round(amount / 60_000)
+
+
+def _minutes_text(minutes: int) -> str:
+    """Minutes as a person says them ("45 min", "2 h 8 min", "1 h")."""
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    return f"{minutes // 60} h {minutes % 60} min".replace(" 0 min", "")
 
 
 _UNIT_LABELS = {"bed": "Bedrooms", "bath": "Bathrooms", "room": "Rooms", "sq ft": "Area",
@@ -772,11 +790,7 @@ def _duration_fact(key: str, value: Any) -> Fact | None:
         minutes = int(hours or 0) * 60 + int(mins or 0)
     if not minutes:
         return None
-    text = (
-        f"{minutes} min"
-        if minutes < 60
-        else f"{minutes // 60} h {minutes % 60} min".replace(" 0 min", "")
-    )
+    text = _minutes_text(minutes)
     label = humanise(key)
     return Fact(label, f"{label.split(' ')[0]} {text}" if "time" in parts else text)
 
@@ -904,9 +918,13 @@ def _names_the_record(key: str) -> bool:
 
 def _one_text(value: Any) -> Any:
     """A list that holds one text (Crossref's "title": ["…"]) as that text; an Editor.js
-    document kept as a JSON string as its HTML."""
+    document kept as a JSON string as its HTML; a text fenced in backticks (Coda's rich
+    text: "```Six Saturday mornings…```") as the text inside."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
         return value[0]
+    if isinstance(value, str) and len(value) > 6 and value[:3] == "```" == value[-3:]:
+        inner = value[3:-3]
+        return inner.strip() if "```" not in inner else value
     if isinstance(value, str) and value.startswith("{"):
         html = v.editor_blocks_html(value)
         return value if html is None else html
@@ -1044,7 +1062,8 @@ def _is_date_key(key: str) -> bool:
     parts = words(key)
     return (
         bool(parts)
-        and parts[-1] in ("date", "at", "on", "time", "start", "end", "when", "published")
+        and parts[-1]
+        in ("date", "at", "on", "time", "start", "end", "when", "published", "starts", "begins")
         and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
     )
 
@@ -1213,11 +1232,15 @@ def _machine_value_rule(r: _Reading, f: _Field) -> bool:
 def _hidden_rule(r: _Reading, f: _Field) -> bool:
     """Ids, hashes, bookkeeping and colours are not shown."""
     if (
-        is_hidden_key(f.key)
-        and f.norm not in _STATUS_KEYS
-        and f.key.lower() != "type"
-        and f.norm != "options"
-    ) or _editor_link(f.value) or _api_link(f.value):
+        (
+            is_hidden_key(f.key)
+            and f.norm not in _STATUS_KEYS
+            and f.key.lower() != "type"
+            and f.norm != "options"
+        )
+        or _editor_link(f.value)
+        or _api_link(f.value)
+    ):
         r.take(f.key)
         return True
     return False
@@ -1716,8 +1739,12 @@ def _was_price(r: _Reading) -> None:
 
 
 def _variant_prices(r: _Reading, item: dict) -> None:
-    """A product's price from its variants ("From $12") and "Sold out" when none is."""
-    variants = item.get("variants", item.get("variations"))
+    """A product's price from its variants ("From $12") and "Sold out" when none is; an
+    event's from its ticket types."""
+    variants = next(
+        (item[k] for k in ("variants", "variations", "ticket_types", "ticketTypes") if k in item),
+        None,
+    )
     if not (
         isinstance(variants, list) and variants and all(isinstance(x, dict) for x in variants[:50])
     ):
@@ -1748,7 +1775,9 @@ def _variant_money(variants: list[dict], currency: str, minor: bool) -> tuple[st
     vendure = any(
         type(x.get("priceWithTax")) is int and x.get("currencyCode") for x in variants[:20]
     )
-    return currency, minor or vendure
+    # Ticket Tailor documents a ticket type's price in the currency's smallest unit.
+    ticket_tailor = any(x.get("object") == "ticket_type" for x in variants[:20])
+    return currency, minor or vendure or ticket_tailor
 
 
 def _priced_variants(r: _Reading, variants: list[dict]) -> None:

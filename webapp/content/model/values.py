@@ -365,6 +365,12 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
                 return price_text(
                     value[key], inner_currency or currency, minor=minor or key == "cents"
                 )
+        lowest = next(
+            (v for k, v in islice(value.items(), 20) if normal_key(str(k)) in _LOWEST_PRICE_KEYS),
+            None,
+        )  # Humanitix's pricing: {minimumPrice, maximumPrice}
+        if isinstance(lowest, int | float | str) and not isinstance(lowest, bool):
+            return price_text(lowest, inner_currency or currency, minor=minor)
         spec = value.get("priceSpecification")
         if isinstance(spec, dict | list):
             return price_text(spec, inner_currency or currency, minor=minor)
@@ -376,6 +382,11 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
                 return price_text(inner, inner_currency or currency, minor=minor or paddle)
         return _price_further_in(value, inner_currency or currency, minor)
     return _scalar_price_text(value, currency, minor)
+
+
+_LOWEST_PRICE_KEYS = frozenset(
+    {"minimumprice", "minprice", "pricemin", "lowestprice", "fromprice", "startingprice"}
+)
 
 
 def _paddle_money(value: dict) -> bool:
