@@ -1306,3 +1306,27 @@ def test_after_batch_9_durations_fenced_texts_row_values_and_ticket_prices():
     assert normalise(concert).price == "£15.00"
     fair = {"name": "Fair", "currency": "GBP", "ticketTypes": [{"name": "Entry", "price": 5}]}
     assert normalise(fair).price == "£5"
+
+
+def test_pos_menus_of_groups_of_priced_items_are_a_menu_in_sections():
+    def group(name, dishes):
+        return {"name": name, "guid": "8f1c", "masterId": 400, "posName": name.upper(),
+                "posButtonColorLight": "#ffffff", "posButtonColorDark": "#000000",
+                "menuGroups": [], "menuItems": dishes}  # fmt: skip
+
+    olives = [{"name": f"Olives {n}", "guid": f"g{n}", "price": 5.0} for n in range(3)]
+    wines = [{"name": f"Rioja {n}", "guid": f"w{n}", "price": 9.5} for n in range(3)]
+    menus = [
+        {"name": "Food", "guid": "m1", "masterId": 1, "menuGroups": [group("Snacks", olives)]},
+        {"name": "Wine List", "guid": "m2", "masterId": 2, "menuGroups": [group("Red", wines)]},
+    ]
+    refs = {"1": {"referenceId": 1, "name": "Size", "guid": "x"},
+            "2": {"referenceId": 2, "name": "Add bread", "guid": "y"}}  # fmt: skip
+    built = build_site({"restaurantGuid": "r1", "menus": menus, "modifierGroupReferences": refs})
+    assert [i["title"] for i in built.intents] == ["Browse the menu"]
+    assert "Browse 6 dishes" in built.intents[0]["description"]
+    assert "definitions the records refer to" in built.meta["left_out"]
+    # A site's navigation menus of links stay hidden.
+    nav = [{"name": "Main", "items": [{"title": f"Page {n}", "url": f"/p{n}"} for n in range(3)]}]
+    posts = [{"title": f"Post {n}", "date": "2026-01-02", "body": "Words."} for n in range(3)]
+    assert _titles({"menus": nav, "posts": posts}) == ["Read the blog"]

@@ -794,7 +794,12 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
         return "search filters: a value and a count each"
     if _mailing_list(reading):
         return "people's email addresses, kept private"
+    if (vocab.words(found.name)[-1:] or [""])[0] in _LOOKUP_WORDS:
+        return "definitions the records refer to"  # Toast's modifierGroupReferences
     return ""
+
+
+_LOOKUP_WORDS = vocab.word_set("references refs lookup lookups definitions")
 
 
 def _noun_from_fields(sample: list[dict]) -> str:

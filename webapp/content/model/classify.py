@@ -48,6 +48,7 @@ from .vocab import (
     SOCIAL_KEYS,
     TITLE_KEYS,
     is_generic,
+    is_hidden_key,
     kind_for,
     settings_key,
     word_set,
@@ -398,6 +399,30 @@ def _holds_records(item: Any, lists: int = 1) -> bool:
     return found >= lists
 
 
+def _food_menus(norm: str, value: Any, depth: int = 0) -> bool:
+    """Menus that hold priced dishes (Toast's menus → menuGroups → menuItems), not a site's
+    navigation menus of links."""
+    if norm not in ("menu", "menus") or depth > 4:
+        return False
+    items = (
+        value
+        if isinstance(value, list)
+        else list(value.values())
+        if isinstance(value, dict)
+        else []
+    )
+    for item in islice(items, 10):
+        if isinstance(item, dict):
+            if "price" in item and not isinstance(item["price"], bool):
+                return True
+            if any(
+                isinstance(inner, list) and _food_menus("menu", inner, depth + 1)
+                for inner in islice(item.values(), 40)
+            ):
+                return True
+    return False
+
+
 def _holds_the_records(item: Any) -> bool:
     """One object that is where the records are, not a record: it holds two lists of
     records (RIDB's recreation area with its facilities and activities), or one and names
@@ -554,6 +579,21 @@ def _record_lists(node: dict) -> list[tuple[str, list]]:
     ]
 
 
+def _section_words(section: dict) -> int:
+    """How many fields of its own a section shows: ids, colours and bookkeeping aside (a
+    POS menu group's guid, masterId and button colours)."""
+    return sum(
+        1
+        for key in islice(section, 50)
+        if isinstance(section[key], str | int | float)
+        and not isinstance(section[key], bool)
+        and str(section[key]).strip()
+        and not is_hidden_key(str(key))
+        and not str(section[key]).startswith("#")
+        and "color" not in str(key).lower()
+    )
+
+
 def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[Group] | None:
     """Flatten a list of labelled sections, each holding records or more sections, or None."""
     if depth > MAX_GROUP_DEPTH or not items:
@@ -564,7 +604,7 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             return None
         label = _label_of(section)
         lists = _record_lists(section)
-        if not label or len(lists) != 1 or own_fields(section) > 5:
+        if not label or len(lists) != 1 or _section_words(section) > 5:
             return None
         key, inner = lists[0]
         if len(section) >= 4 and _is_picture_sizes(_dicts(inner)):
@@ -908,7 +948,9 @@ class _Walker:
                 continue
             if not isinstance(value, dict | list):
                 continue
-            if child_norm in HIDDEN_NAMES or child_norm in COLOR_CONTAINERS:
+            if (child_norm in HIDDEN_NAMES and not _food_menus(child_norm, value)) or (
+                child_norm in COLOR_CONTAINERS
+            ):
                 continue
             platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
             if platform_table and not (isinstance(value, dict) and _holds_records(value)):
