@@ -1330,3 +1330,24 @@ def test_pos_menus_of_groups_of_priced_items_are_a_menu_in_sections():
     nav = [{"name": "Main", "items": [{"title": f"Page {n}", "url": f"/p{n}"} for n in range(3)]}]
     posts = [{"title": f"Post {n}", "date": "2026-01-02", "body": "Words."} for n in range(3)]
     assert _titles({"menus": nav, "posts": posts}) == ["Read the blog"]
+
+
+def test_utc_times_in_the_record_s_zone_camel_codes_as_words_and_owners_by_their_name():
+    quiz = {"name": "Quiz", "startDate": "2026-05-22T07:00:00Z",
+            "endDate": "2026-05-22T10:00:00Z", "timezone": "Pacific/Auckland",
+            "category": "charityAndCauses"}  # fmt: skip
+    read = normalise(quiz, Hints(kind="events"))
+    assert read.date == "22 May 2026, 19:00–22:00"
+    assert ("Category", "Charity and causes") in read.rest or "Charity and causes" in read.badges
+    unknown = {"name": "Quiz", "startDate": "2026-05-22T07:00:00Z", "timezone": "Mars/Olympus"}
+    assert normalise(unknown, Hints(kind="events")).date == "22 May 2026, 07:00"
+    routes = [{"route_long_name": f"Quay to Point {n}",
+               "agency": {"agency_id": "TEF", "agency_name": "Tamsey Estuary Ferries"}}
+              for n in range(4)]  # fmt: skip
+    assert name_shared_by_records([routes]) == "Tamsey Estuary Ferries"
+    tracks = [{"title": f"Finlandia {n}", "user": {"username": "Fenmoor Youth Orchestra",
+                                                   "permalink": "fenmoor"}}
+              for n in range(4)]  # fmt: skip
+    assert name_shared_by_records([tracks]) == "Fenmoor Youth Orchestra"
+    handles = [{"title": f"Post {n}", "user": {"username": "admin"}} for n in range(4)]
+    assert name_shared_by_records([handles]) == ""

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import unescape as html_unescape
 from itertools import islice
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..text import normal_key, truncate
 from . import values as v
@@ -1473,7 +1475,7 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     when = f.value
     if isinstance(when, dict):  # Eventbrite {local, utc}, Google {dateTime}, CSL date-parts
         when = next((when[k] for k in _DATE_MEMBERS if when.get(k)), None) or _date_parts(when)
-    parsed = v.parse_date(when)
+    parsed = v.parse_date(_in_local_time(when, r.fields))
     if not parsed:
         return False
     r.take(f.key)
@@ -1488,6 +1490,31 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     elif not parts & {"published", "publish", "posted", "pub"}:
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
     return True
+
+
+_ZONE_KEYS = frozenset({"timezone", "timezoneid", "timezonename", "tz", "eventtimezone"})
+
+
+def _in_local_time(when: Any, fields: list[tuple[str, Any]]) -> Any:
+    """A UTC time of a record that names its time zone (Humanitix: "2026-05-22T07:00:00Z"
+    beside "timezone": "Pacific/Auckland") as the time there; anything else unchanged."""
+    if not isinstance(when, str) or not when.endswith(("Z", "+00:00")) or len(when) > 40:
+        return when
+    zone = next(
+        (
+            value
+            for key, value in fields
+            if normal_key(key) in _ZONE_KEYS and isinstance(value, str)
+        ),
+        "",
+    )
+    if "/" not in zone or len(zone) > 40:
+        return when
+    try:
+        moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        return moment.astimezone(ZoneInfo(zone)).isoformat()
+    except (ValueError, ZoneInfoNotFoundError):
+        return when  # a zone this machine does not know: the time as given
 
 
 def _address_rule(r: _Reading, f: _Field) -> bool:
@@ -1558,7 +1585,7 @@ def _badges_rule(r: _Reading, f: _Field) -> bool:
     """Tags and labels as badges (short texts not already shown)."""
     if f.norm not in BADGE_KEYS or isinstance(f.value, int | float):
         return False
-    texts = _short_texts(f.value)
+    texts = [v.readable_code(text) for text in _short_texts(f.value)]  # "charityAndCauses"
     for text in texts:
         if text.casefold() not in r.shown:
             r.record.badges.append(r.show(text))

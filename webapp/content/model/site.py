@@ -286,16 +286,37 @@ def _owner_names(record: dict) -> list[str]:
     for parts, value in _fields_near(record):
         if isinstance(value, dict):
             if parts & OWNER_WORDS or (parts & OWNER_OBJECT_WORDS and _is_business(value)):
-                inner = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
-                plain.append(_name_text(inner))
-            elif "user" in parts and (value.get("display_name") or value.get("displayName")):
+                plain.append(_name_text(_owner_object_name(value)))
+            elif "user" in parts and _shown_user_name(value):
                 # the account's shown name, not its handle ("admin")
-                plain.append(_name_text(value.get("display_name") or value.get("displayName")))
+                plain.append(_name_text(_shown_user_name(value)))
         elif parts & OWNER_WORDS and parts & {"name", "title"}:
             named.append(_name_text(value))
         elif len(parts) == 1 and parts <= OWNER_PLAIN_KEYS:
             plain.append(_name_text(value))
     return [name for name in named + plain if name and normal_key(name) not in _NOT_OWNERS]
+
+
+def _owner_object_name(value: dict):
+    """The name an owner object gives itself: a name member, else a key ending in "name"
+    (Transitland's agency: {"agency_name": "Tamsey Estuary Ferries"})."""
+    named = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
+    if named is not None:
+        return named
+    return next(
+        (inner for key, inner in islice(value.items(), 40) if words(str(key))[-1:] == ["name"]),
+        None,
+    )
+
+
+def _shown_user_name(value: dict):
+    """An account's shown name: its display name, or a username with spaces (SoundCloud's
+    "Fenmoor Youth Orchestra"), never a handle."""
+    shown = value.get("display_name") or value.get("displayName") or value.get("full_name")
+    handle = value.get("username")
+    if not shown and isinstance(handle, str) and " " in handle.strip():
+        return handle
+    return shown
 
 
 # Values that are no owner's name: a place holder, a platform, a role.

@@ -577,6 +577,9 @@ _TYPE_TAG = re.compile(r"[a-z][a-z0-9]{1,30}#[a-zA-Z][\w.]{0,60}")
 # A code a program wrote ("made_to_order", "IN_PERSON", "PHYSICAL"), not a person.
 _SNAKE_CODE = re.compile(r"[A-Za-z]{1,20}(?:_[A-Za-z0-9]{1,20}){1,6}")
 _CAPS_CODE = re.compile(r"[A-Z]{6,30}")
+# Humps after two lower-case letters or more ("dinnerOrGala"); "iPhone", "eBay" start with one.
+_CAMEL_CODE = re.compile(r"[a-z]{2,20}(?:[A-Z][a-z]{1,20}){1,6}")
+_CAMEL_HUMP = re.compile(r"[A-Z]")
 
 
 def is_type_tag(value: Any) -> bool:
@@ -590,6 +593,9 @@ def readable_code(text: str) -> str:
     snake = _SNAKE_CODE.fullmatch(text) and (text.islower() or text.isupper())
     if snake or _CAPS_CODE.fullmatch(text):  # "New_York_City" and "DJ_Shadow" stay
         words_of = text.replace("_", " ").lower()
+        return words_of[0].upper() + words_of[1:]
+    if _CAMEL_CODE.fullmatch(text):  # Humanitix's "charityAndCauses"
+        words_of = _CAMEL_HUMP.sub(lambda m: " " + m.group().lower(), text)
         return words_of[0].upper() + words_of[1:]
     return text
 
