@@ -1317,14 +1317,15 @@ def test_pos_menus_of_groups_of_priced_items_are_a_menu_in_sections():
     olives = [{"name": f"Olives {n}", "guid": f"g{n}", "price": 5.0} for n in range(3)]
     wines = [{"name": f"Rioja {n}", "guid": f"w{n}", "price": 9.5} for n in range(3)]
     menus = [
-        {"name": "Food", "guid": "m1", "masterId": 1, "menuGroups": [group("Snacks", olives)]},
+        {"name": "Kitchen", "guid": "m1", "masterId": 1, "menuGroups": [group("Snacks", olives)]},
         {"name": "Wine List", "guid": "m2", "masterId": 2, "menuGroups": [group("Red", wines)]},
     ]
     refs = {"1": {"referenceId": 1, "name": "Size", "guid": "x"},
             "2": {"referenceId": 2, "name": "Add bread", "guid": "y"}}  # fmt: skip
     built = build_site({"restaurantGuid": "r1", "menus": menus, "modifierGroupReferences": refs})
-    assert [i["title"] for i in built.intents] == ["Browse the menu"]
-    assert "Browse 6 dishes" in built.intents[0]["description"]
+    # Each named menu is offered: the wine list as such, the kitchen's as the menu.
+    assert [i["title"] for i in built.intents] == ["Browse the menu", "See the drinks list"]
+    assert built.intents[0]["description"] == "Browse 3 dishes."
     assert "definitions the records refer to" in built.meta["left_out"]
     # A site's navigation menus of links stay hidden.
     nav = [{"name": "Main", "items": [{"title": f"Page {n}", "url": f"/p{n}"} for n in range(3)]}]

@@ -590,6 +590,37 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
     return None
 
 
+_SECTION_PATH = " › "
+
+
+def _split_by_menu(found: Found) -> list[Found] | None:
+    """Sections under several named menus where one is drinks (Toast's "Wine List" and
+    "Food"): one collection per menu, each with its own sections, so the wine list is
+    offered as such beside the menu."""
+    tops = [group.label.split(_SECTION_PATH, 1)[0] for group in found.groups]
+    names = list(dict.fromkeys(tops))
+    kinds = {name: vocab.kind_for(name) for name in names}
+    drinks = [name for name in names if kinds[name] and kinds[name].name == "drinks"]
+    if len(names) < 2 or len(names) > 6 or not drinks or len(drinks) == len(names):
+        return None
+    if not all(_SECTION_PATH in group.label for group in found.groups):
+        return None
+    parts = []
+    for name in names:
+        groups = [
+            Group(group.label.split(_SECTION_PATH, 1)[1], group.path, group.items)
+            for group, top in zip(found.groups, tops, strict=True)
+            if top == name
+        ]
+        key = name if kinds[name] else found.name  # "Kitchen": still the menu it was part of
+        parts.append(
+            Found("collection", key, label=name, parent=found.parent, groups=groups,
+                  paths=[group.path for group in groups], depth=found.depth,
+                  order=found.order, currency=found.currency)
+        )  # fmt: skip
+    return parts
+
+
 def _variants_joined(
     family: dict[str, str], types: list[str], own_payload: set[str] = frozenset()
 ) -> dict[str, str]:
@@ -970,7 +1001,7 @@ def _candidates(
     while queue:
         found = queue.pop(0)
         if found.role == "collection" and not found.plain:
-            parts = _split_by_type(found, prepared.context, pre_unwrapped)
+            parts = _split_by_type(found, prepared.context, pre_unwrapped) or _split_by_menu(found)
             if parts:
                 queue[:0] = parts
                 continue
