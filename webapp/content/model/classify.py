@@ -26,7 +26,7 @@ from typing import Any
 
 from ..paths import ROOT, is_addressable_key, join
 from ..text import normal_key
-from .normalise import _image, humanise, is_unpublished
+from .normalise import _image, humanise, is_unpublished, names_the_record
 from .unwrap import Prepared, value_shape
 from .values import http_url, looks_like_image_url, plain_text
 from .vocab import (
@@ -46,7 +46,6 @@ from .vocab import (
     PLATFORM_COLLECTIONS,
     SITE_NAMES,
     SOCIAL_KEYS,
-    TITLE_KEYS,
     is_generic,
     is_hidden_key,
     kind_for,
@@ -436,11 +435,10 @@ def _holds_the_records(item: Any) -> bool:
 def _names_itself(key: str) -> bool:
     """A key that names or describes its object ("name", "roomTypeName", an event's
     "summary")."""
-    last = (words(key)[-1:] or [""])[0]
-    return normal_key(key) in TITLE_KEYS or last in _SELF_WORDS
+    return names_the_record(key) or (words(key)[-1:] or [""])[0] in _DESCRIBING_WORDS
 
 
-_SELF_WORDS = frozenset({"name", "title", "label", "headline", "summary", "description"})
+_DESCRIBING_WORDS = frozenset({"label", "headline", "summary", "description"})
 
 
 def _is_picture_sizes(items: list[dict]) -> bool:

@@ -347,7 +347,7 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
     )
     imagey = key_is_image or (isinstance(mime, str) and mime.startswith("image/")) or "alt" in value
     by_norm = {normal_key(k): k for k in islice(value, 60)}
-    if _only_sizes(by_norm, value) or _sized_urls(value) >= 2:  # the size a page needs
+    if _only_sizes(by_norm, value) or _sized(value, _address_text) >= 2:  # the size a page needs
         sized = _sized_url(value, base_url, imagey or _only_sizes(by_norm, value))
         if sized:
             return Image(sized, alt)
@@ -382,7 +382,9 @@ def _nested_image(value: dict, base_url: str, imagey: bool, alt: str, depth: int
             found = _widest_needed(nested, base_url)
             if found:
                 return Image(found, alt)
-        if isinstance(nested, dict) and _sized_members(nested) >= 2:  # {large_crop: {href}…}
+        if (
+            isinstance(nested, dict) and _sized(nested, _address_object) >= 2
+        ):  # {large_crop: {href}}
             found = _sized_url(nested, base_url, True)
             if found:
                 return Image(found, alt)
@@ -422,25 +424,19 @@ def _size_named(name: str) -> int:
     return max((_SIZE_WORDS.get(token, 0) for token in words(name[:40])), default=0)
 
 
-def _sized_urls(value: dict) -> int:
-    """How many of an object's texts sit under keys naming a size ("square_url",
-    "medium_url")."""
-    return sum(
-        1
-        for key, inner in islice(value.items(), 30)
-        if isinstance(inner, str) and inner[:4] == "http" and _size_named(str(key))
-    )
+def _address_text(inner: Any) -> bool:
+    return isinstance(inner, str) and inner[:4] == "http"
 
 
-def _sized_members(value: dict) -> int:
-    """How many of an object's members are pictures under size names ({large_crop: {href},
-    small_crop: {href}})."""
+def _address_object(inner: Any) -> bool:
+    return isinstance(inner, dict) and any(isinstance(inner.get(k), str) for k in ("url", "href"))
+
+
+def _sized(value: dict, holds) -> int:
+    """How many of an object's members ``holds`` a picture under a key naming a size: as
+    texts ("square_url", "medium_url"), or as objects ({large_crop: {href}})."""
     return sum(
-        1
-        for key, inner in islice(value.items(), 30)
-        if isinstance(inner, dict)
-        and _size_named(str(key))
-        and any(isinstance(inner.get(k), str) for k in ("url", "href"))
+        1 for key, inner in islice(value.items(), 30) if holds(inner) and _size_named(str(key))
     )
 
 
@@ -886,7 +882,7 @@ def _absorbed_members(item: dict) -> set[str]:
         and (normal_key(key) in _ABSORB or _more_of_the_record(key, value))
         and not _image(value, "", False)
     }
-    if any(_names_the_record(str(key)) for key in islice(item, MAX_FIELDS)):
+    if any(names_the_record(str(key)) for key in islice(item, MAX_FIELDS)):
         return absorbed
     for key, value in islice(item.items(), MAX_FIELDS):
         if (
@@ -906,13 +902,13 @@ def _more_of_the_record(key: str, value: dict) -> bool:
     return (
         (words(key)[-1:] or [""])[0] in _ABSORB_LAST
         and not set(words(key)) & _SOMEONE_ELSES  # "contact_info", "seller_info"
-        and not any(_names_the_record(str(k)) for k, _ in inner)
+        and not any(names_the_record(str(k)) for k, _ in inner)
         # words of its own ("FOR_SALE", a price): a search hit's scores are plumbing
         and any(isinstance(x, str) and any(c.isalpha() for c in x) for _, x in inner)
     )
 
 
-def _names_the_record(key: str) -> bool:
+def names_the_record(key: str) -> bool:
     """A key that names its record: a title key, or one ending in name or title
     ("product_title", "event_name")."""
     return normal_key(key) in TITLE_KEYS or (words(key)[-1:] or [""])[0] in ("name", "title")
