@@ -1352,3 +1352,45 @@ def test_utc_times_in_the_record_s_zone_camel_codes_as_words_and_owners_by_their
     assert name_shared_by_records([tracks]) == "Fenmoor Youth Orchestra"
     handles = [{"title": f"Post {n}", "user": {"username": "admin"}} for n in range(4)]
     assert name_shared_by_records([handles]) == ""
+
+
+def _first_cards(document):
+    """The first listing's first records as its cards read them: (title, picture)."""
+    built = build_site(document)
+    view = decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    cards = [normalise(entry[1], hints_of(view)) for entry in chunk]
+    return [(card.title, card.image.src if card.image else "") for card in cards]
+
+
+def test_a_listing_of_a_thing_on_sale_is_named_and_pictured_by_that_thing():
+    """A marketplace listing's own fields are its state and comments; the release on sale
+    names and pictures it, never the seller's avatar shared by every listing."""
+    seller = {"username": "north_vinyl", "avatar_url": "https://img.example/avatar.jpg"}
+    listings = [
+        {"status": "For Sale", "condition": ("Mint (M)", "Very Good (VG)")[n % 2],
+         "comments": f"Played {n} times, small corner ding on the sleeve, inner sleeve kept.",
+         "price": {"value": 20 + n, "currency": "EUR"}, "seller": seller,
+         "release": {"title": f"Harbour Songs {n}", "artist": "The Tideline",
+                     "thumbnail": f"https://img.example/release-{n}.jpg"}}
+        for n in range(5)
+    ]  # fmt: skip
+    assert _first_cards({"listings": listings})[:2] == [
+        ("Harbour Songs 0", "https://img.example/release-0.jpg"),
+        ("Harbour Songs 1", "https://img.example/release-1.jpg"),
+    ]
+    # A track's picture is its album's cover, one member down, when it has none of its own.
+    tracks = [
+        {"name": f"Song {n}", "duration_ms": 200_000,
+         "album": {"name": f"Album {n}", "images": [{"url": f"https://img.example/a{n}.jpg",
+                                                    "width": 640, "height": 640}]}}
+        for n in range(4)
+    ]  # fmt: skip
+    assert _first_cards({"tracks": tracks})[0] == ("Song 0", "https://img.example/a0.jpg")
+    # An author's avatar is never a post's picture, nor an API link one.
+    posts = [
+        {"title": f"Post {n}", "author": {"name": f"A{n}", "avatar": f"https://img.example/{n}.png"},
+         "_links": {"thumbnail": f"https://api.example/media/{n}"}}
+        for n in range(4)
+    ]  # fmt: skip
+    assert _first_cards({"posts": posts})[0] == ("Post 0", "")

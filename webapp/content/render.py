@@ -276,6 +276,7 @@ def hints_of(view: dict, refs: dict | None = None) -> Hints:
         base_url=hints.get("base_url", "") or "",
         kind=hints.get("kind", "") or view.get("kind", "") or "",
         title_key=hints.get("title_key", "") or "",
+        image_key=hints.get("image_key", "") or "",
         refs=refs.get("refs") or {},
         ref_groups=refs.get("ref_groups") or {},
     )

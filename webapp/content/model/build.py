@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
@@ -692,6 +692,55 @@ def title_by_evidence(sample: list[dict], kind: vocab.Kind | None) -> str:
     return ""
 
 
+def image_by_evidence(sample: list[dict], hints: Hints, title_key: str = "") -> str:
+    """The field holding the records' pictures when the rules find none or the same one on
+    every record (a seller's avatar on each listing): a picture field of their own or one
+    member down (a release's thumbnail, an album's images) whose picture differs from
+    record to record, the member that names them first; "" when the rules' choice holds."""
+    records = [r for r in sample[:20] if isinstance(r, dict)]
+    if len(records) < 2:
+        return ""
+    if len({_picture(record, hints) for record in records} - {""}) > 1:
+        return ""  # the rules find the records' own pictures
+    for key in _picture_candidates(records[0], title_key.partition(".")[0]):
+        pictures = [_picture(record, replace(hints, image_key=key)) for record in records]
+        if sum(map(bool, pictures)) * 2 >= len(records) and len(set(pictures)) > 1:
+            return key
+    return ""
+
+
+def _picture(record: dict, hints: Hints) -> str:
+    images = normalise(record, hints).images
+    return images[0].src if images else ""
+
+
+# Members that are a person or an account: their picture is theirs, not the record's
+# ("_links" and other members led by "_" are an API's plumbing).
+_PEOPLE_MEMBERS = vocab.word_set(
+    "author authors owner user seller vendor creator host organizer organiser uploader "
+    "account profile publisher member agent added by"
+)
+
+
+def _picture_candidates(record: dict, naming: str) -> list[str]:
+    """Keys that could hold a record's picture: its own picture fields, then its members'
+    (the member that names the record first), never a person's."""
+    own = [str(k) for k in islice(record, 60) if vocab.IMAGE_WORDS & set(vocab.words(str(k)))]
+    members = sorted(
+        (key for key, value in islice(record.items(), 60)
+         if isinstance(value, dict) and isinstance(key, str) and "." not in key
+         and not _PEOPLE_MEMBERS & set(vocab.words(key)) and not key.startswith("_")),
+        key=lambda key: key != naming,
+    )  # fmt: skip
+    nested = [
+        f"{key}.{inner}"
+        for key in members
+        for inner in islice(record[key], 30)
+        if isinstance(inner, str) and vocab.IMAGE_WORDS & set(vocab.words(inner))
+    ]
+    return own + nested
+
+
 def _title_candidates(record: dict) -> list[str]:
     """Keys that could name records, in document order: the record's own text fields,
     then its members' title-like ones ("AddressInfo.Title")."""
@@ -717,8 +766,8 @@ def _member(record: dict, key: str):
 
 def _names_each(texts: list[str]) -> bool:
     """Texts that can name records: all different, words rather than numbers, no dates
-    or addresses."""
-    if len(set(texts)) != len(texts):
+    or addresses, and not sentences (a listing's "comments" describe it)."""
+    if len(set(texts)) != len(texts) or sum(map(_sentence_like, texts)) * 2 > len(texts):
         return False
     for text in texts:
         digits = sum(c.isdigit() for c in text)
@@ -726,6 +775,11 @@ def _names_each(texts: list[str]) -> bool:
         if digits * 3 > len(text) or coded or http_url(text) or _date_like(text):
             return False
     return True
+
+
+def _sentence_like(text: str) -> bool:
+    """A sentence rather than a name: six words or more, closed by a full stop."""
+    return text.endswith((".", "!", "?")) and len(text.split()) >= 6
 
 
 _MONTHS = vocab.word_set(
@@ -1470,6 +1524,9 @@ def _add_candidate(built: _Assembly, candidate, prepared: Prepared) -> None:
         title_key = title_by_evidence(sample, candidate.kind)
         if title_key:
             hints["title_key"] = title_key
+        image_key = image_by_evidence(sample, Hints(**hints), title_key)
+        if image_key:
+            hints["image_key"] = image_key
     if found.role != "collection":
         built.views[intent["id"]] = _section_view(
             intent, candidate.kind, found.data, built.context, hints, built.fields
