@@ -1394,3 +1394,25 @@ def test_a_listing_of_a_thing_on_sale_is_named_and_pictured_by_that_thing():
         for n in range(4)
     ]  # fmt: skip
     assert _first_cards({"posts": posts})[0] == ("Post 0", "")
+
+
+def test_a_named_record_s_fields_one_member_down_are_its_own():
+    """A CMS record named outside and described inside a member (Umbraco's properties,
+    Cosmic's metadata) reads as one record; when it was created or updated is bookkeeping
+    by any name; a contact page naming its company names an unnamed site."""
+    boats = [
+        {"contentType": "boat", "name": f"Tern {n}", "createDate": "2025-10-11T09:14:22",
+         "updateDate": "2026-01-11T16:40:05", "id": f"bc8a636c-59d1-487d-814c-bfd41c7550{n}",
+         "properties": {"model": "Bavaria C42", "weeklyRate": 2950 + n, "currency": "EUR",
+                        "summary": "A roomy cruiser for families."}}
+        for n in range(4)
+    ]  # fmt: skip
+    built = build_site({"items": boats})
+    view = decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]
+    first = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])[0][1]
+    read = normalise(first, hints_of(view))
+    assert (read.title, read.price, read.date) == ("Tern 0", "€2,950/week", "")
+    contact = {"contentType": "contactPage", "name": "Contact", "route": {"path": "/contact/"},
+               "properties": {"companyName": "Tern Charters", "phone": "+385 21 555 0142",
+                              "email": "hello@tern.example"}}  # fmt: skip
+    assert build_site({"items": [*boats, contact]}).meta["site_name"] == "Tern Charters"

@@ -341,19 +341,39 @@ def _shows_images(sample: list[dict]) -> bool:
 _ABOUT_TITLE = re.compile(r"^About (?!us\b)(.{2,50})$", re.IGNORECASE)
 
 
-def _named_by_about_page(findings) -> dict | None:
+def _about_page_name(findings) -> str:
     """A site that states no name but has an "About Olive & Ember" page is Olive & Ember."""
     for _path, value in findings.about:
         title = plain_text(value.get("title"), 80) if isinstance(value, dict) else ""
         match = _ABOUT_TITLE.match(title)
         if match:
-            return {"name": match.group(1), "named": True}
-    return None
+            return match.group(1)
+    return ""
+
+
+# Fields of a contact page or block that name the business behind the site.
+_BUSINESS_NAME_KEYS = frozenset(
+    {"businessname", "companyname", "organisationname", "organizationname", "tradingname",
+     "brandname", "storename", "shopname"}
+)  # fmt: skip
+
+
+def _contact_name(findings) -> str:
+    """A site that states no name but whose contact page names its business
+    ("companyName": "Sea Wren Yacht Charters") is that business."""
+    for _path, value in findings.contact:
+        if not isinstance(value, dict):
+            continue
+        for key, inner in islice(value.items(), 60):
+            name = plain_text(inner, 80) if normal_key(str(key)) in _BUSINESS_NAME_KEYS else ""
+            if name:
+                return name
+    return ""
 
 
 def _named_by(header: dict, name: str) -> dict:
-    """The header's update for a site named only by its records' container or by what
-    they share (their company, channel, owner)."""
+    """The header's update for a site named only by its about or contact page, its
+    records' container or what they share (their company, channel, owner)."""
     if not name:
         return {}
     title = header["title"]
@@ -1402,9 +1422,13 @@ def build_site(content: Any) -> Built:
     header = site_header(prepared, findings)  # after: a home page's hero may name the site
     if not header["named"]:
         header.update(
-            _named_by_about_page(findings)
-            or _named_by(header, name_of_container(prepared, findings))
-            or _named_by(header, name_shared_by_records(samples))
+            _named_by(
+                header,
+                _about_page_name(findings)
+                or _contact_name(findings)
+                or name_of_container(prepared, findings)
+                or name_shared_by_records(samples),
+            )
         )
     specials = _special_intents(findings, header)
     built = _Assembly(

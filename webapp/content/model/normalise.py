@@ -1735,7 +1735,7 @@ _WRITTEN_KINDS = frozenset(
 )
 _CREATED_KEYS = frozenset(
     {"createdat", "created", "datecreated", "createdtime", "createdon", "createdutc",
-     "creationdate", "timecreated"}
+     "creationdate", "timecreated", "createdate", "createtime"}
 )  # fmt: skip
 
 

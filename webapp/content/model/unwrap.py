@@ -420,7 +420,33 @@ def wrapped_member(value: dict) -> str | None:
         system = sum(1 for k in others if normal_key(k) in SYSTEM_WORDS or k.startswith(("_", "@")))
         if system * 2 >= len(others):
             return key
-    return payload_member(value)
+    return fields_member(value) or payload_member(value)
+
+
+# Members a CMS keeps a record's own fields in, beside its name and bookkeeping.
+_FIELD_MEMBERS = (
+    "properties", "metadata", "fields", "attributes", "values", "acf", "customFields",
+    "custom_fields",
+)  # fmt: skip
+
+
+def fields_member(value: dict) -> str | None:
+    """The member holding a named record's own fields (Umbraco's ``properties``, Cosmic's
+    ``metadata``, WordPress's ``acf``): an object of at least three fields, two of them
+    plain values, beside the record's name."""
+    if not any(isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS):
+        return None
+    for key in _FIELD_MEMBERS:
+        inner = value.get(key)
+        if not isinstance(inner, dict) or len(inner) < 3 or value_shape(inner):
+            continue
+        plain = sum(
+            1 for x in islice(inner.values(), 60) if isinstance(x, str | int | float)
+            and not isinstance(x, bool)
+        )  # fmt: skip
+        if plain >= 2 and "rendered" not in inner:
+            return key
+    return None
 
 
 _TITLE_KEYS = ("name", "title", "headline", "label", "heading", "displayName", "display_name")

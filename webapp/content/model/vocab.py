@@ -888,6 +888,14 @@ def _kept_back(held: set[str]) -> bool:
     )
 
 
+# What is done to a record in its CMS, and the words that say when it was done.
+_RECORD_EDITS = word_set(
+    "create created update updated modify modified edit edited change changed insert "
+    "inserted sync synced index indexed import imported"
+)
+_WHEN_WORDS = word_set("date time at on timestamp datetime stamp")
+
+
 def is_hidden_key(key: str) -> bool:
     """Tell whether a field is bookkeeping a visitor never needs (ids, refs, timestamps...)."""
     if key.startswith(("_", "$", "@")):
@@ -898,6 +906,8 @@ def is_hidden_key(key: str) -> bool:
     parts = words(key)
     if not parts:
         return True
+    if len(parts) == 2 and parts[0] in _RECORD_EDITS and parts[1] in _WHEN_WORDS:
+        return True  # when the record was edited ("createDate", "update_time"), by any name
     if parts[-1] in ("id", "ids", "uuid", "guid", "ref", "refs", "hash", "gmt", "key", "slug"):
         return True
     if ("admin" in parts and parts[-1] in _LINK_WORDS) or parts[-1] == "edit":
