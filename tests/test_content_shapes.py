@@ -1416,3 +1416,20 @@ def test_a_named_record_s_fields_one_member_down_are_its_own():
                "properties": {"companyName": "Tern Charters", "phone": "+385 21 555 0142",
                               "email": "hello@tern.example"}}  # fmt: skip
     assert build_site({"items": [*boats, contact]}).meta["site_name"] == "Tern Charters"
+
+
+def test_a_price_s_period_and_cents_by_what_its_fields_say():
+    """Cents by a key that says so, a period by a price type, a billing cycle or the price
+    as the shop shows it; a count before a period word is still no period."""
+    tier = {"name": "Supporter", "amount": {"valueInCents": 500, "currency": "USD"},
+            "interval": "month"}  # fmt: skip
+    assert normalise(tier).price == "$5.00/month"
+    hourly = {"displayName": "Wheel building", "defaultPrice": 45.0, "defaultPriceType": "hourly"}
+    assert normalise(hourly).price == "45/hour"
+    shown = {"name": "Type Club", "price": 600, "price_formatted": "£6.00/month"}
+    assert normalise(shown).price == "£6.00/month"
+    cycle = {"name": "Bundle", "prices": [{"unit_price": {"amount": "1499", "currency_code": "USD"},
+             "billing_cycle": {"interval": "month", "frequency": 1}}]}  # fmt: skip
+    assert normalise(cycle).price == "$14.99/month"
+    one_off = {"name": "Voucher", "price": 30, "price_formatted": "£30 (valid 12 months)"}
+    assert "/" not in normalise(one_off).price

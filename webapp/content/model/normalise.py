@@ -610,6 +610,20 @@ def _per_phrase(text: Any) -> str:
     return PERIODS.get(found.group(1).lower(), "") if found else ""
 
 
+# Members of a price object that say its period ("billing_cycle": {"interval": "month"}).
+_PERIOD_MEMBERS = ("suffix", "unit", "period", "interval", "cycle")
+
+
+def _shown_period(text: Any) -> str:
+    """The period after a shown price's amount ("£6.00/month", "$15 per week"), or ""."""
+    if not isinstance(text, str) or len(text) > 60:
+        return ""
+    last_digit = max((i for i, c in enumerate(text) if c.isdigit()), default=-1)
+    tail = text[last_digit + 1 :].strip().lower() if last_digit >= 0 else ""
+    # "/month", "per week": a period; "(valid 12 months)" is how long, not what per
+    return _period_in(tail) if tail.startswith(("/", "per ", "a ")) else ""
+
+
 def _period_in(text: Any) -> str:
     """The period a text names ("per month", "€/mes", "monthly"), or ""."""
     if not isinstance(text, str) or len(text) > 60:
@@ -639,7 +653,7 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
     offer = price[0] if isinstance(price, list) and price else price
     if isinstance(offer, dict):
         for key, inner in islice(_flat_strings(offer), 20):
-            if "suffix" in key.lower() or "unit" in key.lower() or "period" in key.lower():
+            if any(word in key.lower() for word in _PERIOD_MEMBERS):
                 found = _period_in(inner)
                 if found:
                     return found
@@ -649,10 +663,16 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
                     return found
     keys = [(normal_key(key), key, value) for key, value in fields]
     for norm, key, value in keys:
-        # "subscription_duration": "monthly" (a period alone, not "1 Monthly Road")
-        by_word = _SUBSCRIPTION_WORDS & set(words(key)) and _one_or_two_words(value)
+        parts = set(words(key))
+        # "subscription_duration": "monthly", "defaultPriceType": "hourly" (a period alone,
+        # not "1 Monthly Road")
+        by_word = (_SUBSCRIPTION_WORDS & parts or {"price", "type"} <= parts) and (
+            _one_or_two_words(value)
+        )
         if (norm in PERIOD_KEYS or by_word) and _period_in(value):
             return _period_in(value)
+        if _shown_price_key(key) and _shown_period(value):
+            return _shown_period(value)  # the shop shows "£6.00/month"
     for norm, _key, value in keys:
         rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
         if norm in OFFER_STATUS_KEYS and rent:

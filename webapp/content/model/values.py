@@ -365,6 +365,12 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
                 return price_text(
                     value[key], inner_currency or currency, minor=minor or key == "cents"
                 )
+        in_cents = next(
+            (v for k, v in islice(value.items(), 20) if {"cents", "minor"} & set(words(str(k)))),
+            None,
+        )  # Open Collective's {"valueInCents": 500, "currency": "USD"}
+        if isinstance(in_cents, int | float | str) and not isinstance(in_cents, bool):
+            return price_text(in_cents, inner_currency or currency, minor=True)
         lowest = next(
             (v for k, v in islice(value.items(), 20) if normal_key(str(k)) in _LOWEST_PRICE_KEYS),
             None,
