@@ -1433,3 +1433,31 @@ def test_a_price_s_period_and_cents_by_what_its_fields_say():
     assert normalise(cycle).price == "$14.99/month"
     one_off = {"name": "Voucher", "price": 30, "price_formatted": "£30 (valid 12 months)"}
     assert "/" not in normalise(one_off).price
+
+
+def test_values_wrapped_alone_in_one_key_read_as_that_value():
+    """Every field under one key no rule names ({"iv": …}, {"translations": {locale map}})
+    reads as its value, and a many-fielded record whose words sit in its data member is
+    read from it; a legend of statuses and colours is no intent."""
+    courses = [
+        {"_links": {"self": {"href": f"/api/content/gym/courses/{n}"}}, "id": f"8d11-{n}",
+         "createdBy": "subject:65c3", "lastModifiedBy": "client:gym", "created": "2026-01-02",
+         "lastModified": "2026-01-03", "status": "Published", "statusColor": "#4bb958",
+         "schemaId": "c0ffee", "schemaName": "courses", "isDeleted": False, "version": 3,
+         "newStatus": None, "editToken": "x1",
+         "data": {"title": {"iv": f"Learn to boulder {n}"}, "teaser": {"iv": "Four evenings."},
+                  "price": {"iv": 60 + n}}}
+        for n in range(4)
+    ]  # fmt: skip
+    statuses = [{"status": "Draft", "color": "#8091a5"}, {"status": "Live", "color": "#4bb958"}]
+    built = build_site({"items": courses, "statuses": statuses})
+    assert len(built.intents) == 1
+    assert decode_views(built)[built.intents[0]["id"]][0] == "Learn to boulder 0"
+    dishes = [
+        {"id": f"dish-{n}", "external_data": f"POS-10{n}",
+         "title": {"translations": {"en_us": f"Dumplings {n}", "zh_cn": "饺子"}},
+         "description": {"translations": {"en_us": "Eight, pan-fried."}}}
+        for n in range(4)
+    ]  # fmt: skip
+    built = build_site({"items": dishes})
+    assert decode_views(built)[built.intents[0]["id"]][:2] == ["Dumplings 0", "Dumplings 1"]

@@ -31,6 +31,7 @@ from typing import Any
 
 import msgspec
 
+from ..colors import parse_css_color
 from ..paths import ROOT, resolve_one, split_paths
 from ..text import normal_key, sentence, slugify, truncate
 from . import vocab
@@ -901,7 +902,20 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
         return "people's email addresses, kept private"
     if (vocab.words(found.name)[-1:] or [""])[0] in _LOOKUP_WORDS:
         return "definitions the records refer to"  # Toast's modifierGroupReferences
+    if all(_is_legend_entry(record) for record in reading[:20]):
+        return "a legend: labels and their colours"  # a CMS's statuses
     return ""
+
+
+def _is_legend_entry(record: Any) -> bool:
+    """A label and the colour it is drawn in ({"status": "Draft", "color": "#8091a5"})."""
+    if not isinstance(record, dict) or not 2 <= len(record) <= 3:
+        return False
+    coded = [
+        value for value in record.values()
+        if isinstance(value, str) and value.strip()[:1] == "#" and parse_css_color(value)
+    ]  # fmt: skip
+    return len(coded) == 1
 
 
 _LOOKUP_WORDS = vocab.word_set("references refs lookup lookups definitions")

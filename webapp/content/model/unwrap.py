@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..paths import ROOT, join
 from ..text import normal_key
-from .vocab import SYSTEM_WORDS, plural, words
+from .vocab import SYSTEM_WORDS, is_hidden_key, plural, words
 
 MAX_UNWRAP_DEPTH = 10
 MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
@@ -209,15 +209,35 @@ class Context:
     ) -> dict:
         out: dict[str, Any] = {}
         embedded = value.get("_embedded") if embedded else None
+        wrappers = self._one_key_wrappers(value)
         for key, inner in islice(value.items(), 500):
             if key == "_embedded":
                 continue
             unwrapped = self.unwrap(inner, depth + 1, links_left)
+            if isinstance(unwrapped, dict) and len(unwrapped) == 1 and set(unwrapped) & wrappers:
+                # a wrapper no platform rule reads: Squidex's {"iv": …}, {"translations": …}
+                unwrapped = next(iter(unwrapped.values()))
             if unwrapped is not None:
                 out[key] = unwrapped
         if isinstance(embedded, dict):
             out.update(_tolerant(_wordpress_embedded, embedded, out) or {})
         return out
+
+    def _one_key_wrappers(self, value: dict) -> set[str]:
+        """Keys that wrap several of an object's values alone (Squidex's ``{"iv": …}`` on
+        every field, Uber Eats' ``{"translations": {locale map}}``): the one key of at least
+        two members, holding a value or a locale map, never an id or a reference."""
+        seen: dict[str, int] = {}
+        for inner in islice(value.values(), 500):
+            if isinstance(inner, dict) and len(inner) == 1:
+                key, held = next(iter(inner.items()))
+                if isinstance(held, dict) and not self._is_locale_map(held):
+                    continue
+                seen[key] = seen.get(key, 0) + 1
+        return {
+            key for key, count in seen.items()
+            if count >= 2 and isinstance(key, str) and not is_hidden_key(key)
+        }  # fmt: skip
 
     def _entry(self, entry: dict, depth: int, links_left: int) -> dict:
         """A Contentful entry or asset: its fields, plus its id and content type."""
@@ -462,15 +482,29 @@ def _words_in(value: Any) -> bool:
     )
 
 
+def _wrapped(value: Any) -> Any:
+    """A value as a one-key wrapper holds it (``{"iv": "Learn to boulder"}``), in its
+    first language when it is a locale map (``{"translations": {"en_us": …}}``)."""
+    if isinstance(value, dict) and len(value) == 1:
+        value = next(iter(value.values()))
+    if isinstance(value, dict) and value and all(
+        isinstance(key, str) and _LOCALE.match(key) for key in islice(value, 40)
+    ):
+        value = next(iter(value.values()))
+    return value
+
+
 def payload_member(value: dict) -> str | None:
     """The member holding a record's content when nothing else in it is words: Reddit's
     ``{kind, data}``, YouTube's ``{kind, etag, id, snippet, ...}``, GraphQL's ``{cursor,
     node}``, a search hit ``{score, venue}``, whatever the member is called.
 
     The record's own values are ids, codes and numbers; one member, an object of at least
-    three fields, holds words (the most of them, when several do).
+    three fields, holds words (the most of them, when several do). A record of many
+    fields is lifted only into a member named as a wrapper (Squidex's ``data``): among
+    many, a member with words is more likely a related thing (its operator, its venue).
     """
-    if len(value) > 12 or any(
+    if len(value) > 24 or any(
         isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS
     ):
         return None  # a record with a name of its own ("Gala") is read as itself
@@ -479,10 +513,10 @@ def payload_member(value: dict) -> str | None:
         if _words_in(inner):
             return None  # the record speaks for itself
         if isinstance(inner, dict) and len(inner) >= 3:
-            count = sum(1 for x in islice(inner.values(), 60) if _words_in(x))
+            count = sum(1 for x in islice(inner.values(), 60) if _words_in(_wrapped(x)))
             if count > most:
                 best, most = key, count
-    return best
+    return best if len(value) <= 12 or best in _WRAPPER_KEYS else None
 
 
 def _drupal_names(fields: dict) -> dict:
