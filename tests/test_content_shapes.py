@@ -1461,3 +1461,28 @@ def test_values_wrapped_alone_in_one_key_read_as_that_value():
     ]  # fmt: skip
     built = build_site({"items": dishes})
     assert decode_views(built)[built.intents[0]["id"]][:2] == ["Dumplings 0", "Dumplings 1"]
+
+
+def test_cars_page_models_and_times_of_day_from_batch_ten():
+    """A car by its VIN or odometer is no home whatever it costs; when a crawler saw a
+    record is bookkeeping; a dealer on every listing names the site; a page model names its
+    subject (Wagtail's ConcertPage: "See upcoming concerts"); a time of day joins its date."""
+    cars = [
+        {"id": f"4S4B-{n}", "vin": f"4S4BSAHC3K33188{n}", "heading": f"2019 Subaru Outback {n}",
+         "price": 21495 + n, "miles": 48210, "last_seen_at_date": "2025-02-12T09:41:17Z",
+         "dealer": {"name": "Ridgeline Auto Sales", "city": "Spokane", "phone": "509-555-0100"}}
+        for n in range(4)
+    ]  # fmt: skip
+    built = build_site({"num_found": 4, "listings": cars})
+    assert built.intents[0]["title"] == "Browse vehicles"
+    assert built.meta["site_name"] == "Ridgeline Auto Sales"
+    assert normalise(cars[0]).date == ""
+    concerts = [
+        {"id": 60 + n, "meta": {"type": "events.ConcertPage", "slug": f"c{n}"},
+         "title": f"Songs of the Sea {n}", "date": f"2025-03-2{n}", "start_time": "19:30:00",
+         "end_time": "21:45:00"}
+        for n in range(4)
+    ]  # fmt: skip
+    built = build_site({"meta": {"total_count": 4}, "items": concerts})
+    assert built.intents[0]["title"] == "See upcoming concerts"
+    assert normalise(concerts[0]).date == "20 Mar 2025, 19:30–21:45"

@@ -51,8 +51,11 @@ from .name import (
     infer_kind,
     intent_slug,
     key_noun,
+    key_titles,
     kind_of,
     noun_of,
+    page_subject,
+    shared_type,
     titles_for,
     type_name,
     unique_id,
@@ -1060,9 +1063,14 @@ def _noun_from_categories(sample: list[dict]) -> str:
 
 
 def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
-    """A collection no name or kind tells, named by what its records say they are."""
-    if kind is not None or (found.name and not vocab.is_generic(found.name)):
+    """A collection no name or kind tells, named by what its records say they are; one of
+    an umbrella kind under a generic key, by the type its records declare ("See upcoming
+    concerts" for Wagtail's ConcertPage model)."""
+    if found.name and not vocab.is_generic(found.name):
         return []
+    if kind is not None:
+        noun = page_subject(shared_type(sample))  # a type's own word may be a format ("simple")
+        return key_titles(vocab.plural(noun), kind) if noun.isalpha() else []
     noun = (
         _noun_from_fields(sample)
         or _noun_from_addresses(sample)

@@ -104,6 +104,22 @@ def type_name(value: Any) -> str:
     return value.rsplit("--", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
 
 
+def page_subject(name: str) -> str:
+    """What a page model is about (Wagtail's ``ConcertPage`` -> ``Concert``), or "" for a
+    page of the site's own (``HomePage``) or a name that is no page model."""
+    parts = words(name)
+    if len(parts) == 2 and parts[1] == "page" and parts[0] not in _PAGE_ROLES:
+        return parts[0]
+    return ""
+
+
+# The first word of page models that are a role in the site, not a subject (HomePage).
+_PAGE_ROLES = frozenset(
+    {"home", "landing", "index", "content", "standard", "basic", "generic", "flex", "simple",
+     "root", "static", "info", "text", "web", "site", "sub", "section", "article", "form"}
+)  # fmt: skip
+
+
 # Members where a platform keeps a record's metadata, its type among it (Agility's
 # "properties": {"definitionName": "Course"}, Kontent's "system": {"type"}).
 _METADATA_MEMBERS = ("properties", "system", "sys", "meta")
@@ -170,6 +186,8 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
         declared = shared_type(sample)
         if declared:
             kind = kind_for(declared)  # WordPress "post", Prismic "recipe", Drupal "node--article"
+            if kind and kind.name == "pages" and page_subject(declared):
+                kind = kind_for(page_subject(declared)) or kind  # Wagtail's "ConcertPage"
             if kind:
                 return kind
         return infer_kind(sample)

@@ -1493,7 +1493,7 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
         when = next((when[k] for k in _DATE_MEMBERS if when.get(k)), None) or _date_parts(when)
     parsed = v.parse_date(_in_local_time(when, r.fields))
     if not parsed:
-        return False
+        return _time_of_day(r, f, when)
     r.take(f.key)
     record, parts = r.record, f.parts
     if not record.date:
@@ -1505,6 +1505,23 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
             record.date = r.show(f"{record.date} – {parsed[1]}")
     elif not parts & {"published", "publish", "posted", "pub"}:
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
+    return True
+
+
+def _time_of_day(r: _Reading, f: _Field, when: Any) -> bool:
+    """A time of day beside a date without one ("date": "2025-03-22", "start_time":
+    "19:30:00"): the date's time, or the end of its span."""
+    clock = v.time_of(when) if isinstance(when, str) and len(when) <= 8 else ""
+    date = r.record.date
+    if not clock or not date or (", " in date and "–" in date):
+        return False
+    if ", " not in date:
+        r.record.date = r.show(f"{date}, {clock}")
+    elif f.parts & {"end", "endtime", "ends", "endsat"}:
+        r.record.date = r.show(f"{date}–{clock}")
+    else:
+        return False
+    r.take(f.key)
     return True
 
 

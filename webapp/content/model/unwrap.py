@@ -487,8 +487,10 @@ def _wrapped(value: Any) -> Any:
     first language when it is a locale map (``{"translations": {"en_us": …}}``)."""
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value.values()))
-    if isinstance(value, dict) and value and all(
-        isinstance(key, str) and _LOCALE.match(key) for key in islice(value, 40)
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(key, str) and _LOCALE.match(key) for key in islice(value, 40))
     ):
         value = next(iter(value.values()))
     return value

@@ -371,6 +371,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
                "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
                "=accommodates",), ()),
+    # A car's identity number or odometer: no home, whatever it costs.
+    ("vehicles", ("=vin =vehicleidentificationnumber =mileage =odometer =odometerreading "
+                  "=drivetrain =fueltype",), ()),
     ("homes", ("=bedrooms =beds =bathrooms =baths =sqft =numberofbedrooms =floorsize =areasqm "
                "=numberofrooms =lotsize =bedroomstotal =bathroomstotalinteger =livingarea "
                "=listprice",), ()),
@@ -888,10 +891,11 @@ def _kept_back(held: set[str]) -> bool:
     )
 
 
-# What is done to a record in its CMS, and the words that say when it was done.
+# What is done to a record in its CMS or by a crawler, and the words that say when.
 _RECORD_EDITS = word_set(
     "create created update updated modify modified edit edited change changed insert "
-    "inserted sync synced index indexed import imported"
+    "inserted sync synced index indexed import imported seen scraped crawled fetched cached "
+    "retrieved refreshed"
 )
 _WHEN_WORDS = word_set("date time at on timestamp datetime stamp")
 
@@ -906,8 +910,8 @@ def is_hidden_key(key: str) -> bool:
     parts = words(key)
     if not parts:
         return True
-    if len(parts) == 2 and parts[0] in _RECORD_EDITS and parts[1] in _WHEN_WORDS:
-        return True  # when the record was edited ("createDate", "update_time"), by any name
+    if len(parts) <= 4 and parts[-1] in _WHEN_WORDS and _RECORD_EDITS.intersection(parts[:-1]):
+        return True  # when the record was edited or crawled ("createDate", "last_seen_at_date")
     if parts[-1] in ("id", "ids", "uuid", "guid", "ref", "refs", "hash", "gmt", "key", "slug"):
         return True
     if ("admin" in parts and parts[-1] in _LINK_WORDS) or parts[-1] == "edit":
@@ -925,7 +929,8 @@ def is_hidden_key(key: str) -> bool:
 # "channelTitle", "owner": {"login"}, "subreddit"): one shared value names the site.
 OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
-    "publisher brand subreddit business agency employer merchant group calendar"
+    "publisher brand subreddit business agency employer merchant group calendar dealer "
+    "dealership retailer operator"
 )
 # Words that name an owner only as an object with a name and an address or phone
 # ("Location": {"Name": "Saltmarsh Yoga", "Address"}): alone they are a place or a handle.
