@@ -1486,3 +1486,23 @@ def test_cars_page_models_and_times_of_day_from_batch_ten():
     built = build_site({"meta": {"total_count": 4}, "items": concerts})
     assert built.intents[0]["title"] == "See upcoming concerts"
     assert normalise(concerts[0]).date == "20 Mar 2025, 19:30–21:45"
+
+
+def test_a_blog_beside_its_posts_names_the_site_and_amounts_read_by_their_key():
+    """A blog object beside its posts is the site, named by its title when its name is a
+    handle; a date written with GMT parses; a price object's "…_amount" is its amount."""
+    blog = {
+        "name": "inkwellanchor",
+        "title": "Inkwell & Anchor Tattoo",
+        "description": "Custom work and flash in Halifax.",
+        "url": "https://ink.example/",
+    }
+    posts = [{"type": "text", "id": n, "title": f"Flash day {n}",
+              "date": f"2025-02-0{n + 1} 17:42:10 GMT", "body": "<p>Walk-ins all day.</p>"}
+             for n in range(4)]  # fmt: skip
+    built = build_site({"meta": {"status": 200}, "response": {"blog": blog, "posts": posts}})
+    assert built.meta["site_name"] == "Inkwell & Anchor Tattoo"
+    assert normalise(posts[0]).date == "1 Feb 2025, 17:42"
+    wine = {"title": "Chinon 2022", "variants": [{"title": "Bottle", "calculated_price": {
+        "id": "pset_01", "calculated_amount": 16, "currency_code": "eur"}}]}  # fmt: skip
+    assert normalise(wine).price == "€16"

@@ -173,6 +173,14 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
     return found
 
 
+_TITLE_NAME_KEYS = ("title", "displayname", "sitetitle", "fullname")
+
+
+def _handle(name: str) -> bool:
+    """An account's handle rather than a name a person reads ("inkwellanchor")."""
+    return len(name) >= 6 and " " not in name and name == name.lower() and name.isascii()
+
+
 def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
     """Return ``{"name", "title", "subtitle", "image", "named"}`` of the site.
 
@@ -185,6 +193,8 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
     roots = _root_scalars(prepared.doc)
     heroes = findings.hero
     name = _first_text(sites + roots, _NAME_KEYS, MAX_TITLE)
+    if _handle(name):  # Tumblr's "name": "inkwellanchor" beside its "title"
+        name = _first_text(sites + roots, _TITLE_NAME_KEYS, MAX_TITLE) or name
     from_host = False
     if not name and base_url:
         # Only the site's address is known: its host names it ("longroadpedal.com").

@@ -371,6 +371,12 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         )  # Open Collective's {"valueInCents": 500, "currency": "USD"}
         if isinstance(in_cents, int | float | str) and not isinstance(in_cents, bool):
             return price_text(in_cents, inner_currency or currency, minor=True)
+        amount = next(
+            (v for k, v in islice(value.items(), 20) if words(str(k))[-1:] == ["amount"]),
+            None,
+        )  # Medusa's calculated_price: {"calculated_amount": 16, "currency_code": "eur"}
+        if isinstance(amount, int | float) and not isinstance(amount, bool):
+            return price_text(amount, inner_currency or currency, minor=minor)
         lowest = next(
             (v for k, v in islice(value.items(), 20) if normal_key(str(k)) in _LOWEST_PRICE_KEYS),
             None,
@@ -460,7 +466,7 @@ def _scalar_price_text(value: Any, currency: str, minor: bool) -> str:
 
 _ISO_DATE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?$"  # Tumblr's "2025-02-09 17:42:10 GMT"
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EPOCH_MIN = 946_684_800  # 2000-01-01

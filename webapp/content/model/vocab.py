@@ -481,7 +481,7 @@ SITE_NAMES = word_set(
     "company agency organization organisation brand restaurant person profile owner "
     "identity seo hero header banner home homepage landing footer navbar nav localbusiness "
     "store event conference summit festival studio channel feed publication organisation "
-    "websitesettings shop"
+    "websitesettings shop blog"
 )
 # Words of a key holding the site's own settings, even as a collection of one
 # (ButterCMS "site_settings": [{…}]); "organization" there may be another's.
