@@ -1506,3 +1506,20 @@ def test_a_blog_beside_its_posts_names_the_site_and_amounts_read_by_their_key():
     wine = {"title": "Chinon 2022", "variants": [{"title": "Bottle", "calculated_price": {
         "id": "pset_01", "calculated_amount": 16, "currency_code": "eur"}}]}  # fmt: skip
     assert normalise(wine).price == "€16"
+
+
+def test_platforms_that_count_cents_and_a_menu_s_options():
+    """Prices in cents where the platform documents them so, told by the fields only its
+    records carry together; a menu's modifier groups are options, not an intent."""
+    clover = {"id": "73J4", "name": "Lavender 1 qt", "price": 899, "priceType": "FIXED",
+              "defaultTaxRates": True, "isRevenue": True}  # fmt: skip
+    assert normalise(clover).price == "8.99"
+    assert normalise({"name": "Rent", "price": 2100, "priceType": "FIXED"}).price == "2,100"
+    dishes = [{"id": f"d{n}", "title": f"Dumplings {n}", "price_info": {"price": 1250},
+               "quantity_info": {"quantity": {"max_permitted": 9}}, "tax_info": {"tax_rate": 8.8},
+               "modifier_group_ids": {"ids": ["sauce"]}} for n in range(4)]  # fmt: skip
+    groups = [{"id": f"sauce{n}", "title": f"Add a sauce {n}",
+               "modifier_options": [{"id": "m1", "type": "ITEM"}]} for n in range(3)]  # fmt: skip
+    built = build_site({"items": dishes, "modifier_groups": groups})
+    assert [intent["id"] for intent in built.intents] == ["items"]
+    assert normalise(dishes[0]).price == "12.50"

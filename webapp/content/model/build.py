@@ -905,6 +905,8 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
         return "people's email addresses, kept private"
     if (vocab.words(found.name)[-1:] or [""])[0] in _LOOKUP_WORDS:
         return "definitions the records refer to"  # Toast's modifierGroupReferences
+    if _OPTION_WORDS.intersection(vocab.words(found.name)):
+        return "options offered within the records"  # Uber Eats' modifier_groups
     if all(_is_legend_entry(record) for record in reading[:20]):
         return "a legend: labels and their colours"  # a CMS's statuses
     return ""
@@ -922,6 +924,8 @@ def _is_legend_entry(record: Any) -> bool:
 
 
 _LOOKUP_WORDS = vocab.word_set("references refs lookup lookups definitions")
+# A menu's choices of sauce or size, offered within its dishes, never dishes of their own.
+_OPTION_WORDS = vocab.word_set("modifier modifiers addons")
 
 
 def _noun_from_fields(sample: list[dict]) -> str:

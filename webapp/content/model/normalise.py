@@ -1157,6 +1157,15 @@ def _read_field(reading: _Reading, one: _Field) -> str:
     return ""
 
 
+# Platforms whose APIs document prices in minor units (cents), each told by fields only
+# its records carry together: one row per platform.
+_MINOR_UNIT_PLATFORMS = (
+    frozenset({"pricetype", "defaulttaxrates", "isrevenue"}),  # Clover inventory items
+    frozenset({"priceinfo", "quantityinfo", "taxinfo"}),  # Uber Eats menu items
+    frozenset({"minprice", "canbebought", "pwindows"}),  # itch.io games
+)
+
+
 def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> tuple[str, bool]:
     """The record's currency (its own fields, else the collection's) and whether its
     prices count minor units (cents)."""
@@ -1181,6 +1190,9 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
         elif norm in ("pricemin", "pricevaries") and isinstance(item.get("price"), int):
             minor = True  # Shopify's AJAX product: prices in minor units
     if any("cents" in words(key) or "minor" in words(key) for key, _ in fields):
+        minor = True
+    norms = {normal_key(key) for key, _ in fields}
+    if any(signature <= norms for signature in _MINOR_UNIT_PLATFORMS):
         minor = True
     if type(item.get("unit_amount")) is int and item.get("object") in ("price", "plan"):
         minor = True  # Stripe documents a price's unit_amount in the currency's minor unit
