@@ -1523,3 +1523,17 @@ def test_platforms_that_count_cents_and_a_menu_s_options():
     built = build_site({"items": dishes, "modifier_groups": groups})
     assert [intent["id"] for intent in built.intents] == ["items"]
     assert normalise(dishes[0]).price == "12.50"
+
+
+def test_an_uploaded_track_is_dated_by_its_upload_in_slashes():
+    """SoundCloud's "2026/03/24 20:05:31 +0000" is a date (one separator, not "2026-03/24"),
+    and a track, a thread or a question shows when it was put up on its card."""
+    from webapp.content.model.values import parse_date
+    from webapp.content.model.vocab import DATED_KINDS
+
+    assert parse_date("2026/03/24 20:05:31 +0000")[1] == "24 Mar 2026, 20:05"
+    assert parse_date("2026-03/24") is None
+    track = {"title": "Finlandia (live)", "created_at": "2026/03/24 20:05:31 +0000",
+             "duration": 540000}  # fmt: skip
+    assert normalise(track, Hints(kind="tracks")).date == "24 Mar 2026, 20:05"
+    assert {"tracks", "discussions", "questions", "episodes"} <= DATED_KINDS

@@ -1777,10 +1777,10 @@ def _finish(r: _Reading, item: dict, fallback_title: str) -> None:
 
 
 # Kinds whose records are dated by when they were written or put out (a review, a post, a
-# question, a show, a job opening): there their creation time, bookkeeping elsewhere, is
-# their date.
+# question, a show, a job opening, an uploaded track): there their creation time,
+# bookkeeping elsewhere, is their date.
 _WRITTEN_KINDS = frozenset(
-    {"blog", "news", "reviews", "discussions", "questions", "podcast", "videos", "jobs"}
+    {"blog", "news", "reviews", "discussions", "questions", "podcast", "videos", "jobs", "tracks"}
 )
 _CREATED_KEYS = frozenset(
     {"createdat", "created", "datecreated", "createdtime", "createdon", "createdutc",

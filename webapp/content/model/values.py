@@ -465,8 +465,8 @@ def _scalar_price_text(value: Any, currency: str, minor: bool) -> str:
 # Dates
 
 _ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?$"  # Tumblr's "2025-02-09 17:42:10 GMT"
+    r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?$"  # Tumblr's "… GMT", SoundCloud's "2026/03/24 …"
 )
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EPOCH_MIN = 946_684_800  # 2000-01-01
@@ -491,7 +491,7 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
     if not isinstance(value, str) or len(value) > 40:
         return None
     match = _ISO_DATE.match(value.strip())
-    if not match:
+    if not match or value.strip()[4] != value.strip()[7]:  # one separator: "2026/03/24"
         return _rfc822(value)
     year, month, day, hour, minute = (int(g) if g else None for g in match.groups()[:5])
     try:

@@ -834,7 +834,7 @@ HIDDEN_KEYS = word_set(
 # elsewhere a publication date is bookkeeping.
 DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses homes reviews classes books films"
+    "awards courses homes reviews classes books films tracks discussions questions episodes"
 )
 # Hosts where records live on a platform rather than on the site (an Eventbrite event, a
 # Notion page): their links are no site's address, and editor links are not shown.
