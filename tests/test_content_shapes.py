@@ -1537,3 +1537,35 @@ def test_an_uploaded_track_is_dated_by_its_upload_in_slashes():
              "duration": 540000}  # fmt: skip
     assert normalise(track, Hints(kind="tracks")).date == "24 Mar 2026, 20:05"
     assert {"tracks", "discussions", "questions", "episodes"} <= DATED_KINDS
+
+
+def test_a_body_of_typed_blocks_reads_as_prose_and_a_venue_by_its_name():
+    """Typed blocks ({type, value, id}: Wagtail's StreamField) read as HTML, never as data
+    labelled "paragraph"; a venue's name is a fact and its "venue_address" the address,
+    never an email or IP address."""
+    from webapp.content.model.unwrap import typed_blocks_html
+
+    programme = {"heading": "Programme", "pieces": ["Stanford", "Elgar"]}
+    body = [{"type": "paragraph", "value": "<p>Doors at seven.</p>", "id": "9fda"},
+            {"type": "heading", "value": "Programme & notes", "id": "a1"},
+            {"type": "programme", "value": programme, "id": "b2"}]  # fmt: skip
+    assert typed_blocks_html(body) == (
+        "<p>Doors at seven.</p><h2>Programme &amp; notes</h2>"
+        "<h3>Programme</h3><ul><li>Stanford</li><li>Elgar</li></ul>"
+    )
+    concerts = [{"id": n, "title": f"Concert {n}", "date": "2025-03-22", "body": body}
+                for n in range(4)]  # fmt: skip
+    built = build_site({"items": concerts})
+    first = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])[0][1]
+    view = decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]
+    assert "paragraph" not in json.dumps(normalise(first, hints_of(view)).rest)
+    event = normalise(
+        {
+            "title": "Concert",
+            "email_address": "box@choir.example",
+            "venue_name": "St Mary's Church",
+            "venue_address": "High Street, BS20",
+        }
+    )
+    assert (event.address, [f.text for f in event.facts]) == ("High Street, BS20",
+                                                             ["St Mary's Church"])  # fmt: skip

@@ -1562,9 +1562,16 @@ def _in_local_time(when: Any, fields: list[tuple[str, Any]]) -> Any:
         return when  # a zone this machine does not know: the time as given
 
 
+_NOT_PLACE_ADDRESSES = frozenset({"email", "mail", "ip", "mac", "wallet", "web", "bitcoin"})
+
+
 def _address_rule(r: _Reading, f: _Field) -> bool:
     """The first address, in one line or in its parts."""
-    if not (f.norm in ADDRESS_KEYS or f.norm == "location" and isinstance(f.value, dict)):
+    if not (
+        f.norm in ADDRESS_KEYS
+        or (f.norm == "location" and isinstance(f.value, dict))
+        or (words(f.key)[-1:] == ["address"] and not f.parts & _NOT_PLACE_ADDRESSES)
+    ):  # "venue_address", "office_address"; never an email or an IP address
         return False
     text = v.address_text(f.value)
     if not text or r.record.address:

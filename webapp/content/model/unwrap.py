@@ -90,6 +90,8 @@ class Context:
                 return _tolerant(portable_text_html, value)
             if value and _is_spans(value):
                 return _tolerant(spans_html, value)
+            if value and _is_typed_blocks(value):
+                return _tolerant(typed_blocks_html, value)
             out = []
             for element in islice(value, MAX_LIST):
                 inner = self.unwrap(element, depth + 1, links_left)
@@ -626,6 +628,44 @@ def _is_spans(value: list) -> bool:
     return all(
         isinstance(b, dict) and isinstance(b.get("text"), str) and "spans" in b for b in head
     )
+
+
+def _is_typed_blocks(value: list) -> bool:
+    """A body of typed blocks ({type, value, id}: Wagtail's StreamField), one at least
+    a text block ("paragraph", "heading", "quote")."""
+    head = value[:20]
+    return all(
+        isinstance(b, dict) and isinstance(b.get("type"), str) and "value" in b and len(b) <= 3
+        for b in head
+    ) and any(_TREE_BLOCKS.get(b["type"].lower()) and isinstance(b["value"], str) for b in head)
+
+
+def typed_blocks_html(blocks: list, budget: int = 200) -> str:
+    """Typed blocks as HTML: a text block's value (escaped, unless it is HTML, which
+    rich_html cleans when shown); an object block's heading and its texts and lists."""
+    out: list[str] = []
+    for block in islice(blocks, budget):
+        tag = _TREE_BLOCKS.get(str(block.get("type", "")).lower())
+        value = block.get("value")
+        if isinstance(value, str) and value.strip():
+            text = value if value.lstrip().startswith("<") else html.escape(value)
+            out.append(text if text.startswith("<") else f"<{tag or 'p'}>{text}</{tag or 'p'}>")
+        elif isinstance(value, dict):
+            out.append(_object_block_html(value))
+    return "".join(out)
+
+
+def _object_block_html(value: dict) -> str:
+    """One object block: its heading, then its texts as paragraphs and lists as lists."""
+    parts: list[str] = []
+    for key, inner in islice(value.items(), 30):
+        if isinstance(inner, str) and inner.strip():
+            tag = "h3" if normal_key(str(key)) in ("heading", "title") else "p"
+            parts.append(f"<{tag}>{html.escape(inner)}</{tag}>")
+        elif isinstance(inner, list) and inner and all(isinstance(x, str) for x in inner[:50]):
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in inner[:50])
+            parts.append(f"<ul>{items}</ul>")
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------
@@ -1176,7 +1216,7 @@ def _needs_unwrap(records: list[dict]) -> bool:
             if depth < 4:
                 stack.extend((v, depth + 1) for v in islice(node.values(), 60))
         elif isinstance(node, list) and depth < 4:
-            if node and (_is_portable_text(node) or _is_spans(node)):
+            if node and (_is_portable_text(node) or _is_spans(node) or _is_typed_blocks(node)):
                 return True
             stack.extend((v, depth + 1) for v in islice(node, 10))
         elif isinstance(node, str) and node.startswith(_GHOST_URL):

@@ -778,12 +778,12 @@ FACT_KEYS = word_set(
     "duration level year client event company school degree author by speaker speakers "
     "organizer performer cuisine pricerange servescuisine preptime cooktime totaltime "
     "difficulty mileage fuel transmission brand vendor allergens creator authors "
-    "performers organizer host"
+    "performers organizer host venuename locationname placename"
 )
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
 HIDDEN_KEYS = word_set(
-    "etag nextpagetoken nextsynctoken pagetoken cursor icaluid sequence "
+    "ipaddress etag nextpagetoken nextsynctoken pagetoken cursor icaluid sequence "
     "catalogvisibility downloadlimit downloadexpiry downloads downloadable virtual taxstatus "
     "taxclass backorders backordersallowed backordered totalsales pricehtml purchasable "
     "shippingrequired shippingtaxable shippingclass shippingclassid soldindividually "
