@@ -1569,3 +1569,19 @@ def test_a_body_of_typed_blocks_reads_as_prose_and_a_venue_by_its_name():
     )
     assert (event.address, [f.text for f in event.facts]) == ("High Street, BS20",
                                                              ["St Mary's Church"])  # fmt: skip
+
+
+def test_offerings_booked_by_a_scheduling_link_under_a_collection_key():
+    """Records under "collection" are read; an offering with a scheduling link is booked
+    ("Book a service"), its declared "…EventType" a type of types, never events or a badge;
+    a shared profile names the site; a code in capitals reads as a word ("TIER": "Tier")."""
+    profile = {"type": "User", "name": "Harbourside Dental", "owner": "https://api.example/u/1"}
+    offers = [{"uri": f"https://api.example/event_types/{n}", "name": f"Check-up {n}",
+               "booking_method": "instant", "scheduling_url": f"https://cal.example/d/{n}",
+               "duration": 30, "type": "StandardEventType", "profile": profile}
+              for n in range(4)]  # fmt: skip
+    built = build_site({"collection": offers, "pagination": {"count": 4, "next_page": None}})
+    assert [i["title"] for i in built.intents] == ["Book a service"]
+    assert built.meta["site_name"] == "Harbourside Dental"
+    assert normalise(offers[0]).badges == []
+    assert normalise({"name": "Supporter", "type": "TIER"}).badges == ["Tier"]

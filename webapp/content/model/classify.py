@@ -946,9 +946,10 @@ class _Walker:
                 continue
             if not isinstance(value, dict | list):
                 continue
-            if (child_norm in HIDDEN_NAMES and not _food_menus(child_norm, value)) or (
-                child_norm in COLOR_CONTAINERS
-            ):
+            listed = child_norm == "collection" and isinstance(value, list)  # Calendly's records
+            if (
+                child_norm in HIDDEN_NAMES and not _food_menus(child_norm, value) and not listed
+            ) or (child_norm in COLOR_CONTAINERS):
                 continue
             platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
             if platform_table and not (isinstance(value, dict) and _holds_records(value)):

@@ -1321,9 +1321,16 @@ def _type_rule(r: _Reading, f: _Field) -> bool:
         and normal_key(value) not in _PLATFORM_TYPES
         and 1 < len(value.strip()) <= 40  # "type": "I" is a code
         and not any(mark in value for mark in ".-/_")
+        and not _CLASS_NAME.fullmatch(value.strip())  # "StandardEventType": a platform's class
     ):
-        r.record.badges.append(r.show(value))
+        text = value.strip()
+        if _SCREAMING_CODE.fullmatch(text) or (text.isalpha() and text.isupper() and len(text) > 3):
+            text = v.readable_code(text) if "_" in text else text.capitalize()  # "TIER": "Tier"
+        r.record.badges.append(r.show(text))
     return True
+
+
+_CLASS_NAME = re.compile(r"(?:[A-Z][a-z0-9]+){2,6}")
 
 
 def _options_rule(r: _Reading, f: _Field) -> bool:

@@ -371,6 +371,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
                "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
                "=accommodates",), ()),
+    # An offering booked through a scheduling link (Calendly's event types).
+    ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",),
+     ()),
     # A car's identity number or odometer: no home, whatever it costs.
     ("vehicles", ("=vin =vehicleidentificationnumber =mileage =odometer =odometerreading "
                   "=drivetrain =fueltype",), ()),
@@ -834,7 +837,8 @@ HIDDEN_KEYS = word_set(
 # elsewhere a publication date is bookkeeping.
 DATED_KINDS = word_set(
     "blog news events schedule talks podcast videos publications jobs experience education "
-    "awards courses homes reviews classes books films tracks discussions questions episodes"
+    "awards courses homes reviews classes books films tracks discussions questions episodes "
+    "services"
 )
 # Hosts where records live on a platform rather than on the site (an Eventbrite event, a
 # Notion page): their links are no site's address, and editor links are not shown.
@@ -930,7 +934,7 @@ def is_hidden_key(key: str) -> bool:
 OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
     "publisher brand subreddit business agency employer merchant group calendar dealer "
-    "dealership retailer operator"
+    "dealership retailer operator profile"
 )
 # Words that name an owner only as an object with a name and an address or phone
 # ("Location": {"Name": "Saltmarsh Yoga", "Address"}): alone they are a place or a handle.
