@@ -1585,3 +1585,39 @@ def test_offerings_booked_by_a_scheduling_link_under_a_collection_key():
     assert built.meta["site_name"] == "Harbourside Dental"
     assert normalise(offers[0]).badges == []
     assert normalise({"name": "Supporter", "type": "TIER"}).badges == ["Tier"]
+
+
+def test_shapes_from_batch_eleven():
+    """A folder typed by "@type" holding items is no JSON-LD entity, and its parent typed as
+    a site names the site; an image object's "download" is its picture; "start_dt" is a
+    date and a recurrence rule is hidden; a cost beside a price is never shown, a list of
+    price levels gives the first; price options for an "Adult" are per person; a machine tag
+    "CATEGORY:Kids" reads "Kids"."""
+    events = [{"@id": f"https://g.example/whats-on/e{n}", "@type": "Event",
+               "title": f"Seed swap {n}", "start_dt": f"2026-04-1{n}T11:00:00+00:00",
+               "rrule": "FREQ=MONTHLY;BYDAY=1SA",
+               "image": {"content-type": "image/jpeg",
+                         "download": f"https://g.example/e{n}/@@images/image-1600.jpeg"}}
+              for n in range(4)]  # fmt: skip
+    folder = {"@id": "https://g.example/whats-on", "@type": "Folder", "title": "What's On",
+              "parent": {"@id": "https://g.example", "@type": "Plone Site",
+                         "title": "Hazel Lane Garden"},
+              "items": events, "items_total": 4}  # fmt: skip
+    built = build_site(folder)
+    assert built.meta["site_name"] == "Hazel Lane Garden"
+    assert built.intents[0]["title"] == "See upcoming events"
+    read = normalise(events[0], Hints(kind="events"))
+    assert read.image.src.endswith("image-1600.jpeg") and read.date.startswith("10 Apr 2026")
+    assert "Rrule" not in [label for label, _ in read.rest]
+    cheese = {"description": "Comté, 200 g", "defaultCost": "9.4", "avgCost": "9.4",
+              "Prices": {"ItemPrice": [{"amount": "16.75", "useType": "Default"},
+                                       {"amount": "17.5", "useType": "MSRP"}]}}  # fmt: skip
+    assert normalise(cheese).price == "16.75"
+    lesson = {
+        "name": "Surf lesson",
+        "advertisedPrice": 89,
+        "currency": "EUR",
+        "priceOptions": [{"price": 89, "label": "Adult"}],
+        "tags": ["CATEGORY:Kids"],
+    }
+    assert (normalise(lesson).price, normalise(lesson).badges) == ("€89/person", ["Kids"])

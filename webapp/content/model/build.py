@@ -706,8 +706,12 @@ def title_by_evidence(sample: list[dict], kind: vocab.Kind | None) -> str:
         return ""
     hints = Hints(kind=kind.name if kind else "")
     titles = [normalise(record, hints).title for record in records]
-    if len(set(titles)) * 10 >= len(records) * 9 and not any(map(_date_like, titles)):
-        return ""  # mostly unique, and not dates ("Sat 13 Jun 2026" names no event)
+    if (
+        len(set(titles)) * 10 >= len(records) * 9
+        and not any(map(_date_like, titles))
+        and sum(map(_slug_like, titles)) * 2 <= len(titles)
+    ):
+        return ""  # mostly unique, not dates ("Sat 13 Jun 2026" names no event), not slugs
     for key in _title_candidates(records[0]):
         texts = [_member(r, key) for r in records]
         texts = [t.strip() for t in texts if isinstance(t, str) and 2 <= len(t.strip()) <= 120]
@@ -788,10 +792,18 @@ def _member(record: dict, key: str):
     return holder.get(inner) if isinstance(holder, dict) else None
 
 
+def _slug_like(text: str) -> bool:
+    """An address's last part rather than a name ("a-bride-and-groom-dancing")."""
+    return " " not in text and ("-" in text or "_" in text) and text == text.lower()
+
+
 def _names_each(texts: list[str]) -> bool:
-    """Texts that can name records: all different, words rather than numbers, no dates
-    or addresses, and not sentences (a listing's "comments" describe it)."""
+    """Texts that can name records: all different, words rather than numbers, no dates,
+    addresses or slugs, a single word only of letters and digits (never a hash or a colour),
+    and not sentences (a listing's "comments" describe it)."""
     if len(set(texts)) != len(texts) or sum(map(_sentence_like, texts)) * 2 > len(texts):
+        return False
+    if any(_slug_like(text) or (" " not in text and not text.isalnum()) for text in texts):
         return False
     for text in texts:
         digits = sum(c.isdigit() for c in text)

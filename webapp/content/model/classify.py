@@ -50,6 +50,7 @@ from .vocab import (
     is_hidden_key,
     kind_for,
     settings_key,
+    typed_as_site,
     word_set,
     words,
 )
@@ -876,8 +877,13 @@ class _Walker:
             if not self.plumbing(records, records, path, name):
                 self.collection(node, path, name, parent, depth)
             return
-        site_like = norm in SITE_NAMES or bool(tokens & (SITE_NAMES | HERO_NAMES)) or depth == 0
-        if depth > 0 and (norm in SITE_NAMES or tokens & SITE_NAMES):
+        site_like = (
+            norm in SITE_NAMES
+            or bool(tokens & (SITE_NAMES | HERO_NAMES))
+            or depth == 0
+            or typed_as_site(node)
+        )
+        if depth > 0 and (norm in SITE_NAMES or tokens & SITE_NAMES or typed_as_site(node)):
             self.findings.site.append(node)
         if depth > 0 and (norm in HERO_NAMES):
             self.findings.hero.append(node)

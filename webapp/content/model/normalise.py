@@ -610,6 +610,12 @@ def _per_phrase(text: Any) -> str:
     return PERIODS.get(found.group(1).lower(), "") if found else ""
 
 
+# Who a price option is for, when it is per head ("Adult", "Child (8-15)", "Student").
+_PEOPLE_PRICED = frozenset(
+    {"adult", "adults", "child", "children", "kid", "kids", "student", "students", "senior",
+     "seniors", "person", "persons", "people", "guest", "guests", "participant",
+     "participants", "infant", "infants", "youth", "concession", "pupil", "pupils"}
+)  # fmt: skip
 # Members of a price object that say its period ("billing_cycle": {"interval": "month"}).
 _PERIOD_MEMBERS = ("suffix", "unit", "period", "interval", "cycle")
 
@@ -661,9 +667,16 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
                 found = _per_phrase(inner)  # a fee "Per site, per night."
                 if found:
                     return found
+            if key.lower() in ("label", "name", "displayname", "display_name") and (
+                words(inner)[:1] and words(inner)[0] in _PEOPLE_PRICED
+            ):
+                return "person"  # a price option for "Adult", "Child (8-15)"
     keys = [(normal_key(key), key, value) for key, value in fields]
     for norm, key, value in keys:
         parts = set(words(key))
+        options = parts & {"price", "prices"} and isinstance(value, list) and value is not price
+        if options and price_period([], "", value) == "person":  # Rezdy's options: "Adult"
+            return "person"
         # "subscription_duration": "monthly", "defaultPriceType": "hourly" (a period alone,
         # not "1 Monthly Road")
         by_word = (_SUBSCRIPTION_WORDS & parts or {"price", "type"} <= parts) and (
@@ -1081,7 +1094,20 @@ def _is_date_key(key: str) -> bool:
     return (
         bool(parts)
         and parts[-1]
-        in ("date", "at", "on", "time", "start", "end", "when", "published", "starts", "begins")
+        in (
+            "date",
+            "at",
+            "on",
+            "time",
+            "start",
+            "end",
+            "when",
+            "published",
+            "starts",
+            "begins",
+            "dt",
+            "datetime",
+        )  # Teamup's "start_dt"
         and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
     )
 
@@ -1414,11 +1440,15 @@ def _was_price_rule(r: _Reading, f: _Field) -> bool:
 
 
 def _price_rule(r: _Reading, f: _Field) -> bool:
-    """The first price-like field, with its currency, period and availability."""
+    """The first price-like field, with its currency, period and availability; a cost
+    beside a price is what the shop paid, never shown (Lightspeed's defaultCost)."""
     if r.record.price or not (
         f.norm in PRICE_KEYS or (f.parts & PRICE_WORDS and "range" not in f.parts)
     ):
         return False
+    if f.parts & {"cost", "costs"} and not f.parts & {"price", "prices"} and _priced(r):
+        r.take(f.key)
+        return True
     # A "money" object ({amount, currency}: Square's price_money) counts minor units.
     in_minor = r.minor or ("money" in f.parts and isinstance(f.value, dict))
     text = v.price_text(f.value, r.currency, minor=in_minor)
@@ -1439,6 +1469,11 @@ def _price_rule(r: _Reading, f: _Field) -> bool:
     )
     r.take(f.key)
     return True
+
+
+def _priced(r: _Reading) -> bool:
+    """Tell whether the record has a field named as its price."""
+    return any({"price", "prices"} & set(words(key)) for key, _ in r.fields)
 
 
 def _images_rule(r: _Reading, f: _Field) -> bool:
@@ -1644,13 +1679,23 @@ def _badges_rule(r: _Reading, f: _Field) -> bool:
     """Tags and labels as badges (short texts not already shown)."""
     if f.norm not in BADGE_KEYS or isinstance(f.value, int | float):
         return False
-    texts = [v.readable_code(text) for text in _short_texts(f.value)]  # "charityAndCauses"
+    texts = [v.readable_code(_tag_value(text)) for text in _short_texts(f.value)]
     for text in texts:
         if text.casefold() not in r.shown:
             r.record.badges.append(r.show(text))
     if texts:
         r.take(f.key)
     return bool(texts)
+
+
+def _tag_value(text: str) -> str:
+    """A machine tag's value ("CATEGORY:Kids" -> "Kids", "TYPE:LESSON" -> "Lesson"); any
+    other tag as it is ("charityAndCauses" reads as words later)."""
+    prefix, colon, value = text.partition(":")
+    if not colon or not prefix.isupper() or not prefix.isalpha() or not value.strip():
+        return text
+    value = value.strip()
+    return value.capitalize() if value.isupper() and len(value) > 3 else value
 
 
 def _measure_rule(r: _Reading, f: _Field) -> bool:

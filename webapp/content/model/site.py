@@ -29,6 +29,7 @@ from .vocab import (
     OWNER_WORDS,
     SITE_NAMES,
     settings_key,
+    typed_as_site,
     words,
 )
 
@@ -161,7 +162,9 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
             node, name, depth = queue[head]
             head += 1
             tokens = set(words(name)) | {normal_key(name)}
-            if depth > 0 and tokens & SITE_NAMES and not tokens & HERO_NAMES:
+            if depth > 0 and (
+                (tokens & SITE_NAMES and not tokens & HERO_NAMES) or typed_as_site(node)
+            ):
                 found.append(node)
             if depth < 3:
                 for key in islice(node, 100):

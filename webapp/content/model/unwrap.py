@@ -1477,7 +1477,11 @@ def _prepare(content: Any) -> Prepared:
         if (
             "@context" in content
             or "@graph" in content
-            or ("@type" in content and isinstance(content.get("@type"), str | list))
+            or (
+                "@type" in content
+                and isinstance(content.get("@type"), str | list)
+                and not _sample_dicts(content.get("items"))  # Plone's folder of items
+            )
         ):
             return _prepare_jsonld(content)
         data = content.get("data")

@@ -389,6 +389,8 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         steps = [key for key in _MONEY_STEPS if isinstance(value.get(key), dict)]
         for key in steps or list(value)[:20]:  # {"minimum_ticket_price": {...}}
             inner = value[key]
+            if isinstance(inner, list) and inner and "price" in key.lower():
+                inner = inner[0]  # Lightspeed's {"ItemPrice": [{Default}, {MSRP}, …]}
             if isinstance(inner, dict) and ("price" in key.lower() or key in _MONEY_STEPS):
                 paddle = key == "unit_price" and _paddle_money(inner)
                 return price_text(inner, inner_currency or currency, minor=minor or paddle)

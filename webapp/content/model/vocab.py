@@ -677,6 +677,7 @@ IMAGE_URL_KEYS = (
     "contenturl",
     "link",
     "source",
+    "download",  # Plone's image: {"download": url, "content-type": "image/jpeg", "scales"}
 )
 PRICE_WORDS = word_set("price prices pricing cost costs rent fee fees amount rate tuition fare")
 PRICE_KEYS = word_set(
@@ -729,7 +730,8 @@ BOOKKEEPING_DATE_WORDS = word_set(
     "insertedon insertedat inserted "
     "lastcommenttimestamp createdtime lastpublished createdon lasteditedtime "
     "modificationtimestamp lastpublicationdate originalentrytimestamp statuschangetimestamp "
-    "pricechangetimestamp photoschangetimestamp datemodifiedgmt datecreatedgmt"
+    "pricechangetimestamp photoschangetimestamp datemodifiedgmt datecreatedgmt "
+    "lastactivitydate lastactivityat"
 )
 ADDRESS_KEYS = word_set(
     "address streetaddress postaladdress officeaddress location addressline line1 street "
@@ -786,7 +788,8 @@ FACT_KEYS = word_set(
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
 HIDDEN_KEYS = word_set(
-    "ipaddress etag nextpagetoken nextsynctoken pagetoken cursor icaluid sequence "
+    "rrule exdate rdate recurrenceid ristartdt rsstartdt ipaddress "
+    "etag nextpagetoken nextsynctoken pagetoken cursor icaluid sequence "
     "catalogvisibility downloadlimit downloadexpiry downloads downloadable virtual taxstatus "
     "taxclass backorders backordersallowed backordered totalsales pricehtml purchasable "
     "shippingrequired shippingtaxable shippingclass shippingclassid soldindividually "
@@ -899,9 +902,9 @@ def _kept_back(held: set[str]) -> bool:
 _RECORD_EDITS = word_set(
     "create created update updated modify modified edit edited change changed insert "
     "inserted sync synced index indexed import imported seen scraped crawled fetched cached "
-    "retrieved refreshed"
+    "retrieved refreshed creation deletion delete deleted"
 )
-_WHEN_WORDS = word_set("date time at on timestamp datetime stamp")
+_WHEN_WORDS = word_set("date time at on timestamp datetime stamp dt")
 
 
 def is_hidden_key(key: str) -> bool:
@@ -934,7 +937,7 @@ def is_hidden_key(key: str) -> bool:
 OWNER_WORDS = word_set(
     "channel owner seller shop store company organization organisation organizer organiser "
     "publisher brand subreddit business agency employer merchant group calendar dealer "
-    "dealership retailer operator profile"
+    "dealership retailer operator profile supplier provider"
 )
 # Words that name an owner only as an object with a name and an address or phone
 # ("Location": {"Name": "Saltmarsh Yoga", "Address"}): alone they are a place or a handle.
@@ -947,3 +950,9 @@ OWNER_PLAIN_KEYS = word_set(
 OWNER_NAME_MEMBERS = (
     "name", "Name", "title", "displayName", "display_name", "login", "username"
 )  # fmt: skip
+
+
+def typed_as_site(node: dict) -> bool:
+    """An object whose declared type is a site (Plone's parent: {"@type": "Plone Site"})."""
+    declared = node.get("@type", node.get("type"))
+    return isinstance(declared, str) and len(declared) <= 40 and "site" in words(declared)
