@@ -1621,3 +1621,18 @@ def test_shapes_from_batch_eleven():
         "tags": ["CATEGORY:Kids"],
     }
     assert (normalise(lesson).price, normalise(lesson).badges) == ("€89/person", ["Kids"])
+
+
+def test_a_blueprint_names_records_and_a_sale_window_is_no_event_date():
+    """Statamic's blueprint declares what entries are; "date_from"/"date_to" are an event's
+    span while its presale window is a fact; a slug under a fact's key is not shown."""
+    classes = [{"id": f"c{n}", "title": f"Ballet {n}", "blueprint": {"title": "Class",
+                "handle": "class"}, "content": "Pliés and pointed toes for little ones."}
+               for n in range(4)]  # fmt: skip
+    assert _titles({"data": classes, "links": {}, "meta": {"total": 4}}) == ["Explore our classes"]
+    subevent = {"name": {"en": "Language café"}, "event": "language-cafe",
+                "presale_start": "2026-04-01T08:00:00Z", "date_from": "2026-05-07T17:30:00Z",
+                "date_to": "2026-05-07T20:00:00Z"}  # fmt: skip
+    read = normalise(subevent)
+    assert read.date == "7 May 2026, 17:30–20:00"
+    assert "language-cafe" not in json.dumps(read, default=lambda o: o.__dict__)

@@ -129,7 +129,7 @@ _API_OBJECTS = frozenset({"page", "list", "block", "database", "item", "entry", 
 
 def shared_type(sample: list[dict]) -> str:
     """The type every sampled record declares (WordPress ``post``, Prismic ``recipe``,
-    Agility's ``properties.definitionName``) or ""; a type of types ("StandardEventType":
+    Agility's ``properties.definitionName``, Statamic's ``blueprint``) or ""; a type of types ("StandardEventType":
     kinds of appointment, not events) declares nothing."""
     for key in TYPE_KEYS:
         values = {type_name(r.get(key)) for r in sample}
@@ -137,6 +137,11 @@ def shared_type(sample: list[dict]) -> str:
             continue
         if key == "object" and values & _API_OBJECTS:
             continue  # Notion's "object": "page" is the API's word, not the content's
+        if len(values) == 1 and "" not in values:
+            return values.pop()
+    blueprints = [r.get("blueprint") for r in sample]  # Statamic's {"title": "Class"}
+    if blueprints and all(isinstance(b, dict) for b in blueprints):
+        values = {type_name(b.get("handle") or b.get("title")) for b in blueprints}
         if len(values) == 1 and "" not in values:
             return values.pop()
     for member in _METADATA_MEMBERS:

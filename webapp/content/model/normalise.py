@@ -1091,6 +1091,8 @@ def _is_date_key(key: str) -> bool:
     if norm.endswith(("airdate", "airstamp", "releasedate", "eventdate")):
         return True  # one-word compounds: TVmaze's "airdate", "airstamp"
     parts = words(key)
+    if parts[:1] == ["date"] and parts[-1:] in (["from"], ["to"]):
+        return True  # pretix's "date_from", "date_to"
     return (
         bool(parts)
         and parts[-1]
@@ -1550,9 +1552,11 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
         return _time_of_day(r, f, when)
     r.take(f.key)
     record, parts = r.record, f.parts
-    if not record.date:
+    if parts & _WINDOW_WORDS:  # when tickets go on sale is no date of the event
+        record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
+    elif not record.date:
         record.date_sort, record.date = parsed[0], r.show(parsed[1])
-    elif parts & {"end", "endsat", "enddate", "endtime", "ends"}:
+    elif parts & {"end", "endsat", "enddate", "endtime", "ends", "to"}:
         if parsed[2] and parsed[1].split(", ")[0] == record.date.split(", ")[0]:
             record.date = r.show(f"{record.date}–{parsed[1].rsplit(', ', 1)[-1]}")
         else:
@@ -1560,6 +1564,13 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     elif not parts & {"published", "publish", "posted", "pub"}:
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
     return True
+
+
+# Words of a date that opens or closes a window around the record (its sale, its sign-up).
+_WINDOW_WORDS = frozenset(
+    {"presale", "sale", "sales", "onsale", "registration", "signup", "enrollment",
+     "enrolment", "application", "applications", "deadline", "booking", "bookings"}
+)  # fmt: skip
 
 
 def _time_of_day(r: _Reading, f: _Field, when: Any) -> bool:
@@ -1770,10 +1781,17 @@ def _duration_rule(r: _Reading, f: _Field) -> bool:
 
 
 def _fact_rule(r: _Reading, f: _Field) -> bool:
-    """A fact a person compares (vocab ``FACT_KEYS``)."""
+    """A fact a person compares (vocab ``FACT_KEYS``); a slug there ("event":
+    "language-cafe") refers to a record by its address and is not shown."""
     if f.norm not in FACT_KEYS or not isinstance(f.value, str | int | float | dict | list):
         return False
+    if isinstance(f.value, str) and _SLUG.fullmatch(f.value):
+        r.take(f.key)
+        return True
     return _labelled_fact(r, f, _fact_text(f.value))
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 
 
 def _labelled_fact(r: _Reading, f: _Field, text: str) -> bool:
