@@ -129,8 +129,8 @@ _API_OBJECTS = frozenset({"page", "list", "block", "database", "item", "entry", 
 
 def shared_type(sample: list[dict]) -> str:
     """The type every sampled record declares (WordPress ``post``, Prismic ``recipe``,
-    Agility's ``properties.definitionName``, Statamic's ``blueprint``) or ""; a type of types ("StandardEventType":
-    kinds of appointment, not events) declares nothing."""
+    Agility's ``properties.definitionName``, Statamic's ``blueprint``) or ""; a type of
+    types ("StandardEventType": kinds of appointment, not events) declares nothing."""
     for key in TYPE_KEYS:
         values = {type_name(r.get(key)) for r in sample}
         if any(words(value)[1:] and words(value)[-1] == "type" for value in values):

@@ -1785,13 +1785,23 @@ def _fact_rule(r: _Reading, f: _Field) -> bool:
     "language-cafe") refers to a record by its address and is not shown."""
     if f.norm not in FACT_KEYS or not isinstance(f.value, str | int | float | dict | list):
         return False
-    if isinstance(f.value, str) and _SLUG.fullmatch(f.value):
+    if isinstance(f.value, str) and _is_slug(f.value):
         r.take(f.key)
         return True
     return _labelled_fact(r, f, _fact_text(f.value))
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+def _is_slug(text: str) -> bool:
+    """An address's last part ("language-cafe"): lower-case letters and digits joined by
+    hyphens or underscores (checked without a pattern: a regular expression here would
+    backtrack on long runs of letters)."""
+    return (
+        len(text) <= 200
+        and ("-" in text or "_" in text)
+        and text[:1].isalnum()
+        and text[-1:].isalnum()
+        and all(c.isdigit() or c in "-_" or (c.isalpha() and c.islower()) for c in text)
+    )
 
 
 def _labelled_fact(r: _Reading, f: _Field, text: str) -> bool:
