@@ -1636,3 +1636,19 @@ def test_a_blueprint_names_records_and_a_sale_window_is_no_event_date():
     read = normalise(subevent)
     assert read.date == "7 May 2026, 17:30–20:00"
     assert "language-cafe" not in json.dumps(read, default=lambda o: o.__dict__)
+
+
+def test_a_rescue_s_animals_are_pets_to_adopt():
+    """Animals told by breed and species or sex are pets to adopt, their breed (the primary
+    of several) and age on the card; Wix's media URI is a picture on its media host."""
+    animals = [{"id": n, "name": f"Biscuit {n}", "species": "Dog", "age": "Young",
+                "breeds": {"primary": "Labrador Retriever", "secondary": "Beagle",
+                           "mixed": True}, "status": "adoptable"}
+               for n in range(4)]  # fmt: skip
+    assert _titles({"animals": animals, "pagination": {"count_per_page": 4}}) == ["Adopt a pet"]
+    card = normalise(animals[0], Hints(kind="pets"))
+    assert [f.text for f in card.facts][:2] == ["Young", "Labrador Retriever"]
+    wix = {"title": "Biscuit", "image": "wix:image://v1/d9bc62_cc2f~mv2.jpg/b.jpg#originWidth=1600"}
+    assert normalise(wix).image.src == "https://static.wixstatic.com/media/d9bc62_cc2f~mv2.jpg"
+    zoo = [{"name": f"Otter {n}", "species": "Lutra lutra", "enclosure": "River"} for n in range(4)]
+    assert _titles({"animals": zoo}) != ["Adopt a pet"]

@@ -509,8 +509,14 @@ def keys_of(value: dict) -> set[str]:
     return {normal_key(k) for k in islice(value, 60) if isinstance(k, str)}
 
 
+_WIX_IMAGE = "wix:image://v1/"
+
+
 def _absolute(url: str, base_url: str) -> str:
     text = url.strip()
+    if text.startswith(_WIX_IMAGE):  # Wix's media URI: the file id on its media host
+        media = text[len(_WIX_IMAGE) :].split("/", 1)[0].split("#", 1)[0]
+        return f"https://static.wixstatic.com/media/{media}" if media else ""
     if text.startswith("/") and not text.startswith("//") and base_url:
         from urllib.parse import urljoin
 
@@ -2249,6 +2255,7 @@ def _fact_text(value: Any) -> str:
         return (
             v.address_text(value, 120)
             or v.plain_text(value.get("name") or value.get("title") or value.get("label"), 120)
+            or v.plain_text(value.get("primary"), 120)  # Petfinder's breeds: {primary, …}
             or _measure(value)
         )
     if isinstance(value, list):

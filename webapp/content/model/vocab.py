@@ -280,6 +280,10 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("recipes", "Try the recipes", "recipe", "recipes", "Browse", "recipes", "🥘"),
     ),
     (
+        "pets adoptables adoptablepets",
+        Kind("pets", "Adopt a pet", "pet", "pets", "Meet", "pets", "🐾"),
+    ),
+    (
         "vehicles cars",
         Kind("vehicles", "Browse vehicles", "vehicle", "vehicles", "Browse", "vehicles", "🚗"),
     ),
@@ -371,6 +375,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
                "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
                "=accommodates",), ()),
+    # Animals told by their breed and species or sex: a rescue's pets to adopt.
+    ("pets", ("=breed =breeds =primarybreed", "=species =sex =gender"), ()),
     # An offering booked through a scheduling link (Calendly's event types).
     ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",),
      ()),
@@ -783,7 +789,8 @@ FACT_KEYS = word_set(
     "duration level year client event company school degree author by speaker speakers "
     "organizer performer cuisine pricerange servescuisine preptime cooktime totaltime "
     "difficulty mileage fuel transmission brand vendor allergens creator authors "
-    "performers organizer host venuename locationname placename"
+    "performers organizer host venuename locationname placename breed breeds primarybreed "
+    "age"
 )
 
 # Keys that are never shown to a visitor: ids, references, hashes, internals.
