@@ -9,7 +9,9 @@ three documents of the first blind batch (``batch-1/``): holiday rentals priced 
 night, flats to rent by the month, a YouTube playlist; and three of the third (``batch-3/``):
 Udemy courses, national-park campgrounds priced by the night, a Saleor shop; and three of
 the seventh (``batch-7/``): boats and bikes for hire priced by the day, a cinema's films, a
-used-guitar shop. Remote images
+used-guitar shop; and three of the tenth and eleventh (``batch-10/``, ``batch-11/``): a
+choir's concerts from Wagtail, a rescue's pets from Petfinder, a garden's events in a Plone
+folder. Remote images
 (which this machine cannot reach) are answered with a placeholder gradient, as in the
 browser tests.
 
@@ -50,6 +52,9 @@ BLIND = (
     ("batch-7", "checkfront-items-rated", "Browse the boats, bikes and tours"),
     ("batch-7", "veezi-films", "Browse the films"),
     ("batch-7", "reverb-shop-listings", "Shop the products"),
+    ("batch-10", "wagtail-api-pages", "See upcoming concerts"),
+    ("batch-10", "petfinder-animals", "Adopt a pet"),
+    ("batch-11", "plone-folder-fullobjects", "See upcoming events"),
 )
 
 
