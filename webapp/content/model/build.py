@@ -61,7 +61,7 @@ from .name import (
     unique_id,
     unique_title,
 )
-from .normalise import Hints, humanise, is_unpublished, normalise
+from .normalise import Hints, humanise, is_slug, is_unpublished, normalise
 from .site import (
     UNTITLED,
     name_of_container,
@@ -709,7 +709,7 @@ def title_by_evidence(sample: list[dict], kind: vocab.Kind | None) -> str:
     if (
         len(set(titles)) * 10 >= len(records) * 9
         and not any(map(_date_like, titles))
-        and sum(map(_slug_like, titles)) * 2 <= len(titles)
+        and sum(map(is_slug, titles)) * 2 <= len(titles)
     ):
         return ""  # mostly unique, not dates ("Sat 13 Jun 2026" names no event), not slugs
     for key in _title_candidates(records[0]):
@@ -792,18 +792,13 @@ def _member(record: dict, key: str):
     return holder.get(inner) if isinstance(holder, dict) else None
 
 
-def _slug_like(text: str) -> bool:
-    """An address's last part rather than a name ("a-bride-and-groom-dancing")."""
-    return " " not in text and ("-" in text or "_" in text) and text == text.lower()
-
-
 def _names_each(texts: list[str]) -> bool:
     """Texts that can name records: all different, words rather than numbers, no dates,
     addresses or slugs, a single word only of letters and digits (never a hash or a colour),
     and not sentences (a listing's "comments" describe it)."""
     if len(set(texts)) != len(texts) or sum(map(_sentence_like, texts)) * 2 > len(texts):
         return False
-    if any(_slug_like(text) or (" " not in text and not text.isalnum()) for text in texts):
+    if any(is_slug(text) or (" " not in text and not text.isalnum()) for text in texts):
         return False
     for text in texts:
         digits = sum(c.isdigit() for c in text)

@@ -1791,13 +1791,13 @@ def _fact_rule(r: _Reading, f: _Field) -> bool:
     "language-cafe") refers to a record by its address and is not shown."""
     if f.norm not in FACT_KEYS or not isinstance(f.value, str | int | float | dict | list):
         return False
-    if isinstance(f.value, str) and _is_slug(f.value):
+    if isinstance(f.value, str) and is_slug(f.value):
         r.take(f.key)
         return True
     return _labelled_fact(r, f, _fact_text(f.value))
 
 
-def _is_slug(text: str) -> bool:
+def is_slug(text: str) -> bool:
     """An address's last part ("language-cafe"): lower-case letters and digits joined by
     hyphens or underscores (checked without a pattern: a regular expression here would
     backtrack on long runs of letters)."""
