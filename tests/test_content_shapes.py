@@ -1652,3 +1652,45 @@ def test_a_rescue_s_animals_are_pets_to_adopt():
     assert normalise(wix).image.src == "https://static.wixstatic.com/media/d9bc62_cc2f~mv2.jpg"
     zoo = [{"name": f"Otter {n}", "species": "Lutra lutra", "enclosure": "River"} for n in range(4)]
     assert _titles({"animals": zoo}) != ["Adopt a pet"]
+
+
+def test_shapes_from_batch_twelve():
+    """A price note "per person"; Joomla's publish_up is the date; Odoo's write_date is
+    bookkeeping, its [id, "GBP"] a currency and its list price no home; a network's shows
+    with feeds are podcasts, not events; an envelope's name ("QueryResponse") never names an
+    intent; Collection+JSON's named values are a record's fields."""
+    retreat = {"name": "Spring retreat", "priceFrom": "1450.00", "currency": "EUR",
+               "priceNote": "per person, shared twin room"}  # fmt: skip
+    assert normalise(retreat).price == "From €1,450.00/person"
+    article = {"title": "Quiz night", "created": "2026-02-23 18:41:09",
+               "publish_up": "2026-02-24 08:00:00"}  # fmt: skip
+    assert normalise(article, Hints(kind="blog")).date.startswith("24 Feb 2026")
+    books = [
+        {
+            "id": n,
+            "name": f"Letters {n}",
+            "list_price": 6.95,
+            "currency_id": [147, "GBP"],
+            "write_date": "2026-02-14 10:32:07",
+            "is_published": True,
+        }
+        for n in range(4)
+    ]
+    assert "home" not in " ".join(_titles({"jsonrpc": "2.0", "id": 1, "result": books})).lower()
+    assert (normalise(books[0]).price, normalise(books[0]).date) == ("£6.95", "")
+    shows = [{"id": str(n), "type": "show", "attributes": {"title": f"Allotment {n}",
+              "feed_url": f"https://feeds.example/{n}", "author": "Lantern Lane"}}
+             for n in range(4)]  # fmt: skip
+    assert _titles({"data": shows, "meta": {"totalCount": 4}}) == ["Browse the podcasts"]
+    items = [{"Name": f"Sourdough {n}", "UnitPrice": 4.2, "Type": "NonInventory"}
+             for n in range(4)]  # fmt: skip
+    assert "Query" not in " ".join(_titles({"QueryResponse": {"Item": items}, "time": "x"}))
+    fields = ["id", "type", "name", "start_date", "location_name"]
+    entries = [{"href": f"https://api.example/events/{n}",
+                "data": [{"name": k, "value": v, "type": "String"} for k, v in zip(
+                    fields, [n, "event", f"Training {n}", f"2026-03-1{n}T17:20:00Z", "Pitch 2"],
+                    strict=True)],
+                "links": [{"rel": "team", "href": "https://api.example/teams/1"}]}
+               for n in range(4)]  # fmt: skip
+    built = build_site({"collection": {"version": "3.1", "items": entries}})
+    assert decode_views(built)[built.intents[0]["id"]][:2] == ["Training 0", "Training 1"]

@@ -185,6 +185,7 @@ ICONS.update(
     repositories=ICONS["portfolio"],
     books=ICONS["courses"],
     tracks=ICONS["podcast"],
+    shows=ICONS["podcast"],
     questions=ICONS["faq"],
     places=ICONS["locations"],
     campgrounds=ICONS["locations"],

@@ -952,7 +952,9 @@ class _Walker:
                 continue
             if not isinstance(value, dict | list):
                 continue
-            listed = child_norm == "collection" and isinstance(value, list)  # Calendly's records
+            listed = child_norm == "collection" and (  # Calendly's records, Collection+JSON's
+                isinstance(value, list) or (isinstance(value, dict) and _holds_records(value))
+            )
             if (
                 child_norm in HIDDEN_NAMES and not _food_menus(child_norm, value) and not listed
             ) or (child_norm in COLOR_CONTAINERS):

@@ -196,6 +196,8 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             kind = kind_for(declared)  # WordPress "post", Prismic "recipe", Drupal "node--article"
             if kind and kind.name == "pages" and page_subject(declared):
                 kind = kind_for(page_subject(declared)) or kind  # Wagtail's "ConcertPage"
+            if kind and _said_by_word_of_many_kinds(declared):
+                kind = infer_kind(sample, weakest=False) or kind  # a "show" with a feed
             if kind:
                 return kind
         return infer_kind(sample)
@@ -375,8 +377,9 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
             options.append(f"Explore {label}")
         if human:
             options.append(f"Explore {human}")
-        if found.parent and not is_generic(found.parent):
-            options.append(f"Explore {humanise(found.parent)}")
+        parent_words = words(found.parent) if found.parent else []
+        if parent_words and not is_generic(found.parent) and parent_words[-1] not in _NOT_NOUNS:
+            options.append(f"Explore {humanise(found.parent)}")  # never "Explore Query response"
         options.append(GENERIC.title)
     return options
 

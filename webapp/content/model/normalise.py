@@ -601,7 +601,9 @@ def _rating(value: Any) -> str:
 
 
 _SUBSCRIPTION_WORDS = frozenset({"subscription", "recurrence", "recurrences", "interval"})
-_PER_PHRASE = re.compile(r"\bper\s+(night|month|week|year|day|hour)\b", re.IGNORECASE)
+_PER_PHRASE = re.compile(
+    r"\bper\s+(night|month|week|year|day|hour|person|guest|head)\b", re.IGNORECASE
+)
 
 
 def _one_or_two_words(value: Any) -> bool:
@@ -616,6 +618,8 @@ def _per_phrase(text: Any) -> str:
     return PERIODS.get(found.group(1).lower(), "") if found else ""
 
 
+# Fields beside a price that say what it is for ("priceNote", "price_basis").
+_PRICE_NOTE_WORDS = frozenset({"note", "notes", "basis", "unit", "info", "label", "terms"})
 # Who a price option is for, when it is per head ("Adult", "Child (8-15)", "Student").
 _PEOPLE_PRICED = frozenset(
     {"adult", "adults", "child", "children", "kid", "kids", "student", "students", "senior",
@@ -692,6 +696,8 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
             return _period_in(value)
         if _shown_price_key(key) and _shown_period(value):
             return _shown_period(value)  # the shop shows "£6.00/month"
+        if "price" in parts and parts & _PRICE_NOTE_WORDS and _per_phrase(value):
+            return _per_phrase(value)  # "priceNote": "per person, shared twin room"
     for norm, _key, value in keys:
         rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
         if norm in OFFER_STATUS_KEYS and rent:
@@ -1197,6 +1203,7 @@ _MINOR_UNIT_PLATFORMS = (
     frozenset({"pricetype", "defaulttaxrates", "isrevenue"}),  # Clover inventory items
     frozenset({"priceinfo", "quantityinfo", "taxinfo"}),  # Uber Eats menu items
     frozenset({"minprice", "canbebought", "pwindows"}),  # itch.io games
+    frozenset({"printproviderid", "blueprintid"}),  # Printify products
 )
 
 
@@ -1206,7 +1213,7 @@ def _money_context(item: dict, fields: list[tuple[str, Any]], currency: str) -> 
     minor = False
     for key, value in fields:
         norm = normal_key(key)
-        if norm in CURRENCY_KEYS:
+        if norm in CURRENCY_KEYS or words(key)[:1] == ["currency"]:  # "currency_id"
             currency = v.currency_code(value) or currency
         elif norm in ("country", "addresscountry", "countrycode") and not currency:
             currency = _COUNTRY_CURRENCY.get(normal_key(str(value))[:20], "")

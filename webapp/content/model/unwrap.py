@@ -92,6 +92,9 @@ class Context:
                 return _tolerant(spans_html, value)
             if value and _is_typed_blocks(value):
                 return _tolerant(typed_blocks_html, value)
+            if value and _is_name_value_list(value):  # Collection+JSON's data
+                return {x["name"]: self.unwrap(x.get("value"), depth + 1, links_left)
+                        for x in islice(value, 500)}  # fmt: skip
             out = []
             for element in islice(value, MAX_LIST):
                 inner = self.unwrap(element, depth + 1, links_left)
@@ -627,6 +630,23 @@ def _is_spans(value: list) -> bool:
     head = value[:5]
     return all(
         isinstance(b, dict) and isinstance(b.get("text"), str) and "spans" in b for b in head
+    )
+
+
+def _is_name_value_list(value: list) -> bool:
+    """An object written as a list of named values ([{name, value, type}, …]: Collection+JSON's
+    ``data``), five or more with different names, nothing else in them but a type or a prompt."""
+    head = value[:60]
+    return (
+        len(head) >= 5
+        and all(
+            isinstance(x, dict)
+            and isinstance(x.get("name"), str)
+            and "value" in x
+            and set(x) <= {"name", "value", "type", "prompt"}
+            for x in head
+        )
+        and len({x["name"] for x in head}) == len(head)
     )
 
 
@@ -1216,7 +1236,12 @@ def _needs_unwrap(records: list[dict]) -> bool:
             if depth < 4:
                 stack.extend((v, depth + 1) for v in islice(node.values(), 60))
         elif isinstance(node, list) and depth < 4:
-            if node and (_is_portable_text(node) or _is_spans(node) or _is_typed_blocks(node)):
+            if node and (
+                _is_portable_text(node)
+                or _is_spans(node)
+                or _is_typed_blocks(node)
+                or _is_name_value_list(node)
+            ):
                 return True
             stack.extend((v, depth + 1) for v in islice(node, 10))
         elif isinstance(node, str) and node.startswith(_GHOST_URL):

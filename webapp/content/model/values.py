@@ -306,6 +306,8 @@ def format_count(value: float) -> str:
 
 def currency_code(value: Any) -> str:
     """Return a three-letter currency code (or the code of a symbol), else ``""``."""
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+        value = value[1]  # Odoo's reference with its name: [147, "GBP"]
     if not isinstance(value, str):
         return ""
     text = value.strip()

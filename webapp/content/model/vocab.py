@@ -272,6 +272,11 @@ _KIND_TABLE: list[tuple[str, Kind]] = [
         Kind("podcast", "Listen to episodes", "episode", "episodes", "Listen to", "episodes", "🎧"),
     ),
     (
+        "podcastshows",
+        # A network's shows (each with its feed), not one show's episodes.
+        Kind("shows", "Browse the podcasts", "podcast", "podcasts", "Browse", "podcasts", "🎙️"),
+    ),
+    (
         "tvepisodes",
         Kind("episodes", "Browse the episodes", "episode", "episodes", "Browse", "episodes", "📺"),
     ),
@@ -358,7 +363,9 @@ _KIND_TABLE += [
 KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in names.split()}
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
-AMBIGUOUS_NAMES = word_set("listings listing rentals rental guides articles article episodes")
+AMBIGUOUS_NAMES = word_set(
+    "listings listing rentals rental guides articles article episodes show shows"
+)
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
 # What a thing for hire is called by ("bike_rentals", "van_hire": "Rent a bike").
@@ -384,8 +391,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("vehicles", ("=vin =vehicleidentificationnumber =mileage =odometer =odometerreading "
                   "=drivetrain =fueltype",), ()),
     ("homes", ("=bedrooms =beds =bathrooms =baths =sqft =numberofbedrooms =floorsize =areasqm "
-               "=numberofrooms =lotsize =bedroomstotal =bathroomstotalinteger =livingarea "
-               "=listprice",), ()),
+               "=numberofrooms =lotsize =bedroomstotal =bathroomstotalinteger =livingarea",),
+     ()),  # a list price alone is any shop's (Odoo's list_price): no home
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
     ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
@@ -395,6 +402,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
                   "=season =seasonnumber =episodenumber =number"), ()),
     ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration =audiolength "
                  "=audioduration",), ()),
+    ("shows", ("=feedurl =rssfeedurl =applepodcasts =itunesid =podcastguid",), ()),
     ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
               "=salaryrange =seniority =jobfunction",), ()),
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
@@ -703,7 +711,7 @@ PERIODS = {
         ("year", "year years yearly annual annually pa año jahr"),
         ("day", "day days daily"),
         ("hour", "hour hours hourly hr"),
-        ("person", "person pp guest"),
+        ("person", "person pp guest head"),
     )
     for word in word_set(names)
 }
@@ -727,7 +735,8 @@ OFFER_STATUS_KEYS = word_set(
 DATE_KEYS = word_set(
     "date startdate startsat start starttime startat enddate endsat end endtime endat "
     "publishdate publishedat published pubdate datepublished dateposted posted when "
-    "eventdate listedat listed listingdate year dateline publishon firstpublicationdate"
+    "eventdate listedat listed listingdate year dateline publishon firstpublicationdate "
+    "publishup"
 )
 BOOKKEEPING_DATE_WORDS = word_set(
     "created updated modified createdat updatedat modifiedat datecreated dateupdated "
@@ -909,7 +918,7 @@ def _kept_back(held: set[str]) -> bool:
 _RECORD_EDITS = word_set(
     "create created update updated modify modified edit edited change changed insert "
     "inserted sync synced index indexed import imported seen scraped crawled fetched cached "
-    "retrieved refreshed creation deletion delete deleted"
+    "retrieved refreshed creation deletion delete deleted write written"
 )
 _WHEN_WORDS = word_set("date time at on timestamp datetime stamp dt")
 
