@@ -459,9 +459,7 @@ def fields_member(value: dict) -> str | None:
     """The member holding a named record's own fields (Umbraco's ``properties``, Cosmic's
     ``metadata``, WordPress's ``acf``): an object of at least three fields, two of them
     plain values, beside the record's name."""
-    if not any(isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS):
-        return None
-    for key in _FIELD_MEMBERS:
+    for key in _FIELD_MEMBERS:  # the members first: most objects have none of them
         inner = value.get(key)
         if not isinstance(inner, dict) or len(inner) < 3 or value_shape(inner):
             continue
@@ -469,9 +467,14 @@ def fields_member(value: dict) -> str | None:
             1 for x in islice(inner.values(), 60) if isinstance(x, str | int | float)
             and not isinstance(x, bool)
         )  # fmt: skip
-        if plain >= 2 and "rendered" not in inner:
+        if plain >= 2 and "rendered" not in inner and _named(value):
             return key
     return None
+
+
+def _named(value: dict) -> bool:
+    """Tell whether an object has a name of its own (a text under a title key)."""
+    return any(isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS)
 
 
 _TITLE_KEYS = ("name", "title", "headline", "label", "heading", "displayName", "display_name")
@@ -511,9 +514,7 @@ def payload_member(value: dict) -> str | None:
     fields is lifted only into a member named as a wrapper (Squidex's ``data``): among
     many, a member with words is more likely a related thing (its operator, its venue).
     """
-    if len(value) > 24 or any(
-        isinstance(value.get(key), str) and value[key].strip() for key in _TITLE_KEYS
-    ):
+    if len(value) > 24 or _named(value):
         return None  # a record with a name of its own ("Gala") is read as itself
     best, most = None, 0
     for key, inner in value.items():
