@@ -1694,3 +1694,13 @@ def test_shapes_from_batch_twelve():
                for n in range(4)]  # fmt: skip
     built = build_site({"collection": {"version": "3.1", "items": entries}})
     assert decode_views(built)[built.intents[0]["id"]][:2] == ["Training 0", "Training 1"]
+
+
+def test_a_site_relative_image_file_is_read_under_the_site_s_address():
+    """Joomla's "images/news/quiz.jpg#joomlaImage://…" is a file under the site's address;
+    a text under an image key is never made into one."""
+    hints = Hints(base_url="https://hall.example/")
+    read = normalise({"title": "Quiz", "image": "images/news/quiz.jpg#joomlaImage://x.jpg"}, hints)
+    assert read.image.src == "https://hall.example/images/news/quiz.jpg"
+    assert normalise({"title": "Quiz", "image": "Harbour green.jpg"}, hints).image is None
+    assert normalise({"title": "Quiz", "image": "images/quiz.jpg"}).image is None

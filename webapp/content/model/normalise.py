@@ -521,7 +521,27 @@ def _absolute(url: str, base_url: str) -> str:
         from urllib.parse import urljoin
 
         text = urljoin(base_url, text)
+    elif base_url and _relative_image_path(text):
+        from urllib.parse import urljoin
+
+        # Joomla's "images/news/quiz.jpg#joomlaImage://…": a file under the site's address
+        text = urljoin(base_url.rstrip("/") + "/", text.split("#", 1)[0])
     return v.http_url(text)
+
+
+_IMAGE_FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
+
+
+def _relative_image_path(text: str) -> bool:
+    """A site-relative image file's path ("images/news/quiz.jpg"), no address of its own."""
+    path = text.split("#", 1)[0]
+    return (
+        0 < len(path) <= 500
+        and " " not in path
+        and ":" not in path
+        and not path.startswith(("/", "."))
+        and path.lower().endswith(_IMAGE_FILES)
+    )
 
 
 def _images(key: str, value: Any, base_url: str) -> list[Image]:
