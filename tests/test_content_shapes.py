@@ -1704,3 +1704,20 @@ def test_a_site_relative_image_file_is_read_under_the_site_s_address():
     assert read.image.src == "https://hall.example/images/news/quiz.jpg"
     assert normalise({"title": "Quiz", "image": "Harbour green.jpg"}, hints).image is None
     assert normalise({"title": "Quiz", "image": "images/quiz.jpg"}).image is None
+
+
+def test_products_with_variants_and_plans_without_prices_from_batch_thirteen():
+    """A list of products each holding its variants is products, not sections of variants
+    (Zettle's wines, priced from their variants' money objects in pence); a declared "Plan"
+    with no price is no pricing plan."""
+    wines = [{"uuid": f"w{n}", "name": f"Crémant {n}", "imageLookupKeys": [f"s-{n}.jpg"],
+              "variants": [{"uuid": f"v{n}", "name": "", "sku": f"W10{n}B",
+                            "price": {"amount": 3800 + n, "currencyId": "GBP"}}]}
+             for n in range(4)]  # fmt: skip
+    built = build_site(wines)
+    assert decode_views(built)[built.intents[0]["id"]][:2] == ["Crémant 0", "Crémant 1"]
+    assert normalise(wines[0]).price == "£38.00"
+    plans = [{"type": "Plan", "id": str(n), "attributes": {"title": f"Easter {n}",
+              "sort_date": f"2026-04-1{n}T09:00:00Z", "series_title": "Easter People"}}
+             for n in range(4)]  # fmt: skip
+    assert "Compare plans" not in _titles({"data": plans, "meta": {"total_count": 4}})

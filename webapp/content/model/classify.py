@@ -593,6 +593,12 @@ def _section_words(section: dict) -> int:
     )
 
 
+# Lists that are parts of one record (its variants, options, sizes), never a section's items.
+_RECORD_PARTS = frozenset(
+    {"variants", "variations", "skus", "sizes", "prices", "modifiers", "addons"}
+)
+
+
 def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[Group] | None:
     """Flatten a list of labelled sections, each holding records or more sections, or None."""
     if depth > MAX_GROUP_DEPTH or not items:
@@ -608,6 +614,8 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
         key, inner = lists[0]
         if len(section) >= 4 and _is_picture_sizes(_dicts(inner)):
             return None  # a record with its pictures (an album's cover sizes), not a section
+        if normal_key(key) in _RECORD_PARTS:
+            return None  # a product with its variants (Zettle's wines), not a section
         inner_path = join(join(path, index), key)
         full = f"{prefix} › {label}" if prefix else label
         nested = _group_list_groups(inner, inner_path, full, depth + 1)

@@ -197,7 +197,9 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             if kind and kind.name == "pages" and page_subject(declared):
                 kind = kind_for(page_subject(declared)) or kind  # Wagtail's "ConcertPage"
             if kind and _said_by_word_of_many_kinds(declared):
-                kind = infer_kind(sample, weakest=False) or kind  # a "show" with a feed
+                # a "show" with a feed is a podcast; a "Plan" with no price no pricing plan
+                fits = _on_the_scale_of(kind, sample)
+                kind = infer_kind(sample, weakest=False) or (kind if fits else None)
             if kind:
                 return kind
         return infer_kind(sample)
@@ -209,11 +211,22 @@ _HOME_PRICES = 500  # a month's rent and up: a home's price is never below it
 
 def _on_the_scale_of(kind: Kind, sample: list[dict]) -> bool:
     """Tell whether records fit a kind's usual prices (homes: the median price at least
-    a month's rent); kinds without a scale fit any."""
+    a month's rent; plans: a price at all); kinds without a scale fit any."""
+    if kind.name == "plans":  # a plan one pays for: a church's service plans are none
+        return any(_price_number(_priced_field(r)) is not None for r in sample[:50])
     if kind.name != "homes":
         return True
     prices = sorted(p for p in (_price_number(r.get("price")) for r in sample[:50]) if p)
     return not prices or prices[len(prices) // 2] >= _HOME_PRICES
+
+
+def _priced_field(record: dict) -> Any:
+    """The first field named as a price or an amount, or None."""
+    return next(
+        (value for key, value in islice(record.items(), 60)
+         if {"price", "amount", "prices", "cost", "fee"} & set(words(str(key)))),
+        None,
+    )  # fmt: skip
 
 
 def _price_number(value: Any) -> float | None:

@@ -1224,6 +1224,7 @@ _MINOR_UNIT_PLATFORMS = (
     frozenset({"priceinfo", "quantityinfo", "taxinfo"}),  # Uber Eats menu items
     frozenset({"minprice", "canbebought", "pwindows"}),  # itch.io games
     frozenset({"printproviderid", "blueprintid"}),  # Printify products
+    frozenset({"imagelookupkeys", "variants"}),  # Zettle products
 )
 
 
@@ -1944,17 +1945,24 @@ def _variant_prices(r: _Reading, item: dict) -> None:
     record = r.record
     if not record.price:
         prices = [x.get("price") for x in variants[:100] if x.get("price") not in (None, "")]
-        amounts = sorted((p for p in prices if v.number(p) is not None), key=v.number)
+        amounts = sorted((p for p in prices if _amount(p) is not None), key=_amount)
         if amounts:
             currency, minor = _variant_money(variants, r.currency, r.minor)
             text = v.price_text(amounts[0], currency, minor=minor)
-            same = v.number(amounts[0]) == v.number(amounts[-1])
+            same = _amount(amounts[0]) == _amount(amounts[-1])
             record.price = r.show(text if same else f"From {text}")
             record.price_label = "Price"
         elif not prices:
             _priced_variants(r, variants)
     if all(x.get("available") is False for x in variants[:100]):
         record.badges.insert(0, r.show("Sold out"))
+
+
+def _amount(price: Any) -> float | None:
+    """A price's number: plain, or a money object's amount (Zettle's {amount, currencyId})."""
+    if isinstance(price, dict):
+        price = price.get("amount", price.get("value"))
+    return v.number(price)
 
 
 def _variant_money(variants: list[dict], currency: str, minor: bool) -> tuple[str, bool]:

@@ -343,7 +343,7 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         return ""
     if isinstance(value, dict):
         inner_currency = ""
-        for key in ("priceCurrency", "currency", "currencyCode", "currency_code"):
+        for key in ("priceCurrency", "currency", "currencyCode", "currency_code", "currencyId"):
             inner_currency = inner_currency or currency_code(value.get(key))
         if "major_value" in value:  # Eventbrite: minor units in "value", major in "major_value"
             return price_text(value["major_value"], inner_currency or currency, minor=False)
