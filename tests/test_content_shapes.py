@@ -1639,11 +1639,12 @@ def test_a_blueprint_names_records_and_a_sale_window_is_no_event_date():
 
 
 def test_a_rescue_s_animals_are_pets_to_adopt():
-    """Animals told by breed and species or sex are pets to adopt, their breed (the primary
-    of several) and age on the card; Wix's media URI is a picture on its media host."""
-    animals = [{"id": n, "name": f"Biscuit {n}", "species": "Dog", "age": "Young",
-                "breeds": {"primary": "Labrador Retriever", "secondary": "Beagle",
-                           "mixed": True}, "status": "adoptable"}
+    """Animals told by breed and species or sex at a shelter are pets to adopt, their breed
+    (the primary of several) and age on the card; Wix's media URI is a picture on its media
+    host; a breeder's horses for sale are no pets to adopt."""
+    animals = [{"id": n, "organization_id": "OR214", "name": f"Biscuit {n}", "species": "Dog",
+                "age": "Young", "breeds": {"primary": "Labrador Retriever", "secondary": "Beagle",
+                                           "mixed": True}, "status": "adoptable"}
                for n in range(4)]  # fmt: skip
     assert _titles({"animals": animals, "pagination": {"count_per_page": 4}}) == ["Adopt a pet"]
     card = normalise(animals[0], Hints(kind="pets"))
@@ -1652,6 +1653,10 @@ def test_a_rescue_s_animals_are_pets_to_adopt():
     assert normalise(wix).image.src == "https://static.wixstatic.com/media/d9bc62_cc2f~mv2.jpg"
     zoo = [{"name": f"Otter {n}", "species": "Lutra lutra", "enclosure": "River"} for n in range(4)]
     assert _titles({"animals": zoo}) != ["Adopt a pet"]
+    horses = [
+        {"name": f"Bella {n}", "breed": "Cob", "sex": "mare", "price": 3500} for n in range(4)
+    ]
+    assert _titles({"horses": horses}) != ["Adopt a pet"]
 
 
 def test_shapes_from_batch_twelve():
@@ -1679,7 +1684,8 @@ def test_shapes_from_batch_twelve():
     assert "home" not in " ".join(_titles({"jsonrpc": "2.0", "id": 1, "result": books})).lower()
     assert (normalise(books[0]).price, normalise(books[0]).date) == ("£6.95", "")
     shows = [{"id": str(n), "type": "show", "attributes": {"title": f"Allotment {n}",
-              "feed_url": f"https://feeds.example/{n}", "author": "Lantern Lane"}}
+              "feed_url": f"https://feeds.example/{n}", "author": "Lantern Lane",
+              "apple_podcasts": None, "explicit": False}}
              for n in range(4)]  # fmt: skip
     assert _titles({"data": shows, "meta": {"totalCount": 4}}) == ["Browse the podcasts"]
     items = [{"Name": f"Sourdough {n}", "UnitPrice": 4.2, "Type": "NonInventory"}
@@ -1721,3 +1727,40 @@ def test_products_with_variants_and_plans_without_prices_from_batch_thirteen():
               "sort_date": f"2026-04-1{n}T09:00:00Z", "series_title": "Easter People"}}
              for n in range(4)]  # fmt: skip
     assert "Compare plans" not in _titles({"data": plans, "meta": {"total_count": 4}})
+
+
+def test_review_mends_of_the_third_session():
+    """Misreadings a reviewer found in this session's rules, each on a small document."""
+    # One-key wrappers are a language's only: emails and days stay as they are.
+    people = [{"id": n, "attributes": {"title": f"Walk {n}", "start_date": "2026-05-01",
+               "organizer": {"email": "ann@mail.example"}, "host": {"email": "bob@mail.example"}}}
+              for n in range(3)]  # fmt: skip
+    first = decode(build_site({"data": people}).fields[chunk_field("events", 1)])[0][1]
+    assert first["organizer"] == {"email": "ann@mail.example"}
+    # A booking link on a dated event, a walk's mileage, a blogroll's feeds: no new kind.
+    jazz = [{"title": f"Jazz {n}", "start_date": "2026-06-10T19:30", "venue": "The Crown",
+             "booking_url": "https://x.example/b"} for n in range(3)]  # fmt: skip
+    assert _titles({"items": jazz}) == ["See upcoming events"]
+    walks = [{"name": f"Ridgeway {n}", "mileage": 7, "difficulty": "moderate"} for n in range(3)]
+    assert _titles({"items": walks}) != ["Browse vehicles"]
+    feeds = [{"name": f"Paper {n}", "homepage": "https://p.example", "feed_url": "https://p.example/rss"}
+             for n in range(3)]  # fmt: skip
+    assert _titles({"sources": feeds}) != ["Browse the podcasts"]
+    priced = [{"name": f"Pro {n}", "price": 10, "interval": "month", "start_date": "2026-01-01"}
+              for n in range(3)]  # fmt: skip
+    assert _titles({"plans": priced}) == ["Compare plans"]
+    # Money: a deposit is no price, a currency's exponent no amount, a cost alone is the
+    # price, a package for a group is not per person, "not per person" is not.
+    villa = {
+        "title": "Villa",
+        "price": {"fromPrice": 1800, "deposit_amount": 250, "currency": "EUR"},
+    }
+    assert normalise(villa).price == "€1,800"
+    coded = {"title": "Tee", "price": {"sale": 18, "currency": "USD", "currency_minor_unit": 2}}
+    assert normalise(coded).price != "$0.02"
+    assert normalise({"title": "Swim lesson", "cost": 12, "priceCurrency": "GBP"}).price == "£12"
+    party = {"title": "Party", "currency": "GBP",
+             "price": [{"name": "Kids party package (up to 12)", "price": 250}]}  # fmt: skip
+    assert normalise(party).price == "£250"
+    tour = {"title": "Tour", "price": 40, "price_info": "per group of up to 6, not per person"}
+    assert normalise(tour).price == "40"

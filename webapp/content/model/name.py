@@ -196,9 +196,9 @@ def kind_of(found: Found, labels: dict[str, str], sample: list[dict] | None = No
             kind = kind_for(declared)  # WordPress "post", Prismic "recipe", Drupal "node--article"
             if kind and kind.name == "pages" and page_subject(declared):
                 kind = kind_for(page_subject(declared)) or kind  # Wagtail's "ConcertPage"
-            if kind and _said_by_word_of_many_kinds(declared):
+            fits = kind is not None and _on_the_scale_of(kind, sample)
+            if kind and (_said_by_word_of_many_kinds(declared) or not fits):
                 # a "show" with a feed is a podcast; a "Plan" with no price no pricing plan
-                fits = _on_the_scale_of(kind, sample)
                 kind = infer_kind(sample, weakest=False) or (kind if fits else None)
             if kind:
                 return kind

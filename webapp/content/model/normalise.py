@@ -697,8 +697,9 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
                 found = _per_phrase(inner)  # a fee "Per site, per night."
                 if found:
                     return found
+            label = words(inner)
             if key.lower() in ("label", "name", "displayname", "display_name") and (
-                words(inner)[:1] and words(inner)[0] in _PEOPLE_PRICED
+                label[:1] and label[0] in _PEOPLE_PRICED and all(w.isdigit() for w in label[1:])
             ):
                 return "person"  # a price option for "Adult", "Child (8-15)"
     keys = [(normal_key(key), key, value) for key, value in fields]
@@ -716,7 +717,8 @@ def price_period(fields: list[tuple[str, Any]], price_key: str, price: Any) -> s
             return _period_in(value)
         if _shown_price_key(key) and _shown_period(value):
             return _shown_period(value)  # the shop shows "£6.00/month"
-        if "price" in parts and parts & _PRICE_NOTE_WORDS and _per_phrase(value):
+        noted = isinstance(value, str) and "not per" not in value.lower()
+        if "price" in parts and parts & _PRICE_NOTE_WORDS and noted and _per_phrase(value):
             return _per_phrase(value)  # "priceNote": "per person, shared twin room"
     for norm, _key, value in keys:
         rent = isinstance(value, str) and len(value) <= 40 and RENT_WORDS & set(words(value))
@@ -1508,8 +1510,11 @@ def _price_rule(r: _Reading, f: _Field) -> bool:
 
 
 def _priced(r: _Reading) -> bool:
-    """Tell whether the record has a field named as its price."""
-    return any({"price", "prices"} & set(words(key)) for key, _ in r.fields)
+    """Tell whether another field of the record, named as its price, gives one."""
+    return any(
+        {"price", "prices"} & set(words(key)) and v.price_text(value, r.currency, minor=r.minor)
+        for key, value in r.fields
+    )
 
 
 def _images_rule(r: _Reading, f: _Field) -> bool:

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..paths import ROOT, join
 from ..text import normal_key
-from .vocab import SYSTEM_WORDS, is_hidden_key, plural, words
+from .vocab import SYSTEM_WORDS, plural, words
 
 MAX_UNWRAP_DEPTH = 10
 MAX_LIST = 2_000  # elements of one nested list unwrapped (records' own lists are small)
@@ -94,7 +94,7 @@ class Context:
                 return _tolerant(typed_blocks_html, value)
             if value and _is_name_value_list(value):  # Collection+JSON's data
                 return {x["name"]: self.unwrap(x.get("value"), depth + 1, links_left)
-                        for x in islice(value, 500)}  # fmt: skip
+                        for x in value[:500]}  # fmt: skip
             out = []
             for element in islice(value, MAX_LIST):
                 inner = self.unwrap(element, depth + 1, links_left)
@@ -236,12 +236,16 @@ class Context:
         for inner in islice(value.values(), 500):
             if isinstance(inner, dict) and len(inner) == 1:
                 key, held = next(iter(inner.items()))
-                if isinstance(held, dict) and not self._is_locale_map(held):
+                if isinstance(held, bool) or (
+                    isinstance(held, dict) and not self._is_locale_map(held)
+                ):
                     continue
                 seen[key] = seen.get(key, 0) + 1
+        # Only a language's wrapper: an email, a currency or a day under one key is data.
         return {
             key for key, count in seen.items()
-            if count >= 2 and isinstance(key, str) and not is_hidden_key(key)
+            if count >= 2 and isinstance(key, str)
+            and (key in _TRANSLATION_KEYS or (key.islower() and _LOCALE.match(key)))
         }  # fmt: skip
 
     def _entry(self, entry: dict, depth: int, links_left: int) -> dict:
@@ -382,6 +386,8 @@ def _summary(value: Any) -> Any:
 # Shapes of single values
 
 _TEXT_KEYS = frozenset({"text", "html", "languageCode", "language", "lang", "locale"})
+# Keys that hold a value's translations ({"translations": {"en_us": …}}).
+_TRANSLATION_KEYS = frozenset({"translations", "localized", "localised", "i18n"})
 _WRAPPER_KEYS = ("fields", "fieldData", "properties", "attributes", "content", "data", "node")
 # Keys a wrapped record keeps beside its content: ids, types, dates, links, flags.
 _TREE_TYPES = frozenset({"doc", "root"})
@@ -637,7 +643,7 @@ def _is_spans(value: list) -> bool:
 def _is_name_value_list(value: list) -> bool:
     """An object written as a list of named values ([{name, value, type}, …]: Collection+JSON's
     ``data``), five or more with different names, nothing else in them but a type or a prompt."""
-    head = value[:60]
+    head = value[:500]  # every element read is checked
     return (
         len(head) >= 5
         and all(
@@ -654,7 +660,7 @@ def _is_name_value_list(value: list) -> bool:
 def _is_typed_blocks(value: list) -> bool:
     """A body of typed blocks ({type, value, id}: Wagtail's StreamField), one at least
     a text block ("paragraph", "heading", "quote")."""
-    head = value[:20]
+    head = value[:200]  # every block typed_blocks_html reads is checked
     return all(
         isinstance(b, dict) and isinstance(b.get("type"), str) and "value" in b and len(b) <= 3
         for b in head

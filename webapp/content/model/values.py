@@ -368,23 +368,24 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
                     value[key], inner_currency or currency, minor=minor or key == "cents"
                 )
         in_cents = next(
-            (v for k, v in islice(value.items(), 20) if {"cents", "minor"} & set(words(str(k)))),
+            (v for k, v in islice(value.items(), 20) if _counts_cents(str(k))),
             None,
         )  # Open Collective's {"valueInCents": 500, "currency": "USD"}
-        if isinstance(in_cents, int | float | str) and not isinstance(in_cents, bool):
+        if isinstance(in_cents, int) and not isinstance(in_cents, bool):
             return price_text(in_cents, inner_currency or currency, minor=True)
-        amount = next(
-            (v for k, v in islice(value.items(), 20) if words(str(k))[-1:] == ["amount"]),
-            None,
-        )  # Medusa's calculated_price: {"calculated_amount": 16, "currency_code": "eur"}
-        if isinstance(amount, int | float) and not isinstance(amount, bool):
-            return price_text(amount, inner_currency or currency, minor=minor)
         lowest = next(
             (v for k, v in islice(value.items(), 20) if normal_key(str(k)) in _LOWEST_PRICE_KEYS),
             None,
         )  # Humanitix's pricing: {minimumPrice, maximumPrice}
         if isinstance(lowest, int | float | str) and not isinstance(lowest, bool):
             return price_text(lowest, inner_currency or currency, minor=minor)
+        amount = next(
+            (v for k, v in islice(value.items(), 20)
+             if words(str(k))[-1:] == ["amount"] and not _NOT_THE_PRICE & set(words(str(k)))),
+            None,
+        )  # fmt: skip  # Medusa's calculated_price: {"calculated_amount": 16, …}
+        if isinstance(amount, int | float) and not isinstance(amount, bool):
+            return price_text(amount, inner_currency or currency, minor=minor)
         spec = value.get("priceSpecification")
         if isinstance(spec, dict | list):
             return price_text(spec, inner_currency or currency, minor=minor)
@@ -400,9 +401,21 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
     return _scalar_price_text(value, currency, minor)
 
 
+# Amounts beside a price that are not it: a deposit, a tax, a discount, a delivery charge.
+_NOT_THE_PRICE = frozenset(
+    {"deposit", "tax", "vat", "discount", "shipping", "delivery", "fee", "fees", "refund",
+     "paid", "due", "balance", "tip"}
+)  # fmt: skip
 _LOWEST_PRICE_KEYS = frozenset(
     {"minimumprice", "minprice", "pricemin", "lowestprice", "fromprice", "startingprice"}
 )
+
+
+def _counts_cents(key: str) -> bool:
+    """A key that holds an amount in cents ("valueInCents", "amount_minor"), never a
+    currency's exponent ("currency_minor_unit")."""
+    parts = set(words(key))
+    return "cents" in parts or ({"minor", "amount"} <= parts and "unit" not in parts)
 
 
 def _paddle_money(value: dict) -> bool:

@@ -364,7 +364,7 @@ KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in 
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
 AMBIGUOUS_NAMES = word_set(
-    "listings listing rentals rental guides articles article episodes show shows plan plans"
+    "listings listing rentals rental guides articles article episodes show shows"
 )
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
@@ -382,14 +382,21 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
                "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
                "=accommodates",), ()),
-    # Animals told by their breed and species or sex: a rescue's pets to adopt.
-    ("pets", ("=breed =breeds =primarybreed", "=species =sex =gender"), ()),
-    # An offering booked through a scheduling link (Calendly's event types).
-    ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",),
-     ()),
-    # A car's identity number or odometer: no home, whatever it costs.
-    ("vehicles", ("=vin =vehicleidentificationnumber =mileage =odometer =odometerreading "
-                  "=drivetrain =fueltype",), ()),
+    # Animals told by breed, species or sex, and a shelter's adoption: pets to adopt (a
+    # breeder's horses for sale are none).
+    ("pets", ("=breed =breeds =primarybreed", "=species =sex =gender",
+              "=adoptionfee =adoptionstatus =adoptable =organizationid =organizationanimalid "
+              "=shelterid =intakedate"), ()),
+    # An offering booked through a scheduling link for a length of time, with no date of its
+    # own (Calendly's event types; a jazz night with a booking link stays an event).
+    ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",
+                  "=duration =durationminutes =durationoptions =length =price"),
+     ("=startdate =startsat =starttime =date =datetime =venue",)),
+    # A car by its identity number, or by an odometer beside a make or a fuel: no home,
+    # whatever it costs (a walk's mileage is none).
+    ("vehicles", ("=vin =vehicleidentificationnumber",), ()),
+    ("vehicles", ("=mileage =odometer =odometerreading",
+                  "=make =model =fueltype =transmission =drivetrain =bodystyle =bodytype"), ()),
     ("homes", ("=bedrooms =beds =bathrooms =baths =sqft =numberofbedrooms =floorsize =areasqm "
                "=numberofrooms =lotsize =bedroomstotal =bathroomstotalinteger =livingarea",),
      ()),  # a list price alone is any shop's (Odoo's list_price): no home
@@ -402,7 +409,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
                   "=season =seasonnumber =episodenumber =number"), ()),
     ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration =audiolength "
                  "=audioduration",), ()),
-    ("shows", ("=feedurl =rssfeedurl =applepodcasts =itunesid =podcastguid",), ()),
+    # A feed with a podcast directory's fields: a show (a blogroll's feeds are none).
+    ("shows", ("=feedurl =rssfeedurl",
+               "=applepodcasts =itunesid =podcastguid =explicit =episodecount =spotify"), ()),
     ("jobs", ("=requisitionid =employmenttype =jobtype =applyurl =applicationurl =salary "
               "=salaryrange =seniority =jobfunction",), ()),
     ("books", ("=isbn =isbn13 =isbn10 =industryidentifiers =pagecount =numberofpages",), ()),
