@@ -1764,3 +1764,53 @@ def test_review_mends_of_the_third_session():
     assert normalise(party).price == "£250"
     tour = {"title": "Tour", "price": 40, "price_info": "per group of up to 6, not per person"}
     assert normalise(tour).price == "40"
+
+
+def test_review_mends_of_the_third_session_on_dates_pictures_and_names():
+    """More of the reviewer's documents: dates, pictures, collections and site names."""
+    events = Hints(kind="events")
+    # A sighting's "seen_at" and an artwork's "creation_date" are their dates; publish_up
+    # never displaces an event's date; an auction's "sale_date" is its date; the doors'
+    # time is not the show's.
+    assert normalise({"species": "Osprey", "seen_at": "2026-04-02T07:10:00Z"}).date
+    assert normalise({"title": "Sunflowers", "creation_date": "1888-08-01"}).date == "1 Aug 1888"
+    fair = {"title": "Fair", "publish_up": "2026-01-05 09:00:00", "event_date": "2026-07-04"}
+    assert normalise(fair, events).date == "4 Jul 2026"
+    auction = {"title": "Evening Sale", "sale_date": "2026-05-14T18:00"}
+    assert normalise(auction, events).date == "14 May 2026, 18:00"
+    gig = {"title": "Gig", "date": "2026-06-01", "doors_time": "19:00", "start_time": "19:30",
+           "end_time": "23:00"}  # fmt: skip
+    assert normalise(gig, events).date == "1 Jun 2026, 19:30–23:00"
+    # A brand's logo is no product's picture, and many picture fields stay cheap.
+    drills = [{"name": f"Drill {n}", "price": 50,
+               "brand": {"name": "Bosch", "logo": f"https://img.example/brand{n}.png"}}
+              for n in range(4)]  # fmt: skip
+    assert normalise(drills[0], hints_of(_first_view(drills))).image is None
+    many = [{"name": f"Thing {n}", "image": "https://img.example/same.jpg",
+             **{f"m{k}": {f"image{j}": f"https://img.example/{n}-{k}-{j}.jpg" for j in range(30)}
+                for k in range(40)}} for n in range(30)]  # fmt: skip
+    assert build_site({"things": many}).intents  # seconds before the cap, not minutes
+    # A paint with its hex and price is a record; a salon's price lists are its items.
+    paints = [{"name": f"Sage {n}", "hex": "#9caf88", "price": "£12"} for n in range(4)]
+    assert _titles({"paints": paints}) != []
+    salon = {"services": [{"name": heading, "prices": [{"name": f"{heading} {n}", "price": 20}
+                                                       for n in range(3)]}
+                          for heading in ("Haircuts", "Colour", "Treatments")]}  # fmt: skip
+    assert "9" in build_site(salon).intents[0]["description"]
+    # A host written without its scheme or a bare file name is no site-relative picture.
+    base = Hints(base_url="https://blog.example/")
+    assert normalise({"title": "P", "image": "i.imgur.com/abc0.jpg"}, base).image is None
+    assert normalise({"title": "P", "image": "IMG_0012.JPG"}, base).image is None
+    # A handle's title "Home" names no site; a "Heritage Site" is a place, not the site.
+    posts = [{"title": f"Dig {n}", "date": f"2026-01-0{n + 1}"} for n in range(3)]
+    site = {"site": {"name": "oakfieldarchaeology", "title": "Home"}, "posts": posts}
+    assert build_site(site).meta["site_name"] != "Home"
+    mill = {"featured": {"type": "Heritage Site", "name": "Old Mill", "description": "Old."},
+            "posts": posts}  # fmt: skip
+    assert build_site(mill).meta["site_name"] != "Old Mill"
+
+
+def _first_view(records):
+    """The first intent's view of a document of one collection."""
+    built = build_site({"items": records})
+    return decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]

@@ -730,7 +730,8 @@ def image_by_evidence(sample: list[dict], hints: Hints, title_key: str = "") -> 
         return ""
     if len({_picture(record, hints) for record in records} - {""}) > 1:
         return ""  # the rules find the records' own pictures
-    for key in _picture_candidates(records[0], title_key.partition(".")[0]):
+    records = records[:10]
+    for key in _picture_candidates(records[0], title_key.partition(".")[0])[:_MAX_PICTURE_KEYS]:
         pictures = [_picture(record, replace(hints, image_key=key)) for record in records]
         if sum(map(bool, pictures)) * 2 >= len(records) and len(set(pictures)) > 1:
             return key
@@ -742,12 +743,15 @@ def _picture(record: dict, hints: Hints) -> str:
     return images[0].src if images else ""
 
 
-# Members that are a person or an account: their picture is theirs, not the record's
-# ("_links" and other members led by "_" are an API's plumbing).
+# Members that are a person, an account, an organisation or a place: their picture (an
+# avatar, a brand's logo) is theirs, not the record's ("_links" and other members led by
+# "_" are an API's plumbing).
 _PEOPLE_MEMBERS = vocab.word_set(
     "author authors owner user seller vendor creator host organizer organiser uploader "
-    "account profile publisher member agent added by"
+    "account profile publisher member agent added by brand manufacturer maker team venue "
+    "category categories source organization organisation company location place store shop"
 )
+_MAX_PICTURE_KEYS = 8  # each tried on ten records: a record of many picture fields stays cheap
 
 
 def _picture_candidates(record: dict, naming: str) -> list[str]:
@@ -912,7 +916,8 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
         return "people's email addresses, kept private"
     if (vocab.words(found.name)[-1:] or [""])[0] in _LOOKUP_WORDS:
         return "definitions the records refer to"  # Toast's modifierGroupReferences
-    if _OPTION_WORDS.intersection(vocab.words(found.name)):
+    named = vocab.words(found.name)
+    if "modifier" in named and _OPTION_WORDS.intersection(named):
         return "options offered within the records"  # Uber Eats' modifier_groups
     if all(_is_legend_entry(record) for record in reading[:20]):
         return "a legend: labels and their colours"  # a CMS's statuses
@@ -921,7 +926,7 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
 
 def _is_legend_entry(record: Any) -> bool:
     """A label and the colour it is drawn in ({"status": "Draft", "color": "#8091a5"})."""
-    if not isinstance(record, dict) or not 2 <= len(record) <= 3:
+    if not isinstance(record, dict) or len(record) != 2:  # a paint's name, hex and price: a record
         return False
     coded = [
         value for value in record.values()
@@ -932,7 +937,7 @@ def _is_legend_entry(record: Any) -> bool:
 
 _LOOKUP_WORDS = vocab.word_set("references refs lookup lookups definitions")
 # A menu's choices of sauce or size, offered within its dishes, never dishes of their own.
-_OPTION_WORDS = vocab.word_set("modifier modifiers addons")
+_OPTION_WORDS = vocab.word_set("groups group lists list sets")
 
 
 def _noun_from_fields(sample: list[dict]) -> str:

@@ -595,7 +595,7 @@ def _section_words(section: dict) -> int:
 
 # Lists that are parts of one record (its variants, options, sizes), never a section's items.
 _RECORD_PARTS = frozenset(
-    {"variants", "variations", "skus", "sizes", "prices", "modifiers", "addons"}
+    {"variants", "variations", "skus"}  # a salon's "prices" under a heading are its items
 )
 
 

@@ -529,18 +529,18 @@ def _absolute(url: str, base_url: str) -> str:
     return v.http_url(text)
 
 
-_IMAGE_FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg")
-
-
 def _relative_image_path(text: str) -> bool:
-    """A site-relative image file's path ("images/news/quiz.jpg"), no address of its own."""
+    """A site-relative image file's path ("images/news/quiz.jpg"): a folder, then a file;
+    never a host without its scheme ("i.imgur.com/a.jpg") nor a bare file name."""
     path = text.split("#", 1)[0]
+    folder, slash, _file = path.partition("/")
     return (
         0 < len(path) <= 500
+        and bool(slash and folder)
+        and "." not in folder
         and " " not in path
         and ":" not in path
-        and not path.startswith(("/", "."))
-        and path.lower().endswith(_IMAGE_FILES)
+        and v.is_image_path(path.lower())
     )
 
 
@@ -1591,7 +1591,7 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
         return _time_of_day(r, f, when)
     r.take(f.key)
     record, parts = r.record, f.parts
-    if parts & _WINDOW_WORDS:  # when tickets go on sale is no date of the event
+    if parts & _WINDOW_WORDS and parts & _EDGE_WORDS:  # when tickets go on sale: no event date
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
     elif not record.date:
         record.date_sort, record.date = parsed[0], r.show(parsed[1])
@@ -1605,17 +1605,22 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     return True
 
 
-# Words of a date that opens or closes a window around the record (its sale, its sign-up).
+# A date that opens or closes a window around the record (its sale, its sign-up): a window
+# word with an edge word ("presale_start"); an auction's "sale_date" is its date.
 _WINDOW_WORDS = frozenset(
     {"presale", "sale", "sales", "onsale", "registration", "signup", "enrollment",
-     "enrolment", "application", "applications", "deadline", "booking", "bookings"}
+     "enrolment", "application", "applications", "booking", "bookings"}
 )  # fmt: skip
+_EDGE_WORDS = frozenset(
+    {"start", "starts", "end", "ends", "open", "opens", "close", "closes", "from", "until"}
+)
 
 
 def _time_of_day(r: _Reading, f: _Field, when: Any) -> bool:
     """A time of day beside a date without one ("date": "2025-03-22", "start_time":
     "19:30:00"): the date's time, or the end of its span."""
-    clock = v.time_of(when) if isinstance(when, str) and len(when) <= 8 else ""
+    timed = f.parts & {"start", "starts", "end", "ends", "begins"} or f.norm == "time"
+    clock = v.time_of(when) if timed and isinstance(when, str) and len(when) <= 8 else ""
     date = r.record.date
     if not clock or not date or (", " in date and "–" in date):
         return False
@@ -1915,14 +1920,19 @@ _CREATED_KEYS = frozenset(
 
 
 def _creation_date(r: _Reading) -> None:
-    """A written record with no date of its own is dated by its creation."""
+    """A written record with no date of its own is dated by when it was published (Joomla's
+    publish_up), else by its creation."""
     if r.record.date or r.hints.kind not in _WRITTEN_KINDS:
         return
-    for key, value in r.fields:
-        parsed = v.parse_date(value) if normal_key(key) in _CREATED_KEYS else None
-        if parsed:
-            r.record.date_sort, r.record.date = parsed[0], r.show(parsed[1])
-            return
+    for keys in (_PUBLISHED_KEYS, _CREATED_KEYS):
+        for key, value in r.fields:
+            parsed = v.parse_date(value) if normal_key(key) in keys else None
+            if parsed:
+                r.record.date_sort, r.record.date = parsed[0], r.show(parsed[1])
+                return
+
+
+_PUBLISHED_KEYS = frozenset({"publishup"})
 
 
 def _was_price(r: _Reading) -> None:

@@ -184,6 +184,11 @@ def _handle(name: str) -> bool:
     return len(name) >= 6 and " " not in name and name == name.lower() and name.isascii()
 
 
+def _readable_name(text: str) -> str:
+    """A title that names a site in words ("Inkwell & Anchor Tattoo"), never a page's ("Home")."""
+    return text if " " in text and normal_key(text) not in _PAGE_NAMES else ""
+
+
 def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
     """Return ``{"name", "title", "subtitle", "image", "named"}`` of the site.
 
@@ -197,7 +202,7 @@ def site_header(prepared: Prepared, findings: Findings) -> dict[str, str]:
     heroes = findings.hero
     name = _first_text(sites + roots, _NAME_KEYS, MAX_TITLE)
     if _handle(name):  # Tumblr's "name": "inkwellanchor" beside its "title"
-        name = _first_text(sites + roots, _TITLE_NAME_KEYS, MAX_TITLE) or name
+        name = _readable_name(_first_text(sites + roots, _TITLE_NAME_KEYS, MAX_TITLE)) or name
     from_host = False
     if not name and base_url:
         # Only the site's address is known: its host names it ("longroadpedal.com").

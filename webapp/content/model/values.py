@@ -70,6 +70,11 @@ def looks_like_image_url(url: str) -> bool:
         path = urlsplit(url).path.lower()
     except ValueError:
         return False
+    return is_image_path(path)
+
+
+def is_image_path(path: str) -> bool:
+    """Tell whether a (lower-case) path ends like an image file."""
     return path.endswith(_IMAGE_EXTENSIONS)
 
 

@@ -744,8 +744,7 @@ OFFER_STATUS_KEYS = word_set(
 DATE_KEYS = word_set(
     "date startdate startsat start starttime startat enddate endsat end endtime endat "
     "publishdate publishedat published pubdate datepublished dateposted posted when "
-    "eventdate listedat listed listingdate year dateline publishon firstpublicationdate "
-    "publishup"
+    "eventdate listedat listed listingdate year dateline publishon firstpublicationdate"
 )
 BOOKKEEPING_DATE_WORDS = word_set(
     "created updated modified createdat updatedat modifiedat datecreated dateupdated "
@@ -755,7 +754,8 @@ BOOKKEEPING_DATE_WORDS = word_set(
     "lastcommenttimestamp createdtime lastpublished createdon lasteditedtime "
     "modificationtimestamp lastpublicationdate originalentrytimestamp statuschangetimestamp "
     "pricechangetimestamp photoschangetimestamp datemodifiedgmt datecreatedgmt "
-    "lastactivitydate lastactivityat"
+    "lastactivitydate lastactivityat writedate lastseenat lastseenatdate firstseenat "
+    "firstseenatdate creationdt updatedt publishup publishdown"
 )
 ADDRESS_KEYS = word_set(
     "address streetaddress postaladdress officeaddress location addressline line1 street "
@@ -925,10 +925,11 @@ def _kept_back(held: set[str]) -> bool:
 
 # What is done to a record in its CMS or by a crawler, and the words that say when.
 _RECORD_EDITS = word_set(
-    "create created update updated modify modified edit edited change changed insert "
-    "inserted sync synced index indexed import imported seen scraped crawled fetched cached "
-    "retrieved refreshed creation deletion delete deleted write written"
-)
+    "create created update updated modify modified edit edited change changed insert inserted "
+    "sync synced "
+    "index indexed import imported scraped crawled fetched cached retrieved refreshed "
+    "deletion delete deleted"
+)  # never "seen" (a bird's sighting), "written" (a letter) or "creation" (an artwork)
 _WHEN_WORDS = word_set("date time at on timestamp datetime stamp dt")
 
 
@@ -978,6 +979,10 @@ OWNER_NAME_MEMBERS = (
 
 
 def typed_as_site(node: dict) -> bool:
-    """An object whose declared type is a site (Plone's parent: {"@type": "Plone Site"})."""
+    """An object whose declared type is a web site (Plone's parent: {"@type": "Plone Site"});
+    a "Heritage Site" or an "ArchaeologicalSite" is a place, not the site."""
     declared = node.get("@type", node.get("type"))
-    return isinstance(declared, str) and len(declared) <= 40 and "site" in words(declared)
+    return isinstance(declared, str) and "".join(words(declared[:40])) in _SITE_TYPES
+
+
+_SITE_TYPES = frozenset({"site", "plonesite", "website", "websitesettings"})
