@@ -17,6 +17,7 @@ from datetime import datetime
 from html import unescape as html_unescape
 from itertools import islice
 from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..text import normal_key, truncate
@@ -518,12 +519,8 @@ def _absolute(url: str, base_url: str) -> str:
         media = text[len(_WIX_IMAGE) :].split("/", 1)[0].split("#", 1)[0]
         return f"https://static.wixstatic.com/media/{media}" if media else ""
     if text.startswith("/") and not text.startswith("//") and base_url:
-        from urllib.parse import urljoin
-
         text = urljoin(base_url, text)
     elif base_url and _relative_image_path(text):
-        from urllib.parse import urljoin
-
         # Joomla's "images/news/quiz.jpg#joomlaImage://…": a file under the site's address
         text = urljoin(base_url.rstrip("/") + "/", text.split("#", 1)[0])
     return v.http_url(text)
@@ -1388,9 +1385,9 @@ def _type_rule(r: _Reading, f: _Field) -> bool:
         and not _CLASS_NAME.fullmatch(value.strip())  # "StandardEventType": a platform's class
     ):
         text = value.strip()
-        if _SCREAMING_CODE.fullmatch(text) or (text.isalpha() and text.isupper() and len(text) > 3):
-            text = v.readable_code(text) if "_" in text else text.capitalize()  # "TIER": "Tier"
-        r.record.badges.append(r.show(text))
+        if _SCREAMING_CODE.fullmatch(text):
+            text = v.readable_code(text)
+        r.record.badges.append(r.show(_spoken(text)))
     return True
 
 
@@ -1749,8 +1746,13 @@ def _tag_value(text: str) -> str:
     prefix, colon, value = text.partition(":")
     if not colon or not prefix.isupper() or not prefix.isalpha() or not value.strip():
         return text
-    value = value.strip()
-    return value.capitalize() if value.isupper() and len(value) > 3 else value
+    return _spoken(value.strip())
+
+
+def _spoken(text: str) -> str:
+    """A word written in capitals as a person writes it ("TIER": "Tier"); an acronym of
+    three letters or fewer ("VIP") stays."""
+    return text.capitalize() if text.isalpha() and text.isupper() and len(text) > 3 else text
 
 
 def _measure_rule(r: _Reading, f: _Field) -> bool:

@@ -501,13 +501,12 @@ def _wrapped(value: Any) -> Any:
     first language when it is a locale map (``{"translations": {"en_us": …}}``)."""
     if isinstance(value, dict) and len(value) == 1:
         value = next(iter(value.values()))
-    if (
-        isinstance(value, dict)
-        and value
-        and all(isinstance(key, str) and _LOCALE.match(key) for key in islice(value, 40))
-    ):
+    if isinstance(value, dict) and _LOCALE_PROBE._is_locale_map(value):  # one test of a map
         value = next(iter(value.values()))
     return value
+
+
+_LOCALE_PROBE = Context()  # a context with no known locales: tells a locale map by its keys
 
 
 def payload_member(value: dict) -> str | None:
