@@ -496,6 +496,11 @@ def _words_in(value: Any) -> bool:
     )
 
 
+def _wrapped_words(value: Any) -> bool:
+    """Tell whether a wrapped value holds words (only objects are unwrapped: a hot loop)."""
+    return isinstance(value, dict) and _words_in(_wrapped(value))
+
+
 def _wrapped(value: Any) -> Any:
     """A value as a one-key wrapper holds it (``{"iv": "Learn to boulder"}``), in its
     first language when it is a locale map (``{"translations": {"en_us": …}}``)."""
@@ -526,7 +531,7 @@ def payload_member(value: dict) -> str | None:
         if _words_in(inner):
             return None  # the record speaks for itself
         if isinstance(inner, dict) and len(inner) >= 3:
-            count = sum(1 for x in islice(inner.values(), 60) if _words_in(_wrapped(x)))
+            count = sum(1 for x in islice(inner.values(), 60) if _words_in(x) or _wrapped_words(x))
             if count > most:
                 best, most = key, count
     return best if len(value) <= 12 or best in _WRAPPER_KEYS else None
