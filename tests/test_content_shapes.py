@@ -1814,3 +1814,18 @@ def _first_view(records):
     """The first intent's view of a document of one collection."""
     built = build_site({"items": records})
     return decode(built.fields[MODEL_FIELD])["views"][built.intents[0]["id"]]
+
+
+def test_a_photo_without_a_name_is_named_by_its_caption():
+    """A record with no name is named by its own short description (a photo's caption)
+    before its picture's alt text; a long description stays a description."""
+    photo = {
+        "id": "Wcg",
+        "slug": "a-bride-WcgDXe9nXfu",
+        "description": "First dance at Hollin Barn",
+        "alt_description": "a bride and groom dancing",
+        "urls": {"regular": "https://img.example/1.jpg"},
+    }
+    assert normalise(photo).title == "First dance at Hollin Barn"
+    long = {**photo, "description": "Our first dance, under festoon lights. It rained all day."}
+    assert normalise(long).title != long["description"]

@@ -2390,11 +2390,16 @@ def _contact_entries(key: str, value: Any) -> list[tuple[str, str]]:
 
 
 def _fallback_title(fields, used, record: Record, hints: Hints) -> str:
-    """A title for a record without a name: its address, then its first short text."""
+    """A title for a record without a name: its address, its own short description (a
+    photo's caption before its alt text), then its first short text."""
     if record.address and hints.kind in ("homes", "locations", "rooms", ""):
         if hints.kind == "homes" and not record.address_is_one_line:
             return record.address.split(", ")[0]  # the street, from the address's parts
         return record.address
+    caption = record.description
+    if caption and len(caption) <= 80 and "\n" not in caption and not caption.endswith("."):
+        record.description = ""
+        return caption
     for key, value in fields:
         if key in used or is_hidden_key(key) or not isinstance(value, str):
             continue
