@@ -1829,3 +1829,14 @@ def test_a_photo_without_a_name_is_named_by_its_caption():
     assert normalise(photo).title == "First dance at Hollin Barn"
     long = {**photo, "description": "Our first dance, under festoon lights. It rained all day."}
     assert normalise(long).title != long["description"]
+
+
+def test_a_format_s_type_field_names_records_by_its_one_value():
+    """ "asset_type": "photo" on every record names them photos; "item_type": "default"
+    names nothing."""
+    photos = [{"id": f"p{n}", "description": f"Dance {n}", "asset_type": "photo",
+               "urls": {"regular": f"https://img.example/{n}.jpg"}} for n in range(4)]  # fmt: skip
+    assert _titles(photos) == ["Browse the photos"]
+    items = [{"description": f"Comté {n}", "itemType": "default", "defaultCost": "9.4"}
+             for n in range(4)]  # fmt: skip
+    assert _titles({"Item": items}) != ["Browse the defaults"]

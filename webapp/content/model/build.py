@@ -941,16 +941,28 @@ _OPTION_WORDS = vocab.word_set("groups group lists list sets")
 
 
 def _noun_from_fields(sample: list[dict]) -> str:
-    """What records are by a field that types them ("brewery_type": breweries), or ""."""
+    """What records are by a field that types them ("brewery_type": breweries), or by the
+    one value a format's type field gives them all ("asset_type": "photo": photos), or ""."""
     for record in sample[:1]:
         for key in islice(record, 60):
             tokens = vocab.words(str(key))
             # "brewery_type": breweries; a short word ("sub_type") says no noun
             named = len(tokens) == 2 and tokens[1] == "type" and len(tokens[0]) >= 4
-            # its value a code ("micro"); an object ("UsageType": {…}) is a lookup's row
-            if named and tokens[0] not in _UNTYPED and isinstance(record[key], str):
-                return vocab.plural(tokens[0])
+            if not named or not isinstance(record[key], str):
+                continue  # an object ("UsageType": {…}) is a lookup's row
+            if tokens[0] not in _UNTYPED | _FORMATS:
+                return vocab.plural(tokens[0])  # its value a code ("micro")
+            if tokens[0] not in _FORMATS:
+                continue  # "item_type": "default" names nothing
+            values = {r.get(key) for r in sample[:20] if isinstance(r, dict)}
+            shared = values.pop() if len(values) == 1 else None
+            if isinstance(shared, str) and shared.isalpha() and 3 <= len(shared) <= 20:
+                return vocab.plural(shared.lower())
     return ""
+
+
+# Words before "type" that name a file's or a map's format ("asset_type", "feature_type").
+_FORMATS = vocab.word_set("asset feature")
 
 
 def _noun_from_addresses(sample: list[dict]) -> str:
