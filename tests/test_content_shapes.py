@@ -1840,3 +1840,22 @@ def test_a_format_s_type_field_names_records_by_its_one_value():
     items = [{"description": f"Comté {n}", "itemType": "default", "defaultCost": "9.4"}
              for n in range(4)]  # fmt: skip
     assert _titles({"Item": items}) != ["Browse the defaults"]
+
+
+def test_a_schema_beside_its_records_and_prices_from_batch_fourteen():
+    """A list of field definitions (id, name, data type) beside the records is left out;
+    Chargebee counts pence and its period_unit is the period; Google's Money is whole
+    units and billionths."""
+    from webapp.content.model.values import price_text
+
+    fields = [{"id": key, "type": kind, "name": key.title()} for key, kind in
+              (("displayName", "text"), ("workEmail", "email"), ("pronouns", "pronoun"),
+               ("department", "list"), ("photoUrl", "text"), ("location", "list"),
+               ("mobilePhone", "text"), ("jobTitle", "text"))]  # fmt: skip
+    staff = [{"id": str(n), "displayName": f"Ana {n}", "jobTitle": "Vet", "workEmail": "a@v.uk"}
+             for n in range(4)]  # fmt: skip
+    assert _titles({"fields": fields, "employees": staff}) == ["Meet the team"]
+    plan = {"name": "Loaf Club", "pricing_model": "flat_fee", "item_family_id": "bread",
+            "price": 2400, "period": 1, "period_unit": "month", "currency_code": "GBP"}  # fmt: skip
+    assert normalise(plan).price == "£24.00/month"
+    assert price_text({"currencyCode": "GBP", "units": "12", "nanos": 500000000}) == "£12.50"

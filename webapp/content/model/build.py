@@ -919,9 +919,31 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
     named = vocab.words(found.name)
     if "modifier" in named and _OPTION_WORDS.intersection(named):
         return "options offered within the records"  # Uber Eats' modifier_groups
+    head = reading[:20]
+    if sum(map(_is_field_definition, head)) * 5 >= len(head) * 4:  # a few types only it has
+        return "definitions of the records' fields"  # BambooHR's fields beside its employees
     if all(_is_legend_entry(record) for record in reading[:20]):
         return "a legend: labels and their colours"  # a CMS's statuses
     return ""
+
+
+# The types a schema gives a field: a definition's "type", never a record's kind.
+_FIELD_TYPES = vocab.word_set(
+    "text string email date datetime int integer number bool boolean list phone url photo "
+    "image currency float decimal textarea select checkbox timestamp"
+)
+
+
+def _is_field_definition(record: Any) -> bool:
+    """A schema's field: an id or a name and a data type, nothing else ({"id": "workEmail",
+    "type": "email", "name": "Work email"})."""
+    return (
+        isinstance(record, dict)
+        and 2 <= len(record) <= 4
+        and set(record) <= {"id", "type", "name", "alias", "label"}
+        and isinstance(record.get("type"), str)
+        and record["type"].lower() in _FIELD_TYPES
+    )
 
 
 def _is_legend_entry(record: Any) -> bool:

@@ -1224,6 +1224,7 @@ _MINOR_UNIT_PLATFORMS = (
     frozenset({"minprice", "canbebought", "pwindows"}),  # itch.io games
     frozenset({"printproviderid", "blueprintid"}),  # Printify products
     frozenset({"imagelookupkeys", "variants"}),  # Zettle products
+    frozenset({"pricingmodel", "itemfamilyid"}),  # Chargebee item prices
 )
 
 

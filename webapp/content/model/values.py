@@ -364,6 +364,11 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
             return format_money(
                 major, inner_currency or currency, major != major.to_integral_value()
             )
+        if "units" in value and "nanos" in value:  # Google's Money: whole units and billionths
+            units, nanos = number(value.get("units")), number(value.get("nanos"))
+            if units is not None:
+                major = Decimal(str(units)) + Decimal(int(nanos or 0)) / 10**9
+                return format_money(major, inner_currency or currency, major % 1 != 0)
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
             return display.strip()[:30]  # the platform's own formatting

@@ -727,7 +727,7 @@ PERIODS = {
 # Fields that say what a price is paid per (their values are period words).
 PERIOD_KEYS = word_set(
     "period per interval billingperiod billinginterval rentperiod priceperiod "
-    "pricefrequency priceunit paymentfrequency billingfrequency leaseterm unitcode"
+    "pricefrequency priceunit paymentfrequency billingfrequency leaseterm unitcode periodunit"
 )
 # A listing's status or operation that makes its price a rent (a month, unless it says).
 RENT_WORDS = word_set("rent rental rentals lease letting alquiler miete")
