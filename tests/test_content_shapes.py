@@ -1859,3 +1859,13 @@ def test_a_schema_beside_its_records_and_prices_from_batch_fourteen():
             "price": 2400, "period": 1, "period_unit": "month", "currency_code": "GBP"}  # fmt: skip
     assert normalise(plan).price == "£24.00/month"
     assert price_text({"currencyCode": "GBP", "units": "12", "nanos": 500000000}) == "£12.50"
+
+
+def test_a_box_office_s_run_of_dated_instances_is_events():
+    """Records dated by their instances or performances (Spektrix's firstInstanceDateTime)
+    are events, not posts, even with an HTML description."""
+    nights = [{"id": f"e{n}", "name": f"Saturday Showcase {n}", "duration": 120,
+               "htmlDescription": "<p>Four comics.</p>", "description": "Four comics.",
+               "firstInstanceDateTime": f"2026-05-0{n + 1}T20:00:00",
+               "lastInstanceDateTime": f"2026-05-0{n + 1}T20:00:00"} for n in range(4)]  # fmt: skip
+    assert _titles(nights) == ["See upcoming events"]

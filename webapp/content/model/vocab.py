@@ -403,6 +403,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
     ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
+    # Dated instances or performances of one record (a box office's run of a show).
+    ("events", ("~instancedate ~occurrencedate ~performancedate ~showtime",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
     ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
     ("episodes", ("=airdate =airstamp =airtime =firstaired =airdateutc",
