@@ -355,13 +355,6 @@ def _about_page_name(findings) -> str:
     return ""
 
 
-# Fields of a contact page or block that name the business behind the site.
-_BUSINESS_NAME_KEYS = frozenset(
-    {"businessname", "companyname", "organisationname", "organizationname", "tradingname",
-     "brandname", "storename", "shopname"}
-)  # fmt: skip
-
-
 def _contact_name(findings) -> str:
     """A site that states no name but whose contact page names its business
     ("companyName": "Sea Wren Yacht Charters") is that business."""
@@ -369,7 +362,7 @@ def _contact_name(findings) -> str:
         if not isinstance(value, dict):
             continue
         for key, inner in islice(value.items(), 60):
-            name = plain_text(inner, 80) if normal_key(str(key)) in _BUSINESS_NAME_KEYS else ""
+            name = plain_text(inner, 80) if normal_key(str(key)) in vocab.BUSINESS_NAME_KEYS else ""
             if name:
                 return name
     return ""
@@ -605,8 +598,9 @@ def _split_by_type(found: Found, context: Context, pre_unwrapped: bool) -> list[
         for name in dict.fromkeys(family.values()):
             members = {t for t, f in family.items() if f == name}
             chosen = [r for r, t in zip(records, types, strict=True) if t in members]
+            first = next(t for t in distinct if t in members)  # in document order: no set's
             parts.append(
-                Found("collection", next(iter(members)), parent=found.parent, paths=[path],
+                Found("collection", first, parent=found.parent, paths=[path],
                       depth=found.depth, order=found.order, currency=found.currency,
                       plain=True, groups=[Group("", path, chosen)])
             )  # fmt: skip

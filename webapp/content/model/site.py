@@ -20,6 +20,7 @@ from .normalise import _image
 from .unwrap import Prepared
 from .values import plain_text, readable_code
 from .vocab import (
+    BUSINESS_NAME_KEYS,
     COLOR_CONTAINERS,
     HERO_NAMES,
     HIDDEN_NAMES,
@@ -42,13 +43,7 @@ MIN_TEXT_CONTRAST = 4.5
 _NAME_KEYS = (
     "sitename",
     "sitetitle",
-    "businessname",
-    "companyname",
-    "brandname",
-    "organisationname",
-    "organizationname",
-    "storename",
-    "shopname",
+    *BUSINESS_NAME_KEYS,
     "logotext",
     "brand",
     "name",

@@ -960,6 +960,12 @@ def is_hidden_key(key: str) -> bool:
     return parts[0] in ("og", "twitter", "seo", "meta") and len(parts) > 1
 
 
+# Fields that name the business behind a site, in the order a site's name is looked for
+# (site.py's name keys; a contact page's company, build.py).
+BUSINESS_NAME_KEYS = (
+    "businessname", "companyname", "brandname", "organisationname", "organizationname",
+    "storename", "shopname", "tradingname",
+)  # fmt: skip
 # Fields by which every record of a collection names its owner ("company_name",
 # "channelTitle", "owner": {"login"}, "subreddit"): one shared value names the site.
 OWNER_WORDS = word_set(
