@@ -1896,3 +1896,19 @@ def test_a_list_split_by_type_is_named_the_same_under_every_hash_seed():
         for seed in (1, 2, 3, 4, 5)
     }  # fmt: skip
     assert len(runs) == 1 and next(iter(runs)).startswith("Text")
+
+
+def test_records_named_by_a_prefixed_name_key_or_starting_from_a_date_say_what_they_are():
+    markets = [
+        {"market_name": f"Elm Street Market {n}", "street_address": f"{n} Elm St", "hours": "8-1"}
+        for n in range(3)
+    ]
+    assert build_site(markets).intents[0]["title"] == "Browse the markets"
+    # a name key that says which of its names it is, or whose value is not the title, no kind
+    people = [{"display_name": f"Ann {n}", "bio": "Potter."} for n in range(3)]
+    assert "displays" not in build_site({"items": people}).intents[0]["title"]
+    albums = [{"title": f"LP {n}", "artist_name": "The Reeds", "tracks": 9} for n in range(3)]
+    assert "artists" not in build_site({"items": albums}).intents[0]["title"]
+    dates = [{"name": f"Language café {n}", "date_from": f"2026-05-0{n + 1}T19:00:00Z",
+              "location": "The Crown"} for n in range(3)]  # fmt: skip
+    assert build_site({"results": dates}).intents[0]["title"] == "See upcoming events"

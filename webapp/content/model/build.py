@@ -977,6 +977,33 @@ def _noun_from_fields(sample: list[dict]) -> str:
     return ""
 
 
+def _noun_from_title_key(sample: list[dict]) -> str:
+    """What records are by the key that names each of them ("market_name": markets), or ""
+    (a "display_name" names no kind; an "artist_name" is someone the records are by)."""
+    record = sample[0] if sample and isinstance(sample[0], dict) else None
+    if record is None:
+        return ""
+    title = normalise(record).title
+    for key in islice(record, 60):
+        tokens = vocab.words(str(key))
+        if len(tokens) != 2 or tokens[1] not in ("name", "title") or len(tokens[0]) < 4:
+            continue
+        noun = tokens[0]
+        if noun in _NOT_RECORD_NOUNS or noun in _UNTYPED or vocab.is_generic(noun):
+            continue
+        if isinstance(record[key], str) and record[key].strip() == title:
+            return vocab.plural(noun)
+    return ""
+
+
+# Words before "name" that say which of a thing's names it is, not what the thing is.
+_NOT_RECORD_NOUNS = vocab.word_set(
+    "display full first last middle given family short long internal official common public "
+    "legal nick screen real proper alternate alias local native english original working "
+    "owner author artist user contact"
+)
+
+
 # Words before "type" that name a file's or a map's format ("asset_type", "feature_type").
 _FORMATS = vocab.word_set("asset feature")
 
@@ -1117,6 +1144,7 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
         return key_titles(vocab.plural(noun), kind) if noun.isalpha() else []
     noun = (
         _noun_from_fields(sample)
+        or _noun_from_title_key(sample)
         or _noun_from_addresses(sample)
         or _noun_from_declared(sample)
         or _noun_from_categories(sample)

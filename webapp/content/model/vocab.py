@@ -402,7 +402,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
      ()),  # a list price alone is any shop's (Odoo's list_price): no home
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
-    ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
+    # A start of its own under any of the names platforms give it (pretix's "date_from",
+    # Odoo's "date_begin", Mobilizon's "beginsOn", Teamup's "start_dt").
+    ("events", ("=startdate =startsat =startat =eventdate =doorsopen =datefrom =datebegin "
+                "=beginson =beginsat =startdt =startdatetime",), ()),
     # Dated instances or performances of one record (a box office's run of a show).
     ("events", ("~instancedate ~occurrencedate ~performancedate ~showtime",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
