@@ -1912,3 +1912,6 @@ def test_records_named_by_a_prefixed_name_key_or_starting_from_a_date_say_what_t
     dates = [{"name": f"Language café {n}", "date_from": f"2026-05-0{n + 1}T19:00:00Z",
               "location": "The Crown"} for n in range(3)]  # fmt: skip
     assert build_site({"results": dates}).intents[0]["title"] == "See upcoming events"
+    for price_key in ("UnitPrice", "list_price"):
+        goods = [{"Name": f"Jar {n}", price_key: 4.5} for n in range(3)]
+        assert build_site({"Item": goods}).intents[0]["title"] == "Shop the products", price_key

@@ -460,7 +460,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
               "@date @published @posted @publishon =createdat =readingtime"),
      ("=price =offers =currency =pricecurrency",)),  # a thing with a price is no post
     ("recipes", ("=ingredients =recipeingredient =instructions =recipeinstructions",), ()),
-    ("products", ("=price =offers",), ()),
+    # Priced under any of the names shops give a price (QuickBooks' "UnitPrice", Odoo's
+    # "list_price", Lightspeed's and Paddle's "prices").
+    ("products", ("=price =offers =prices =unitprice =listprice =saleprice =retailprice "
+                  "=regularprice",), ()),
 )  # fmt: skip
 
 # Intents that are not collections.
