@@ -851,7 +851,7 @@ def test_records_named_by_their_declared_collection_or_map_feature():
     huts = [{"type": "node", "id": n, "lat": 46.4, "lon": 11.6,
              "tags": {"tourism": kind, "name": f"Rifugio {n}"}}
             for n, kind in enumerate(["alpine_hut", "wilderness_hut", "alpine_hut"])]  # fmt: skip
-    assert _titles({"elements": huts}) == ["Browse the huts"]
+    assert _titles({"elements": huts}) == ["Find a hut"]
     # A declared format or a bare code names nothing: "standard" products stay plain.
     plain = [{"id": n, "name": f"Thing {n}", "model": "Corolla"} for n in range(3)]
     assert _titles({"data": plain}) == ["Browse all items"]
@@ -1903,7 +1903,7 @@ def test_records_named_by_a_prefixed_name_key_or_starting_from_a_date_say_what_t
         {"market_name": f"Elm Street Market {n}", "street_address": f"{n} Elm St", "hours": "8-1"}
         for n in range(3)
     ]
-    assert build_site(markets).intents[0]["title"] == "Browse the markets"
+    assert build_site(markets).intents[0]["title"] == "Find a market"
     # a name key that says which of its names it is, or whose value is not the title, no kind
     people = [{"display_name": f"Ann {n}", "bio": "Potter."} for n in range(3)]
     assert "displays" not in build_site({"items": people}).intents[0]["title"]
@@ -1915,3 +1915,18 @@ def test_records_named_by_a_prefixed_name_key_or_starting_from_a_date_say_what_t
     for price_key in ("UnitPrice", "list_price"):
         goods = [{"Name": f"Jar {n}", price_key: 4.5} for n in range(3)]
         assert build_site({"Item": goods}).intents[0]["title"] == "Shop the products", price_key
+
+
+def test_places_named_by_their_records_are_offered_to_find_one():
+    huts = [{"type": "node", "lat": 46.5, "lon": 8.1, "tags": {"tourism": "alpine_hut",
+             "name": f"Hut {n}"}} for n in range(3)]  # fmt: skip
+    huts.append({"type": "way", "center": {"lat": 46.6, "lon": 8.2},
+                 "tags": {"tourism": "wilderness_hut", "name": "Hut 9"}})  # fmt: skip
+    assert build_site({"elements": huts}).intents[0]["title"] == "Find a hut"
+    pubs = [{"name": f"Pub {n}", "brewery_type": "micro", "street": f"{n} High St"}
+            for n in range(3)]  # fmt: skip
+    assert build_site(pubs).intents[0]["title"] == "Find a brewery"
+    # a dated thing taking off from a place is found by no one: it is seen
+    launches = [{"name": f"Flight {n}", "launch_type": "orbital", "pad": {"latitude": 28.5}}
+                for n in range(3)]  # fmt: skip
+    assert build_site(launches).intents[0]["title"] == "Browse the launches"

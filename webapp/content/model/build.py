@@ -56,10 +56,12 @@ from .name import (
     noun_of,
     page_subject,
     shared_type,
+    singular_phrase,
     titles_for,
     type_name,
     unique_id,
     unique_title,
+    with_article,
 )
 from .normalise import Hints, humanise, is_slug, is_unpublished, normalise
 from .site import (
@@ -1149,7 +1151,47 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
         or _noun_from_declared(sample)
         or _noun_from_categories(sample)
     )
-    return [f"Browse the {noun}"] if noun else []
+    if not noun:
+        return []
+    if " and " not in noun and _are_places(sample):  # a visitor looks for one near them
+        return [f"Find {with_article(singular_phrase(noun))}", f"Browse the {noun}"]
+    return [f"Browse the {noun}"]
+
+
+# Where a record says where it is: coordinates, a map geometry or a street address.
+_PLACE_KEYS = frozenset(
+    {"lat", "latitude", "lng", "lon", "longitude", "geo", "geolocation", "coordinates",
+     "geometry", "geopoint", "georeference", "streetaddress", "address1", "addressline1",
+     "street"}
+)  # fmt: skip
+
+
+def _are_places(sample: list[dict]) -> bool:
+    """Records that each say where they are and none when they start (markets, huts)."""
+    records = [record for record in sample[:20] if isinstance(record, dict)]
+    if not records or infer_kind(records, weakest=False) is not None:
+        return False  # an event, a home, a charging point: their kind names them
+    located = sum(_says_where(record) for record in records)
+    return located * 10 >= len(records) * 9
+
+
+def _says_where(record: dict) -> bool:
+    """A record with a place key, or a point holding coordinates ("center": {lat, lon}; a
+    launch's "pad" is where it starts from, not where it is)."""
+    for key, value in islice(record.items(), 60):
+        norm = normal_key(str(key))
+        if norm in _PLACE_KEYS:
+            return True
+        if (
+            norm in _POINT_KEYS
+            and isinstance(value, dict)
+            and ("lat" in value or "latitude" in value)
+        ):
+            return True
+    return False
+
+
+_POINT_KEYS = frozenset({"center", "centroid", "position", "location", "point", "latlng"})
 
 
 def _has_text(sample: list[dict]) -> bool:

@@ -449,7 +449,7 @@ def key_titles(key: str, kind: Kind | None) -> list[str]:
         return []
     head = tokens[-1]
     if len(tokens) == 2 and head in RENTAL_WORDS and tokens[0] not in _NOT_FOR_HIRE:
-        return [f"Rent {_a(singular(tokens[0]))}"]
+        return [f"Rent {with_article(singular(tokens[0]))}"]
     if kind is None:
         return []
     if len(tokens) == 2 and tokens[0] in QUALIFIERS and kind_for(head) == kind:
@@ -464,7 +464,7 @@ def key_titles(key: str, kind: Kind | None) -> list[str]:
         return [f"Meet our {head}"]  # people by their role: "Meet our guides", "our chefs"
     wording = _UMBRELLA_TITLES.get(kind.name)
     if wording and head not in _NOT_THINGS:  # "patterns" on sale: "Shop the patterns"
-        return [wording.format(one=_a(singular(head)), many=head)]
+        return [wording.format(one=with_article(singular(head)), many=head)]
     return []  # other kinds' titles say it in a visitor's words ("Browse the menu")
 
 
@@ -534,7 +534,7 @@ _NOT_FOR_HIRE = (
 _NOT_ROLES = word_set("members users people persons admins accounts profiles employees")
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
     """A noun with its indefinite article ("a bike", "an apartment")."""
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
