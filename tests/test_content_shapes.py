@@ -1930,3 +1930,42 @@ def test_places_named_by_their_records_are_offered_to_find_one():
     launches = [{"name": f"Flight {n}", "launch_type": "orbital", "pad": {"latitude": 28.5}}
                 for n in range(3)]  # fmt: skip
     assert build_site(launches).intents[0]["title"] == "Browse the launches"
+
+
+def test_dates_as_people_write_them_with_the_year_last():
+    from webapp.content.model.values import parse_date
+
+    for written in ("March 2, 2026", "Mar 2, 2026", "Monday, March 2nd, 2026", "2 March 2026",
+                    "02-03-2026", "2.3.2026"):  # fmt: skip
+        assert parse_date(written)[0] == "2026-03-02", written
+    assert parse_date("14-02-2026")[0] == "2026-02-14"  # setlist.fm's dd-MM-yyyy
+    assert parse_date("02-14-2026")[0] == "2026-02-14"  # the month first when it must be
+    assert parse_date("14/02/2026")[0] == "2026-02-14"
+    # a slashed day and month that could be either, or no such day: no date
+    for not_a_date in ("03/04/2026", "31-02-2026", "Hello 2, 2026", "May 2026", "12, 2026"):
+        assert parse_date(not_a_date) is None, not_a_date
+
+
+def test_a_static_site_s_pages_read_from_their_front_matter_and_its_site_metadata():
+    """Gatsby's page data: the site's details four members down, its pages' fields in
+    their front matter beside an excerpt."""
+
+    def node(n):
+        return {"node": {"id": f"n{n}", "excerpt": "A comedy of lamps and bets…",
+                         "fields": {"slug": f"/productions/p{n}/"},
+                         "frontmatter": {"title": f"Play {n}", "openingDate": "September 12, 2025",
+                                         "venue": "Main Stage", "ticketPrice": 22}}}  # fmt: skip
+
+    site = {"siteMetadata": {"title": "Fernhollow Players", "description": "Community theatre.",
+            "boxOffice": {"phone": "(802) 555-0143", "email": "box@fern.example",
+                          "hours": "Wed–Sat 12–6 pm"}}}  # fmt: skip
+    productions = {"edges": [node(n) for n in range(3)]}
+    built = build_site({"result": {"data": {"site": site, "productions": productions}}})
+    assert built.meta["site_name"] == "Fernhollow Players"
+    # a priced thing is no blog post; the box office's phone and email are the contact page
+    assert [i["title"] for i in built.intents] == ["Browse the productions", "Contact us"]
+    view = _first_view(built)
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(view))
+    assert card.title == "Play 0" and card.date == "12 Sep 2025" and card.price == "22"
+    assert "Main Stage" in [fact.text for fact in card.facts]

@@ -119,6 +119,14 @@ def _is_contact_field(key: str, value: Any = None) -> bool:
     )
 
 
+def _all_contact_fields(value: dict) -> bool:
+    """An object of contact details only, a phone or an email among them ({phone, email,
+    hours}), under whatever key (a "social" object of profile links is the site's own)."""
+    keys = [key for key in islice(value, 20) if isinstance(key, str)]
+    reachable = any(words(key)[-1:] in (["phone"], ["email"], ["telephone"]) for key in keys)
+    return reachable and len(keys) >= 2 and all(_is_contact_field(k, value[k]) for k in keys)
+
+
 @dataclass
 class Group:
     """One list of records inside a collection (the only one, or one section of a grouped one)."""
@@ -1012,7 +1020,11 @@ class _Walker:
             if _has_content(value):
                 self.findings.contact.append((path, value))
             return True
-        if depth <= 3 and (site_like or depth <= 1) and _is_contact_field(key, value):
+        if site_like and isinstance(value, dict) and _all_contact_fields(value):
+            self.findings.contact.append((path, value))  # Gatsby's siteMetadata.boxOffice
+            return True
+        # A site's own details however deep it sits (Gatsby's result.data.site.siteMetadata)
+        if (site_like or depth <= 1) and _is_contact_field(key, value):
             if isinstance(value, list) and norm == "location" and is_record_list(value):
                 return False  # "location": [...] is a list of places
             if _is_hours_field(key) and not _states_opening(value):

@@ -161,7 +161,7 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
                 (tokens & SITE_NAMES and not tokens & HERO_NAMES) or typed_as_site(node)
             ):
                 found.append(node)
-            if depth < 3:
+            if depth < 4:  # Gatsby's result.data.site.siteMetadata
                 for key in islice(node, 100):
                     value = node[key]
                     if _one_object(value) and settings_key(key):

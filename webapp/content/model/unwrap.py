@@ -192,7 +192,12 @@ class Context:
 
         JSON:API relationships are fields too; Drupal's ``field_`` prefix is dropped.
         """
-        out = self._plain_object(_drupal_names(value[wrapper]), depth, links_left)
+        inner = _drupal_names(value[wrapper])
+        nested = front_matter_member(inner)  # Gatsby's {node: {excerpt, frontmatter}}
+        if nested is not None:
+            out = self._lifted(inner, nested, depth, links_left)
+        else:
+            out = self._plain_object(inner, depth, links_left)
         relationships = value.get("relationships")
         if isinstance(relationships, dict):
             for key, inner in _drupal_names(relationships).items():
@@ -389,6 +394,8 @@ _TEXT_KEYS = frozenset({"text", "html", "languageCode", "language", "lang", "loc
 # Keys that hold a value's translations ({"translations": {"en_us": …}}).
 _TRANSLATION_KEYS = frozenset({"translations", "localized", "localised", "i18n"})
 _WRAPPER_KEYS = ("fields", "fieldData", "properties", "attributes", "content", "data", "node")
+# Where a static site generator keeps a Markdown page's own fields (Gatsby, Astro, Nuxt Content).
+_FRONT_MATTER_KEYS = ("frontmatter", "frontMatter", "front_matter")
 # Keys a wrapped record keeps beside its content: ids, types, dates, links, flags.
 _TREE_TYPES = frozenset({"doc", "root"})
 
@@ -441,6 +448,9 @@ def wrapped_member(value: dict) -> str | None:
     ``results[].properties``, JSON:API ``data[].attributes``, Prismic
     ``results[].data``, Storyblok ``stories[].content``, GraphQL ``edges[].node``.
     """
+    front_matter = front_matter_member(value)
+    if front_matter is not None:
+        return front_matter
     for key in _WRAPPER_KEYS:
         inner = value.get(key)
         if not isinstance(inner, dict) or len(inner) < 2 or "rendered" in inner:
@@ -452,6 +462,14 @@ def wrapped_member(value: dict) -> str | None:
         if system * 2 >= len(others):
             return key
     return fields_member(value) or payload_member(value)
+
+
+def front_matter_member(value: dict) -> str | None:
+    """The member holding a Markdown page's front matter: always the page's own fields."""
+    for key in _FRONT_MATTER_KEYS:
+        if isinstance(value.get(key), dict) and len(value[key]) >= 2:
+            return key
+    return None
 
 
 # Members a CMS keeps a record's own fields in, beside its name and bookkeeping.

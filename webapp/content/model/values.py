@@ -519,7 +519,7 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
         return None
     match = _ISO_DATE.match(value.strip())
     if not match or value.strip()[4] != value.strip()[7]:  # one separator: "2026/03/24"
-        return _rfc822(value)
+        return _rfc822(value) or _written_date(value.strip())
     year, month, day, hour, minute = (int(g) if g else None for g in match.groups()[:5])
     try:
         moment = datetime(year, month, day, hour or 0, minute or 0)  # noqa: DTZ001 - as written
@@ -545,6 +545,51 @@ def _rfc822(value: str) -> tuple[str, str, bool] | None:
         return None
     has_time = bool(moment.hour or moment.minute)
     return moment.isoformat(), _display(moment, has_time), has_time
+
+
+# Dates as people write them, the year last: "March 2, 2026", "Sat 2 March 2026",
+# "14-02-2026" (setlist.fm's dd-MM-yyyy), "14.02.2026". No time: a written date is a day.
+_MONTH_FIRST = re.compile(
+    r"^(?:[A-Za-z]{3,9},? )?([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$"
+)
+_DAY_FIRST = re.compile(
+    r"^(?:[A-Za-z]{3,9},? )?(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})$"
+)
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{4})$")
+_MONTH_NUMBERS = {
+    name: number
+    for number, month in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"), 1
+    )
+    for name in (month, month[:3], *(("sept",) if number == 9 else ()))
+}  # fmt: skip
+
+
+def _written_date(text: str) -> tuple[str, str, bool] | None:
+    """A date written in words or with the day first ("March 2, 2026", "14-02-2026"); a
+    slashed date whose day and month could be either ("03/04/2026") is no date."""
+    if not 8 <= len(text) <= 30:
+        return None
+    text = " ".join(text.split())
+    if match := _MONTH_FIRST.match(text):
+        month, day, year = _MONTH_NUMBERS.get(match[1].lower()), match[2], match[3]
+    elif match := _DAY_FIRST.match(text):
+        day, month, year = match[1], _MONTH_NUMBERS.get(match[2].lower()), match[3]
+    elif match := _NUMERIC_DATE.match(text):
+        first, second, year = int(match[1]), int(match[3]), match[4]
+        if second > 12:  # "04-14-2026": the month first, as in the US
+            first, second = second, first
+        elif match[2] == "/" and first <= 12:
+            return None  # "03/04/2026": March or April, the writer alone knows
+        day, month = first, second
+    else:
+        return None
+    try:
+        moment = datetime(int(year), int(month or 0), int(day))  # noqa: DTZ001 - a day
+    except ValueError:
+        return None
+    return moment.date().isoformat(), _display(moment, False), False
 
 
 def _display(moment: datetime, has_time: bool) -> str:

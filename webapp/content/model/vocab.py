@@ -458,7 +458,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("portfolio", ("=client", "=year =category =services =role =cover =summary"), ()),
     ("blog", ("=title =headline =name", "~content ~body ~html ~excerpt ~markdown ~encoded",
               "@date @published @posted @publishon =createdat =readingtime"),
-     ("=price =offers =currency =pricecurrency",)),  # a thing with a price is no post
+     ("~price =offers =currency =pricecurrency",)),  # a thing with a price is no post
     ("recipes", ("=ingredients =recipeingredient =instructions =recipeinstructions",), ()),
     # Priced under any of the names shops give a price (QuickBooks' "UnitPrice", Odoo's
     # "list_price", Lightspeed's and Paddle's "prices").
