@@ -1969,3 +1969,31 @@ def test_a_static_site_s_pages_read_from_their_front_matter_and_its_site_metadat
     card = normalise(chunk[0][1], hints_of(view))
     assert card.title == "Play 0" and card.date == "12 Sep 2025" and card.price == "22"
     assert "Main Stage" in [fact.text for fact in card.facts]
+
+
+def test_an_open_data_portal_s_datasets_facets_and_publisher():
+    """CKAN's package_search: its facets (a label, its machine form and a count, grouped
+    under a heading that repeats their field) are left out, its datasets are named by
+    their files and licence, and the site by the publisher every dataset names in words."""
+    org = {
+        "name": "kestrel-watershed",
+        "title": "Kestrel Watershed Council",
+        "type": "organization",
+    }
+    datasets = [{"name": f"data-{n}", "title": f"Stream temperatures {n}", "type": "dataset",
+                 "notes": "Hourly logger readings.", "num_resources": 2, "license_id": "cc-by",
+                 "organization": org} for n in range(4)]  # fmt: skip
+    facets = {
+        "organization": {"title": "organization", "items": [
+            {"count": 4, "display_name": "Kestrel Watershed", "name": "kestrel-watershed"}]},
+        "tags": {"title": "tags", "items": [
+            {"count": 3, "display_name": "trout", "name": "trout"},
+            {"count": 1, "display_name": "fish passage", "name": "fish-passage"}]},
+        "license_id": {"title": "license_id", "items": [
+            {"count": 3, "display_name": "Open Data Commons Open Database License (ODbL)",
+             "name": "odc-odbl"}, {"count": 1, "display_name": "Creative Commons", "name": "cc"}]},
+    }  # fmt: skip
+    built = build_site({"result": {"count": 4, "results": datasets, "search_facets": facets}})
+    assert [i["title"] for i in built.intents] == ["Browse the datasets"]
+    assert built.meta["site_name"] == "Kestrel Watershed Council"
+    assert built.meta["left_out"].count("search filters") == 2  # and a facet of one value

@@ -195,6 +195,7 @@ ICONS.update(
     chargers=ICONS["locations"],
     films=ICONS["videos"],
     species=ICONS["gallery"],
+    datasets=ICONS["publications"],
 )
 FALLBACK = "items"
 

@@ -870,6 +870,13 @@ def _is_facet(record: Any) -> bool:
             values.append(value)
     if counts >= 1 and not values:
         return machine >= 1  # {key: "Rioja", doc_count: 4}: the key is the label
+    if len(values) == 2 and all(isinstance(x, str) for x in values):
+        # CKAN's {display_name, name, count}: a label and its machine form ("cc-by")
+        machine_form = [x for x in values if slugify(x) == x and " " not in x]
+        if slugify(values[0]) == slugify(values[1]):
+            values = values[:1]
+        elif len(machine_form) == 1:  # a licence's long name beside "cc-by": a label still
+            return counts >= 1 and len(values[0 if values[1] is machine_form[0] else 1]) <= 120
     return (
         counts >= 1
         and len(values) == 1

@@ -16,7 +16,7 @@ from ..colors import DEFAULT_THEME, contrast_ratio, mix, parse_css_color, readab
 from ..paths import resolve_one
 from ..text import normal_key
 from .classify import Findings, is_record_list, own_fields
-from .normalise import _image
+from .normalise import _image, is_slug
 from .unwrap import Prepared
 from .values import plain_text, readable_code
 from .vocab import (
@@ -157,8 +157,10 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
             node, name, depth = queue[head]
             head += 1
             tokens = set(words(name)) | {normal_key(name)}
-            if depth > 0 and (
-                (tokens & SITE_NAMES and not tokens & HERO_NAMES) or typed_as_site(node)
+            if (
+                depth > 0
+                and ((tokens & SITE_NAMES and not tokens & HERO_NAMES) or typed_as_site(node))
+                and not _names_its_key(node, name)
             ):
                 found.append(node)
             if depth < 4:  # Gatsby's result.data.site.siteMetadata
@@ -169,6 +171,14 @@ def _site_containers(prepared: Prepared, findings: Findings) -> list[dict]:
                     if isinstance(value, dict) and normal_key(key) not in HIDDEN_NAMES - {"meta"}:
                         queue.append((value, key, depth + 1))
     return found
+
+
+def _names_its_key(node: dict, key: str) -> bool:
+    """A heading over lists that repeats its own key (a search facet's {"title":
+    "organization", "items": […]}), which names a field, not a site."""
+    title = node.get("title") or node.get("name")
+    texts = sum(1 for value in islice(node.values(), 40) if isinstance(value, str))
+    return isinstance(title, str) and normal_key(title) == normal_key(key) and texts == 1
 
 
 _TITLE_NAME_KEYS = ("title", "displayname", "sitetitle", "fullname")
@@ -313,9 +323,11 @@ def _owner_names(record: dict) -> list[str]:
 def _owner_object_name(value: dict):
     """The name an owner object gives itself: a name member, else a key ending in "name"
     (Transitland's agency: {"agency_name": "Tamsey Estuary Ferries"})."""
-    named = next((value[m] for m in OWNER_NAME_MEMBERS if value.get(m)), None)
-    if named is not None:
-        return named
+    names = [value[m] for m in OWNER_NAME_MEMBERS if value.get(m)]
+    # a slug beside the name in words (CKAN's organization: {name: "upper-kestrel…", title})
+    worded = [name for name in names if not (isinstance(name, str) and is_slug(name))]
+    if names:
+        return (worded or names)[0]
     return next(
         (inner for key, inner in islice(value.items(), 40) if words(str(key))[-1:] == ["name"]),
         None,

@@ -356,6 +356,11 @@ _KIND_TABLE += [
         Kind("species", "Browse the species", "species", "species", "Browse", "species", "🌿"),
     ),
     (
+        "",  # known by its fields only: a record typed "dataset" is many platforms' file
+        Kind("datasets", "Browse the datasets", "dataset", "datasets", "Browse", "datasets",
+             "🗂️"),
+    ),
+    (
         "helparticles helpcenter knowledgebase kb supportarticles",
         Kind("help", "Find help articles", "article", "articles", "Read", "help", "🛟"),
     ),
@@ -438,6 +443,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("help", ("=sectionid =folderid =collectionid",
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
+    # An open-data portal's datasets: files to download under a licence (CKAN, DCAT).
+    ("datasets", ("=numresources =resources =distribution =distributions",
+                  "=licenseid =license =licensetitle =licenseurl"), ()),
     # A film's rating is a certificate ("12A") and its content advice no review's text.
     ("films", ("=synopsis =trailerurl =filmtrailerurl =trailer =filmposterurl",
                "=openingdate =releasedate =runtime =duration =certificate =genre"), ()),
