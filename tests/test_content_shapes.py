@@ -1997,3 +1997,34 @@ def test_an_open_data_portal_s_datasets_facets_and_publisher():
     assert [i["title"] for i in built.intents] == ["Browse the datasets"]
     assert built.meta["site_name"] == "Kestrel Watershed Council"
     assert built.meta["left_out"].count("search filters") == 2  # and a facet of one value
+
+
+def test_a_map_server_s_features_read_by_the_fields_it_describes():
+    """An ArcGIS FeatureServer query: each feature's attributes beside a geometry in
+    degrees, read by the answer's own description of its fields (labels, dates in epoch
+    milliseconds, coded values); its editor tracking is bookkeeping."""
+    fields = [
+        {"name": "OBJECTID", "type": "esriFieldTypeOID", "alias": "OBJECTID"},
+        {"name": "MARKER_NAME", "type": "esriFieldTypeString", "alias": "Marker Name"},
+        {"name": "CATEGORY", "type": "esriFieldTypeString", "alias": "Category", "domain": {
+            "type": "codedValue", "codedValues": [{"name": "Industry & Mills", "code": "IND"}]}},
+        {"name": "DEDICATED", "type": "esriFieldTypeDate", "alias": "Date Dedicated"},
+        {"name": "ACCESSIBLE", "type": "esriFieldTypeString", "alias": "Wheelchair Accessible"},
+        {"name": "EditDate", "type": "esriFieldTypeDate", "alias": "EditDate"},
+    ]  # fmt: skip
+    features = [{"attributes": {"OBJECTID": n, "MARKER_NAME": f"Woolen Mill {n}",
+                                "CATEGORY": "IND", "DEDICATED": 897710400000,
+                                "ACCESSIBLE": "Yes", "EditDate": 1762113180000},
+                 "geometry": {"x": -72.9, "y": 41.6}} for n in range(3)]  # fmt: skip
+    document = {"geometryType": "esriGeometryPoint", "spatialReference": {"wkid": 4326},
+                "fields": fields, "features": features}  # fmt: skip
+    # within another answer, the description of the fields is still left out
+    assert "fields" in build_site({"layer": document}).meta["left_out"].lower()
+    built = build_site(document)
+    assert [i["title"] for i in built.intents] == ["Find a marker"]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(_first_view(built)))
+    assert card.title == "Woolen Mill 0" and card.date == "13 Jun 1998"
+    assert "Industry & Mills" in card.badges  # the code's name, not "IND"
+    assert ("Wheelchair accessible", "Yes") in card.rest  # labelled by the field's alias
+    assert "2025" not in str(card)  # the last edit is no date of the marker's

@@ -933,20 +933,27 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
 # The types a schema gives a field: a definition's "type", never a record's kind.
 _FIELD_TYPES = vocab.word_set(
     "text string email date datetime int integer number bool boolean list phone url photo "
-    "image currency float decimal textarea select checkbox timestamp"
+    "image currency float decimal textarea select checkbox timestamp oid double single guid "
+    "blob geometry"
 )
+# What a schema says of a field besides its name and type (ArcGIS's sqlType, length, domain).
+_FIELD_SCHEMA_KEYS = frozenset(
+    {"id", "type", "name", "alias", "label", "sqltype", "length", "domain", "defaultvalue",
+     "nullable", "editable", "required", "precision", "scale", "modelname"}
+)  # fmt: skip
 
 
 def _is_field_definition(record: Any) -> bool:
-    """A schema's field: an id or a name and a data type, nothing else ({"id": "workEmail",
-    "type": "email", "name": "Work email"})."""
-    return (
-        isinstance(record, dict)
-        and 2 <= len(record) <= 4
-        and set(record) <= {"id", "type", "name", "alias", "label"}
-        and isinstance(record.get("type"), str)
-        and record["type"].lower() in _FIELD_TYPES
-    )
+    """A schema's field: an id or a name and a data type, and what a schema says of a field
+    ({"id": "workEmail", "type": "email", "name": "Work email"}; ArcGIS's {"name", "type":
+    "esriFieldTypeString", "alias", "sqlType", "length", "domain"})."""
+    if not isinstance(record, dict) or not 2 <= len(record) <= 10:
+        return False
+    kind = record.get("type")
+    if not isinstance(kind, str) or not {normal_key(str(k)) for k in record} <= _FIELD_SCHEMA_KEYS:
+        return False
+    type_words = vocab.words(kind)  # "esriFieldTypeSmallInteger": its last word
+    return kind.lower() in _FIELD_TYPES or (bool(type_words) and type_words[-1] in _FIELD_TYPES)
 
 
 def _is_legend_entry(record: Any) -> bool:

@@ -1122,8 +1122,8 @@ def _is_date_key(key: str) -> bool:
     if norm.endswith(("airdate", "airstamp", "releasedate", "eventdate")):
         return True  # one-word compounds: TVmaze's "airdate", "airstamp"
     parts = words(key)
-    if parts[:1] == ["date"] and parts[-1:] in (["from"], ["to"]):
-        return True  # pretix's "date_from", "date_to"
+    if parts[:1] == ["date"] and len(parts) == 2 and parts[1] not in _NOT_A_DAY:
+        return True  # pretix's "date_from", "date_to"; ArcGIS's "Date Dedicated"
     return (
         bool(parts)
         and parts[-1]
@@ -1143,6 +1143,13 @@ def _is_date_key(key: str) -> bool:
         )  # Teamup's "start_dt"
         and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
     )
+
+
+# Second words of a "date_…" key that make it no date of the record's own.
+_NOT_A_DAY = frozenset(
+    {"created", "updated", "modified", "deleted", "synced", "imported", "format", "type",
+     "range", "formatted", "string", "text", "label"}
+)  # fmt: skip
 
 
 @dataclass

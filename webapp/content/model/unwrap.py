@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -1335,24 +1336,129 @@ def _prepare_sparql(content: dict) -> Prepared:
     return Prepared({key: records}, Context(), {key: "results.bindings"})
 
 
+def _map_features(content: dict) -> bool:
+    """A map's features: a GeoJSON FeatureCollection (RFC 7946), or features that each
+    hold their fields beside a geometry (an ArcGIS FeatureServer's query answer)."""
+    features = content.get("features")
+    if not isinstance(features, list) or not features:
+        return False
+    if content.get("type") == "FeatureCollection":
+        return True
+    return all(
+        isinstance(feature, dict)
+        and "geometry" in feature
+        and isinstance(feature.get("attributes", feature.get("properties")), dict)
+        for feature in features[:20]
+    )
+
+
 def _prepare_geojson(content: dict) -> Prepared:
-    """A GeoJSON FeatureCollection (RFC 7946): each feature's properties are the record,
+    """A map's features (see ``_map_features``): each feature's fields are the record,
     with its point's coordinates; what the records are comes from their fields (a
-    collection called "features" would read as a product's features)."""
+    collection called "features" would read as a product's features). Where the answer
+    describes its fields (ArcGIS's ``fields``), dates and coded values are read by it."""
+    schema = _FeatureSchema(content)
     records = []
     for feature in content["features"][:100_000]:
-        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+        fields = feature.get("properties", feature.get("attributes")) if isinstance(
+            feature, dict) else None  # fmt: skip
+        if not isinstance(fields, dict):
             continue
-        record = dict(feature["properties"])
-        geometry = feature.get("geometry")
-        if isinstance(geometry, dict) and geometry.get("type") == "Point":
-            coordinates = geometry.get("coordinates")
-            if isinstance(coordinates, list) and len(coordinates) >= 2:
-                record.setdefault("longitude", coordinates[0])
-                record.setdefault("latitude", coordinates[1])
+        record = schema.read(fields)
+        for key, value in _point(feature.get("geometry"), schema.in_degrees).items():
+            record.setdefault(key, value)
         records.append(record)
     site = {"name": content["name"]} if isinstance(content.get("name"), str) else {}
     return Prepared({"items": records}, Context(), {"items": "features"}, site=site)
+
+
+def _point(geometry: Any, in_degrees: bool) -> dict:
+    """A point geometry's latitude and longitude: GeoJSON's coordinates, or ArcGIS's x and
+    y when its spatial reference is in degrees."""
+    if not isinstance(geometry, dict):
+        return {}
+    coordinates = geometry.get("coordinates")
+    if geometry.get("type") == "Point" and isinstance(coordinates, list) and len(coordinates) >= 2:
+        return {"longitude": coordinates[0], "latitude": coordinates[1]}
+    x, y = geometry.get("x"), geometry.get("y")
+    if in_degrees and isinstance(x, int | float) and isinstance(y, int | float):
+        return {"longitude": x, "latitude": y}
+    return {}
+
+
+# Spatial references in degrees of latitude and longitude (WGS 84, NAD 83).
+_DEGREE_WKIDS = frozenset({4326, 4269})
+
+
+class _FeatureSchema:
+    """What an ArcGIS answer says of its fields: which hold dates (epoch milliseconds),
+    which hold codes of a coded-value domain ("IND" for "Industry & Mills"), and which
+    are its editor tracking (who created and edited a feature, and when)."""
+
+    def __init__(self, content: dict) -> None:
+        reference = content.get("spatialReference")
+        wkids = {reference.get("wkid"), reference.get("latestWkid")} if isinstance(
+            reference, dict) else set()  # fmt: skip
+        self.in_degrees = bool(wkids & _DEGREE_WKIDS)
+        fields = content.get("fields")
+        described = [
+            entry for entry in (fields[:500] if isinstance(fields, list) else [])
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str)
+        ]  # fmt: skip
+        self.dates = {entry["name"] for entry in described if entry.get("type") == _ESRI_DATE}
+        self.codes = {entry["name"]: _coded_values(entry) for entry in described}
+        self.tracking = _editor_tracking(content) if described else set()
+        names = {entry["name"] for entry in described}
+        # the label a person gave each field ("Date Dedicated" for DEDICATED)
+        self.labels = {
+            entry["name"]: entry["alias"].strip() for entry in described
+            if isinstance(entry.get("alias"), str) and entry["alias"].strip()
+            and entry["alias"].strip() not in names and entry.get("type") not in _ESRI_IDS
+        }  # fmt: skip
+
+    def read(self, fields: dict) -> dict:
+        """A feature's fields with its dates as ISO dates and its codes as their names."""
+        record = {key: value for key, value in fields.items() if key not in self.tracking}
+        for name in self.dates & record.keys():
+            moment = record[name]
+            if isinstance(moment, int | float) and not isinstance(moment, bool):
+                try:
+                    record[name] = datetime.fromtimestamp(moment / 1000, UTC).date().isoformat()
+                except (OverflowError, OSError, ValueError):
+                    record[name] = None
+        for name, names in self.codes.items():
+            code = record.get(name)
+            if names and isinstance(code, str | int) and code in names:
+                record[name] = names[code]
+        return {self.labels.get(key, key): value for key, value in record.items()}
+
+
+_ESRI_DATE = "esriFieldTypeDate"
+_ESRI_IDS = frozenset({"esriFieldTypeOID", "esriFieldTypeGlobalID", "esriFieldTypeGUID"})
+# ArcGIS's editor tracking fields, as its answer names them or by their default names.
+_EDIT_FIELDS = ("creationDateField", "creatorField", "editDateField", "editorField")
+_DEFAULT_EDIT_FIELDS = frozenset({"CreationDate", "Creator", "EditDate", "Editor"})
+
+
+def _editor_tracking(content: dict) -> set[str]:
+    """The fields that say who created and edited a feature and when: bookkeeping."""
+    info = content.get("editFieldsInfo")
+    if isinstance(info, dict):
+        return {info[key] for key in _EDIT_FIELDS if isinstance(info.get(key), str)}
+    return set(_DEFAULT_EDIT_FIELDS)
+
+
+def _coded_values(entry: dict) -> dict:
+    """A field's coded-value domain as {code: name}, or {}."""
+    domain = entry.get("domain")
+    if not isinstance(domain, dict) or not isinstance(domain.get("codedValues"), list):
+        return {}
+    return {
+        coded.get("code"): coded.get("name")
+        for coded in domain["codedValues"][:500]
+        if isinstance(coded, dict) and isinstance(coded.get("name"), str)
+        and isinstance(coded.get("code"), str | int)
+    }  # fmt: skip
 
 
 _FIRESTORE_SCALARS = (
@@ -1515,7 +1621,7 @@ def _prepare(content: Any) -> Prepared:
             return _prepare_ghost_export(content)
         if _is_sparql_results(content):
             return _prepare_sparql(content)
-        if content.get("type") == "FeatureCollection" and isinstance(content.get("features"), list):
+        if _map_features(content):
             return _prepare_geojson(content)
         if _firestore_documents(content):
             return _prepare_firestore(content)
