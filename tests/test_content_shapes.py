@@ -2028,3 +2028,22 @@ def test_a_map_server_s_features_read_by_the_fields_it_describes():
     assert "Industry & Mills" in card.badges  # the code's name, not "IND"
     assert ("Wheelchair accessible", "Yes") in card.rest  # labelled by the field's alias
     assert "2025" not in str(card)  # the last edit is no date of the marker's
+
+
+def test_a_named_entry_s_content_in_its_data_member_beside_bookkeeping():
+    """Builder.io's content entries: a name and a CMS's bookkeeping (createdDate, modelId,
+    lastUpdatedBy, rev) around a data member holding the entry's fields; an offering with
+    a length in minutes for a number of guests is no place to stay."""
+    entries = [{"createdBy": "kq3V", "createdDate": 1738595520688, "id": f"b6c{n}",
+                "lastUpdatedBy": "Wm7c", "meta": {"kind": "data"}, "modelId": "d40c",
+                "name": f"Tasting {n}", "published": "published", "rev": "bbld",
+                "lastUpdated": 1741187567291,
+                "data": {"title": f"Tasting {n}", "summary": "Five pours at the bar.",
+                         "pricePerGuest": 25, "durationMinutes": 45, "maxGuests": 8,
+                         "bookingUrl": f"https://vineyard.example/book/{n}"}}
+               for n in range(3)]  # fmt: skip
+    built = build_site({"results": entries})
+    assert built.intents[0]["title"] == "Book a service"
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(_first_view(built)))
+    assert card.price == "25/person" and card.description == "Five pours at the bar."

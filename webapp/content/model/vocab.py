@@ -386,7 +386,8 @@ KIND_BY_NAME: dict[str, Kind] = {kind.name: kind for _, kind in _KIND_TABLE}
 KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("stays", ("=minnights =minimumnights =maxnights =checkintime =checkintimestart "
                "=averagenightlyprice =pricepernight =nightlyprice =personcapacity =maxguests "
-               "=accommodates",), ()),
+               "=accommodates",),
+     ("=durationminutes =durationmins =durationhours",)),  # a tasting for eight is no stay
     # Animals told by breed, species or sex, and a shelter's adoption: pets to adopt (a
     # breeder's horses for sale are none).
     ("pets", ("=breed =breeds =primarybreed", "=species =sex =gender",
@@ -602,7 +603,7 @@ SYSTEM_WORDS = word_set(
     "relationships component isstartpage firstpublishedat publishedat createdat updatedat "
     "lasteditedtime lasteditedby createdby publicurl sortbydate translatedslugs "
     "defaultfullslug path firstpublicationdate lastpublicationdate alternatelanguages "
-    "linkeddocuments slugs"
+    "linkeddocuments slugs createddate lastupdatedby modelid firstpublished rev"
 )
 
 # --------------------------------------------------------------------------
