@@ -2047,3 +2047,22 @@ def test_a_named_entry_s_content_in_its_data_member_beside_bookkeeping():
     chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
     card = normalise(chunk[0][1], hints_of(_first_view(built)))
     assert card.price == "25/person" and card.description == "Five pours at the bar."
+
+
+def test_things_for_hire_keyed_by_id_with_every_value_written_as_text():
+    """Planyo's resources: a map keyed by id, numbers and flags written as text, a
+    category by number; "resources" that lead nowhere are no links."""
+    boats = {str(214400 + n): {"name": f"Runabout {n}", "id": 214400 + n, "category": "31452",
+                               "unit_price": "120", "currency": "GBP", "min_rental_time": "4",
+                               "max_rental_time": "10", "is_published": "true"}
+             for n in range(3)}  # fmt: skip
+    boats["214499"] = {**boats["214400"], "name": "Workboat (staff use)", "is_published": "false"}
+    built = build_site({"data": {"resources": boats}})
+    assert [i["title"] for i in built.intents] == ["Book a rental"]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    cards = [normalise(entry[1], hints_of(_first_view(built))) for entry in chunk]
+    assert [card.title for card in cards] == ["Runabout 0", "Runabout 1", "Runabout 2"]
+    assert "31452" not in cards[0].badges and cards[0].price == "£120"
+    links = [{"title": f"Guide {n}", "summary": "How to rig a dinghy, step by step.",
+              "url": f"https://x.example/{n}.pdf"} for n in range(3)]  # fmt: skip
+    assert build_site({"resources": links}).intents[0]["title"] == "See useful links"

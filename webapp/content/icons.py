@@ -196,6 +196,7 @@ ICONS.update(
     films=ICONS["videos"],
     species=ICONS["gallery"],
     datasets=ICONS["publications"],
+    hire=ICONS["agents"],
 )
 FALLBACK = "items"
 

@@ -214,10 +214,23 @@ def _on_the_scale_of(kind: Kind, sample: list[dict]) -> bool:
     a month's rent; plans: a price at all); kinds without a scale fit any."""
     if kind.name == "plans":  # a plan one pays for: a church's service plans are none
         return any(_price_number(_priced_field(r)) is not None for r in sample[:50])
+    if kind.name == "links":  # links lead somewhere: a booking system's boats do not
+        return _mostly_links(sample)
     if kind.name != "homes":
         return True
     prices = sorted(p for p in (_price_number(r.get("price")) for r in sample[:50]) if p)
     return not prices or prices[len(prices) // 2] >= _HOME_PRICES
+
+
+def _mostly_links(sample: list[dict]) -> bool:
+    """Records that each hold an address to follow (a URL), as links and downloads do."""
+    records = [record for record in sample[:20] if isinstance(record, dict)]
+    linked = sum(
+        any(isinstance(v, str) and v.startswith(("http://", "https://", "/")) for v in
+            islice(record.values(), 30))
+        for record in records
+    )  # fmt: skip
+    return bool(records) and linked * 10 >= len(records) * 8
 
 
 def _priced_field(record: dict) -> Any:

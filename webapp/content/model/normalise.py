@@ -274,6 +274,20 @@ _PUBLICATION_KEYS = frozenset(
 )
 
 
+def _written_flag(value: Any) -> bool | None:
+    """A yes or no written as text, as some APIs send every value ("false", "0")."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return (
+            True
+            if text in ("true", "1", "yes")
+            else False
+            if text in ("false", "0", "no")
+            else None
+        )
+    return None
+
+
 def is_unpublished(item: Any) -> bool:
     """Tell whether a record is a draft, unpublished, archived or deleted."""
     if not isinstance(item, dict):
@@ -291,10 +305,10 @@ def is_unpublished(item: Any) -> bool:
             ):
                 return True
         elif norm in PUBLISHED_FLAGS:
-            if value is False:
+            if value is False or _written_flag(value) is False:
                 return True
         elif norm in HIDDEN_FLAGS:
-            if value is True:
+            if value is True or _written_flag(value) is True:
                 return True
         elif norm == "publishedat" and value is None and "createdAt" in item:
             return True  # Strapi: a draft has publishedAt null
@@ -1739,6 +1753,9 @@ def _badges_rule(r: _Reading, f: _Field) -> bool:
     """Tags and labels as badges (short texts not already shown)."""
     if f.norm not in BADGE_KEYS or isinstance(f.value, int | float):
         return False
+    if isinstance(f.value, str) and f.value.strip().isdigit():
+        r.take(f.key)  # Planyo's "category": "31452": a reference by number, no label
+        return True
     texts = [v.readable_code(_tag_value(text)) for text in _short_texts(f.value)]
     for text in texts:
         if text.casefold() not in r.shown:

@@ -356,6 +356,10 @@ _KIND_TABLE += [
         Kind("species", "Browse the species", "species", "species", "Browse", "species", "🌿"),
     ),
     (
+        "",  # known by its fields only: "rentals" are more often homes to let
+        Kind("hire", "Book a rental", "rental", "rentals", "Book", "rentals", "🗝️"),
+    ),
+    (
         "",  # known by its fields only: a record typed "dataset" is many platforms' file
         Kind("datasets", "Browse the datasets", "dataset", "datasets", "Browse", "datasets",
              "🗂️"),
@@ -369,7 +373,7 @@ KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in 
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
 AMBIGUOUS_NAMES = word_set(
-    "listings listing rentals rental guides articles article episodes show shows"
+    "listings listing rentals rental guides articles article episodes show shows resources"
 )
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
@@ -398,6 +402,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",
                   "=duration =durationminutes =durationoptions =length =price"),
      ("=startdate =startsat =starttime =date =datetime =venue",)),
+    # A thing hired for a length of time the booking system bounds (Planyo's boats).
+    ("hire", ("=minrentaltime =maxrentaltime =minrentalperiod =maxrentalperiod =rentalperiod "
+              "=minimumrentalperiod =minhireperiod =hireperiod",), ()),
     # A car by its identity number, or by an odometer beside a make or a fuel: no home,
     # whatever it costs (a walk's mileage is none).
     ("vehicles", ("=vin =vehicleidentificationnumber",), ()),
