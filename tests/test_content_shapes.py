@@ -2066,3 +2066,19 @@ def test_things_for_hire_keyed_by_id_with_every_value_written_as_text():
     links = [{"title": f"Guide {n}", "summary": "How to rig a dinghy, step by step.",
               "url": f"https://x.example/{n}.pdf"} for n in range(3)]  # fmt: skip
     assert build_site({"resources": links}).intents[0]["title"] == "See useful links"
+
+
+def test_a_brand_s_branches_are_locations_and_their_names_name_the_site():
+    """Yext's entities: a dental group's practices, each with an address object, hours
+    and a phone, named "<brand> – <branch>"; sightings at places are no locations."""
+    practices = [{"meta": {"entityType": "healthcareFacility", "id": f"p{n}"},
+                  "name": f"Brightwater Dental – Branch {n}",
+                  "address": {"line1": f"{n} Main St", "city": "Madison", "region": "WI"},
+                  "hours": {"monday": {"openIntervals": [{"start": "07:30", "end": "17:00"}]}},
+                  "mainPhone": "+16085550142"} for n in range(3)]  # fmt: skip
+    built = build_site({"meta": {"uuid": "f41"}, "response": {"count": 3, "entities": practices}})
+    assert [i["title"] for i in built.intents] == ["Find a location"]
+    assert built.meta["site_name"] == "Brightwater Dental"
+    sightings = [{"comName": f"Heron {n}", "obsDt": "2026-03-01 08:00", "lat": 42.1,
+                  "lng": -71.2, "locName": "Marsh"} for n in range(3)]  # fmt: skip
+    assert build_site(sightings).intents[0]["title"] != "Find a location"

@@ -1165,9 +1165,10 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
         or _noun_from_declared(sample)
         or _noun_from_categories(sample)
     )
-    if not noun:
-        return []
-    if " and " not in noun and _are_places(sample):  # a visitor looks for one near them
+    places = _are_places(sample)
+    if not noun:  # a business's branches, each with its address and hours (Yext's entities)
+        return ["Find a location"] if places and _are_open_to_visit(sample) else []
+    if " and " not in noun and places:  # a visitor looks for one near them
         return [f"Find {with_article(singular_phrase(noun))}", f"Browse the {noun}"]
     return [f"Browse the {noun}"]
 
@@ -1189,6 +1190,23 @@ def _are_places(sample: list[dict]) -> bool:
     return located * 10 >= len(records) * 9
 
 
+# What a place one may walk into gives: its opening hours or a phone to call.
+_VISIT_KEYS = frozenset(
+    {"hours", "openinghours", "openhours", "businesshours", "regularhours", "phone",
+     "mainphone", "telephone", "phonenumber"}
+)  # fmt: skip
+
+
+def _are_open_to_visit(sample: list[dict]) -> bool:
+    """Records that say when they open or how to call them (a dentist's practices; a
+    bird sighting at a place is none)."""
+    records = [record for record in sample[:20] if isinstance(record, dict)]
+    visited = sum(
+        any(normal_key(str(key)) in _VISIT_KEYS for key in islice(record, 60)) for record in records
+    )
+    return bool(records) and visited * 10 >= len(records) * 9
+
+
 def _says_where(record: dict) -> bool:
     """A record with a place key, or a point holding coordinates ("center": {lat, lon}; a
     launch's "pad" is where it starts from, not where it is)."""
@@ -1202,6 +1220,10 @@ def _says_where(record: dict) -> bool:
             and ("lat" in value or "latitude" in value)
         ):
             return True
+        if norm == "address" and isinstance(value, dict):
+            inner = {normal_key(str(k)) for k in islice(value, 20)}
+            if inner & (_PLACE_KEYS | {"line1", "city"}):
+                return True  # Yext's address: {line1, city, region, postalCode}
     return False
 
 

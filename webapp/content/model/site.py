@@ -270,7 +270,11 @@ def name_shared_by_records(samples: list[list[dict]]) -> str:
     for sample in sorted(samples, key=len, reverse=True):
         records = [record for record in sample[:50] if isinstance(record, dict)]
         if len(records) >= _MIN_SHARING:
-            name = _shared(records, _owner_names) or _shared(records, _title_endings)
+            name = (
+                _shared(records, _owner_names)
+                or _shared(records, _title_endings)
+                or _shared(records, _name_beginnings)
+            )
             if name:
                 return name
     return ""
@@ -368,6 +372,18 @@ def _title_endings(record: dict) -> list[str]:
                 ending = value[cut:].lstrip(" |–—·-")
                 endings.append(_name_text(ending))
     return [ending for ending in endings if ending]
+
+
+def _name_beginnings(record: dict) -> list[str]:
+    """The part before the first separator of a record's own name ("Brightwater Dental –
+    Capitol Square": a brand's branch)."""
+    for key in ("name", "title"):
+        value = record.get(key)
+        if isinstance(value, str) and len(value) <= 200:
+            cuts = [cut for cut in (value.find(sep) for sep in _TITLE_SEPARATORS) if cut > 0]
+            if cuts:
+                return [name] if (name := _name_text(value[: min(cuts)])) else []
+    return []
 
 
 def _name_text(value) -> str:

@@ -494,7 +494,7 @@ GENERIC_WORDS = word_set(
     "records content contents nodes edges results result top main recent upcoming "
     "groups group elements values rows blocks block section sections array objects children "
     "cards card grid selected new current past index documents hits element value values "
-    "results docs nodes edges"
+    "results docs nodes edges entities"
 )
 
 
