@@ -2082,3 +2082,14 @@ def test_a_brand_s_branches_are_locations_and_their_names_name_the_site():
     sightings = [{"comName": f"Heron {n}", "obsDt": "2026-03-01 08:00", "lat": 42.1,
                   "lng": -71.2, "locName": "Marsh"} for n in range(3)]  # fmt: skip
     assert build_site(sightings).intents[0]["title"] != "Find a location"
+
+
+def test_fundraisers_are_known_by_a_goal_and_what_was_raised():
+    campaigns = [{"id": 48213 + n, "name": f"Kennel Fund {n}", "slug": f"kennel-fund-{n}",
+                  "currency": "usd", "goal_amt": "3000.0", "total_raised": "1865.0",
+                  "donations_count": 74} for n in range(3)]  # fmt: skip
+    assert build_site(campaigns).intents[0]["title"] == "Support a campaign"
+    # a mailing tool's campaigns are sent, not funded
+    mailings = [{"id": n, "subject": f"News {n}", "send_time": "2026-03-01T09:00:00Z",
+                 "emails_sent": 400} for n in range(3)]  # fmt: skip
+    assert build_site({"campaigns": mailings}).intents[0]["title"] != "Support a campaign"

@@ -197,6 +197,7 @@ ICONS.update(
     species=ICONS["gallery"],
     datasets=ICONS["publications"],
     hire=ICONS["agents"],
+    campaigns=ICONS["offers"],
 )
 FALLBACK = "items"
 

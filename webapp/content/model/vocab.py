@@ -356,6 +356,11 @@ _KIND_TABLE += [
         Kind("species", "Browse the species", "species", "species", "Browse", "species", "🌿"),
     ),
     (
+        "fundraisers appeals",  # a mailing tool's "campaigns" are newsletters: fields decide
+        Kind("campaigns", "Support a campaign", "campaign", "campaigns", "Support",
+             "campaigns", "💝"),
+    ),
+    (
         "",  # known by its fields only: "rentals" are more often homes to let
         Kind("hire", "Book a rental", "rental", "rentals", "Book", "rentals", "🗝️"),
     ),
@@ -402,6 +407,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",
                   "=duration =durationminutes =durationoptions =length =price"),
      ("=startdate =startsat =starttime =date =datetime =venue",)),
+    # A fundraiser: a goal and what was raised towards it (Donorbox, GoFundMe, JustGiving).
+    ("campaigns", ("=goalamt =goalamount =goal =fundraisinggoal =targetamount",
+                   "=totalraised =amountraised =raised =raisedamount =donationscount "
+                   "=donorscount =donorcount"), ()),
     # A thing hired for a length of time the booking system bounds (Planyo's boats).
     ("hire", ("=minrentaltime =maxrentaltime =minrentalperiod =maxrentalperiod =rentalperiod "
               "=minimumrentalperiod =minhireperiod =hireperiod",), ()),
