@@ -2093,3 +2093,25 @@ def test_fundraisers_are_known_by_a_goal_and_what_was_raised():
     mailings = [{"id": n, "subject": f"News {n}", "send_time": "2026-03-01T09:00:00Z",
                  "emails_sent": 400} for n in range(3)]  # fmt: skip
     assert build_site({"campaigns": mailings}).intents[0]["title"] != "Support a campaign"
+
+
+def test_events_all_over_when_written_are_past_and_a_post_date_is_no_start():
+    """A band's setlists: every show dated before the latest change to any record (the
+    answer was written after them all) is a past show; upcoming shows changed before they
+    happen stay upcoming, and a key that says when they are is the owner's word."""
+    shows = [{"id": f"s{n}", "eventDate": f"{14 - n:02d}-02-2026",
+              "lastUpdated": "2026-02-16T03:12:44.000+0000",
+              "venue": {"name": f"Hall {n}", "city": {"name": "Portland"}}}
+             for n in range(3)]  # fmt: skip
+    assert build_site({"setlist": shows}).intents[0]["title"] == "See past events"
+    assert build_site({"upcoming": shows}).intents[0]["title"] == "See upcoming events"
+    ahead = [{**show, "eventDate": f"{20 + n}-03-2026"} for n, show in enumerate(shows)]
+    assert build_site({"setlist": ahead}).intents[0]["title"] == "See upcoming events"
+    # an event page posted in January for a night in March is dated by the night
+    event = {
+        "title": "Folk night",
+        "postDate": "2026-01-12T09:00:00+00:00",
+        "eventStart": "2026-03-06T19:30:00+00:00",
+        "eventEnd": "2026-03-06T22:00:00+00:00",
+    }
+    assert normalise(event).date == "6 Mar 2026, 19:30–22:00"

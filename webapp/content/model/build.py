@@ -850,6 +850,26 @@ def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
     return ["Find a home to rent"] if all(p.endswith("/month") for p in prices) else []
 
 
+def _past_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
+    """Events that had all taken place when the document was written, each dated before
+    the latest time a record was last changed, are past ("See past events" for a band's
+    setlists); a key that says when they are ("upcoming") is the owner's word."""
+    if kind is None or kind.name != "events" or not sample:
+        return []
+    if set(vocab.words(_key_of(found))) & vocab.QUALIFIERS:
+        return []
+    dates, changed = [], []
+    for record in sample[:50]:
+        dates.append(normalise(record).date_sort[:10])
+        for key, value in islice(record.items(), 60):
+            if normal_key(str(key)) in vocab.BOOKKEEPING_DATE_WORDS:
+                parsed = parse_date(value)
+                changed.append(parsed[0][:10] if parsed else "")
+    if not all(dates) or not any(changed):
+        return []
+    return ["See past events"] if max(dates) < max(changed) else []
+
+
 _COUNT_WORDS = frozenset({"count", "total", "hits", "frequency", "matches"})
 
 
@@ -1312,6 +1332,7 @@ def _candidates(
                 kind,
                 _priority(found, kind),
                 _rent_titles(kind, reading)
+                + _past_titles(kind, found, reading)
                 + _booking_titles(kind, reading)
                 + _record_noun_titles(kind, found, reading)
                 + titles_for(found, kind, prepared.labels),

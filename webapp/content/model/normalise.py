@@ -1612,6 +1612,8 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     record, parts = r.record, f.parts
     if parts & _WINDOW_WORDS and parts & _EDGE_WORDS:  # when tickets go on sale: no event date
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
+    elif parts & (_PUBLICATION | {"post"}) and _starts_later_in(r.fields, f.key):
+        pass  # Craft's postDate before an event's eventStart: when it was announced
     elif not record.date:
         record.date_sort, record.date = parsed[0], r.show(parsed[1])
     elif parts & {"end", "endsat", "enddate", "endtime", "ends", "to"}:
@@ -1622,6 +1624,20 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     elif not parts & {"published", "publish", "posted", "pub"}:
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
     return True
+
+
+def _starts_later_in(fields: list[tuple[str, Any]], before: str) -> bool:
+    """Tell whether a record has a start date besides ``before`` (an event's start beside
+    the date its page was posted)."""
+    return any(
+        key != before
+        and _is_date_key(key)
+        and (set(words(key)) & _START_WORDS or normal_key(key) == "eventdate")
+        for key, _ in islice(fields, 60)
+    )
+
+
+_START_WORDS = frozenset({"start", "starts", "begin", "begins"})
 
 
 # A date that opens or closes a window around the record (its sale, its sign-up): a window
