@@ -851,23 +851,48 @@ def _rent_titles(kind: vocab.Kind | None, sample: list[dict]) -> list[str]:
 
 
 def _past_titles(kind: vocab.Kind | None, found: Found, sample: list[dict]) -> list[str]:
-    """Events that had all taken place when the document was written, each dated before
-    the latest time a record was last changed, are past ("See past events" for a band's
+    """Return "See past …" for events that had all ended when the document was written:
+    each one's end (or start) before the latest time any record was changed (a band's
     setlists); a key that says when they are ("upcoming") is the owner's word."""
     if kind is None or kind.name != "events" or not sample:
         return []
-    if set(vocab.words(_key_of(found))) & vocab.QUALIFIERS:
+    key = _key_of(found)
+    if set(vocab.words(key)) & vocab.QUALIFIERS:
         return []
-    dates, changed = [], []
+    ends, changes = [], []
     for record in sample[:50]:
-        dates.append(normalise(record).date_sort[:10])
-        for key, value in islice(record.items(), 60):
-            if normal_key(str(key)) in vocab.BOOKKEEPING_DATE_WORDS:
-                parsed = parse_date(value)
-                changed.append(parsed[0][:10] if parsed else "")
-    if not all(dates) or not any(changed):
-        return []
-    return ["See past events"] if max(dates) < max(changed) else []
+        ends.append(_last_day(record))
+        changes += [day for day in map(_day_of, _bookkeeping_values(record)) if day]
+    dated = [day for day in ends if day]
+    if len(dated) * 3 < len(ends) * 2 or not changes or max(dated) >= max(changes):
+        return []  # most records dated, the last of them before the last change
+    noun = key_noun(key, kind)
+    return [f"See past {noun[1] if noun else kind.plural}"]
+
+
+def _last_day(record: dict) -> str:
+    """The last day a record's dates reach (its end, else its start), as ISO text, or ""."""
+    days = [
+        _day_of(value) for key, value in islice(record.items(), 60)
+        if normal_key(str(key)) not in vocab.BOOKKEEPING_DATE_WORDS
+        and vocab.words(str(key))[-1:] in (["date"], ["end"], ["ends"], ["dt"], ["to"], ["at"])
+    ]  # fmt: skip
+    found = [day for day in days if day]
+    return max(found) if found else normalise(record).date_sort[:10]
+
+
+def _bookkeeping_values(record: dict) -> list[Any]:
+    """The values of a record's bookkeeping dates (when it was created, changed)."""
+    return [
+        value for key, value in islice(record.items(), 60)
+        if normal_key(str(key)) in vocab.BOOKKEEPING_DATE_WORDS
+    ]  # fmt: skip
+
+
+def _day_of(value: Any) -> str:
+    """A date value's day as ISO text ("2026-02-14"), or ""."""
+    parsed = parse_date(value)
+    return parsed[0][:10] if parsed else ""
 
 
 _COUNT_WORDS = frozenset({"count", "total", "hits", "frequency", "matches"})
@@ -890,13 +915,8 @@ def _is_facet(record: Any) -> bool:
             values.append(value)
     if counts >= 1 and not values:
         return machine >= 1  # {key: "Rioja", doc_count: 4}: the key is the label
-    if len(values) == 2 and all(isinstance(x, str) for x in values):
-        # CKAN's {display_name, name, count}: a label and its machine form ("cc-by")
-        machine_form = [x for x in values if slugify(x) == x and " " not in x]
-        if slugify(values[0]) == slugify(values[1]):
-            values = values[:1]
-        elif len(machine_form) == 1:  # a licence's long name beside "cc-by": a label still
-            return counts >= 1 and len(values[0 if values[1] is machine_form[0] else 1]) <= 120
+    if counts == 1 and len(values) == 2 and _keys_of(record) <= _FACET_LABEL_KEYS:
+        return _label_and_machine_form(values)  # CKAN's {display_name, name, count}
     return (
         counts >= 1
         and len(values) == 1
@@ -906,6 +926,22 @@ def _is_facet(record: Any) -> bool:
 
 
 _FACET_PLUMBING = frozenset({"href", "url", "link", "selected", "active", "checked"})
+# A facet that gives its label twice, as words and as a machine's form, beside its count
+# (a shop's collection {title, handle, products_count} is a record).
+_FACET_LABEL_KEYS = frozenset({"count", "name", "displayname", "label", "title"})
+
+
+def _label_and_machine_form(values: list[Any]) -> bool:
+    """Two texts that are one label, as words and as a machine writes it ("Creative
+    Commons Attribution" and "cc-by"; "trout" twice)."""
+    if not all(isinstance(x, str) and 0 < len(x) <= 120 for x in values):
+        return False
+    first, second = values
+    if slugify(first) == slugify(second):
+        return True
+    return sum(slugify(x) == x and " " not in x for x in values) == 1
+
+
 # The machine forms of a facet's label, beside it (a value to filter by, its key).
 _FACET_MACHINE = frozenset({"key", "value", "code", "slug", "term", "filter", "param"})
 
@@ -953,8 +989,7 @@ def _not_for_visitors(found: Found, reading: list[dict]) -> str:
 # The types a schema gives a field: a definition's "type", never a record's kind.
 _FIELD_TYPES = vocab.word_set(
     "text string email date datetime int integer number bool boolean list phone url photo "
-    "image currency float decimal textarea select checkbox timestamp oid double single guid "
-    "blob geometry"
+    "image currency float decimal textarea select checkbox timestamp"
 )
 # What a schema says of a field besides its name and type (ArcGIS's sqlType, length, domain).
 _FIELD_SCHEMA_KEYS = frozenset(
@@ -969,11 +1004,10 @@ def _is_field_definition(record: Any) -> bool:
     "esriFieldTypeString", "alias", "sqlType", "length", "domain"})."""
     if not isinstance(record, dict) or not 2 <= len(record) <= 10:
         return False
-    kind = record.get("type")
-    if not isinstance(kind, str) or not {normal_key(str(k)) for k in record} <= _FIELD_SCHEMA_KEYS:
+    data_type = record.get("type")
+    if not isinstance(data_type, str) or not _keys_of(record) <= _FIELD_SCHEMA_KEYS:
         return False
-    type_words = vocab.words(kind)  # "esriFieldTypeSmallInteger": its last word
-    return kind.lower() in _FIELD_TYPES or (bool(type_words) and type_words[-1] in _FIELD_TYPES)
+    return data_type.lower() in _FIELD_TYPES or data_type.startswith("esriFieldType")
 
 
 def _is_legend_entry(record: Any) -> bool:
@@ -1036,7 +1070,8 @@ def _noun_from_title_key(sample: list[dict]) -> str:
 _NOT_RECORD_NOUNS = vocab.word_set(
     "display full first last middle given family short long internal official common public "
     "legal nick screen real proper alternate alias local native english original working "
-    "owner author artist user contact"
+    "owner author artist user contact customer client guest patient student driver host "
+    "speaker member employee"
 )
 
 
@@ -1187,10 +1222,17 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
     )
     places = _are_places(sample)
     if not noun:  # a business's branches, each with its address and hours (Yext's entities)
-        return ["Find a location"] if places and _are_open_to_visit(sample) else []
-    if " and " not in noun and places:  # a visitor looks for one near them
+        return ["Find a location"] if places and _share(sample, _gives_hours) >= 0.9 else []
+    if " and " not in noun and places and _share(sample, _open_to_visit) >= 0.9:
+        # a visitor looks for one near them: a brewery, a market, a mountain hut
         return [f"Find {with_article(singular_phrase(noun))}", f"Browse the {noun}"]
     return [f"Browse the {noun}"]
+
+
+def _share(sample: list[dict], test) -> float:
+    """The share of a collection's first records (up to 20) that pass a test."""
+    records = [record for record in sample[:20] if isinstance(record, dict)]
+    return sum(1 for record in records if test(record)) / len(records) if records else 0.0
 
 
 # Where a record says where it is: coordinates, a map geometry or a street address.
@@ -1202,29 +1244,44 @@ _PLACE_KEYS = frozenset(
 
 
 def _are_places(sample: list[dict]) -> bool:
-    """Records that each say where they are and none when they start (markets, huts)."""
-    records = [record for record in sample[:20] if isinstance(record, dict)]
-    if not records or infer_kind(records, weakest=False) is not None:
-        return False  # an event, a home, a charging point: their kind names them
-    located = sum(_says_where(record) for record in records)
-    return located * 10 >= len(records) * 9
+    """Tell whether records are places: each says where it is, none is a person, and no
+    kind of their own names them (an event, a home, a charging point)."""
+    if not sample or infer_kind(sample[:20], weakest=False) is not None:
+        return False
+    return _share(sample, _says_where) >= 0.9 and _share(sample, _is_person) < 0.5
 
 
-# What a place one may walk into gives: its opening hours or a phone to call.
-_VISIT_KEYS = frozenset(
-    {"hours", "openinghours", "openhours", "businesshours", "regularhours", "phone",
-     "mainphone", "telephone", "phonenumber"}
+# What a place one may walk into gives: its opening hours, a phone to call, a website.
+_HOURS_KEYS = frozenset({"hours", "openinghours", "openhours", "businesshours", "regularhours"})
+_VISIT_KEYS = _HOURS_KEYS | frozenset(
+    {"phone", "mainphone", "telephone", "phonenumber", "website", "websiteurl"}
+)
+# A person's or an account's fields: a customer, a user, a driver is no place to find.
+_PERSON_KEYS = frozenset(
+    {"email", "firstname", "lastname", "username", "fullname", "customername", "drivername",
+     "guestname", "dateofbirth", "birthday"}
 )  # fmt: skip
 
 
-def _are_open_to_visit(sample: list[dict]) -> bool:
-    """Records that say when they open or how to call them (a dentist's practices; a
-    bird sighting at a place is none)."""
-    records = [record for record in sample[:20] if isinstance(record, dict)]
-    visited = sum(
-        any(normal_key(str(key)) in _VISIT_KEYS for key in islice(record, 60)) for record in records
-    )
-    return bool(records) and visited * 10 >= len(records) * 9
+def _keys_of(record: dict) -> set[str]:
+    return {normal_key(str(key)) for key in islice(record, 60)}
+
+
+def _gives_hours(record: dict) -> bool:
+    """A record that says when it opens (a branch of a practice, a market)."""
+    return bool(_keys_of(record) & _HOURS_KEYS)
+
+
+def _open_to_visit(record: dict) -> bool:
+    """A record that says when it opens, how to call it, or its website, or an
+    OpenStreetMap element (a mapped hut is there to be found)."""
+    tags = record["tags"] if isinstance(record.get("tags"), dict) else record
+    return bool(_keys_of(record) & _VISIT_KEYS) or any(key in tags for key in _FEATURE_KEYS)
+
+
+def _is_person(record: dict) -> bool:
+    """A record with a person's or an account's fields (an email, a first name)."""
+    return bool(_keys_of(record) & _PERSON_KEYS)
 
 
 def _says_where(record: dict) -> bool:

@@ -407,6 +407,27 @@ def _holds_records(item: Any, lists: int = 1) -> bool:
     return found >= lists
 
 
+def _holds_records_within(value: Any) -> bool:
+    """An object holding lists of records, or a list of objects that each hold one (a
+    menu's categories of dishes: GloriaFood's categories[].items[])."""
+    if isinstance(value, dict):
+        return _holds_records(value)
+    objects = [item for item in islice(value, 20) if isinstance(item, dict)] if isinstance(
+        value, list) else []  # fmt: skip
+    return bool(objects) and sum(map(_holds_any_records, objects)) * 2 > len(objects)
+
+
+def _holds_any_records(item: dict) -> bool:
+    """An object holding a list of records of their own (a name and three fields more; a
+    list of references {id, type} is none), of one record or more."""
+    return any(
+        isinstance(inner, list) and inner and is_record_list(inner)
+        and isinstance(inner[0], dict) and len(inner[0]) >= 4
+        and bool(inner[0].keys() & {"name", "title"})
+        for inner in islice(item.values(), 60)
+    )  # fmt: skip
+
+
 def _food_menus(norm: str, value: Any, depth: int = 0) -> bool:
     """Menus that hold priced dishes (Toast's menus → menuGroups → menuItems), not a site's
     navigation menus of links."""
@@ -607,6 +628,13 @@ _RECORD_PARTS = frozenset(
 )
 
 
+# Lists of choices offered within a section's records (sizes, extras), never its records.
+_CHOICE_LISTS = frozenset(
+    {"groups", "optiongroups", "options", "modifiers", "modifiergroups", "sizes", "extras",
+     "addons", "choices"}
+)  # fmt: skip
+
+
 def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[Group] | None:
     """Flatten a list of labelled sections, each holding records or more sections, or None."""
     if depth > MAX_GROUP_DEPTH or not items:
@@ -617,6 +645,8 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             return None
         label = _label_of(section)
         lists = _record_lists(section)
+        if len(lists) > 1:  # a menu category's dishes beside its option groups
+            lists = [(k, v) for k, v in lists if normal_key(k) not in _CHOICE_LISTS] or lists
         if not label or len(lists) != 1 or _section_words(section) > 5:
             return None
         key, inner = lists[0]
@@ -931,7 +961,10 @@ class _Walker:
                     order=self.findings.next_order(),
                 )
             )
-        lists, children = self._sorted_children(node, path, depth, site_like)
+        # a site's own details kept deep in an answer (Gatsby's result.data.site.siteMetadata)
+        # count as near the top; any other object's deep down are a record's
+        near = depth if depth <= 3 or "site" not in tokens else 3
+        lists, children = self._sorted_children(node, path, depth, site_like, near)
         for group in self.sibling_groups(lists):
             if len(group) == 1:
                 key, value = group[0]
@@ -948,7 +981,7 @@ class _Walker:
                 self.walk_dict(value, child_path, key, name, depth + 1)
 
     def _sorted_children(
-        self, node: dict, path: str, depth: int, site_like: bool
+        self, node: dict, path: str, depth: int, site_like: bool, near: int
     ) -> tuple[list[tuple[str, list]], list[tuple[str, Any]]]:
         """A dict's children to read: (record lists, other containers to walk). Plumbing,
         hidden and colour containers, link and option lists are skipped; contact and about
@@ -964,7 +997,8 @@ class _Walker:
                 continue
             value = node[key]
             child_norm = normal_key(key)
-            if self._contact_or_about(key, value, self.path_of(path, key, depth), depth, site_like):
+            child_path = self.path_of(path, key, depth)
+            if self._contact_or_about(key, value, child_path, near, site_like):
                 continue
             if not isinstance(value, dict | list):
                 continue
@@ -976,7 +1010,7 @@ class _Walker:
             ) or (child_norm in COLOR_CONTAINERS):
                 continue
             platform_table = child_norm in PLATFORM_COLLECTIONS and not kind_for(key)
-            if platform_table and not (isinstance(value, dict) and _holds_records(value)):
+            if platform_table and not _holds_records_within(value):
                 continue  # a platform's table ("users", "roles"), not a record of the site
             if (
                 isinstance(value, list)
@@ -1020,11 +1054,11 @@ class _Walker:
             if _has_content(value):
                 self.findings.contact.append((path, value))
             return True
-        if site_like and isinstance(value, dict) and _all_contact_fields(value):
+        near_site = depth <= 3 and (site_like or depth <= 1)
+        if near_site and site_like and isinstance(value, dict) and _all_contact_fields(value):
             self.findings.contact.append((path, value))  # Gatsby's siteMetadata.boxOffice
             return True
-        # A site's own details however deep it sits (Gatsby's result.data.site.siteMetadata)
-        if (site_like or depth <= 1) and _is_contact_field(key, value):
+        if near_site and _is_contact_field(key, value):
             if isinstance(value, list) and norm == "location" and is_record_list(value):
                 return False  # "location": [...] is a list of places
             if _is_hours_field(key) and not _states_opening(value):

@@ -223,14 +223,20 @@ def _on_the_scale_of(kind: Kind, sample: list[dict]) -> bool:
 
 
 def _mostly_links(sample: list[dict]) -> bool:
-    """Records that each hold an address to follow (a URL), as links and downloads do."""
+    """Tell whether most records hold an address to follow (a URL, "www.…", or one in a
+    member such as a file's {url}), as links and downloads do."""
     records = [record for record in sample[:20] if isinstance(record, dict)]
-    linked = sum(
-        any(isinstance(v, str) and v.startswith(("http://", "https://", "/")) for v in
-            islice(record.values(), 30))
-        for record in records
-    )  # fmt: skip
+    linked = sum(_holds_address(record) for record in records)
     return bool(records) and linked * 10 >= len(records) * 8
+
+
+def _holds_address(record: dict, depth: int = 0) -> bool:
+    for value in islice(record.values(), 30):
+        if isinstance(value, str) and value.startswith(("http://", "https://", "/", "www.")):
+            return True
+        if isinstance(value, dict) and depth == 0 and _holds_address(value, 1):
+            return True
+    return False
 
 
 def _priced_field(record: dict) -> Any:
@@ -388,6 +394,8 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
         return options
     if kind is not None:
         key = found.parent if is_generic(found.name) and found.parent else found.name
+        if _names_its_groups(found):
+            key = ""  # a menu's "categories" of dishes: the dishes are not categories
         options += [*key_titles(key, kind), kind.title]
         if label and normal_key(label) != normal_key(kind.title):
             options.append(f"{kind.title}: {label}")
@@ -408,6 +416,16 @@ def titles_for(found: Found, kind: Kind | None, labels: dict[str, str]) -> list[
             options.append(f"Explore {humanise(found.parent)}")  # never "Explore Query response"
         options.append(GENERIC.title)
     return options
+
+
+_GROUP_WORDS = frozenset({"categories", "category", "sections", "section", "groups"})
+
+
+def _names_its_groups(found: Found) -> bool:
+    """A collection of labelled groups under a key that names the groups ("categories"),
+    not the records they hold."""
+    labelled = [group for group in found.groups if group.label]
+    return len(labelled) >= 2 and normal_key(found.name) in _GROUP_WORDS
 
 
 # Where a record gives its own name (a person's, a business's), not a heading.

@@ -274,8 +274,16 @@ _PUBLICATION_KEYS = frozenset(
 )
 
 
+# Flags about publishing only, read also when written as text: "private", "active" or
+# "live" written as text describe the thing itself (a private school, a dormant volcano).
+_PUBLISHING_FLAGS = frozenset(
+    {"published", "ispublished", "draft", "isdraft", "hidden", "ishidden", "deleted",
+     "isdeleted", "unpublished", "trashed", "intrash", "archived", "isarchived"}
+)  # fmt: skip
+
+
 def _written_flag(value: Any) -> bool | None:
-    """A yes or no written as text, as some APIs send every value ("false", "0")."""
+    """Return True or False for a yes or a no written as text ("false", "0"), else None."""
     if isinstance(value, str):
         text = value.strip().lower()
         return (
@@ -305,10 +313,10 @@ def is_unpublished(item: Any) -> bool:
             ):
                 return True
         elif norm in PUBLISHED_FLAGS:
-            if value is False or _written_flag(value) is False:
+            if value is False or (norm in _PUBLISHING_FLAGS and _written_flag(value) is False):
                 return True
         elif norm in HIDDEN_FLAGS:
-            if value is True or _written_flag(value) is True:
+            if value is True or (norm in _PUBLISHING_FLAGS and _written_flag(value) is True):
                 return True
         elif norm == "publishedat" and value is None and "createdAt" in item:
             return True  # Strapi: a draft has publishedAt null
@@ -1136,7 +1144,7 @@ def _is_date_key(key: str) -> bool:
     if norm.endswith(("airdate", "airstamp", "releasedate", "eventdate")):
         return True  # one-word compounds: TVmaze's "airdate", "airstamp"
     parts = words(key)
-    if parts[:1] == ["date"] and len(parts) == 2 and parts[1] not in _NOT_A_DAY:
+    if parts[:1] == ["date"] and len(parts) == 2 and parts[1] in _DAY_OF:
         return True  # pretix's "date_from", "date_to"; ArcGIS's "Date Dedicated"
     return (
         bool(parts)
@@ -1155,14 +1163,16 @@ def _is_date_key(key: str) -> bool:
             "dt",
             "datetime",
         )  # Teamup's "start_dt"
-        and not {"created", "updated", "modified", "deleted", "synced", "imported"} & set(parts)
+        and not _BOOKKEEPING_PARTS & set(parts)
     )
 
 
-# Second words of a "date_…" key that make it no date of the record's own.
-_NOT_A_DAY = frozenset(
-    {"created", "updated", "modified", "deleted", "synced", "imported", "format", "type",
-     "range", "formatted", "string", "text", "label"}
+_BOOKKEEPING_PARTS = frozenset({"created", "updated", "modified", "deleted", "synced", "imported"})
+# What a "date_…" key's second word says the day is: the record's own, never when it was
+# added or joined ("date_added" is a shop's bookkeeping).
+_DAY_OF = frozenset(
+    {"from", "to", "begin", "end", "start", "dedicated", "opened", "held", "performed",
+     "taken", "released", "recorded", "founded", "built", "unveiled", "installed"}
 )  # fmt: skip
 
 
@@ -1612,7 +1622,11 @@ def _date_rule(r: _Reading, f: _Field) -> bool:
     record, parts = r.record, f.parts
     if parts & _WINDOW_WORDS and parts & _EDGE_WORDS:  # when tickets go on sale: no event date
         record.facts.append(Fact(humanise(f.key), r.show(parsed[1])))
-    elif parts & (_PUBLICATION | {"post"}) and _starts_later_in(r.fields, f.key):
+    elif (
+        parts & (_PUBLICATION | {"post"})
+        and r.hints.kind in _HAPPENINGS
+        and _starts_later_in(r.fields, f.key)
+    ):
         pass  # Craft's postDate before an event's eventStart: when it was announced
     elif not record.date:
         record.date_sort, record.date = parsed[0], r.show(parsed[1])
@@ -1633,11 +1647,13 @@ def _starts_later_in(fields: list[tuple[str, Any]], before: str) -> bool:
         key != before
         and _is_date_key(key)
         and (set(words(key)) & _START_WORDS or normal_key(key) == "eventdate")
+        and not set(words(key)) & _WINDOW_WORDS  # a ticket sale's start is no event's
         for key, _ in islice(fields, 60)
     )
 
 
 _START_WORDS = frozenset({"start", "starts", "begin", "begins"})
+_HAPPENINGS = frozenset({"events", "schedule", "classes", "talks"})
 
 
 # A date that opens or closes a window around the record (its sale, its sign-up): a window
@@ -1769,7 +1785,7 @@ def _badges_rule(r: _Reading, f: _Field) -> bool:
     """Tags and labels as badges (short texts not already shown)."""
     if f.norm not in BADGE_KEYS or isinstance(f.value, int | float):
         return False
-    if isinstance(f.value, str) and f.value.strip().isdigit():
+    if isinstance(f.value, str) and f.value.strip().isdigit() and f.parts & _GROUPING_WORDS:
         r.take(f.key)  # Planyo's "category": "31452": a reference by number, no label
         return True
     texts = [v.readable_code(_tag_value(text)) for text in _short_texts(f.value)]
@@ -1779,6 +1795,9 @@ def _badges_rule(r: _Reading, f: _Field) -> bool:
     if texts:
         r.take(f.key)
     return bool(texts)
+
+
+_GROUPING_WORDS = frozenset({"category", "categories", "collection", "department", "group"})
 
 
 def _tag_value(text: str) -> str:

@@ -374,9 +374,14 @@ def _title_endings(record: dict) -> list[str]:
     return [ending for ending in endings if ending]
 
 
+_BRANCH_KEYS = frozenset({"address", "hours", "openinghours", "mainphone"})
+
+
 def _name_beginnings(record: dict) -> list[str]:
-    """The part before the first separator of a record's own name ("Brightwater Dental –
-    Capitol Square": a brand's branch)."""
+    """The part before the first separator of a branch's own name ("Brightwater Dental –
+    Capitol Square"); a product's or a lesson's ("Classic Tee – Red") names no site."""
+    if not {normal_key(str(key)) for key in islice(record, 60)} & _BRANCH_KEYS:
+        return []
     for key in ("name", "title"):
         value = record.get(key)
         if isinstance(value, str) and len(value) <= 200:

@@ -1345,11 +1345,19 @@ def _map_features(content: dict) -> bool:
     if content.get("type") == "FeatureCollection":
         return True
     return all(
-        isinstance(feature, dict)
-        and "geometry" in feature
-        and isinstance(feature.get("attributes", feature.get("properties")), dict)
+        isinstance(feature, dict) and "geometry" in feature and _feature_fields(feature)
         for feature in features[:20]
     )
+
+
+def _feature_fields(feature: Any) -> dict | None:
+    """A map feature's fields: GeoJSON's ``properties``, else ArcGIS's ``attributes``."""
+    if not isinstance(feature, dict):
+        return None
+    for key in ("properties", "attributes"):
+        if isinstance(feature.get(key), dict):
+            return feature[key]
+    return None
 
 
 def _prepare_geojson(content: dict) -> Prepared:
@@ -1360,9 +1368,8 @@ def _prepare_geojson(content: dict) -> Prepared:
     schema = _FeatureSchema(content)
     records = []
     for feature in content["features"][:100_000]:
-        fields = feature.get("properties", feature.get("attributes")) if isinstance(
-            feature, dict) else None  # fmt: skip
-        if not isinstance(fields, dict):
+        fields = _feature_fields(feature)
+        if fields is None:
             continue
         record = schema.read(fields)
         for key, value in _point(feature.get("geometry"), schema.in_degrees).items():
@@ -1397,9 +1404,9 @@ class _FeatureSchema:
 
     def __init__(self, content: dict) -> None:
         reference = content.get("spatialReference")
-        wkids = {reference.get("wkid"), reference.get("latestWkid")} if isinstance(
-            reference, dict) else set()  # fmt: skip
-        self.in_degrees = bool(wkids & _DEGREE_WKIDS)
+        wkids = [reference.get("wkid"), reference.get("latestWkid")] if isinstance(
+            reference, dict) else []  # fmt: skip
+        self.in_degrees = any(type(wkid) is int and wkid in _DEGREE_WKIDS for wkid in wkids)
         fields = content.get("fields")
         described = [
             entry for entry in (fields[:500] if isinstance(fields, list) else [])
@@ -1426,10 +1433,10 @@ class _FeatureSchema:
                     record[name] = datetime.fromtimestamp(moment / 1000, UTC).date().isoformat()
                 except (OverflowError, OSError, ValueError):
                     record[name] = None
-        for name, names in self.codes.items():
+        for name, code_names in self.codes.items():
             code = record.get(name)
-            if names and isinstance(code, str | int) and code in names:
-                record[name] = names[code]
+            if isinstance(code, str | int) and code in code_names:
+                record[name] = code_names[code]
         return {self.labels.get(key, key): value for key, value in record.items()}
 
 

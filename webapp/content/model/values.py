@@ -550,37 +550,44 @@ def _rfc822(value: str) -> tuple[str, str, bool] | None:
 # Dates as people write them, the year last: "March 2, 2026", "Sat 2 March 2026",
 # "14-02-2026" (setlist.fm's dd-MM-yyyy), "14.02.2026". No time: a written date is a day.
 _MONTH_FIRST = re.compile(
-    r"^(?:[A-Za-z]{3,9},? )?([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$"
+    r"^(?:([A-Za-z]{3,9}),? )?([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$"
 )
 _DAY_FIRST = re.compile(
-    r"^(?:[A-Za-z]{3,9},? )?(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})$"
+    r"^(?:([A-Za-z]{3,9}),? )?(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]{3,9})\.?,? (\d{4})$"
 )
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{4})$")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
 _MONTH_NUMBERS = {
     name: number
-    for number, month in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"), 1
-    )
+    for number, month in enumerate(_MONTH_NAMES, 1)
     for name in (month, month[:3], *(("sept",) if number == 9 else ()))
-}  # fmt: skip
+}
+_WEEKDAYS = frozenset(
+    name
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for name in (day, day[:3])
+)
 
 
 def _written_date(text: str) -> tuple[str, str, bool] | None:
     """A date written in words or with the day first ("March 2, 2026", "14-02-2026"); a
-    slashed date whose day and month could be either ("03/04/2026") is no date."""
+    numeric date whose day and month could be either ("03-04-2026") is no date, unless
+    written with dots (the day first, as wherever dots are used)."""
     if not 8 <= len(text) <= 30:
         return None
     text = " ".join(text.split())
-    if match := _MONTH_FIRST.match(text):
-        month, day, year = _MONTH_NUMBERS.get(match[1].lower()), match[2], match[3]
-    elif match := _DAY_FIRST.match(text):
-        day, month, year = match[1], _MONTH_NUMBERS.get(match[2].lower()), match[3]
+    if (match := _MONTH_FIRST.match(text)) and _weekday_or_none(match[1]):
+        month, day, year = _MONTH_NUMBERS.get(match[2].lower()), match[3], match[4]
+    elif (match := _DAY_FIRST.match(text)) and _weekday_or_none(match[1]):
+        day, month, year = match[2], _MONTH_NUMBERS.get(match[3].lower()), match[4]
     elif match := _NUMERIC_DATE.match(text):
         first, second, year = int(match[1]), int(match[3]), match[4]
         if second > 12:  # "04-14-2026": the month first, as in the US
             first, second = second, first
-        elif match[2] == "/" and first <= 12:
+        elif first <= 12 and match[2] != ".":
             return None  # "03/04/2026": March or April, the writer alone knows
         day, month = first, second
     else:
@@ -590,6 +597,11 @@ def _written_date(text: str) -> tuple[str, str, bool] | None:
     except ValueError:
         return None
     return moment.date().isoformat(), _display(moment, False), False
+
+
+def _weekday_or_none(word: str | None) -> bool:
+    """Tell whether a date's first word is a weekday or absent ("Top 10 May 2026" is no date)."""
+    return word is None or word.lower() in _WEEKDAYS
 
 
 def _display(moment: datetime, has_time: bool) -> str:

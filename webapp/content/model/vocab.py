@@ -356,7 +356,7 @@ _KIND_TABLE += [
         Kind("species", "Browse the species", "species", "species", "Browse", "species", "🌿"),
     ),
     (
-        "fundraisers appeals",  # a mailing tool's "campaigns" are newsletters: fields decide
+        "fundraisers",  # a mailing tool's "campaigns" are newsletters: fields decide
         Kind("campaigns", "Support a campaign", "campaign", "campaigns", "Support",
              "campaigns", "💝"),
     ),
@@ -424,10 +424,12 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
      ()),  # a list price alone is any shop's (Odoo's list_price): no home
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
-    # A start of its own under any of the names platforms give it (pretix's "date_from",
-    # Odoo's "date_begin", Mobilizon's "beginsOn", Teamup's "start_dt").
-    ("events", ("=startdate =startsat =startat =eventdate =doorsopen =datefrom =datebegin "
-                "=beginson =beginsat =startdt =startdatetime",), ()),
+    ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
+    # A start under another platform's name (pretix's "date_from", Odoo's "date_begin",
+    # Mobilizon's "beginsOn", Teamup's "start_dt") at a place: a promotion's "date_from"
+    # is no event.
+    ("events", ("=datefrom =datebegin =beginson =beginsat =startdt =startdatetime",
+                "=location =venue =place =address =physicaladdress =geolat =latitude"), ()),
     # Dated instances or performances of one record (a box office's run of a show).
     ("events", ("~instancedate ~occurrencedate ~performancedate ~showtime",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
@@ -461,8 +463,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
     # An open-data portal's datasets: files to download under a licence (CKAN, DCAT).
-    ("datasets", ("=numresources =resources =distribution =distributions",
-                  "=licenseid =license =licensetitle =licenseurl"), ()),
+    ("datasets", ("=numresources =distribution =distributions",
+                  "=licenseid =license =licensetitle =licenseurl"),
+     ("=price =offers",)),  # a priced download is a product
     # A film's rating is a certificate ("12A") and its content advice no review's text.
     ("films", ("=synopsis =trailerurl =filmtrailerurl =trailer =filmposterurl",
                "=openingdate =releasedate =runtime =duration =certificate =genre"), ()),
@@ -483,7 +486,8 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("portfolio", ("=client", "=year =category =services =role =cover =summary"), ()),
     ("blog", ("=title =headline =name", "~content ~body ~html ~excerpt ~markdown ~encoded",
               "@date @published @posted @publishon =createdat =readingtime"),
-     ("~price =offers =currency =pricecurrency",)),  # a thing with a price is no post
+     # a thing with a price is no post (a "price_range" of "$$" is a review's)
+     ("=price =offers =currency =pricecurrency =ticketprice =prices =unitprice",)),
     ("recipes", ("=ingredients =recipeingredient =instructions =recipeinstructions",), ()),
     # Priced under any of the names shops give a price (QuickBooks' "UnitPrice", Odoo's
     # "list_price", Lightspeed's and Paddle's "prices").
