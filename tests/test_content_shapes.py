@@ -2172,3 +2172,50 @@ def test_review_mends_of_the_fourth_session():
     links = [{"title": f"Guide {n}", "summary": "Help with sleep.", "website": "www.nhs.uk"}
              for n in range(3)]  # fmt: skip
     assert build_site({"resources": links}).intents[0]["title"] == "See useful links"
+
+
+def test_a_menu_s_categories_of_dishes_beside_their_option_groups():
+    """GloriaFood's menu: categories (a platform's word for a taxonomy elsewhere) that each
+    hold dishes, and beside them the option groups offered with those dishes."""
+
+    def category(name, n):
+        dishes = [{"id": n * 10 + i, "name": f"{name} {i}", "description": "Smoked and good.",
+                   "price": 4.5, "active": True} for i in range(3)]  # fmt: skip
+        sides = [{"id": 1, "name": "Add a side", "options": [{"name": "Slaw", "price": 2}]}]
+        return {"id": n, "name": name, "active": True, "items": dishes, "groups": sides}
+
+    built = build_site({"id": 61723, "currency": "USD",
+                        "categories": [category("Tacos", 1), category("Bowls", 2)]})  # fmt: skip
+    assert [i["title"] for i in built.intents] == ["Shop the products"]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    assert [normalise(entry[1]).title for entry in chunk][:2] == ["Tacos 0", "Tacos 1"]
+
+
+def test_a_value_in_several_languages_and_a_form_s_answers_read_as_fields():
+    """PrestaShop's translations ([{"id": "1", "value": …}]) read in the first language
+    that has a text; Jotform's answers (questions keyed by id) are a submission's fields."""
+    products = [{"id": n, "price": "45.000000", "position_in_category": "0",
+                 "name": [{"id": "1", "value": f"Tulip Bouquet {n}"},
+                          {"id": "2", "value": f"Bouquet de tulipes {n}"}],
+                 "meta_title": [{"id": "1", "value": ""}, {"id": "2", "value": ""}]}
+                for n in range(3)]  # fmt: skip
+    assert normalise(products[0]).title == "Tulip Bouquet 0"
+
+    def submission(n):
+        answers = {
+            "1": {"name": "heading", "order": "1", "text": "Gear swap", "type": "control_head"},
+            "3": {"name": "itemFor", "order": "2", "text": "Item for sale",
+                  "type": "control_textbox", "answer": f"Kayak {n}"},
+            "5": {"name": "askingPrice", "order": "3", "text": "Asking price",
+                  "type": "control_number", "answer": "650"},
+            "9": {"name": "sellerName", "order": "4", "text": "Seller", "type": "control_fullname",
+                  "answer": {"first": "Marit", "last": "O"}, "prettyFormat": f"Marit {n}"},
+        }  # fmt: skip
+        return {"id": f"603{n}", "ip": "73.78.240.236", "status": "ACTIVE", "answers": answers}
+
+    built = build_site({"responseCode": 200, "content": [submission(n) for n in range(3)]})
+    assert built.intents[0]["title"] == "Shop the products"
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(_first_view(built)))
+    # named by an answer, never by the sender's address
+    assert card.title in ("Kayak 0", "Marit 0") and "650" in card.price

@@ -1071,7 +1071,7 @@ _NOT_RECORD_NOUNS = vocab.word_set(
     "display full first last middle given family short long internal official common public "
     "legal nick screen real proper alternate alias local native english original working "
     "owner author artist user contact customer client guest patient student driver host "
-    "speaker member employee"
+    "speaker member employee seller buyer vendor organizer organiser submitter"
 )
 
 

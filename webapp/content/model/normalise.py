@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..text import normal_key, truncate
 from . import values as v
+from .unwrap import first_translation, is_language_list
 from .vocab import (
     ADDRESS_KEYS,
     BADGE_KEYS,
@@ -1001,11 +1002,14 @@ def names_the_record(key: str) -> bool:
 
 
 def _one_text(value: Any) -> Any:
-    """A list that holds one text (Crossref's "title": ["…"]) as that text; an Editor.js
+    """A list that holds one text (Crossref's "title": ["…"]) or one text in several
+    languages as that text (its first language's); an Editor.js
     document kept as a JSON string as its HTML; a text fenced in backticks (Coda's rich
     text: "```Six Saturday mornings…```") as the text inside."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
         return value[0]
+    if isinstance(value, list) and value and is_language_list(value):
+        return first_translation(value)  # PrestaShop's [{"id": "1", "value": "…"}, …]
     if isinstance(value, str) and len(value) > 6 and value[:3] == "```" == value[-3:]:
         inner = value[3:-3]
         return inner.strip() if "```" not in inner else value

@@ -93,6 +93,8 @@ class Context:
                 return _tolerant(spans_html, value)
             if value and _is_typed_blocks(value):
                 return _tolerant(typed_blocks_html, value)
+            if value and is_language_list(value):  # PrestaShop's [{id: "1", value: …}]
+                return first_translation(value)
             if value and _is_name_value_list(value):  # Collection+JSON's data
                 return {x["name"]: self.unwrap(x.get("value"), depth + 1, links_left)
                         for x in value[:500]}  # fmt: skip
@@ -163,6 +165,11 @@ class Context:
         wrapper = wrapped_member(value)
         if wrapper is not None:  # Airtable fields, Webflow fieldData, Storyblok content...
             return self._lifted(value, wrapper, depth, links_left)
+        answers = answers_member(value)
+        if answers is not None:  # a form's submission: its answers are its fields
+            flat = answer_fields(value[answers])
+            rest = {k: x for k, x in value.items() if k != answers and k not in flat}
+            return self._plain_object({**flat, **rest}, depth, links_left)
         return self._plain_object(value, depth, links_left)
 
     def _typed(self, value: dict, depth: int, links_left: int) -> Any:
@@ -556,6 +563,27 @@ def payload_member(value: dict) -> str | None:
     return best if len(value) <= 12 or best in _WRAPPER_KEYS else None
 
 
+# Keys naming the language of one translation of a value, beside the value.
+_LANGUAGE_IDS = frozenset({"id", "language", "lang", "locale", "languageid", "langid"})
+
+
+def is_language_list(value: list) -> bool:
+    """A value in several languages as a list of translations, each an id of its language
+    and the text (PrestaShop's ``[{"id": "1", "value": "Spring bouquet"}, …]``)."""
+    if not 1 <= len(value) <= 40:
+        return False
+    return all(
+        isinstance(x, dict) and len(x) == 2 and isinstance(x.get("value"), str)
+        and any(key in _LANGUAGE_IDS for key in x)
+        for x in value
+    )  # fmt: skip
+
+
+def first_translation(value: list) -> str:
+    """The first non-empty text of a list of translations (see ``is_language_list``)."""
+    return next((x["value"] for x in value if x["value"].strip()), "")
+
+
 def _drupal_names(fields: dict) -> dict:
     """Drop Drupal's ``field_`` prefix from field names (``field_image`` -> ``image``)."""
     if not any(isinstance(k, str) and k.startswith("field_") for k in fields):
@@ -661,6 +689,46 @@ def _is_spans(value: list) -> bool:
     return all(
         isinstance(b, dict) and isinstance(b.get("text"), str) and "spans" in b for b in head
     )
+
+
+# What a form's question holds besides its answer: its name, label, type and order.
+_QUESTION_KEYS = frozenset(
+    {"name", "order", "text", "type", "answer", "prettyformat", "sublabels", "cfname",
+     "label", "qid", "required"}
+)  # fmt: skip
+
+
+def answers_member(value: dict) -> str | None:
+    """The member holding a form submission's answers: questions keyed by their ids, each
+    a name, a label and the answer given (Jotform's ``answers``), or None."""
+    for key, inner in islice(value.items(), 60):
+        if isinstance(inner, dict) and 3 <= len(inner) <= 500 and _is_answer_map(inner):
+            return key
+    return None
+
+
+def _is_answer_map(value: dict) -> bool:
+    questions = [q for q in islice(value.values(), 500)]
+    if not all(
+        isinstance(q, dict) and isinstance(q.get("name"), str)
+        and {normal_key(str(k)) for k in q} <= _QUESTION_KEYS
+        for q in questions
+    ):  # fmt: skip
+        return False
+    return sum("answer" in q for q in questions) * 2 >= len(questions)
+
+
+def answer_fields(questions: dict) -> dict:
+    """A form's answers as fields named by their questions (the answer as the form shows
+    it, where it gives one: a full name's "Marit Okonkwo" for {first, last})."""
+    fields: dict[str, Any] = {}
+    for question in islice(questions.values(), 500):
+        if "answer" in question:
+            shown = question.get("prettyFormat")
+            fields.setdefault(
+                question["name"], shown if isinstance(shown, str) else question["answer"]
+            )
+    return fields
 
 
 def _is_name_value_list(value: list) -> bool:
@@ -1261,6 +1329,7 @@ def _needs_unwrap(records: list[dict]) -> bool:
                 or probe._is_locale_map(node)
                 or value_shape(node) not in ("", "resource")
                 or wrapped_member(node) is not None
+                or answers_member(node) is not None
             ):
                 return True
             if depth < 4:

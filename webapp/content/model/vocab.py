@@ -492,7 +492,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     # Priced under any of the names shops give a price (QuickBooks' "UnitPrice", Odoo's
     # "list_price", Lightspeed's and Paddle's "prices").
     ("products", ("=price =offers =prices =unitprice =listprice =saleprice =retailprice "
-                  "=regularprice",), ()),
+                  "=regularprice =askingprice",), ()),
 )  # fmt: skip
 
 # Intents that are not collections.
