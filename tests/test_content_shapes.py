@@ -2219,3 +2219,22 @@ def test_a_value_in_several_languages_and_a_form_s_answers_read_as_fields():
     card = normalise(chunk[0][1], hints_of(_first_view(built)))
     # named by an answer, never by the sender's address
     assert card.title in ("Kayak 0", "Marit 0") and "650" in card.price
+
+
+def test_a_profile_s_posts_named_by_their_captions_with_pictures_not_films():
+    """Instagram's user with its media: no shortcode names a post, a reel's video file is
+    no picture (its thumbnail is), and a website alone makes no contact page."""
+    media = [{"id": f"1845377092838980{n}", "caption": f"Fine-line peony number {n}, healed.",
+              "media_type": ("IMAGE", "VIDEO")[n % 2],
+              "media_url": f"https://cdn.example/m/{n}." + ("jpg", "mp4")[n % 2],
+              "thumbnail_url": f"https://cdn.example/t/{n}.jpg", "shortcode": f"DF3kLmPqR{n}a",
+              "permalink": f"https://www.instagram.com/p/DF3kLmPqR{n}a/"}
+             for n in range(4)]  # fmt: skip
+    profile = {"id": "178414", "username": "inkwell", "name": "Inkwell Tattoo",
+               "website": "https://inkwell.example/book", "media": {"data": media}}  # fmt: skip
+    built = build_site(profile)
+    assert "contact" not in [i["id"] for i in built.intents]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    cards = [normalise(entry[1], hints_of(_first_view(built))) for entry in chunk]
+    assert not any(card.title.startswith("DF3k") for card in cards)
+    assert all(not card.image or not card.image.src.endswith(".mp4") for card in cards)

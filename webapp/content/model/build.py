@@ -802,7 +802,9 @@ def _names_each(texts: list[str]) -> bool:
         return False
     for text in texts:
         digits = sum(c.isdigit() for c in text)
-        coded = " " not in text and digits and ("_" in text or "-" in text)
+        # "ab_12", "x-9", Instagram's shortcode "DF3kLmPqR2a": a machine's code, no name
+        mixed_case = not text.isupper() and not text.islower() and not text.istitle()
+        coded = " " not in text and digits and ("_" in text or "-" in text or mixed_case)
         if digits * 3 > len(text) or coded or http_url(text) or _date_like(text):
             return False
     return True
@@ -1755,9 +1757,9 @@ def _special_intents(findings, header: dict) -> list[tuple[dict, dict, vocab.Kin
             "dataPath": ",".join(paths),
         }
         specials.append((intent, data, hours))
-    if findings.contact:
-        data, paths = _merge_sources(findings.contact)
-        words = _contact_words(data)
+    data, paths = _merge_sources(findings.contact) if findings.contact else ({}, [])
+    words = _contact_words(data)
+    if data and not _only_web_addresses(data):  # a website alone makes no contact page
         description = f"Get in touch: {words or 'find every way to reach us'}."
         intent = {
             "id": "contact",
@@ -1922,6 +1924,12 @@ def left_out_words(left_out: list[dict], limit: int = 400) -> str:
         noun = "record" if count == 1 else "records"
         parts.append(f"{entry['name']} ({count} {noun}: {entry['reason']})")
     return truncate("; ".join(parts), limit, at_word=True)
+
+
+def _only_web_addresses(data: dict) -> bool:
+    """Contact details that are web addresses only (Instagram's profile "website")."""
+    values = [value for value in islice(data.values(), 60) if value not in (None, "")]
+    return all(isinstance(value, str) and http_url(value) for value in values)
 
 
 def _contact_words(data: dict) -> str:

@@ -353,7 +353,7 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
         return None
     if isinstance(value, str):
         url = _absolute(value, base_url)
-        if url and (key_is_image or v.looks_like_image_url(url)):
+        if url and (key_is_image or v.looks_like_image_url(url)) and not v.is_other_media_url(url):
             return Image(url)
         return None
     if not isinstance(value, dict):
@@ -380,7 +380,11 @@ def _image(value: Any, base_url: str, key_is_image: bool, depth: int = 0) -> Ima
             inner = value[by_norm[url_key]]
             if isinstance(inner, str):
                 url = _absolute(inner, base_url)
-                if url and (imagey or v.looks_like_image_url(url)):
+                if (
+                    url
+                    and (imagey or v.looks_like_image_url(url))
+                    and not v.is_other_media_url(url)
+                ):
                     return Image(url, alt)
             elif isinstance(inner, dict):
                 found = _image(inner, base_url, imagey, depth + 1)

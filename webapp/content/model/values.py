@@ -78,6 +78,22 @@ def is_image_path(path: str) -> bool:
     return path.endswith(_IMAGE_EXTENSIONS)
 
 
+def is_other_media_url(url: str) -> bool:
+    """Tell whether a URL's path ends like a film, a sound or a document, never a picture
+    (Instagram's reel under ``media_url``)."""
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return False
+    return path.endswith(_OTHER_MEDIA_EXTENSIONS)
+
+
+_OTHER_MEDIA_EXTENSIONS = (
+    ".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv", ".mp3", ".m4a", ".wav", ".ogg", ".oga",
+    ".flac", ".aac", ".pdf", ".zip",
+)  # fmt: skip
+
+
 # --------------------------------------------------------------------------
 # Text and rich text
 
