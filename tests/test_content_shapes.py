@@ -2238,3 +2238,24 @@ def test_a_profile_s_posts_named_by_their_captions_with_pictures_not_films():
     cards = [normalise(entry[1], hints_of(_first_view(built))) for entry in chunk]
     assert not any(card.title.startswith("DF3k") for card in cards)
     assert all(not card.image or not card.image.src.endswith(".mp4") for card in cards)
+
+
+def test_a_json_api_document_about_one_resource_with_the_ones_it_includes():
+    """Patreon's campaign: the resource the document is about gives the site's details;
+    what it includes is a collection per type, read from its attributes."""
+    tiers = [{"id": str(10 + n), "type": "tier", "attributes": {"title": f"Tier {n}",
+              "amount_cents": 500 * (n + 1), "description": "<p>Keep the lights on.</p>",
+              "published": True}, "relationships": {"campaign": {"data": {"id": "9", "type":
+              "campaign"}}}} for n in range(3)]  # fmt: skip
+    goals = [{"id": str(20 + n), "type": "goal", "attributes": {"title": f"Goal {n}",
+              "amount_cents": 100000, "description": "A new laser cutter."}}
+             for n in range(2)]  # fmt: skip
+    campaign = {"id": "9", "type": "campaign", "attributes": {"summary": "<p>A makerspace.</p>",
+                "url": "https://www.patreon.com/foundry"}, "relationships": {"tiers": {"data": [
+                {"id": "10", "type": "tier"}]}}}  # fmt: skip
+    built = build_site({"data": campaign, "included": [*tiers, *goals], "links": {}})
+    titles = [i["title"] for i in built.intents]
+    assert titles[0] == "Compare plans" and "Attributes" not in titles
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(_first_view(built)))
+    assert card.title == "Tier 0" and card.price == "5.00" and "tier" not in card.badges

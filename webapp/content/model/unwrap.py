@@ -1308,6 +1308,54 @@ def _sample_dicts(value: Any, limit: int = 20) -> list[dict]:
     return []
 
 
+_RESOURCE_MEMBERS = frozenset({"id", "type", "attributes", "relationships", "links", "meta"})
+
+
+def _is_json_api_resource(node: dict) -> bool:
+    """A JSON:API resource object: an id, a type and its attributes (Patreon's tiers)."""
+    return (
+        isinstance(node.get("attributes"), dict)
+        and "id" in node
+        and isinstance(node.get("type"), str)
+        and node.keys() <= _RESOURCE_MEMBERS
+    )
+
+
+def _is_compound_document(content: dict) -> bool:
+    """A JSON:API document about one resource with the resources it relates to (Patreon's
+    campaign with its tiers, benefits and goals under ``included``)."""
+    included = content.get("included")
+    return (
+        isinstance(content.get("data"), dict)
+        and _is_json_api_resource(content["data"])
+        and isinstance(included, list)
+        and bool(included)
+        and all(isinstance(entry, dict) and _is_json_api_resource(entry) for entry in included[:50])
+    )
+
+
+def _prepare_compound_document(content: dict) -> Prepared:
+    """The resources a JSON:API document includes, a collection per type ("tier": tiers),
+    and the resource it is about as the site's own details."""
+    context = Context(platform="api", active=True)
+    main = content["data"]
+    included = [entry for entry in content["included"][:100_000] if _is_json_api_resource(entry)]
+    for entry in (main, *included):
+        if isinstance(entry.get("id"), str):
+            context.links[entry["id"]] = entry
+    collections: dict[str, list] = {}
+    for entry in included:
+        record = context.unwrap(entry)
+        if isinstance(record, dict):
+            record.pop("type", None)  # the collection's name says it ("tier": tiers)
+        collections.setdefault(plural(entry["type"].lower()), []).append(record)
+    site = {
+        key: value for key, value in islice(main["attributes"].items(), 200)
+        if isinstance(value, str | int | float) and not isinstance(value, bool)
+    }  # fmt: skip
+    return Prepared(collections, context, dict.fromkeys(collections, "included"), site=site)
+
+
 def _needs_unwrap(records: list[dict]) -> bool:
     """Tell whether sampled records hold platform wrappers (so every record is unwrapped)."""
     probe = Context(active=True)
@@ -1322,6 +1370,7 @@ def _needs_unwrap(records: list[dict]) -> bool:
                 ("rendered" in keys and len(node) <= 3)
                 or "_embedded" in keys
                 or ("attributes" in keys and "id" in keys and len(node) <= 3)
+                or _is_json_api_resource(node)
                 or ("data" in keys and len(keys - {"data", "meta"}) == 0)
                 or ("_ref" in keys)
                 or (isinstance(node.get("sys"), dict) and "fields" in keys)
@@ -1720,6 +1769,8 @@ def _prepare(content: Any) -> Prepared:
             )
         ):
             return _prepare_jsonld(content)
+        if _is_compound_document(content):
+            return _prepare_compound_document(content)
         data = content.get("data")
         if isinstance(data, list) and set(content) <= {
             "data",
