@@ -2259,3 +2259,25 @@ def test_a_json_api_document_about_one_resource_with_the_ones_it_includes():
     chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
     card = normalise(chunk[0][1], hints_of(_first_view(built)))
     assert card.title == "Tier 0" and card.price == "5.00" and "tier" not in card.badges
+
+
+def test_events_with_their_performers_and_a_booking_tool_s_prices_in_cents():
+    """Songkick's calendar: each event (a name, a start) lists its performances, and is an
+    event, not a section of them; Cal.com's event types are services priced in cents."""
+    events = [{"id": 42024900 + n, "displayName": f"Choir at St. Brendan's (March {14 + n}, 2026)",
+               "type": "Concert", "start": {"date": f"2026-03-{14 + n}", "time": "19:30:00"},
+               "performance": [{"displayName": "Harborlight Choir", "billing": "headline",
+                                "artist": {"displayName": "Harborlight Choir"}}],
+               "venue": {"displayName": "St. Brendan's Church", "lat": 43.6, "lng": -70.2}}
+              for n in range(3)]  # fmt: skip
+    events[1]["performance"].append({"displayName": "Casco Strings", "billing": "support"})
+    built = build_site({"resultsPage": {"status": "ok", "results": {"event": events}}})
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    titles = [normalise(entry[1], hints_of(_first_view(built))).title for entry in chunk]
+    assert titles[0] == "Choir at St. Brendan's (March 14, 2026)"
+    groom = [{"id": n, "lengthInMinutes": 60, "title": f"Full Groom {n}", "slug": f"groom-{n}",
+              "minimumBookingNotice": 120, "slotInterval": None, "price": 6500,
+              "currency": "usd"} for n in range(3)]  # fmt: skip
+    built = build_site({"status": "success", "data": groom})
+    assert built.intents[0]["title"] == "Book a service"
+    assert normalise(groom[0]).price == "$65.00"

@@ -628,6 +628,8 @@ _RECORD_PARTS = frozenset(
 )
 
 
+# Where a record says when it happens: a section of records has no date of its own.
+_DATED_KEYS = frozenset({"start", "startdate", "startsat", "date", "datetime", "eventdate"})
 # Lists of choices offered within a section's records (sizes, extras), never its records.
 _CHOICE_LISTS = frozenset(
     {"groups", "optiongroups", "options", "modifiers", "modifiergroups", "sizes", "extras",
@@ -654,6 +656,8 @@ def _group_list_groups(items: list, path: str, prefix: str, depth: int) -> list[
             return None  # a record with its pictures (an album's cover sizes), not a section
         if normal_key(key) in _RECORD_PARTS:
             return None  # a product with its variants (Zettle's wines), not a section
+        if any(normal_key(str(k)) in _DATED_KEYS and section[k] for k in islice(section, 60)):
+            return None  # an event with its performers (Songkick's), not a section of them
         inner_path = join(join(path, index), key)
         full = f"{prefix} › {label}" if prefix else label
         nested = _group_list_groups(inner, inner_path, full, depth + 1)

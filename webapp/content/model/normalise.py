@@ -1264,6 +1264,8 @@ _MINOR_UNIT_PLATFORMS = (
     frozenset({"printproviderid", "blueprintid"}),  # Printify products
     frozenset({"imagelookupkeys", "variants"}),  # Zettle products
     frozenset({"pricingmodel", "itemfamilyid"}),  # Chargebee item prices
+    frozenset({"lengthinminutes", "minimumbookingnotice"}),  # Cal.com event types
+    frozenset({"length", "minimumbookingnotice"}),  # Cal.com event types (API v1)
 )
 
 

@@ -404,8 +404,9 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
               "=shelterid =intakedate"), ()),
     # An offering booked through a scheduling link for a length of time, with no date of its
     # own (Calendly's event types; a jazz night with a booking link stays an event).
-    ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl",
-                  "=duration =durationminutes =durationoptions =length =price"),
+    ("services", ("=schedulingurl =bookingurl =bookingmethod =bookinglink =bookingpageurl "
+                  "=minimumbookingnotice =bookingfields",
+                  "=duration =durationminutes =durationoptions =length =lengthinminutes =price"),
      ("=startdate =startsat =starttime =date =datetime =venue",)),
     # A fundraiser: a goal and what was raised towards it (Donorbox, GoFundMe, JustGiving).
     ("campaigns", ("=goalamt =goalamount =goal =fundraisinggoal =targetamount",
