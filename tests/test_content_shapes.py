@@ -2281,3 +2281,19 @@ def test_events_with_their_performers_and_a_booking_tool_s_prices_in_cents():
     built = build_site({"status": "success", "data": groom})
     assert built.intents[0]["title"] == "Book a service"
     assert normalise(groom[0]).price == "$65.00"
+
+
+def test_a_zoo_s_animals_and_a_council_s_meetings_at_their_time():
+    """Sitefinity's zoo: animals by a species' name beside their diet and habitat (a
+    shelter's "animals" with breeds stay pets to adopt); Legistar's meetings at a time
+    written apart ("6:30 PM")."""
+    zoo = [{"Id": f"a{n}", "Title": f"Red Panda {n}", "ScientificName": "Ailurus fulgens",
+            "Habitat": "Forest", "Diet": "Bamboo", "ConservationStatus": "Endangered"}
+           for n in range(3)]  # fmt: skip
+    assert build_site({"value": zoo}).intents[0]["title"] == "Meet the animals"
+    pets = [{"name": f"Biscuit {n}", "breeds": {"primary": "Beagle"}, "species": "Dog",
+             "gender": "Male", "organization_id": "ME12"} for n in range(3)]  # fmt: skip
+    assert build_site({"animals": pets}).intents[0]["title"] == "Adopt a pet"
+    meeting = {"EventBodyName": "City Council", "EventDate": "2026-02-03T00:00:00",
+               "EventTime": "6:30 PM"}  # fmt: skip
+    assert normalise(meeting).date == "3 Feb 2026, 18:30"

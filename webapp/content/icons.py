@@ -198,6 +198,7 @@ ICONS.update(
     datasets=ICONS["publications"],
     hire=ICONS["agents"],
     campaigns=ICONS["offers"],
+    animals=ICONS["pets"],
 )
 FALLBACK = "items"
 

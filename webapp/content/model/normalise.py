@@ -1680,7 +1680,11 @@ _EDGE_WORDS = frozenset(
 def _time_of_day(r: _Reading, f: _Field, when: Any) -> bool:
     """A time of day beside a date without one ("date": "2025-03-22", "start_time":
     "19:30:00"): the date's time, or the end of its span."""
-    timed = f.parts & {"start", "starts", "end", "ends", "begins"} or f.norm == "time"
+    timed = (
+        f.parts & {"start", "starts", "end", "ends", "begins"}
+        or f.norm == "time"
+        or (len(f.parts) == 2 and "time" in f.parts and "event" in f.parts)  # Legistar's
+    )
     clock = v.time_of(when) if timed and isinstance(when, str) and len(when) <= 8 else ""
     date = r.record.date
     if not clock or not date or (", " in date and "–" in date):

@@ -546,7 +546,7 @@ def parse_date(value: Any) -> tuple[str, str, bool] | None:
 
 
 _RFC822 = re.compile(r"^(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4}")
-_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?(?: ?([AaPp])\.?[Mm]\.?)?$")
 
 
 def _rfc822(value: str) -> tuple[str, str, bool] | None:
@@ -631,7 +631,11 @@ def time_of(value: Any) -> str:
         text = value.strip()
         match = _CLOCK_TIME.match(text)
         if match:
-            return f"{int(match.group(1)):02d}:{match.group(2)}"
+            hour, half = int(match.group(1)), (match.group(3) or "").lower()
+            if half and not 1 <= hour <= 12:
+                return ""
+            hour = hour % 12 + (12 if half == "p" else 0) if half else hour
+            return f"{hour:02d}:{match.group(2)}" if hour < 24 else ""
         parsed = _ISO_DATE.match(text)
         if parsed and parsed.group(4):
             return f"{parsed.group(4)}:{parsed.group(5)}"

@@ -361,6 +361,10 @@ _KIND_TABLE += [
              "campaigns", "💝"),
     ),
     (
+        "animals",
+        Kind("animals", "Meet the animals", "animal", "animals", "Meet", "animals", "🦁"),
+    ),
+    (
         "",  # known by its fields only: "rentals" are more often homes to let
         Kind("hire", "Book a rental", "rental", "rentals", "Book", "rentals", "🗝️"),
     ),
@@ -378,7 +382,8 @@ KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in 
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
 AMBIGUOUS_NAMES = word_set(
-    "listings listing rentals rental guides articles article episodes show shows resources"
+    "listings listing rentals rental guides articles article episodes show shows resources "
+    "animals"
 )
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
@@ -460,6 +465,10 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
                 "=distance =length =distancekm =distancemiles =lengthkm =polyline =gpx"), ()),
     ("species", ("=scientificname =preferredcommonname =vernacularname =canonicalname",
                  "=rank =taxonrank =kingdom =genus =ancestry =iconictaxonname"), ()),
+    # A zoo's or a sanctuary's animals: a species' name beside what they eat, where they
+    # live, how threatened they are.
+    ("animals", ("=scientificname =species =latinname",
+                 "=diet =habitat =conservationstatus =enclosure"), ()),
     ("help", ("=sectionid =folderid =collectionid",
               "=votesum =votecount =thumbsup =thumbsdown =helpfulcount =outdated"), ()),
     ("faq", ("=question", "=answer =acceptedanswer"), ()),
