@@ -11,7 +11,9 @@ Udemy courses, national-park campgrounds priced by the night, a Saleor shop; and
 the seventh (``batch-7/``): boats and bikes for hire priced by the day, a cinema's films, a
 used-guitar shop; and three of the tenth and eleventh (``batch-10/``, ``batch-11/``): a
 choir's concerts from Wagtail, a rescue's pets from Petfinder, a garden's events in a Plone
-folder. Remote images
+folder; and three of the fifteenth and sixteenth (``batch-15/``, ``batch-16/``): a dental
+group's practices from Yext, a theatre's productions in a Gatsby site's page data, a
+florist's bilingual PrestaShop catalogue. Remote images
 (which this machine cannot reach) are answered with a placeholder gradient, as in the
 browser tests.
 
@@ -55,6 +57,9 @@ BLIND = (
     ("batch-10", "wagtail-api-pages", "See upcoming concerts"),
     ("batch-10", "petfinder-animals", "Adopt a pet"),
     ("batch-11", "plone-folder-fullobjects", "See upcoming events"),
+    ("batch-15", "yext-dental-group-locations", "Find a location"),
+    ("batch-15", "gatsby-community-theatre-page-data", "Browse the productions"),
+    ("batch-16", "prestashop-florist-products", "Shop the products"),
 )
 
 

@@ -2087,7 +2087,9 @@ def test_a_brand_s_branches_are_locations_and_their_names_name_the_site():
                   "hours": {"monday": {"openIntervals": [{"start": "07:30", "end": "17:00"}]}},
                   "mainPhone": "+16085550142"} for n in range(3)]  # fmt: skip
     built = build_site({"meta": {"uuid": "f41"}, "response": {"count": 3, "entities": practices}})
-    assert [i["title"] for i in built.intents] == ["Find a location"]
+    assert [(i["title"], i["description"]) for i in built.intents] == [
+        ("Find a location", "Find 3 locations.")
+    ]
     assert built.meta["site_name"] == "Brightwater Dental"
     sightings = [{"comName": f"Heron {n}", "obsDt": "2026-03-01 08:00", "lat": 42.1,
                   "lng": -71.2, "locName": "Marsh"} for n in range(3)]  # fmt: skip

@@ -1222,13 +1222,24 @@ def _record_noun_titles(kind: vocab.Kind | None, found: Found, sample: list[dict
         or _noun_from_declared(sample)
         or _noun_from_categories(sample)
     )
+    if not noun:
+        return []
     places = _are_places(sample)
-    if not noun:  # a business's branches, each with its address and hours (Yext's entities)
-        return ["Find a location"] if places and _share(sample, _gives_hours) >= 0.9 else []
     if " and " not in noun and places and _share(sample, _open_to_visit) >= 0.9:
         # a visitor looks for one near them: a brewery, a market, a mountain hut
         return [f"Find {with_article(singular_phrase(noun))}", f"Browse the {noun}"]
     return [f"Browse the {noun}"]
+
+
+def _branches(found: Found, sample: list[dict]) -> vocab.Kind | None:
+    """A business's branches ("Find a location"): places under a key that says nothing of
+    them (Yext's entities), each with its opening hours, that nothing else names."""
+    if found.role != "collection" or (found.name and not vocab.is_generic(found.name)):
+        return None
+    if not _are_places(sample) or _share(sample, _gives_hours) < 0.9:
+        return None
+    named = _noun_from_fields(sample) or _noun_from_title_key(sample)
+    return None if named else vocab.KIND_BY_NAME["locations"]
 
 
 def _share(sample: list[dict], test) -> float:
@@ -1359,7 +1370,7 @@ def _candidates(
         if reason:
             left_out.append(left_out_entry(found, reason))
             continue
-        kind = kind_of(found, prepared.labels, reading)
+        kind = kind_of(found, prepared.labels, reading) or _branches(found, reading)
         if found.role == "collection" and kind is None and found.count >= 1 and is_gallery(found):
             kind = vocab.KIND_BY_NAME["gallery"]
         if kind is not None and kind.name == "gallery" and not _shows_images(reading):

@@ -382,8 +382,7 @@ KINDS: dict[str, Kind] = {name: kind for names, kind in _KIND_TABLE for name in 
 # Names many kinds of records go by (a marketplace's listings are not homes): a kind they
 # name is kept only when the records' fields name none (see name.kind_of).
 AMBIGUOUS_NAMES = word_set(
-    "listings listing rentals rental guides articles article episodes show shows resources "
-    "animals"
+    "listings listing rentals rental guides articles article episodes show shows resources animals"
 )
 # Words that qualify a collection's records ("pastEvents", "top_albums"): kept in its title.
 QUALIFIERS = word_set("past previous upcoming future latest recent top popular")
