@@ -13,7 +13,7 @@ from webapp.content.model import build
 from webapp.content.model.build import build_site
 from webapp.content.model.layout import MODEL_FIELD, chunk_field, decode
 from webapp.content.model.name import infer_kind
-from webapp.content.model.normalise import Hints, normalise
+from webapp.content.model.normalise import Hints, is_unpublished, normalise
 from webapp.content.model.site import name_shared_by_records
 from webapp.content.model.unwrap import payload_member
 from webapp.content.model.vocab import KIND_BY_NAME, KIND_EVIDENCE, plural
@@ -2141,6 +2141,9 @@ def test_review_mends_of_the_fourth_session():
     # text flags about the thing itself hide nothing; a publishing flag does
     schools = [{"name": f"School {n}", "private": ("No", "Yes")[n % 2]} for n in range(4)]
     assert build_site({"schools": schools}).intents[0]["description"] == "Browse 4 schools."
+    # a machine's "0" under any flag hides (PrestaShop's inactive product)
+    assert is_unpublished({"name": "Old wreath", "active": "0"})
+    assert not is_unpublished({"name": "Etna", "active": "no"})
     # rooms and singles typed "Double" or "Single" with a length are records, not a schema
     rooms = [{"id": n, "name": f"Room {n}", "type": ("Double", "Single")[n % 2]} for n in range(5)]
     assert build_site({"rooms": rooms}).intents[0]["title"] == "Find a room"

@@ -283,18 +283,18 @@ _PUBLISHING_FLAGS = frozenset(
 )  # fmt: skip
 
 
-def _written_flag(value: Any) -> bool | None:
-    """Return True or False for a yes or a no written as text ("false", "0"), else None."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        return (
-            True
-            if text in ("true", "1", "yes")
-            else False
-            if text in ("false", "0", "no")
-            else None
-        )
-    return None
+def _written_flag(value: Any, norm: str) -> bool | None:
+    """Return True or False for a flag written as text, else None: a machine's "1" or "0"
+    under any flag (PrestaShop's "active": "0"), words ("false", "no") only under a flag
+    about publishing ("private": "Yes" describes a school)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    if text in ("1", "0"):
+        return text == "1"
+    if norm not in _PUBLISHING_FLAGS or text not in ("true", "yes", "false", "no"):
+        return None
+    return text in ("true", "yes")
 
 
 def is_unpublished(item: Any) -> bool:
@@ -314,10 +314,10 @@ def is_unpublished(item: Any) -> bool:
             ):
                 return True
         elif norm in PUBLISHED_FLAGS:
-            if value is False or (norm in _PUBLISHING_FLAGS and _written_flag(value) is False):
+            if value is False or _written_flag(value, norm) is False:
                 return True
         elif norm in HIDDEN_FLAGS:
-            if value is True or (norm in _PUBLISHING_FLAGS and _written_flag(value) is True):
+            if value is True or _written_flag(value, norm) is True:
                 return True
         elif norm == "publishedat" and value is None and "createdAt" in item:
             return True  # Strapi: a draft has publishedAt null
