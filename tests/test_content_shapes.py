@@ -1964,9 +1964,11 @@ def test_a_static_site_s_pages_read_from_their_front_matter_and_its_site_metadat
         return {"node": {"id": f"n{n}", "excerpt": "A comedy of lamps and bets…",
                          "fields": {"slug": f"/productions/p{n}/"},
                          "frontmatter": {"title": f"Play {n}", "openingDate": "September 12, 2025",
-                                         "venue": "Main Stage", "ticketPrice": 22}}}  # fmt: skip
+                                         "venue": "Main Stage", "ticketPrice": 22,
+                                         "poster": {"publicURL": f"/s/p{n}.jpg"}}}}  # fmt: skip
 
     site = {"siteMetadata": {"title": "Fernhollow Players", "description": "Community theatre.",
+            "siteUrl": "https://www.fern.example",
             "boxOffice": {"phone": "(802) 555-0143", "email": "box@fern.example",
                           "hours": "Wed–Sat 12–6 pm"}}}  # fmt: skip
     productions = {"edges": [node(n) for n in range(3)]}
@@ -1979,6 +1981,8 @@ def test_a_static_site_s_pages_read_from_their_front_matter_and_its_site_metadat
     card = normalise(chunk[0][1], hints_of(view))
     assert card.title == "Play 0" and card.date == "12 Sep 2025" and card.price == "22"
     assert "Main Stage" in [fact.text for fact in card.facts]
+    # a poster's path on the site, read against the address the site states
+    assert card.image.src == "https://www.fern.example/s/p0.jpg"
 
 
 def test_an_open_data_portal_s_datasets_facets_and_publisher():

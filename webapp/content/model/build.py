@@ -1452,6 +1452,21 @@ def _hints(
 _LINK_KEYS = ("link", "url", "permalink", "canonical_url", "fullUrl")
 
 
+# Where a site's details state its own address (Gatsby's siteMetadata.siteUrl).
+_SITE_URL_KEYS = frozenset({"siteurl", "baseurl", "homepage", "homepageurl", "website"})
+
+
+def _stated_site_url(findings) -> str:
+    """The site's own address as its details state it, for relative image paths
+    ("/static/…/poster.jpg"), or ""."""
+    for node in findings.site[:5]:
+        for key, value in islice(node.items(), 60) if isinstance(node, dict) else ():
+            stated = normal_key(str(key)) in _SITE_URL_KEYS and isinstance(value, str)
+            if stated and http_url(value) and not vocab.is_platform_link(value):
+                return value.rstrip("/") + "/"
+    return ""
+
+
 def _common_origin(findings) -> str:
     """The site's own address when its records' links all point there (a WordPress export)."""
     from urllib.parse import urlsplit
@@ -1674,7 +1689,7 @@ def build_site(content: Any) -> Built:
     prepared = prepare(content)
     findings = find(prepared)
     if not prepared.context.base_url:
-        prepared.context.base_url = _common_origin(findings)
+        prepared.context.base_url = _stated_site_url(findings) or _common_origin(findings)
     theme = site_theme(prepared)
     pre_unwrapped = prepared.doc is not content
     collections = [f for f in findings.found if f.role == "collection"]
