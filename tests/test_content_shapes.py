@@ -2306,3 +2306,37 @@ def test_a_zoo_s_animals_and_a_council_s_meetings_at_their_time():
     meeting = {"EventBodyName": "City Council", "EventDate": "2026-02-03T00:00:00",
                "EventTime": "6:30 PM"}  # fmt: skip
     assert normalise(meeting).date == "3 Feb 2026, 18:30"
+
+
+def test_a_listing_of_a_noun_a_search_s_facets_and_a_shop_s_translated_fields():
+    """Pimcore's "getCourseListing" lists courses (no homes); Shopware's listing: its
+    aggregations are the search's filters, left out with their reason, its sortings
+    hidden, each product's fields in the shopper's language under "translated", its
+    price in calculatedPrice; ChurchSuite's datetime_start, PeerTube's embedPath."""
+    courses = {"edges": [{"node": {"id": str(n), "classname": "Course", "name": f"Kids' Club {n}",
+               "teaser": "First steps on snow.", "priceFrom": 329}} for n in range(3)]}  # fmt: skip
+    built = build_site({"data": {"getCourseListing": courses}})
+    assert built.intents[0]["title"] == "Browse the courses"
+    bikes = [{"id": f"p{n}", "productNumber": f"SS1004{n}", "name": None,
+              "translated": {"name": f"Gravel Bike {n}", "description": "<p>Steel.</p>"},
+              "calculatedPrice": {"unitPrice": 1249, "totalPrice": 1249, "quantity": 1}}
+             for n in range(3)]  # fmt: skip
+    makers = [{"name": f"Maker {n}", "description": "Steel frames since 1950.", "id": n}
+              for n in range(3)]  # fmt: skip
+    listing = {"elements": bikes, "availableSortings": [{"key": "name-asc", "priority": 1,
+               "label": "A to Z"}, {"key": "price-asc", "priority": 2, "label": "Cheapest"}],
+               "aggregations": {"manufacturer": {"entities": makers}}}  # fmt: skip
+    built = build_site(listing)
+    assert [i["title"] for i in built.intents] == ["Shop the products"]
+    assert "narrowed by" in built.meta["left_out"]
+    chunk = decode(built.fields[chunk_field(built.intents[0]["id"], 1)])
+    card = normalise(chunk[0][1], hints_of(_first_view(built)))
+    assert card.title == "Gravel Bike 0" and card.price == "1,249"
+    church = [{"id": n, "name": f"Service {n}", "datetime_start": "2026-03-15 10:30:00"}
+              for n in range(3)]  # fmt: skip
+    assert build_site(church).intents[0]["title"] == "See upcoming events"
+    videos = [{"id": n, "name": f"March {n}", "embedPath": f"/videos/embed/{n}", "views": 9}
+              for n in range(3)]  # fmt: skip
+    assert build_site({"data": videos}).intents[0]["title"] == "Watch the videos"
+    pins = [{"id": n, "title": f"Pin {n}", "creative_type": "REGULAR"} for n in range(3)]
+    assert build_site({"items": pins}).intents[0]["title"] != "Browse the creatives"

@@ -1120,7 +1120,7 @@ def _collection_in(address: str) -> str:
 _UNTYPED = vocab.word_set(
     "content media mime file record item object entity document resource post page "
     "property field block node data event price product account fuel cuisine payment body "
-    "skin license licence sale transmission drive room bed bath property listing user"
+    "skin license licence sale transmission drive room bed bath property listing user creative"
 )
 
 

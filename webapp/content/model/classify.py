@@ -407,6 +407,19 @@ def _holds_records(item: Any, lists: int = 1) -> bool:
     return found >= lists
 
 
+# Where a search answer keeps what its results can be filtered by (Elasticsearch's and
+# Shopware's "aggregations", Meilisearch's "facetDistribution").
+_FACET_CONTAINERS = frozenset({"aggregations", "facets", "facetdistribution", "searchfacets"})
+
+
+def _search_facets(path: str) -> str:
+    """The reason a list inside a search's facets is left out, or ""."""
+    steps = {normal_key(step.split("[", 1)[0]) for step in path.split(".")}
+    return (
+        "search filters: what the results can be narrowed by" if steps & _FACET_CONTAINERS else ""
+    )
+
+
 def _holds_records_within(value: Any) -> bool:
     """An object holding lists of records, or a list of objects that each hold one (a
     menu's categories of dishes: GloriaFood's categories[].items[])."""
@@ -1038,7 +1051,7 @@ class _Walker:
 
     def plumbing(self, node: list, objects: list[dict], path: str, name: str) -> bool:
         """Record a list of plumbing as left out, with its reason; False for content."""
-        reason = plumbing_reason(objects)
+        reason = plumbing_reason(objects) or _search_facets(path)
         if reason:
             label = " ".join(words(name)).capitalize() or "List"
             entry = {"name": label, "path": path, "count": len(node), "reason": reason}

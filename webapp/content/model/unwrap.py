@@ -402,8 +402,9 @@ _TEXT_KEYS = frozenset({"text", "html", "languageCode", "language", "lang", "loc
 # Keys that hold a value's translations ({"translations": {"en_us": …}}).
 _TRANSLATION_KEYS = frozenset({"translations", "localized", "localised", "i18n"})
 _WRAPPER_KEYS = ("fields", "fieldData", "properties", "attributes", "content", "data", "node")
-# Where a static site generator keeps a Markdown page's own fields (Gatsby, Astro, Nuxt Content).
-_FRONT_MATTER_KEYS = ("frontmatter", "frontMatter", "front_matter")
+# Members that always hold a record's own fields: a Markdown page's front matter (Gatsby,
+# Astro, Nuxt Content), a shop's fields in the shopper's language (Shopware's "translated").
+_FRONT_MATTER_KEYS = ("frontmatter", "frontMatter", "front_matter", "translated")
 # Keys a wrapped record keeps beside its content: ids, types, dates, links, flags.
 _TREE_TYPES = frozenset({"doc", "root"})
 

@@ -388,7 +388,9 @@ def price_text(value: Any, currency: str = "", *, minor: bool = False) -> str:
         display = value.get("display")
         if isinstance(display, str) and display.strip() and any(c.isdigit() for c in display):
             return display.strip()[:30]  # the platform's own formatting
-        for key in ("price", "amount", "value", "lowPrice", "minPrice", "cents", "cost", "total"):
+        # Shopware's calculatedPrice is {unitPrice, totalPrice, …}
+        prices = ("price", "amount", "value", "lowPrice", "minPrice", "cents", "cost", "total")
+        for key in (*prices, "unitPrice"):
             if key in value and not isinstance(value[key], dict | list):
                 return price_text(
                     value[key], inner_currency or currency, minor=minor or key == "cents"

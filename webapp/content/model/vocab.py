@@ -429,7 +429,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
      ()),  # a list price alone is any shop's (Odoo's list_price): no home
     ("schedule", ("=speakers =speakerids =roomid =room =track",
                   "=startsat =startdate =starttime =start =time"), ()),
-    ("events", ("=startdate =startsat =startat =eventdate =doorsopen",), ()),
+    ("events", ("=startdate =startsat =startat =eventdate =doorsopen =datetimestart",), ()),
     # A start under another platform's name (pretix's "date_from", Odoo's "date_begin",
     # Mobilizon's "beginsOn", Teamup's "start_dt") at a place: a promotion's "date_from"
     # is no event.
@@ -438,7 +438,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     # Dated instances or performances of one record (a box office's run of a show).
     ("events", ("~instancedate ~occurrencedate ~performancedate ~showtime",), ()),
     ("events", ("=date =time", "=venue =location =tickets =ticketurl"), ()),
-    ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid",), ()),
+    ("videos", ("=videoid =videourl =embedurl =embedhtml =youtubeid =vimeoid =embedpath",), ()),
     ("episodes", ("=airdate =airstamp =airtime =firstaired =airdateutc",
                   "=season =seasonnumber =episodenumber =number"), ()),
     ("podcast", ("=enclosure =enclosureurl =audiourl =mp3url =itunesduration =audiolength "
@@ -501,7 +501,7 @@ KIND_EVIDENCE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     # Priced under any of the names shops give a price (QuickBooks' "UnitPrice", Odoo's
     # "list_price", Lightspeed's and Paddle's "prices").
     ("products", ("=price =offers =prices =unitprice =listprice =saleprice =retailprice "
-                  "=regularprice =askingprice",), ()),
+                  "=regularprice =askingprice =calculatedprice",), ()),
 )  # fmt: skip
 
 # Intents that are not collections.
@@ -520,14 +520,19 @@ GENERIC_WORDS = word_set(
 )
 
 
+_LIST_WORDS = frozenset({"listing", "listings"})
+
+
 def kind_for(name: str, parent: str = "") -> Kind | None:
     """Map a collection name (or, for a generic name, its parent's) to a known kind."""
     norm = normal_key(name)
     if norm in KINDS:
         return KINDS[norm]
-    # English compounds put the head noun last: "blogPosts", "featured_dishes_section".
-    for token in reversed(words(name)):
-        if token in GENERIC_WORDS:
+    # English compounds put the head noun last: "blogPosts", "featured_dishes_section";
+    # "listing" after a noun lists that noun (Pimcore's "getCourseListing", "job_listings").
+    tokens = words(name)
+    for index, token in enumerate(reversed(tokens)):
+        if token in GENERIC_WORDS or (token in _LIST_WORDS and index < len(tokens) - 1):
             continue
         if token in KINDS:
             return KINDS[token]
@@ -576,7 +581,7 @@ HIDDEN_NAMES = word_set(
     "sitemap og opengraph twitter twittercard favicon icons links sys metadata meta "
     "pagination includes errors options variants selectoptions addresscomponents types "
     "viewport pluscode geometry geo periods weekdaydescriptions accessibilityoptions "
-    "paymentoptions parkingoptions collection"
+    "paymentoptions parkingoptions collection sortings availablesortings"
 )
 COLOR_CONTAINERS = word_set(
     "theme themes colors colours color colour palette palettes brand branding style styles "
