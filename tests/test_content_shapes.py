@@ -2010,7 +2010,7 @@ def test_an_open_data_portal_s_datasets_facets_and_publisher():
     built = build_site({"result": {"count": 4, "results": datasets, "search_facets": facets}})
     assert [i["title"] for i in built.intents] == ["Browse the datasets"]
     assert built.meta["site_name"] == "Kestrel Watershed Council"
-    assert built.meta["left_out"].count("search filters") == 2  # and a facet of one value
+    assert built.meta["left_out"].count("search filters") == 3  # a facet of one value too
 
 
 def test_a_map_server_s_features_read_by_the_fields_it_describes():
